@@ -1,0 +1,91 @@
+"""Credit-hour claims (学时登记), their evidence files and the province's open registration window."""
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import db, utcnow
+from .org import Department, Organisation
+from .people import User
+
+HOURS = Numeric(6, 1)
+
+
+class Claim(db.Model):
+    __tablename__ = 'claim'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'), index=True)
+    reviewer_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'))  # who gives final approval
+    target: Mapped[str] = mapped_column(String(20), default='unit')  # unit | supervisor
+    category: Mapped[str] = mapped_column(String(20), default='professional')  # 专业 (公需 is never self-claimed)
+    pathway: Mapped[str] = mapped_column(String(30))
+    sub_type: Mapped[str] = mapped_column(String(50))
+    level: Mapped[Optional[str]] = mapped_column(String(20))
+    quantity: Mapped[Decimal] = mapped_column(HOURS, default=1)
+    rank: Mapped[Optional[int]] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    applied_hours: Mapped[Decimal] = mapped_column(HOURS)
+    table_hours: Mapped[Optional[Decimal]] = mapped_column(HOURS)
+    reviewed_hours: Mapped[Optional[Decimal]] = mapped_column(HOURS)
+    registered_hours: Mapped[Optional[Decimal]] = mapped_column(HOURS)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    certificate_no: Mapped[Optional[str]] = mapped_column(String(100))
+    pledged: Mapped[bool] = mapped_column(Boolean, default=False)
+    status_label: Mapped[str] = mapped_column(String(50), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), index=True)  # see webapp.workflow.statuses
+    instance_id: Mapped[Optional[int]] = mapped_column(ForeignKey('workflow_instance.id'))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[Optional[datetime]] = mapped_column()
+    deleted_at: Mapped[Optional[datetime]] = mapped_column()
+    deleted_reason: Mapped[Optional[str]] = mapped_column(String(500))
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    unit: Mapped[Organisation] = relationship(foreign_keys=[unit_id])
+    department: Mapped[Optional[Department]] = relationship()
+    reviewer_org: Mapped[Optional[Organisation]] = relationship(foreign_keys=[reviewer_org_id])
+    evidence: Mapped[list['Evidence']] = relationship(back_populates='claim', order_by='Evidence.id')
+
+    def __repr__(self):
+        return f'<Claim {self.id} {self.status_label}>'
+
+
+class Evidence(db.Model):
+    """Metadata of an uploaded file; the bytes live on disk under their sha256."""
+    __tablename__ = 'evidence'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey('claim.id'), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    caption: Mapped[str] = mapped_column(String(33))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'))
+
+    claim: Mapped[Claim] = relationship(back_populates='evidence')
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith('image/')
+
+
+class RegistrationWindow(db.Model):
+    """登记开放日期: set by province staff; claims for `year` may be submitted between the two dates."""
+    __tablename__ = 'registration_window'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

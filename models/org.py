@@ -1,0 +1,53 @@
+"""Organisation tree (province → supervising departments → units) and unit departments."""
+from typing import Optional
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import db
+
+PROVINCE, SUPERVISOR, UNIT = 'province', 'supervisor', 'unit'
+ORG_KINDS = {PROVINCE: '省级', SUPERVISOR: '主管部门', UNIT: '用人单位'}
+
+
+class Organisation(db.Model):
+    __tablename__ = 'organisation'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    credit_code: Mapped[Optional[str]] = mapped_column(String(18), unique=True)
+    locality: Mapped[Optional[str]] = mapped_column(String(100))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'), index=True)
+
+    parent: Mapped[Optional['Organisation']] = relationship(remote_side=[id])
+    departments: Mapped[list['Department']] = relationship(back_populates='unit', order_by='Department.name')
+
+    @property
+    def supervisor(self) -> Optional['Organisation']:
+        """The supervising department above this unit (walking up through parent units)."""
+        org = self.parent
+        while org is not None and org.kind == UNIT:
+            org = org.parent
+        return org if org is not None and org.kind == SUPERVISOR else None
+
+    @property
+    def province(self) -> Optional['Organisation']:
+        org = self
+        while org is not None and org.kind != PROVINCE:
+            org = org.parent
+        return org
+
+    def __repr__(self):
+        return f'<Organisation {self.id} {self.kind} {self.name}>'
+
+
+class Department(db.Model):
+    __tablename__ = 'department'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    unit: Mapped[Organisation] = relationship(back_populates='departments')
+
+    def __repr__(self):
+        return f'<Department {self.id} {self.name}>'

@@ -1,0 +1,70 @@
+"""People, their single account, and their role memberships (one person, several roles)."""
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import db
+from .org import Department, Organisation
+
+LEARNER, UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN = 'learner', 'unit_admin', 'supervisor', 'province'
+ROLE_LABELS = {LEARNER: '专技人员', UNIT_ADMIN: '单位管理员', SUPERVISOR_ADMIN: '主管部门', PROVINCE_ADMIN: '省级/学时办'}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = 'user_account'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[Optional[str]] = mapped_column(String(18), unique=True)
+    account_name: Mapped[Optional[str]] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    memberships: Mapped[list['Membership']] = relationship(back_populates='user', order_by='Membership.id')
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    def __repr__(self):
+        return f'<User {self.id} {self.name}>'
+
+
+def mask_id_number(id_number: Optional[str]) -> str:
+    """Lists show only the last four digits: *****3321 (seed 002)."""
+    return '*****' + id_number[-4:] if id_number else ''
+
+
+class Membership(db.Model):
+    """One role of one person in one organisation; a unit admin with a department is a secondary admin."""
+    __tablename__ = 'membership'
+    __table_args__ = (UniqueConstraint('user_id', 'role', 'org_id', name='uq_membership_user_role_org'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), index=True)
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
+
+    user: Mapped[User] = relationship(back_populates='memberships')
+    org: Mapped[Organisation] = relationship()
+    department: Mapped[Optional[Department]] = relationship()
+
+    @property
+    def label(self) -> str:
+        role = ROLE_LABELS[self.role]
+        if self.role == UNIT_ADMIN and self.department_id:
+            role = '二级管理员'
+        where = self.org.name + (f' · {self.department.name}' if self.department else '')
+        return f'{role}（{where}）'
+
+    def __repr__(self):
+        return f'<Membership {self.user_id} {self.role} {self.org_id}>'

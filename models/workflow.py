@@ -1,0 +1,100 @@
+"""Process/rule versions, running instances, the inbox (work items) and the flow log."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import db, utcnow
+
+BPMN, DMN = 'bpmn', 'dmn'
+DRAFT, PUBLISHED, RETIRED = 'draft', 'published', 'retired'
+
+
+class ProcessVersion(db.Model):
+    """One version of a BPMN process (key = process id) or a DMN decision (key = decision id)."""
+    __tablename__ = 'process_version'
+    __table_args__ = (UniqueConstraint('kind', 'key', 'version', name='uq_process_version_kind_key_version'),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    comment: Mapped[Optional[str]] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
+
+    def __repr__(self):
+        return f'<ProcessVersion {self.kind}:{self.key} v{self.version} {self.status}>'
+
+
+class WorkflowInstance(db.Model):
+    """A running process: SpiffWorkflow JSON without the spec, beside the spec hash and state format."""
+    __tablename__ = 'workflow_instance'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(100), index=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey('process_version.id'), index=True)
+    rule_version_ids: Mapped[list] = mapped_column(JSON, default=list)
+    spec_hash: Mapped[str] = mapped_column(String(64))
+    state_format: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(Text)
+    status_label: Mapped[str] = mapped_column(String(50))
+    is_completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic lock: a concurrent save of the same instance fails instead of overwriting (SQLite has no row locks).
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    process_version: Mapped[ProcessVersion] = relationship()
+    __mapper_args__ = {'version_id_col': lock_version}
+    __table_args__ = (Index('ix_workflow_instance_subject', 'subject_type', 'subject_id'),)
+
+
+class WorkItem(db.Model):
+    """One ready human task: what inboxes list and filter on."""
+    __tablename__ = 'work_item'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey('workflow_instance.id'), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    task_name: Mapped[str] = mapped_column(String(100))
+    task_title: Mapped[str] = mapped_column(String(200))
+    form_key: Mapped[str] = mapped_column(String(100))
+    status_label: Mapped[str] = mapped_column(String(50))
+    lane: Mapped[str] = mapped_column(String(30))
+    scope_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'))
+    scope_department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
+    scope_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[Optional[datetime]] = mapped_column()
+    completed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'), index=True)
+    outcome: Mapped[Optional[str]] = mapped_column(String(30))
+
+    instance: Mapped[WorkflowInstance] = relationship()
+    scope_org = relationship('Organisation', foreign_keys=[scope_org_id])
+    completed_by = relationship('User', foreign_keys=[completed_by_id])
+
+    __table_args__ = (
+        Index('ix_work_item_open_scope', 'completed_at', 'lane', 'scope_org_id', 'scope_department_id'),
+        Index('ix_work_item_subject', 'subject_type', 'subject_id'),
+    )
+
+
+class FlowLog(db.Model):
+    """登记流程日志 and audit trail: every save, submit, withdraw and decision."""
+    __tablename__ = 'flow_log'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    remark: Mapped[Optional[str]] = mapped_column(String(1000))
+
+    __table_args__ = (Index('ix_flow_log_subject', 'subject_type', 'subject_id'),)

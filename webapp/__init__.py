@@ -1,0 +1,109 @@
+"""CreditFlow (学时通) Flask application factory."""
+from flask import Flask, redirect, render_template, request, session, url_for
+from flask_login import login_required
+
+from .config import Config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_request_boundary(app)
+    configure_templates(app)
+    from .cli import register_commands
+    register_commands(app)
+    return app
+
+
+def configure_extensions(app: Flask) -> None:
+    from pathlib import Path
+
+    from .extensions import babel, csrf, db, login_manager, migrate
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parents[1] / 'models' / 'migrations'),
+                     render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: session.get('lang') or app.config['BABEL_DEFAULT_LOCALE'])
+
+
+def configure_blueprints(app: Flask) -> None:
+    from pathlib import Path
+
+    from flask import Blueprint
+
+    from .auth import bp as auth_bp
+    from .claims import bp as claims_bp
+    from .inbox import bp as inbox_bp
+    from .province import bp as province_bp
+
+    main = Blueprint('main', __name__)
+
+    @main.route('/')
+    @login_required
+    def home():
+        from .permissions import current_membership
+        m = current_membership()
+        if m is None:
+            return render_template('errors/no_role.html'), 403
+        if m.role == 'learner':
+            return redirect(url_for('claims.my_claims'))
+        return redirect(url_for('inbox.todo'))
+
+    # Bootstrap comes from npm (node_modules), served locally: no CDN.
+    vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
+                       static_url_path='/vendor')
+    for bp in (main, vendor, auth_bp, claims_bp, inbox_bp, province_bp):
+        app.register_blueprint(bp)
+
+
+def configure_request_boundary(app: Flask) -> None:
+    """One request = one transaction: commit when the request succeeded, roll back otherwise."""
+    from .extensions import db
+
+    @app.after_request
+    def commit(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def rollback(exc):
+        if exc is not None:
+            db.session.rollback()
+
+    for code, title in ((403, '没有权限'), (404, '页面不存在'), (405, '请求方式不允许'), (413, '上传的文件太大'),
+                        (400, '请求无效'), (500, '系统错误')):
+        def handler(error, code=code, title=title):
+            return render_template('errors/error.html', code=code, title=title), code
+        app.register_error_handler(code, handler)
+
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template('errors/error.html', code=400, title='页面已过期，请刷新后重试'), 400
+
+
+def configure_templates(app: Flask) -> None:
+    from models import mask_id_number
+
+    from .permissions import current_membership
+
+    @app.context_processor
+    def inject():
+        m = current_membership()
+        count = 0
+        if m is not None:
+            from .inbox.views import todo_count
+            count = todo_count(m)
+        return {'membership': m, 'todo_count': count, 'request': request}
+
+    app.jinja_env.filters['mask'] = mask_id_number
+    app.jinja_env.add_extension('jinja2.ext.do')

@@ -1,0 +1,11 @@
+"""The flow log (登记流程日志): every save, submit, withdraw and decision leaves one row."""
+from models import FlowLog, Membership, db
+
+
+def actor_label(m: Membership | None) -> str:
+    return f'{m.user.name}（{m.label}）' if m is not None else '系统'
+
+
+def log(subject_type: str, subject_id: int, action: str, m: Membership | None, remark: str | None = None) -> None:
+    db.session.add(FlowLog(subject_type=subject_type, subject_id=subject_id, action=action,
+                           actor_id=m.user_id if m else None, actor_label=actor_label(m), remark=remark))

@@ -1,0 +1,62 @@
+"""Evidence files: type checked by content (jpg/png/pdf), size-limited, images re-encoded, stored by sha256."""
+import hashlib
+import io
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+
+
+class EvidenceRejected(ValueError):
+    pass
+
+
+_IMAGE_TYPES = {'JPEG': ('image/jpeg', '.jpg'), 'PNG': ('image/png', '.png')}
+
+
+def inspect_upload(data: bytes) -> tuple[bytes, str, str]:
+    """Return (bytes to store, content type, extension) or raise EvidenceRejected with a Chinese message."""
+    limit = current_app.config['EVIDENCE_MAX_BYTES']
+    if not data:
+        raise EvidenceRejected('文件为空，请重新选择')
+    if len(data) > limit:
+        raise EvidenceRejected(f'文件超过 {limit // (1024 * 1024)} MB 的大小限制')
+    if data.startswith(b'%PDF-'):
+        if b'%%EOF' not in data[-2048:]:
+            raise EvidenceRejected('PDF 文件不完整或已损坏')
+        return data, 'application/pdf', '.pdf'
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            probe.verify()
+        if kind not in _IMAGE_TYPES:
+            raise EvidenceRejected('只能上传 jpg、png 或 pdf 格式的文件')
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            out = io.BytesIO()  # re-encoding drops anything hidden behind the picture (metadata, appended data)
+            if kind == 'JPEG':
+                image.convert('RGB').save(out, 'JPEG', quality=90)
+            else:
+                image.save(out, 'PNG')
+    except EvidenceRejected:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise EvidenceRejected('只能上传 jpg、png 或 pdf 格式的文件（按文件内容识别，改扩展名无效）') from None
+    content_type, extension = _IMAGE_TYPES[kind]
+    return out.getvalue(), content_type, extension
+
+
+def store(data: bytes) -> str:
+    """Write the bytes under their sha256 (idempotent) and return the hash."""
+    digest = hashlib.sha256(data).hexdigest()
+    path = file_path(digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix('.tmp')
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return digest
+
+
+def file_path(digest: str) -> Path:
+    return Path(current_app.config['EVIDENCE_DIR']) / digest[:2] / digest[2:]

@@ -1,0 +1,366 @@
+"""Claim use cases. Each flushes and never commits; the request boundary commits or rolls back."""
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from models import Claim, Evidence, Membership, Organisation, RegistrationWindow, User, WorkItem, db, utcnow
+from models.org import SUPERVISOR
+from models.people import LEARNER, UNIT_ADMIN
+
+from .. import audit
+from ..permissions import can_act_on, can_see_claim
+from ..workflow import catalog, runtime
+from ..workflow.rules import DecisionUnavailable, decide
+from . import evidence as evidence_store
+from .catalog import PATHWAYS
+
+SUBJECT = 'claim'
+PROCESS = 'claim'
+EDIT_FORM = 'claim_edit'
+TZ = ZoneInfo('Asia/Shanghai')
+
+
+class ClaimError(Exception):
+    """Refused; nothing changed. `field` names the form field the message belongs next to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    pathway: str
+    sub_type: str
+    level: str | None
+    rank: int | None
+    quantity: Decimal
+    title: str
+    start_date: date
+    end_date: date
+    applied_hours: Decimal
+    year: int
+    description: str | None
+    certificate_no: str | None
+    pledged: bool
+
+
+def today() -> date:
+    return datetime.now(TZ).date()
+
+
+def window_for(province_id: int) -> RegistrationWindow | None:
+    return db.session.scalar(select(RegistrationWindow).where(RegistrationWindow.province_id == province_id))
+
+
+def training_days(start: date, end: date) -> int:
+    return (end - start).days + 1
+
+
+def _cap() -> Decimal:
+    return Decimal(current_app.config['PATHWAY_ANNUAL_CAP'])
+
+
+def _check_input(inp: ClaimInput, province_id: int) -> ClaimInput:
+    pathway = PATHWAYS.get(inp.pathway)
+    if pathway is None:
+        raise ClaimError('认定类型无效', 'pathway')
+    if inp.end_date < inp.start_date:
+        raise ClaimError('结束时间不能早于开始时间', 'end_date')
+    window = window_for(province_id)
+    year = window.year if window else today().year
+    if inp.year != year:
+        raise ClaimError(f'计入年度只能是当前登记年度 {year} 年', 'year')
+    if not (Decimal('0') < inp.applied_hours <= _cap()):
+        raise ClaimError(f'申请学时应大于 0 且不超过 {_cap()}', 'applied_hours')
+    if not inp.pledged:
+        raise ClaimError('请勾选“本人承诺以上信息属实”', 'pledge')
+    if inp.pathway == 'training':  # training counts by days: the dates decide the quantity
+        inp = ClaimInput(**{**inp.__dict__, 'quantity': Decimal(training_days(inp.start_date, inp.end_date))})
+    return inp
+
+
+def scope_resolver(claim: Claim):
+    """The scope of each lane comes from the claim: its learner, unit/department, reviewer, province."""
+    def resolve(lane: str) -> runtime.Scope:
+        return {
+            'learner': runtime.Scope(user_id=claim.learner_id),
+            'unit_admin': runtime.Scope(org_id=claim.unit_id, department_id=claim.department_id),
+            'supervisor': runtime.Scope(org_id=claim.reviewer_org_id),
+        }.get(lane, runtime.Scope(org_id=claim.province_id))
+    return resolve
+
+
+def _apply(claim: Claim, step: runtime.StepResult) -> None:
+    claim.status_label, claim.outcome = step.status_label, step.outcome
+
+
+def learner_membership(user: User) -> Membership | None:
+    return next((m for m in user.memberships if m.role == LEARNER), None)
+
+
+def open_item(claim: Claim, form_key: str | None = None) -> WorkItem | None:
+    query = select(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == claim.id,
+                                   WorkItem.completed_at.is_(None))
+    if form_key:
+        query = query.where(WorkItem.form_key == form_key)
+    return db.session.scalar(query.order_by(WorkItem.id).limit(1))
+
+
+def can_edit(m: Membership, claim: Claim) -> bool:
+    """The learner edits her own draft; a unit admin edits the drafts she filed for her staff."""
+    if claim.deleted_at is not None or open_item(claim, EDIT_FORM) is None:
+        return False
+    if m.role == LEARNER:
+        return claim.learner_id == m.user_id
+    return m.role == UNIT_ADMIN and claim.created_by_id == m.user_id and can_see_claim(m, claim)
+
+
+def _require_edit(m: Membership, claim: Claim) -> WorkItem:
+    if not can_see_claim(m, claim) and claim.created_by_id != m.user_id:
+        raise ClaimError('无权操作该学时登记')
+    if not can_edit(m, claim):
+        raise ClaimError(f'该学时登记当前状态为“{claim.status_label}”，不能修改')
+    return open_item(claim, EDIT_FORM)
+
+
+def _fill(claim: Claim, inp: ClaimInput) -> None:
+    for name, value in inp.__dict__.items():
+        setattr(claim, name, value)
+    claim.level = inp.level or None
+
+
+def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) -> Claim:
+    """Save a new draft (待提交) for the learner, or for a member of staff when a unit admin files it."""
+    learner = learner or m.user
+    lm = learner_membership(learner)
+    if lm is None:
+        raise ClaimError('该人员不是专技人员，不能登记学时', 'learner_id')
+    if m.role == UNIT_ADMIN and (lm.org_id != m.org_id or (m.department_id and lm.department_id != m.department_id)):
+        raise ClaimError('只能为本单位（本部门）人员登记学时', 'learner_id')
+    if m.role not in (LEARNER, UNIT_ADMIN):
+        raise ClaimError('当前角色不能登记学时')
+    unit = lm.org
+    province = unit.province
+    inp = _check_input(inp, province.id)
+    claim = Claim(learner_id=learner.id, unit_id=unit.id, department_id=lm.department_id, province_id=province.id,
+                  reviewer_org_id=unit.supervisor.id if unit.supervisor else province.id, created_by_id=m.user_id,
+                  status_label='', outcome=catalog.DRAFT)
+    _fill(claim, inp)
+    db.session.add(claim)
+    db.session.flush()
+    instance, step = runtime.start(PROCESS, SUBJECT, claim.id, {'claim_id': claim.id}, scope_resolver(claim))
+    claim.instance_id = instance.id
+    _apply(claim, step)
+    audit.log(SUBJECT, claim.id, '新增登记', m, f'{claim.title}，申请学时 {claim.applied_hours}')
+    return claim
+
+
+def update_claim(m: Membership, claim: Claim, inp: ClaimInput) -> None:
+    _require_edit(m, claim)
+    _fill(claim, _check_input(inp, claim.province_id))
+    audit.log(SUBJECT, claim.id, '编辑材料', m, f'申请学时 {claim.applied_hours}')
+
+
+def delete_draft(m: Membership, claim: Claim) -> None:
+    item = _require_edit(m, claim)
+    step = runtime.complete(item.id, m.user_id, {'action': 'delete'}, scope_resolver(claim))
+    _apply(claim, step)
+    claim.deleted_at = utcnow()
+    audit.log(SUBJECT, claim.id, '删除', m)
+
+
+def find_supervisor(name: str, province_id: int) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(
+        Organisation.kind == SUPERVISOR, Organisation.name == (name or '').strip(), Organisation.parent_id == province_id))
+    if org is None:
+        raise ClaimError('请从搜索结果中选择一个主管部门', 'supervisor_name')
+    return org
+
+
+def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisation | None = None) -> None:
+    """Send a draft to the unit (待初审) or straight to a supervising department (待终审)."""
+    item = _require_edit(m, claim)
+    window = window_for(claim.province_id)
+    now = today()
+    if window is None or not (window.opens_on <= now <= window.closes_on):
+        when = f'（{window.opens_on} 至 {window.closes_on}）' if window else ''
+        raise ClaimError(f'当前不在登记开放日期内{when}，不能提交')
+    if claim.year != window.year:
+        raise ClaimError(f'本次登记开放的是 {window.year} 年度，请修改计入年度后再提交')
+    if not claim.pledged:
+        raise ClaimError('请先勾选“本人承诺以上信息属实”')
+    if target == 'supervisor':
+        if supervisor is None:
+            raise ClaimError('请选择主管部门', 'supervisor_name')
+        claim.reviewer_org_id = supervisor.id
+    elif target == 'unit':
+        unit_supervisor = claim.unit.supervisor
+        claim.reviewer_org_id = unit_supervisor.id if unit_supervisor else claim.province_id
+    else:
+        raise ClaimError('提交对象无效', 'target')
+    claim.target = target
+    data = {'action': 'submit', 'target': target, 'pathway': claim.pathway, 'level': claim.level or '',
+            'rank': claim.rank or 0, 'quantity': float(claim.quantity)}
+    step = runtime.complete(item.id, m.user_id, data, scope_resolver(claim))
+    _apply(claim, step)
+    if step.data.get('table_hours') is not None:
+        claim.table_hours = Decimal(str(step.data['table_hours']))
+    claim.submitted_at = utcnow()
+    where = '本单位' if target == 'unit' else f'主管部门 {claim.reviewer_org.name}'
+    audit.log(SUBJECT, claim.id, '提交审核', m, f'提交至{where}')
+
+
+def withdraw_claim(m: Membership, claim: Claim) -> None:
+    """撤回: only while the claim waits for its first review — the diagram's message event decides."""
+    if claim.learner_id != m.user_id and claim.created_by_id != m.user_id:
+        raise ClaimError('只能撤回本人提交的学时登记')
+    step = runtime.send_message(claim.instance_id, 'withdraw_claim', scope_resolver(claim),
+                                refused=f'该学时登记当前状态为“{claim.status_label}”，已进入审核，不能撤回')
+    _apply(claim, step)
+    audit.log(SUBJECT, claim.id, '撤回', m)
+
+
+def approved_hours(learner_id: int, pathway: str, year: int, exclude_claim_id: int | None = None) -> Decimal:
+    query = select(func.coalesce(func.sum(Claim.registered_hours), 0)).where(
+        Claim.learner_id == learner_id, Claim.pathway == pathway, Claim.year == year,
+        Claim.outcome == catalog.APPROVED, Claim.deleted_at.is_(None))
+    if exclude_claim_id:
+        query = query.where(Claim.id != exclude_claim_id)
+    return Decimal(db.session.scalar(query))
+
+
+def remaining_allowance(claim: Claim) -> Decimal:
+    return max(Decimal(0), _cap() - approved_hours(claim.learner_id, claim.pathway, claim.year, claim.id))
+
+
+DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}
+
+
+def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None) -> Claim:
+    """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason."""
+    item = db.session.get(WorkItem, work_item_id)
+    if item is None or item.subject_type != SUBJECT or not can_act_on(m, item):
+        raise ClaimError('无权处理该事项，或该事项不存在')
+    if item.completed_at is not None:
+        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    if item.form_key not in ('claim_unit_review', 'claim_final_review'):
+        raise ClaimError('该事项不是审核任务')
+    claim = db.session.get(Claim, item.subject_id)
+    if decision not in DECISION_LABELS:
+        raise ClaimError('请选择审核结果', 'decision')
+    comment = (comment or '').strip()
+    if decision in ('reject', 'return') and not comment:
+        raise ClaimError('不通过或退回修改时必须填写审核意见', 'comment')
+    final = item.form_key == 'claim_final_review'
+    if decision == 'approve':
+        hours = hours if hours is not None else (claim.reviewed_hours if final and claim.reviewed_hours is not None
+                                                 else claim.applied_hours)
+        if hours <= 0:
+            raise ClaimError('通过时学时应大于 0', 'hours')
+        if final:
+            remaining = remaining_allowance(claim)
+            if hours > remaining:
+                raise ClaimError(f'该人员 {claim.year} 年“{PATHWAYS[claim.pathway].label}”剩余可登记学时为 '
+                                 f'{remaining}，登记学时不能超过该值', 'hours')
+            claim.registered_hours = hours
+        else:
+            claim.reviewed_hours = hours
+    step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
+    _apply(claim, step)
+    stage = '终审' if final else '单位审核'
+    remark = f'{DECISION_LABELS[decision]}' + (f'，{"登记" if final else "审核"}学时 {hours}' if decision == 'approve' else '')
+    audit.log(SUBJECT, claim.id, stage, m, remark + (f'。意见：{comment}' if comment else ''))
+    return claim
+
+
+def batch_review(m: Membership, work_item_ids: list[int], decision: str, comment: str | None):
+    """Each item in its own savepoint: one refusal (e.g. someone else was faster) does not undo the others."""
+    done, refused = [], []
+    for item_id in work_item_ids:
+        try:
+            with db.session.begin_nested():
+                done.append(review(m, item_id, decision, None, comment))
+        except (ClaimError, runtime.WorkflowError) as exc:
+            if isinstance(exc, ClaimError) and exc.field == 'comment':
+                raise
+            refused.append((item_id, getattr(exc, 'message', str(exc))))
+    return done, refused
+
+
+def delete_approved(m: Membership, claim: Claim, reason: str) -> None:
+    """A unit admin removes an approved claim; the hours stop counting (seed 001)."""
+    if m.role != UNIT_ADMIN or not can_see_claim(m, claim):
+        raise ClaimError('只有本单位管理员可以删除已认定的学时')
+    if claim.outcome != catalog.APPROVED or claim.deleted_at is not None:
+        raise ClaimError('只能删除已通过认定的学时登记')
+    if not (reason or '').strip():
+        raise ClaimError('请填写删除原因', 'reason')
+    claim.deleted_at, claim.deleted_reason = utcnow(), reason.strip()
+    claim.status_label = '已删除'
+    audit.log(SUBJECT, claim.id, '删除已认定学时', m, reason.strip())
+
+
+def add_evidence(m: Membership, claim: Claim, filename: str, data: bytes, caption: str) -> Evidence:
+    _require_edit(m, claim)
+    caption = (caption or '').strip()
+    if not caption or len(caption) > 33:
+        raise ClaimError('附件说明为必填，且不能超过 33 个字', 'caption')
+    try:
+        stored, content_type, extension = evidence_store.inspect_upload(data)
+    except evidence_store.EvidenceRejected as exc:
+        raise ClaimError(str(exc), 'file') from None
+    cfg = current_app.config
+    if len(claim.evidence) >= cfg['EVIDENCE_MAX_FILES']:
+        raise ClaimError(f'每条登记最多上传 {cfg["EVIDENCE_MAX_FILES"]} 个附件', 'file')
+    if content_type.startswith('image/') and sum(e.is_image for e in claim.evidence) >= cfg['EVIDENCE_MAX_IMAGES']:
+        raise ClaimError(f'每条登记最多上传 {cfg["EVIDENCE_MAX_IMAGES"]} 张图片，请压缩或合并为 PDF', 'file')
+    digest = evidence_store.store(stored)
+    name = (filename or 'file').rsplit('/', 1)[-1][:150]
+    item = Evidence(claim=claim, sha256=digest, filename=name, content_type=content_type, size=len(stored),
+                    caption=caption, uploaded_by_id=m.user_id)
+    db.session.add(item)
+    db.session.flush()
+    audit.log(SUBJECT, claim.id, '上传附件', m, f'{caption}（{name}）')
+    return item
+
+
+def remove_evidence(m: Membership, claim: Claim, evidence_id: int) -> None:
+    _require_edit(m, claim)
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.claim_id != claim.id:
+        raise ClaimError('附件不存在')
+    db.session.delete(item)
+    audit.log(SUBJECT, claim.id, '删除附件', m, item.caption)
+
+
+def estimate_hours(pathway: str, level: str | None, quantity: Decimal, rank: int | None,
+                   start: date | None = None, end: date | None = None) -> dict:
+    """申请学时 suggested by the published credit table (training: from the dates)."""
+    if pathway == 'training' and start and end and end >= start:
+        quantity = Decimal(training_days(start, end))
+    try:
+        out = decide('credit_hours', {'pathway': pathway, 'level': level or '', 'rank': rank or 0,
+                                      'quantity': float(quantity)})
+    except DecisionUnavailable:
+        return {'hours': None, 'quantity': quantity}
+    per_unit = Decimal(str(out.get('hours_per_unit') or 0))
+    return {'hours': min(per_unit * quantity, _cap()), 'per_unit': per_unit, 'quantity': quantity}
+
+
+def yearly_totals(learner_id: int) -> list[dict]:
+    """Per year: 公需 / 专业 / 总 hours of approved, undeleted claims."""
+    rows = db.session.execute(select(Claim.year, Claim.category, func.sum(Claim.registered_hours)).where(
+        Claim.learner_id == learner_id, Claim.outcome == catalog.APPROVED, Claim.deleted_at.is_(None),
+    ).group_by(Claim.year, Claim.category)).all()
+    totals: dict[int, dict] = {}
+    for year, category, hours in rows:
+        entry = totals.setdefault(year, {'year': year, 'public': Decimal(0), 'professional': Decimal(0)})
+        entry[category] += Decimal(hours or 0)
+    for entry in totals.values():
+        entry['total'] = entry['public'] + entry['professional']
+    return sorted(totals.values(), key=lambda e: e['year'], reverse=True)

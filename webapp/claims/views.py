@@ -1,0 +1,419 @@
+"""Claim pages: thin views that validate a form, call one operation, then flash and redirect."""
+import json
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import login_required
+from sqlalchemy import or_, select
+
+from models import Claim, Evidence, FlowLog, Membership, Organisation, User, WorkItem, db
+from models.org import SUPERVISOR
+from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+
+from ..permissions import can_act_on, can_see_claim, claim_scope, current_membership, role_required
+from ..workflow.runtime import WorkflowError
+from . import bp, operations as ops
+from .catalog import CATEGORY_LABELS, LEVEL_LABELS, PATHWAYS
+from .evidence import file_path
+from .forms import BatchReviewForm, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
+
+REFUSALS = (ops.ClaimError, WorkflowError)
+
+
+def _claim_or_404(claim_id: int) -> Claim:
+    """A claim the current role may see; anything else is 404, so ids cannot be probed."""
+    claim = db.session.get(Claim, claim_id)
+    m = current_membership()
+    if claim is None or m is None or not (can_see_claim(m, claim) or claim.created_by_id == m.user_id):
+        abort(404)
+    return claim
+
+
+def _refused(exc, form=None):
+    """Roll back whatever the operation did and show its message next to the field (or as a flash)."""
+    db.session.rollback()
+    message = getattr(exc, 'message', str(exc))
+    field = getattr(exc, 'field', None)
+    if form is not None and field and hasattr(form, field):
+        getattr(form, field).errors = list(getattr(form, field).errors) + [message]
+    else:
+        flash(message, 'danger')
+
+
+def _input(form: ClaimForm) -> ops.ClaimInput:
+    return ops.ClaimInput(
+        pathway=form.pathway.data, sub_type=form.sub_type.data, level=form.level.data or None, rank=form.rank.data,
+        quantity=form.quantity.data, title=form.title.data.strip(), start_date=form.start_date.data,
+        end_date=form.end_date.data, applied_hours=form.applied_hours.data, year=form.year.data,
+        description=(form.description.data or '').strip() or None,
+        certificate_no=(form.certificate_no.data or '').strip() or None, pledged=bool(form.pledge.data))
+
+
+def _staff_choices(m: Membership):
+    query = select(User).join(Membership).where(Membership.role == LEARNER, Membership.org_id == m.org_id)
+    if m.department_id:
+        query = query.where(Membership.department_id == m.department_id)
+    return [(u.id, f'{u.name}（{u.masked_id_number}）') for u in db.session.scalars(query.order_by(User.name))]
+
+
+def _form_context(form, **extra):
+    window = ops.window_for(_province_id())
+    pathways_json = json.dumps({code: {'sub_types': p.sub_types, 'levels': p.levels, 'unit': p.unit,
+                                       'rank': bool(p.max_rank)} for code, p in PATHWAYS.items()}, ensure_ascii=False)
+    return dict(form=form, pathways=PATHWAYS, level_labels=LEVEL_LABELS, window=window,
+                pathways_json=pathways_json, **extra)
+
+
+def _province_id() -> int:
+    m = current_membership()
+    return m.org.province.id
+
+
+@bp.route('/')
+@login_required
+@role_required(LEARNER)
+def my_claims():
+    m = current_membership()
+    status = request.args.get('status', '')
+    query = select(Claim).where(Claim.learner_id == m.user_id, Claim.deleted_at.is_(None))
+    if status:
+        query = query.where(Claim.status_label == status)
+    page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
+    return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
+                           submit_form=SubmitForm(), reason_form=ReasonForm())
+
+
+@bp.route('/new', methods=['GET', 'POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def new_claim():
+    m = current_membership()
+    form = ClaimForm()
+    staff = m.role == UNIT_ADMIN
+    if staff:
+        form.learner_id.choices = _staff_choices(m)
+    if request.method == 'GET':
+        window = ops.window_for(_province_id())
+        form.year.data = window.year if window else ops.today().year
+        form.quantity.data = Decimal(1)
+    if form.validate_on_submit():
+        learner = None
+        if staff:
+            learner = db.session.get(User, form.learner_id.data)
+            if learner is None or form.learner_id.data not in dict(form.learner_id.choices):
+                form.learner_id.errors = ['只能为本单位（本部门）人员登记学时']
+                return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), 422
+        try:
+            claim = ops.create_claim(m, _input(form), learner)
+        except REFUSALS as exc:
+            _refused(exc, form)
+        else:
+            flash('已保存为待提交，可继续上传附件后提交审核', 'success')
+            return redirect(url_for('claims.detail', claim_id=claim.id))
+    status = 422 if request.method == 'POST' else 200
+    return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), status
+
+
+@bp.route('/<int:claim_id>/edit', methods=['GET', 'POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def edit_claim(claim_id):
+    m = current_membership()
+    claim = _claim_or_404(claim_id)
+    if not ops.can_edit(m, claim):
+        flash(f'该学时登记当前状态为“{claim.status_label}”，不能修改', 'warning')
+        return redirect(url_for('claims.detail', claim_id=claim.id))
+    form = ClaimForm(obj=claim)
+    form.learner_id.choices = [(claim.learner_id, claim.learner.name)]
+    if request.method == 'GET':
+        form.pledge.data = claim.pledged
+    if form.validate_on_submit():
+        try:
+            ops.update_claim(m, claim, _input(form))
+        except REFUSALS as exc:
+            _refused(exc, form)
+        else:
+            flash('已保存', 'success')
+            return redirect(url_for('claims.detail', claim_id=claim.id))
+    status = 422 if request.method == 'POST' else 200
+    return render_template('claims/edit.html', **_form_context(form, staff=False, claim=claim)), status
+
+
+@bp.route('/<int:claim_id>')
+@login_required
+def detail(claim_id):
+    m = current_membership()
+    claim = _claim_or_404(claim_id)
+    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == claim.id)
+                              .order_by(FlowLog.at, FlowLog.id)).all()
+    item = ops.open_item(claim)
+    my_item = item if item is not None and item.form_key != ops.EDIT_FORM and can_act_on(m, item) else None
+    review_form = ReviewForm(work_item_id=my_item.id) if my_item else None
+    if my_item and my_item.form_key == 'claim_final_review':
+        review_form.hours.data = claim.reviewed_hours if claim.reviewed_hours is not None else claim.applied_hours
+    return render_template(
+        'claims/detail.html', claim=claim, logs=logs, item=item, my_item=my_item, review_form=review_form,
+        can_edit=ops.can_edit(m, claim), evidence_form=EvidenceForm(), submit_form=SubmitForm(),
+        reason_form=ReasonForm(), pathways=PATHWAYS, level_labels=LEVEL_LABELS,
+        remaining=ops.remaining_allowance(claim) if my_item else None,
+        can_withdraw=(claim.learner_id == m.user_id or claim.created_by_id == m.user_id)
+        and item is not None and item.form_key != ops.EDIT_FORM and claim.outcome == 'pending',
+        can_delete_approved=m.role == UNIT_ADMIN and claim.outcome == 'approved' and claim.deleted_at is None)
+
+
+@bp.route('/<int:claim_id>/evidence', methods=['POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def upload_evidence(claim_id):
+    m = current_membership()
+    claim = _claim_or_404(claim_id)
+    form = EvidenceForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash('；'.join(errors), 'danger')
+        return redirect(url_for('claims.detail', claim_id=claim.id))
+    try:
+        ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data)
+    except REFUSALS as exc:
+        _refused(exc)
+    else:
+        flash('附件已上传', 'success')
+    return redirect(url_for('claims.detail', claim_id=claim.id))
+
+
+@bp.route('/<int:claim_id>/evidence/<int:evidence_id>/delete', methods=['POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def delete_evidence(claim_id, evidence_id):
+    claim = _claim_or_404(claim_id)
+    try:
+        ops.remove_evidence(current_membership(), claim, evidence_id)
+    except REFUSALS as exc:
+        _refused(exc)
+    else:
+        flash('附件已删除', 'success')
+    return redirect(url_for('claims.detail', claim_id=claim.id))
+
+
+@bp.route('/<int:claim_id>/evidence/<int:evidence_id>')
+@login_required
+def evidence_file(claim_id, evidence_id):
+    claim = _claim_or_404(claim_id)
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.claim_id != claim.id or not file_path(item.sha256).exists():
+        abort(404)
+    return send_file(file_path(item.sha256), mimetype=item.content_type, download_name=item.filename)
+
+
+def _submit(m, claim, form: SubmitForm):
+    supervisor = None
+    if form.target.data == 'supervisor':
+        supervisor = ops.find_supervisor(form.supervisor_name.data, claim.province_id)
+    ops.submit_claim(m, claim, form.target.data, supervisor)
+
+
+@bp.route('/<int:claim_id>/submit', methods=['POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def submit(claim_id):
+    claim = _claim_or_404(claim_id)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        flash('请选择提交对象', 'danger')
+    else:
+        try:
+            _submit(current_membership(), claim, form)
+        except REFUSALS as exc:
+            _refused(exc)
+        else:
+            flash(f'已提交，当前状态：{claim.status_label}', 'success')
+    return redirect(url_for('claims.detail', claim_id=claim.id))
+
+
+@bp.route('/<int:claim_id>/delete', methods=['POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def delete(claim_id):
+    claim = _claim_or_404(claim_id)
+    try:
+        ops.delete_draft(current_membership(), claim)
+    except REFUSALS as exc:
+        _refused(exc)
+        return redirect(url_for('claims.detail', claim_id=claim.id))
+    flash('已删除', 'success')
+    return redirect(url_for('claims.my_claims') if current_membership().role == LEARNER else url_for('inbox.mine'))
+
+
+@bp.route('/<int:claim_id>/withdraw', methods=['POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def withdraw(claim_id):
+    claim = _claim_or_404(claim_id)
+    try:
+        ops.withdraw_claim(current_membership(), claim)
+    except REFUSALS as exc:
+        _refused(exc)
+    else:
+        flash('已撤回，可修改后重新提交', 'success')
+    return redirect(url_for('claims.detail', claim_id=claim.id))
+
+
+@bp.route('/batch', methods=['POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def batch():
+    """批量提交审核 / 批量删除 of drafts; each claim is checked on its own, all or nothing."""
+    m = current_membership()
+    action = request.form.get('action')
+    form = SubmitForm()
+    ids = request.form.getlist('claim_ids', type=int)
+    if not form.validate_on_submit() or action not in ('submit', 'delete'):
+        flash('请求无效，请刷新后重试', 'danger')
+        return redirect(request.referrer or url_for('claims.my_claims'))
+    if not ids:
+        flash('请至少选择一条学时登记', 'warning')
+        return redirect(request.referrer or url_for('claims.my_claims'))
+    try:
+        for claim_id in ids:
+            claim = _claim_or_404(claim_id)
+            if action == 'submit':
+                _submit(m, claim, form)
+            else:
+                ops.delete_draft(m, claim)
+    except REFUSALS as exc:
+        _refused(exc)
+        flash(f'第 {ids.index(claim_id) + 1} 条（编号 {claim_id}）未能处理，所选登记均未改变', 'danger')
+    else:
+        flash(f'已{"提交" if action == "submit" else "删除"} {len(ids)} 条学时登记', 'success')
+    return redirect(request.referrer or url_for('claims.my_claims'))
+
+
+@bp.route('/<int:claim_id>/review', methods=['POST'])
+@login_required
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+def review(claim_id):
+    claim = _claim_or_404(claim_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash('；'.join(errors), 'danger')
+        return redirect(url_for('claims.detail', claim_id=claim.id))
+    try:
+        item_id = int(form.work_item_id.data)
+        item = db.session.get(WorkItem, item_id)
+        if item is None or item.subject_id != claim.id:
+            abort(404)
+        ops.review(current_membership(), item_id, form.decision.data, form.hours.data, form.comment.data)
+    except ValueError:
+        abort(404)
+    except REFUSALS as exc:
+        _refused(exc)
+        return redirect(url_for('claims.detail', claim_id=claim.id))
+    flash(f'已处理，当前状态：{claim.status_label}', 'success')
+    return redirect(url_for('inbox.todo'))
+
+
+@bp.route('/review/batch', methods=['POST'])
+@login_required
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+def batch_review():
+    form = BatchReviewForm()
+    ids = request.form.getlist('item_ids', type=int)
+    if not form.validate_on_submit():
+        flash('请求无效，请刷新后重试', 'danger')
+    elif not ids:
+        flash('请至少选择一条待办', 'warning')
+    else:
+        try:
+            done, refused = ops.batch_review(current_membership(), ids, form.decision.data, form.comment.data)
+        except REFUSALS as exc:
+            _refused(exc)
+        else:
+            flash(f'已处理 {len(done)} 条', 'success')
+            for item_id, message in refused:
+                flash(f'待办 {item_id} 未处理：{message}', 'warning')
+    return redirect(url_for('inbox.todo'))
+
+
+@bp.route('/<int:claim_id>/delete-approved', methods=['POST'])
+@login_required
+@role_required(UNIT_ADMIN)
+def delete_approved(claim_id):
+    claim = _claim_or_404(claim_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash('请填写删除原因', 'danger')
+    else:
+        try:
+            ops.delete_approved(current_membership(), claim, form.reason.data)
+        except REFUSALS as exc:
+            _refused(exc)
+        else:
+            flash('已删除该条已认定学时', 'success')
+    return redirect(url_for('claims.detail', claim_id=claim.id))
+
+
+@bp.route('/estimate')
+@login_required
+def estimate():
+    """申请学时 pre-fill while the form is filled; the learner can still change it by hand."""
+    from datetime import date
+    args = request.args
+    try:
+        quantity = Decimal(args.get('quantity') or '1')
+        rank = int(args['rank']) if args.get('rank') else None
+        start = date.fromisoformat(args['start']) if args.get('start') else None
+        end = date.fromisoformat(args['end']) if args.get('end') else None
+    except (InvalidOperation, ValueError):
+        return jsonify(hours=None, error='参数无效'), 400
+    if args.get('pathway') not in PATHWAYS:
+        return jsonify(hours=None, error='请选择认定类型'), 400
+    result = ops.estimate_hours(args['pathway'], args.get('level'), quantity, rank, start, end)
+    return jsonify(hours=str(result['hours']) if result['hours'] is not None else None,
+                   quantity=str(result['quantity']))
+
+
+@bp.route('/supervisors')
+@login_required
+def search_supervisors():
+    """Fuzzy name search of supervising departments: first 10 matches (seed 002)."""
+    q = (request.args.get('q') or '').strip()
+    query = select(Organisation).where(Organisation.kind == SUPERVISOR, Organisation.parent_id == _province_id())
+    if q:
+        query = query.where(Organisation.name.contains(q))
+    orgs = db.session.scalars(query.order_by(Organisation.name).limit(10)).all()
+    return jsonify([{'id': o.id, 'name': o.name} for o in orgs])
+
+
+@bp.route('/totals')
+@login_required
+@role_required(LEARNER)
+def totals():
+    m = current_membership()
+    rows = ops.yearly_totals(m.user_id)
+    year = request.args.get('year', type=int) or (rows[0]['year'] if rows else ops.today().year)
+    claims = db.session.scalars(select(Claim).where(
+        Claim.learner_id == m.user_id, Claim.year == year, Claim.outcome == 'approved', Claim.deleted_at.is_(None)
+    ).order_by(Claim.id)).all()
+    return render_template('claims/totals.html', rows=rows, year=year, claims=claims, pathways=PATHWAYS,
+                           category_labels=CATEGORY_LABELS)
+
+
+@bp.route('/manage')
+@login_required
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+def manage():
+    """审核结果: claims in my scope by status, searchable by name or ID number (seed 001)."""
+    m = current_membership()
+    status = request.args.get('status', '')
+    q = (request.args.get('q') or '').strip()
+    year = request.args.get('year', type=int)
+    query = select(Claim).join(User, Claim.learner_id == User.id).where(claim_scope(m), Claim.deleted_at.is_(None))
+    if status:
+        query = query.where(Claim.status_label == status)
+    if year:
+        query = query.where(Claim.year == year)
+    if q:
+        query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
+    page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
+    return render_template('claims/manage.html', page=page, status=status, q=q, year=year, pathways=PATHWAYS)

@@ -1,0 +1,98 @@
+"""Commands: load the shipped diagrams as version 1, and seed the demo organisations and accounts."""
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+from stdnum.cn import ric
+
+from models import Department, Membership, Organisation, RegistrationWindow, User, db
+from models.org import PROVINCE, SUPERVISOR, UNIT
+from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+
+DEMO_PASSWORD = 'Demo@2026'
+
+
+def demo_id(prefix17: str) -> str:
+    return prefix17 + ric.calc_check_digit(prefix17 + '0')  # the function reads the first 17 of 18
+
+
+@click.command('load-processes')
+@with_appcontext
+def load_processes():
+    """Load bpmn/ and rules/ as version 1 of each process and rule set (skips keys already loaded)."""
+    from .workflow.versions import load_defaults
+    added = load_defaults()
+    db.session.commit()
+    click.echo(f'loaded {len(added)} version(s): ' + ', '.join(f'{v.kind}:{v.key}' for v in added))
+
+
+def seed_demo_data() -> bool:
+    """Idempotent: returns False when the demo province already exists."""
+    from .workflow.versions import load_defaults
+    load_defaults()
+    if db.session.scalar(select(Organisation).where(Organisation.kind == PROVINCE)):
+        return False
+    province = Organisation(kind=PROVINCE, name='浙江省专业技术人员继续教育学时办')
+    transport = Organisation(kind=SUPERVISOR, name='浙江省交通运输厅', parent=province)
+    housing = Organisation(kind=SUPERVISOR, name='浙江省住房和城乡建设厅', parent=province)
+    water = Organisation(kind=SUPERVISOR, name='浙江省水利厅', parent=province)
+    jt = Organisation(kind=UNIT, name='浙江交通工程建设集团有限公司', credit_code='91330000MA27U0AB1J',
+                      locality='杭州市', parent=transport)
+    nb = Organisation(kind=UNIT, name='宁波港航工程有限公司', locality='宁波市', parent=transport)
+    hz = Organisation(kind=UNIT, name='杭州市城建设计研究院', locality='杭州市', parent=housing)
+    db.session.add_all([province, transport, housing, water, jt, nb, hz])
+    eng = Department(unit=jt, name='工程部')
+    design = Department(unit=jt, name='设计院')
+    arch = Department(unit=hz, name='建筑所')
+    db.session.add_all([eng, design, arch])
+
+    def person(name, roles, id_number=None, account=None):
+        user = User(name=name, id_number=id_number, account_name=account)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        for role, org, dept in roles:
+            db.session.add(Membership(user=user, role=role, org=org, department=dept))
+        return user
+
+    person('省学时办审核员', [(PROVINCE_ADMIN, province, None)], account='shengji')
+    person('交通厅审核员', [(SUPERVISOR_ADMIN, transport, None)], account='jiaotong')
+    person('住建厅审核员', [(SUPERVISOR_ADMIN, housing, None)], account='zhujian')
+    person('交工集团管理员', [(UNIT_ADMIN, jt, None)], account='jtjt_admin')
+    person('工程部二级管理员', [(UNIT_ADMIN, jt, eng)], account='jtjt_gcb')
+    person('城建院管理员', [(UNIT_ADMIN, hz, None)], account='hzcj_admin')
+    person('张伟', [(LEARNER, jt, eng)], id_number=demo_id('33010619850312001'))
+    person('李娜', [(LEARNER, jt, design)], id_number=demo_id('33010219900708002'))
+    person('王强', [(LEARNER, nb, None), (UNIT_ADMIN, nb, None)], id_number=demo_id('33020319880101003'))
+    person('陈静', [(LEARNER, hz, arch)], id_number=demo_id('33010519920215004'))
+    db.session.flush()
+    year = date.today().year
+    db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
+                                      closes_on=date(year, 12, 31)))
+    return True
+
+
+@click.command('seed-demo')
+@with_appcontext
+def seed_demo():
+    """Create the demo province, departments, units and one account for every role."""
+    created = seed_demo_data()
+    db.session.commit()
+    click.echo('demo data created' if created else 'demo data already present')
+    for user in db.session.scalars(select(User).order_by(User.id)):
+        click.echo(f'  {user.account_name or user.id_number:20} {DEMO_PASSWORD}  {user.name}: '
+                   + '; '.join(m.label for m in user.memberships))
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(load_processes)
+    app.cli.add_command(seed_demo)
+
+
+def _create_app():
+    from . import create_app
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app, help='CreditFlow (学时通) management commands')

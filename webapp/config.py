@@ -1,0 +1,24 @@
+"""Configuration from the environment; defaults run on a laptop with SQLite under instance/."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Config:
+    SECRET_KEY = os.environ.get('SECRET_KEY', 'dev-only-change-me')
+    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL', f"sqlite:///{ROOT / 'instance' / 'creditflow.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {'pool_pre_ping': True}
+    EVIDENCE_DIR = os.environ.get('EVIDENCE_DIR', str(ROOT / 'instance' / 'evidence'))
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024           # whole request
+    EVIDENCE_MAX_BYTES = 5 * 1024 * 1024            # one file
+    EVIDENCE_MAX_IMAGES = 5                         # seed 000: at most 5 images per claim
+    EVIDENCE_MAX_FILES = 10
+    PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
+    PAGE_SIZE = 20
+    BABEL_DEFAULT_LOCALE = 'zh_CN'
+    BABEL_DEFAULT_TIMEZONE = 'Asia/Shanghai'
+    LANGUAGES = {'zh_CN': '中文', 'en': 'English'}
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = 'Lax'

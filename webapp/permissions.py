@@ -1,0 +1,69 @@
+"""The current role (membership) and the scope rules every query and every action goes through."""
+from functools import wraps
+
+from flask import abort, g, session
+from flask_login import current_user
+from sqlalchemy import and_, false
+
+from models import Claim, Membership, WorkItem, db
+from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+
+
+def current_membership() -> Membership | None:
+    """The role the user acts in now (switchable in the UI); every page is scoped to it."""
+    if not current_user.is_authenticated:
+        return None
+    if 'membership' not in g:
+        memberships = current_user.memberships
+        chosen = next((m for m in memberships if m.id == session.get('membership_id')), None)
+        g.membership = chosen or (memberships[0] if memberships else None)
+    return g.membership
+
+
+def role_required(*roles):
+    """Refuse (403) unless the current role is one of *roles*."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            membership = current_membership()
+            if membership is None or membership.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def work_item_scope(m: Membership):
+    """SQL condition: inbox rows this role may see and act on."""
+    if m.role == LEARNER:
+        return and_(WorkItem.lane == LEARNER, WorkItem.scope_user_id == m.user_id)
+    condition = and_(WorkItem.lane == m.role, WorkItem.scope_org_id == m.org_id)
+    if m.role == UNIT_ADMIN and m.department_id is not None:
+        condition = and_(condition, WorkItem.scope_department_id == m.department_id)
+    return condition
+
+
+def claim_scope(m: Membership):
+    """SQL condition: claims this role may see."""
+    if m.role == LEARNER:
+        return Claim.learner_id == m.user_id
+    if m.role == UNIT_ADMIN:
+        condition = Claim.unit_id == m.org_id
+        if m.department_id is not None:
+            condition = and_(condition, Claim.department_id == m.department_id)
+        return condition
+    if m.role == SUPERVISOR_ADMIN:  # drafts are invisible above the unit (seed 000)
+        return and_(Claim.reviewer_org_id == m.org_id, Claim.submitted_at.is_not(None))
+    if m.role == PROVINCE_ADMIN:
+        return and_(Claim.province_id == m.org_id, Claim.submitted_at.is_not(None))
+    return false()
+
+
+def can_see_claim(m: Membership, claim: Claim) -> bool:
+    return m is not None and db.session.query(
+        db.session.query(Claim).filter(Claim.id == claim.id, claim_scope(m)).exists()).scalar()
+
+
+def can_act_on(m: Membership, item: WorkItem) -> bool:
+    return m is not None and db.session.query(
+        db.session.query(WorkItem).filter(WorkItem.id == item.id, work_item_scope(m)).exists()).scalar()

@@ -1,0 +1,44 @@
+// Claim form helpers: sub-types per pathway, 申请学时 pre-filled from the credit table, supervisor search.
+(function () {
+  const form = document.getElementById('claim-form');
+  const dataNode = document.getElementById('pathway-data');
+  if (form && dataNode && dataNode.textContent.trim()) {
+    const pathways = JSON.parse(dataNode.textContent);
+    const $ = (name) => form.querySelector(`[name="${name}"]`);
+    const hours = $('applied_hours');
+    let touched = hours.value !== '';
+    hours.addEventListener('input', () => { touched = true; });
+    const syncFields = () => {
+      const p = pathways[$('pathway').value];
+      const sub = $('sub_type');
+      Array.from(sub.options).forEach(o => { o.hidden = !!(p && o.value && !p.sub_types.includes(o.value)); });
+      if (p && sub.value && !p.sub_types.includes(sub.value)) sub.value = '';
+      if (p && !sub.value && p.sub_types.length === 1) sub.value = p.sub_types[0];
+      Array.from($('level').options).forEach(o => { o.hidden = !!(p && o.value && !p.levels.includes(o.value)); });
+      document.getElementById('field-level').classList.toggle('d-none', !(p && p.levels.length));
+      document.getElementById('field-rank').classList.toggle('d-none', !(p && p.rank));
+    };
+    const estimate = async () => {
+      syncFields();
+      if (touched || !$('pathway').value) return;
+      const params = new URLSearchParams({pathway: $('pathway').value, level: $('level').value,
+        quantity: $('quantity').value || '1', rank: $('rank').value, start: $('start_date').value, end: $('end_date').value});
+      const resp = await fetch(`${form.dataset.estimateUrl}?${params}`);
+      if (!resp.ok) return;
+      const body = await resp.json();
+      if (body.hours !== null) hours.value = body.hours;
+      if ($('pathway').value === 'training' && body.quantity) $('quantity').value = body.quantity;
+    };
+    form.addEventListener('change', (e) => { if (e.target !== hours) estimate(); });
+    syncFields();
+  }
+  document.querySelectorAll('.supervisor-search').forEach((input) => {
+    const list = document.getElementById(input.getAttribute('list'));
+    input.addEventListener('input', async () => {
+      const resp = await fetch(`/claims/supervisors?q=${encodeURIComponent(input.value)}`);
+      if (!resp.ok) return;
+      list.innerHTML = '';
+      (await resp.json()).forEach((o) => { const opt = document.createElement('option'); opt.value = o.name; list.appendChild(opt); });
+    });
+  });
+})();

@@ -1,0 +1,24 @@
+"""What diagrams may name: lanes (roles), form keys and status labels known to the code."""
+
+# Lanes are roles. The task's scope (which unit / department / supervisor) comes from the subject, not the lane.
+ROLES = {'learner': '专技人员', 'unit_admin': '单位管理员', 'supervisor': '主管部门', 'province': '省级/学时办', 'hr': '人社部门'}
+
+# formKey -> title. A user task naming any other key is refused when its diagram is loaded.
+FORM_KEYS = {
+    'claim_edit': '学时登记表',
+    'claim_unit_review': '学时登记单位初审',
+    'claim_final_review': '学时登记终审',
+}
+
+# Status label -> what it means to the code. Provinces rename steps by choosing other labels from this list
+# (seed 000 and 003 names included); the meaning decides e.g. whether the claim's hours count.
+DRAFT, PENDING, RETURNED, APPROVED, REJECTED, DELETED = 'draft', 'pending', 'returned', 'approved', 'rejected', 'deleted'
+STATUSES = {
+    '待提交': DRAFT, '个人保存': DRAFT, '未提交': DRAFT,
+    '待初审': PENDING, '待终审': PENDING, '个人上报': PENDING, '企业审核通过': PENDING,
+    '等待单位审核': PENDING, '等待主管部门审核': PENDING, '待学时办审核': PENDING, '待省级审核': PENDING,
+    '退回修改': RETURNED,
+    '通过认定': APPROVED, '终审通过': APPROVED, '主管部门审核通过': APPROVED, '省级备案': APPROVED,
+    '不予认定': REJECTED, '企业审核不通过': REJECTED, '省级审核不通过': REJECTED, '单位审核不通过': REJECTED,
+    '已删除': DELETED,
+}

@@ -1,0 +1,131 @@
+"""SpiffWorkflow wiring: parser, restricted script engine, spec cache and the spec-less serializer."""
+import hashlib
+import json
+from uuid import UUID
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_SERIALIZER_VERSION, BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from .expressions import SAFE_FUNCTIONS, check_expression
+
+# Bump when the stored instance JSON changes shape; loaders refuse formats they do not know.
+STATE_FORMAT = 'creditflow-1/spiff-' + SPIFF_SERIALIZER_VERSION
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """Task-data environment that refuses any expression outside the whitelist before eval/exec."""
+
+    def __init__(self):
+        super().__init__({'__builtins__': {}, **SAFE_FUNCTIONS})
+
+    def evaluate(self, expression, context, external_context=None):
+        check_expression(expression, 'eval')
+        return super().evaluate(expression, context, external_context)
+
+    def execute(self, script, context, external_context=None):
+        check_expression(script, 'exec')
+        return super().execute(script, context, external_context)
+
+
+SCRIPT_ENGINE = PythonScriptEngine(environment=RestrictedEnvironment())
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Stores the instance without its spec (19 of a new claim's 28 KB); the spec comes from the version cache."""
+
+    def to_dict(self, workflow):
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct['subprocesses'] = self.mapping_to_dict(workflow.subprocesses)
+        dct['bpmn_events'] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct['tasks'], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct['root']))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct['subprocesses'], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop('bpmn_events', []))
+        return workflow
+
+
+
+def _make_serializer():
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = SpeclessWorkflowConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    registry.register(Decimal, lambda v: {'value': str(v)}, lambda d: Decimal(d['value']))
+    registry.register(date, lambda v: {'value': v.isoformat()}, lambda d: date.fromisoformat(d['value']))
+    registry.register(datetime, lambda v: {'value': v.isoformat()}, lambda d: datetime.fromisoformat(d['value']))
+    return BpmnWorkflowSerializer(registry)
+
+
+SERIALIZER = _make_serializer()
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+
+
+@dataclass(frozen=True)
+class ParsedProcess:
+    process_id: str
+    spec: object
+    subprocess_specs: dict
+    bpmn_hash: str
+
+
+def _parser(bpmn_xml: str, dmn_xmls: tuple[str, ...]) -> SpiffBpmnParser:
+    from lxml import etree
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_xml(etree.fromstring(bpmn_xml.encode('utf-8')), filename='diagram.bpmn')
+    for i, dmn in enumerate(dmn_xmls):
+        parser.add_dmn_xml(etree.fromstring(dmn.encode('utf-8')), filename=f'rules{i}.dmn')
+    return parser
+
+
+@lru_cache(maxsize=64)
+def parse_process(process_id: str, bpmn_xml: str, dmn_xmls: tuple[str, ...] = ()) -> ParsedProcess:
+    """Parse once per distinct (diagram, rules) content; the cache is keyed by content, never the source of truth."""
+    parser = _parser(bpmn_xml, dmn_xmls)
+    return ParsedProcess(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id),
+                         sha256(bpmn_xml))
+
+
+@lru_cache(maxsize=64)
+def parse_decision(dmn_xml: str):
+    """The decision table object of a DMN file (first decision)."""
+    from lxml import etree
+    parser = SpiffBpmnParser()
+    parser.add_dmn_xml(etree.fromstring(dmn_xml.encode('utf-8')), filename='rules.dmn')
+    dmn_parser = next(iter(parser.dmn_parsers.values()))
+    dmn_parser.parse()
+    return dmn_parser.decision.decisionTables[0]
+
+
+def new_workflow(parsed: ParsedProcess) -> BpmnWorkflow:
+    return BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=SCRIPT_ENGINE)
+
+
+def dump_workflow(workflow: BpmnWorkflow) -> str:
+    SERIALIZER.registry._encoder_mode = True
+    try:
+        dct = SERIALIZER.to_dict(workflow)
+    finally:
+        SERIALIZER.registry._encoder_mode = False
+    return json.dumps(dct, cls=SERIALIZER._encoder_cls, ensure_ascii=False, separators=(',', ':'))
+
+
+def load_workflow(state: str, parsed: ParsedProcess) -> BpmnWorkflow:
+    dct = json.loads(state, cls=SERIALIZER.json_decoder_cls)
+    workflow = SERIALIZER.registry.restore(dct, spec=parsed.spec, subprocess_specs=parsed.subprocess_specs)
+    workflow.script_engine = SCRIPT_ENGINE
+    return workflow

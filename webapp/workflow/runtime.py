@@ -1,0 +1,197 @@
+"""The service layer over the engine: one operation = lock the instance, load, act, run engine steps, save,
+update the inbox rows. It flushes and never commits; the request boundary (or job runner) commits."""
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.mixins import EndEventMixin as EndEvent
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
+from models.workflow import BPMN, DMN
+
+from .catalog import STATUSES
+from .engine import STATE_FORMAT, dump_workflow, load_workflow, new_workflow
+from .versions import called_decisions, parse_versions, published
+
+
+class WorkflowError(Exception):
+    """A refusal to show to the person who asked (Chinese message)."""
+
+
+class TaskAlreadyHandled(WorkflowError):
+    pass
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who may see a task of a given lane: an organisation (and department), or one person."""
+    org_id: Optional[int] = None
+    department_id: Optional[int] = None
+    user_id: Optional[int] = None
+
+
+ScopeResolver = Callable[[str], Scope]
+
+
+@dataclass
+class StepResult:
+    status_label: str
+    outcome: str
+    completed: bool
+    data: dict = field(default_factory=dict)
+
+
+def _props(task_spec) -> dict:
+    return getattr(task_spec, 'extensions', {}).get('properties', {})
+
+
+def _parsed(instance: WorkflowInstance):
+    rules = [db.session.get(ProcessVersion, rid) for rid in instance.rule_version_ids]
+    return parse_versions(instance.process_version, rules)
+
+
+def _ready_user_tasks(workflow):
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def _compact_loops(workflow) -> None:
+    """Rewind a loop instead of growing the tree: when a user task becomes ready again (return for
+    modification, withdraw), reset to its first occurrence. The raw engine breaks after ~141-166 loops."""
+    for task in _ready_user_tasks(workflow):
+        first = next((a for a in workflow.get_tasks()
+                      if a.task_spec is task.task_spec and a is not task and task.is_descendant_of(a)), None)
+        if first is not None:
+            for dropped in workflow.reset_from_task_id(first.id, data=dict(task.data)):
+                workflow.event_manager.remove_task(dropped)
+            workflow.do_engine_steps()
+
+
+def _status(workflow, previous: str) -> tuple[str, bool]:
+    if workflow.is_completed():
+        for task in workflow.get_tasks(state=TaskState.COMPLETED):
+            if isinstance(task.task_spec, EndEvent) and _props(task.task_spec).get('statusLabel'):
+                return _props(task.task_spec)['statusLabel'], True
+        return previous, True
+    ready = _ready_user_tasks(workflow)
+    return (_props(ready[0].task_spec).get('statusLabel', previous) if ready else previous), False
+
+
+def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted: Optional[WorkItem] = None,
+          user_id: Optional[int] = None, outcome: Optional[str] = None) -> StepResult:
+    _compact_loops(workflow)
+    label, completed = _status(workflow, instance.status_label)
+    instance.state = dump_workflow(workflow)
+    instance.status_label = label
+    instance.is_completed = completed
+    instance.updated_at = utcnow()
+    ready = {str(t.id): t for t in _ready_user_tasks(workflow)}
+    now = utcnow()
+    open_items = db.session.scalars(select(WorkItem).where(
+        WorkItem.instance_id == instance.id, WorkItem.completed_at.is_(None))).all() if instance.id else []
+    still_open = set()
+    for item in open_items:
+        if item is acted:
+            item.completed_at, item.completed_by_id, item.outcome = now, user_id, outcome
+        elif item.task_id not in ready:
+            item.completed_at, item.outcome = now, 'cancelled'
+        else:
+            still_open.add(item.task_id)
+    for task_id, task in ready.items():
+        if task_id in still_open:
+            continue
+        props, lane = _props(task.task_spec), task.task_spec.lane
+        scope = scope_for(lane)
+        db.session.add(WorkItem(
+            instance=instance, task_id=task_id, task_name=task.task_spec.name,
+            task_title=task.task_spec.bpmn_name or task.task_spec.name, form_key=props['formKey'],
+            status_label=props['statusLabel'], lane=lane, scope_org_id=scope.org_id,
+            scope_department_id=scope.department_id, scope_user_id=scope.user_id,
+            subject_type=instance.subject_type, subject_id=instance.subject_id))
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态') from None
+    data = dict(next(iter(ready.values())).data) if ready else dict(workflow.data)
+    return StepResult(label, STATUSES.get(label, 'pending'), completed, data)
+
+
+def start(process_key: str, subject_type: str, subject_id: int, data: dict,
+          scope_for: ScopeResolver) -> tuple[WorkflowInstance, StepResult]:
+    """Start a new instance on the latest published version of the process."""
+    process = published(BPMN, process_key)
+    if process is None:
+        raise WorkflowError(f'流程 {process_key} 尚未发布')
+    rules = [published(DMN, decision) for decision in called_decisions(process.content)]
+    parsed = parse_versions(process, rules)
+    workflow = new_workflow(parsed)
+    workflow.get_next_task(state=TaskState.READY).data.update(data)
+    workflow.do_engine_steps()
+    instance = WorkflowInstance(process_key=process_key, process_version=process,
+                                rule_version_ids=[r.id for r in rules], spec_hash=parsed.bpmn_hash,
+                                state_format=STATE_FORMAT, state='', status_label='',
+                                subject_type=subject_type, subject_id=subject_id)
+    db.session.add(instance)
+    db.session.flush()
+    return instance, _save(instance, workflow, scope_for)
+
+
+def lock(instance_id: int) -> WorkflowInstance:
+    """Row lock on PostgreSQL (a second reviewer waits, then sees the task done); on SQLite the version column
+    makes the second save fail instead."""
+    instance = db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
+                                 .with_for_update().execution_options(populate_existing=True))
+    if instance is None:
+        raise WorkflowError('流程实例不存在')
+    if instance.state_format != STATE_FORMAT:
+        raise WorkflowError(f'流程实例的存储格式 {instance.state_format} 无法识别')
+    return instance
+
+
+def _load(instance: WorkflowInstance):
+    return load_workflow(instance.state, _parsed(instance))
+
+
+def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolver) -> StepResult:
+    """Complete the human task behind an inbox row with the given decision data."""
+    item = db.session.get(WorkItem, work_item_id)
+    if item is None:
+        raise WorkflowError('待办事项不存在')
+    instance = lock(item.instance_id)
+    db.session.refresh(item)
+    if item.completed_at is not None:
+        raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    workflow = _load(instance)
+    task = workflow.get_task_from_id(UUID(item.task_id))
+    if task is None or task.state != TaskState.READY:
+        raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    task.set_data(**data)
+    task.run()
+    workflow.do_engine_steps()
+    return _save(instance, workflow, scope_for, acted=item, user_id=user_id,
+                 outcome=data.get('decision') or data.get('action'))
+
+
+def send_message(instance_id: int, message: str, scope_for: ScopeResolver, payload: Optional[dict] = None,
+                 refused: str = '当前状态不能执行此操作') -> StepResult:
+    """Deliver a BPMN message (e.g. withdraw_claim); refused unless the process is waiting for it."""
+    instance = lock(instance_id)
+    workflow = _load(instance)
+    try:
+        workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=payload or {}))
+    except WorkflowException:
+        raise WorkflowError(refused) from None
+    workflow.do_engine_steps()
+    return _save(instance, workflow, scope_for)
+
+
+def task_data(instance: WorkflowInstance) -> dict:
+    """Data of the instance's ready task (or of the finished workflow), for display."""
+    workflow = _load(instance)
+    ready = _ready_user_tasks(workflow)
+    return dict(ready[0].data) if ready else dict(workflow.data)

@@ -1,0 +1,78 @@
+"""Checks a diagram (and the DMN tables it calls) before it may be stored as a version or run."""
+from SpiffWorkflow.bpmn.specs.mixins import (EndEventMixin as EndEvent, ExclusiveGatewayMixin, InclusiveGatewayMixin,
+                                             ScriptTaskMixin as ScriptTask, UserTaskMixin as UserTask)
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
+
+from .catalog import FORM_KEYS, ROLES, STATUSES
+from .expressions import UnsafeExpression, check_expression
+
+
+class DiagramError(ValueError):
+    """Raised with every problem found, each naming the element, so province staff can fix them all at once."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__('；'.join(self.problems))
+
+
+def _check(problems, where, source, mode='eval'):
+    try:
+        check_expression(source, mode)
+    except UnsafeExpression as exc:
+        problems.append(f'{where}：{exc}')
+
+
+def check_dmn_cell(problems, where, cell):
+    """A DMN input cell is either a full expression ("exam") or an operator tail (<= 5), as the engine reads it."""
+    text = (cell or '').strip()
+    if not text or text == '-':
+        return
+    try:
+        check_expression(text)
+    except UnsafeExpression:
+        _check(problems, where, f'dmninput {text}')
+
+
+def check_decision_table(problems, table, name=''):
+    for column in table.inputs:
+        _check(problems, f'决策表 {name} 输入列 {column.label or column.id}', column.expression)
+    for rule in table.rules:
+        for entry in rule.inputEntries:
+            for cell in entry.lhs:
+                check_dmn_cell(problems, f'决策表 {name} 第 {rule.row_number} 行 {entry.id}', cell)
+        for entry in rule.outputEntries:
+            if entry.text:
+                _check(problems, f'决策表 {name} 第 {rule.row_number} 行 {entry.id}', entry.text)
+
+
+def validate_parsed(parsed) -> None:
+    """Raise DiagramError listing unknown lanes, form keys, status labels and unsafe expressions."""
+    problems = []
+    specs = [parsed.spec, *parsed.subprocess_specs.values()]
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            where = f'元素 {task_spec.bpmn_id or task_spec.name}' + (f'（{task_spec.bpmn_name}）' if getattr(task_spec, 'bpmn_name', None) else '')
+            lane = getattr(task_spec, 'lane', None)
+            if lane is not None and lane not in ROLES:
+                problems.append(f'{where}：泳道 "{lane}" 不是已知角色（可用：{"、".join(ROLES)}）')
+            props = getattr(task_spec, 'extensions', {}).get('properties', {})
+            if isinstance(task_spec, UserTask):
+                if lane is None:
+                    problems.append(f'{where}：用户任务必须放在某个角色泳道中')
+                if props.get('formKey') not in FORM_KEYS:
+                    problems.append(f'{where}：表单 "{props.get("formKey", "")}" 不存在（可用：{"、".join(FORM_KEYS)}）')
+            if isinstance(task_spec, (UserTask, EndEvent)) and props.get('statusLabel') not in STATUSES:
+                problems.append(f'{where}：状态 "{props.get("statusLabel", "")}" 不是已知状态')
+            if isinstance(task_spec, (ExclusiveGatewayMixin, InclusiveGatewayMixin)):
+                for condition, _target in task_spec.cond_task_specs:
+                    if condition is not None:  # a _BpmnCondition operator holding the expression text
+                        _check(problems, f'{where} 的条件', getattr(condition, 'args', [condition])[0])
+            if isinstance(task_spec, ScriptTask):
+                _check(problems, f'{where} 的脚本', task_spec.script, 'exec')
+            for attr in ('prescript', 'postscript'):
+                if getattr(task_spec, attr, None):
+                    _check(problems, f'{where} 的 {attr}', getattr(task_spec, attr), 'exec')
+            if isinstance(task_spec, BusinessRuleTask):
+                check_decision_table(problems, task_spec.dmnEngine.decision_table, task_spec.bpmn_id)
+    if problems:
+        raise DiagramError(problems)

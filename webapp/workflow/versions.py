@@ -1,0 +1,85 @@
+"""Process and rule versions in the database: shipped defaults become version 1; new instances use the latest
+published version, running instances keep the one they started on."""
+import re
+from pathlib import Path
+
+from lxml import etree
+from sqlalchemy import func, select
+
+from models import ProcessVersion, db
+from models.workflow import BPMN, DMN, PUBLISHED
+
+from .engine import parse_process, sha256
+from .validation import DiagramError, validate_parsed
+
+ROOT = Path(__file__).resolve().parents[2]
+BPMN_NS = {'bpmn': 'http://www.omg.org/spec/BPMN/20100524/MODEL',
+           'spiffworkflow': 'http://spiffworkflow.org/bpmn/schema/1.0/core'}
+
+
+def _process_id(bpmn_xml: str) -> str:
+    root = etree.fromstring(bpmn_xml.encode('utf-8'))
+    return root.find('bpmn:process', BPMN_NS).get('id')
+
+
+def called_decisions(bpmn_xml: str) -> list[str]:
+    return sorted(set(re.findall(r'<spiffworkflow:calledDecisionId>\s*([\w.-]+)\s*</', bpmn_xml)))
+
+
+def _decision_id(dmn_xml: str) -> str:
+    root = etree.fromstring(dmn_xml.encode('utf-8'))
+    return root.find('{*}decision').get('id')
+
+
+def published(kind: str, key: str) -> ProcessVersion | None:
+    return db.session.scalar(select(ProcessVersion).where(
+        ProcessVersion.kind == kind, ProcessVersion.key == key, ProcessVersion.status == PUBLISHED,
+    ).order_by(ProcessVersion.version.desc()).limit(1))
+
+
+def parse_versions(process: ProcessVersion, rules: list[ProcessVersion]):
+    """Parsed spec for a process version with its rule versions (cached by content)."""
+    return parse_process(process.key, process.content, tuple(r.content for r in rules))
+
+
+def add_version(kind: str, content: str, user_id=None, comment=None, status=PUBLISHED) -> ProcessVersion:
+    """Store a new version after validating it; raises DiagramError with every problem found."""
+    key = _process_id(content) if kind == BPMN else _decision_id(content)
+    if kind == BPMN:
+        rules = []
+        for decision in called_decisions(content):
+            rule = published(DMN, decision)
+            if rule is None:
+                raise DiagramError([f'业务规则任务引用的决策表 "{decision}" 尚未发布'])
+            rules.append(rule)
+        try:
+            parsed = parse_process(key, content, tuple(r.content for r in rules))
+        except DiagramError:
+            raise
+        except Exception as exc:  # the parser's own messages name the element
+            raise DiagramError([f'流程图无法解析：{exc}']) from exc
+        validate_parsed(parsed)
+    else:
+        from .rules import validate_decision
+        validate_decision(content)
+    latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
+        ProcessVersion.kind == kind, ProcessVersion.key == key)) or 0
+    version = ProcessVersion(kind=kind, key=key, version=latest + 1, content=content, sha256=sha256(content),
+                             status=status, comment=comment, created_by_id=user_id)
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def load_defaults() -> list[ProcessVersion]:
+    """Load rules/*.dmn then bpmn/*.bpmn as version 1 of each, skipping any key already in the database."""
+    added = []
+    for kind, folder, pattern in ((DMN, 'rules', '*.dmn'), (BPMN, 'bpmn', '*.bpmn')):
+        for path in sorted((ROOT / folder).glob(pattern)):
+            content = path.read_text(encoding='utf-8')
+            key = _process_id(content) if kind == BPMN else _decision_id(content)
+            exists = db.session.scalar(select(ProcessVersion.id).where(
+                ProcessVersion.kind == kind, ProcessVersion.key == key).limit(1))
+            if not exists:
+                added.append(add_version(kind, content, comment=f'随系统发布的默认版本（{folder}/{path.name}）'))
+    return added
