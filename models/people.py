@@ -26,7 +26,8 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list['Membership']] = relationship(back_populates='user', order_by='Membership.id')
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        from flask import current_app  # tests use a cheaper hash; production keeps werkzeug's scrypt default
+        self.password_hash = generate_password_hash(password, method=current_app.config.get('PASSWORD_HASH_METHOD', 'scrypt'))
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -67,7 +67,8 @@ def seed_demo_data() -> bool:
     person('王强', [(LEARNER, nb, None), (UNIT_ADMIN, nb, None)], id_number=demo_id('33020319880101003'))
     person('陈静', [(LEARNER, hz, arch)], id_number=demo_id('33010519920215004'))
     db.session.flush()
-    year = date.today().year
+    from .claims.operations import today
+    year = today().year
     db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
                                       closes_on=date(year, 12, 31)))
     return True

@@ -16,6 +16,7 @@ class Config:
     EVIDENCE_MAX_FILES = 10
     PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
+    PASSWORD_HASH_METHOD = 'scrypt'
     BABEL_DEFAULT_LOCALE = 'zh_CN'
     BABEL_DEFAULT_TIMEZONE = 'Asia/Shanghai'
     LANGUAGES = {'zh_CN': '中文', 'en': 'English'}

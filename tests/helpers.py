@@ -1,0 +1,28 @@
+"""Builders shared by the tests: valid claim input, and driving a claim through the operations."""
+from datetime import date
+from decimal import Decimal
+
+from webapp.claims import operations as ops
+
+
+def year() -> int:
+    return ops.today().year
+
+
+def claim_input(**overrides) -> ops.ClaimInput:
+    y = year()
+    values = dict(pathway='training', sub_type='培训班', level=None, rank=None, quantity=Decimal(1),
+                  title='省级公路养护技术培训班', start_date=date(y, 3, 1), end_date=date(y, 3, 3),
+                  applied_hours=Decimal(18), year=y, description=None, certificate_no=None, pledged=True)
+    values.update(overrides)
+    return ops.ClaimInput(**values)
+
+
+def claim_form(**overrides) -> dict:
+    """POST data of a valid claim form (training, 3 days, 18 hours)."""
+    y = year()
+    data = dict(pathway='training', sub_type='培训班', level='', rank='', quantity='1', title='省级公路养护技术培训班',
+                start_date=f'{y}-03-01', end_date=f'{y}-03-03', applied_hours='18', year=str(y),
+                description='', certificate_no='', pledge='y')
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
