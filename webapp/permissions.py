@@ -13,10 +13,11 @@ def current_membership() -> Membership | None:
     """The role the user acts in now (switchable in the UI); every page is scoped to it."""
     if not current_user.is_authenticated:
         return None
-    if 'membership' not in g:
+    key = (current_user.id, session.get('membership_id'))
+    if g.get('membership_key') != key:  # cached per request (and per user, in case one context serves several)
         memberships = current_user.memberships
         chosen = next((m for m in memberships if m.id == session.get('membership_id')), None)
-        g.membership = chosen or (memberships[0] if memberships else None)
+        g.membership, g.membership_key = chosen or (memberships[0] if memberships else None), key
     return g.membership
 
 

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .catalog import LEVEL_LABELS, PATHWAYS
 
 REQUIRED = '此项为必填项'
+DATE_MESSAGE = '请填写有效日期（年-月-日）'
 
 
 class ClaimForm(FlaskForm):
@@ -22,8 +23,10 @@ class ClaimForm(FlaskForm):
     quantity = DecimalField('数量', places=1, validators=[InputRequired(REQUIRED),
                                                         NumberRange(Decimal('0.1'), 1000, '数量应在 0.1 到 1000 之间')])
     title = StringField('认定内容/材料标题', validators=[DataRequired(REQUIRED), Length(max=200, message='不能超过 200 个字')])
-    start_date = DateField('开始时间', validators=[InputRequired('请填写有效日期（年-月-日）')])
-    end_date = DateField('结束时间', validators=[InputRequired('请填写有效日期（年-月-日）')])
+    start_date = DateField('开始时间', validators=[InputRequired(DATE_MESSAGE)],
+                           invalid_value_message=DATE_MESSAGE)
+    end_date = DateField('结束时间', validators=[InputRequired(DATE_MESSAGE)],
+                           invalid_value_message=DATE_MESSAGE)
     applied_hours = DecimalField('申请学时', places=1, validators=[InputRequired(REQUIRED)])
     year = IntegerField('计入年度', validators=[InputRequired(REQUIRED)])
     description = TextAreaField('认定内容说明', validators=[Optional(), Length(max=1000, message='不能超过 1000 个字')])
@@ -40,18 +43,23 @@ class ClaimForm(FlaskForm):
         if pathway and field.data not in pathway.sub_types:
             raise ValidationError(f'二级类型须为“{pathway.label}”下的一项：' + '、'.join(pathway.sub_types))
 
-    def validate_level(self, field):
+    def validate(self, extra_validators=None):
+        """Level and rank depend on the pathway; Optional() would stop their own validators, so check here."""
+        valid = super().validate(extra_validators)
         pathway = PATHWAYS.get(self.pathway.data)
-        if pathway and pathway.levels:
-            if field.data not in pathway.levels:
-                raise ValidationError('请选择级别：' + '、'.join(LEVEL_LABELS[x] for x in pathway.levels))
-        else:
-            field.data = ''
-
-    def validate_rank(self, field):
-        pathway = PATHWAYS.get(self.pathway.data)
-        if pathway and pathway.max_rank and field.data is None:
-            raise ValidationError('请填写本人排名')
+        if pathway is None:
+            return valid
+        if not pathway.levels:
+            self.level.data = ''
+        elif self.level.data not in pathway.levels:
+            self.level.errors = list(self.level.errors) + ['请选择级别：' + '、'.join(LEVEL_LABELS[x] for x in pathway.levels)]
+            valid = False
+        if not pathway.max_rank:
+            self.rank.data = None
+        elif self.rank.data is None and not self.rank.errors:
+            self.rank.errors = list(self.rank.errors) + ['请填写本人排名']
+            valid = False
+        return valid
 
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -89,8 +97,10 @@ class ReasonForm(FlaskForm):
 
 class WindowForm(FlaskForm):
     year = IntegerField('计入年度', validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, '年度无效')])
-    opens_on = DateField('开放日期', validators=[InputRequired('请填写有效日期（年-月-日）')])
-    closes_on = DateField('截止日期', validators=[InputRequired('请填写有效日期（年-月-日）')])
+    opens_on = DateField('开放日期', validators=[InputRequired(DATE_MESSAGE)],
+                           invalid_value_message=DATE_MESSAGE)
+    closes_on = DateField('截止日期', validators=[InputRequired(DATE_MESSAGE)],
+                           invalid_value_message=DATE_MESSAGE)
 
     def validate_closes_on(self, field):
         if self.opens_on.data and field.data and field.data < self.opens_on.data:

@@ -1,0 +1,81 @@
+"""Inboxes: 待我处理 with filters, counts and masked ID numbers; 我已处理; 我发起的 showing where each waits."""
+import pytest
+
+from models import db
+from webapp.claims import operations as ops
+
+from ..conftest import LI_NA, ZHANG_WEI, login, membership
+from ..helpers import claim_input
+
+
+@pytest.fixture
+def three_claims(ctx):
+    zhang, li = membership(ZHANG_WEI, 'learner'), membership(LI_NA, 'learner')
+    claims = [ops.create_claim(zhang, claim_input(title='张伟 培训')),
+              ops.create_claim(zhang, claim_input(title='张伟 考试', pathway='exam', sub_type='交通运输类执（职）业资格考试',
+                                                  applied_hours=8)),
+              ops.create_claim(li, claim_input(title='李娜 培训'))]
+    for claim in claims:
+        ops.submit_claim(zhang if claim.learner_id == zhang.user_id else li, claim, 'unit')
+    db.session.commit()
+    return claims
+
+
+def test_todo_lists_filters_and_counts(client, three_claims):
+    login(client, 'jtjt_admin')
+    page = client.get('/inbox/').get_data(as_text=True)
+    assert all(t in page for t in ('张伟 培训', '张伟 考试', '李娜 培训'))
+    assert 'id="todo-count">3<' in page
+    assert ZHANG_WEI not in page and '*****001X' in page  # masked
+    page = client.get('/inbox/?q=李娜').get_data(as_text=True)
+    assert '李娜 培训' in page and '张伟 培训' not in page
+    page = client.get(f'/inbox/?q={ZHANG_WEI.lower()}').get_data(as_text=True)
+    assert '张伟 培训' in page and '李娜 培训' not in page
+    page = client.get('/inbox/?pathway=exam').get_data(as_text=True)
+    assert '张伟 考试' in page and '张伟 培训' not in page
+    page = client.get(f'/inbox/?year={ops.today().year - 1}').get_data(as_text=True)
+    assert '暂无事项' in page
+
+
+def test_pagination(client, three_claims, ctx):
+    ctx.config['PAGE_SIZE'] = 2
+    login(client, 'jtjt_admin')
+    first, second = client.get('/inbox/').get_data(as_text=True), client.get('/inbox/?page=2').get_data(as_text=True)
+    assert '1 / 2' in first and '2 / 2' in second
+    assert sum(t in second for t in ('张伟 培训', '张伟 考试', '李娜 培训')) == 1
+
+
+def test_batch_approve_then_done_list(client, three_claims, ctx):
+    login(client, 'jtjt_admin')
+    items = [ops.open_item(c).id for c in three_claims[:2]]
+    response = client.post('/claims/review/batch', data={'decision': 'reject', 'item_ids': items},
+                           follow_redirects=True)
+    assert '不通过或退回修改时必须填写审核意见' in response.get_data(as_text=True)
+    assert [c.status_label for c in three_claims[:2]] == ['待初审', '待初审']
+    response = client.post('/claims/review/batch', data={'decision': 'approve', 'item_ids': items},
+                           follow_redirects=True)
+    assert '已处理 2 条' in response.get_data(as_text=True)
+    for claim in three_claims:
+        db.session.refresh(claim)
+    assert [c.status_label for c in three_claims] == ['待终审', '待终审', '待初审']
+    done = client.get('/inbox/done').get_data(as_text=True)
+    assert '张伟 培训' in done and '李娜 培训' not in done
+    client.post('/logout')
+    login(client, 'jiaotong')
+    assert 'id="todo-count">2<' in client.get('/inbox/').get_data(as_text=True)
+
+
+def test_mine_shows_where_each_claim_waits(client, three_claims):
+    login(client, ZHANG_WEI)
+    page = client.get('/inbox/mine').get_data(as_text=True)
+    assert '单位初审 · 浙江交通工程建设集团有限公司' in page and '李娜 培训' not in page
+
+
+def test_learner_totals_page(client, three_claims, ctx):
+    zhang_claim = three_claims[0]
+    ops.review(membership('jtjt_admin'), ops.open_item(zhang_claim).id, 'approve', None, None)
+    ops.review(membership('jiaotong'), ops.open_item(zhang_claim).id, 'approve', 18, None)
+    db.session.commit()
+    login(client, ZHANG_WEI)
+    page = client.get('/claims/totals').get_data(as_text=True)
+    assert f'data-year="{ops.today().year}"' in page and '<td class="total">18.0</td>' in page
