@@ -22,13 +22,27 @@ def create_app(config: dict | None = None) -> Flask:
 def configure_extensions(app: Flask) -> None:
     from pathlib import Path
 
+    from sqlalchemy import event
+
     from .extensions import babel, csrf, db, login_manager, migrate
     db.init_app(app)
+    if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
+        with app.app_context():
+            event.listen(db.engine, 'connect', _sqlite_pragmas)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parents[1] / 'models' / 'migrations'),
                      render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: session.get('lang') or app.config['BABEL_DEFAULT_LOCALE'])
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL lets readers and one writer work at once (several gunicorn workers on a laptop); wait for locks."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.execute('PRAGMA busy_timeout=5000')
+    cursor.execute('PRAGMA foreign_keys=ON')
+    cursor.close()
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -85,6 +99,21 @@ def configure_request_boundary(app: Flask) -> None:
         app.register_error_handler(code, handler)
 
     from flask_wtf.csrf import CSRFError
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.errorhandler(StaleDataError)
+    def stale(error):
+        db.session.rollback()
+        return render_template('errors/error.html', code=409, title='该事项已被他人处理，请刷新后查看最新状态'), 409
+
+    @app.errorhandler(OperationalError)
+    def busy(error):
+        # SQLite refuses a second concurrent writer ("database is locked"): the other person's action won.
+        db.session.rollback()
+        locked = 'locked' in str(error.orig).lower()
+        title = '该事项正被他人同时处理，请刷新后查看最新状态' if locked else '数据库暂时不可用，请稍后重试'
+        return render_template('errors/error.html', code=409 if locked else 503, title=title), 409 if locked else 503
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -1,0 +1,58 @@
+"""Two reviewers acting on the same task at once: exactly one wins, the other is told."""
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from models import Claim, FlowLog, WorkItem, db
+from webapp.claims import operations as ops
+
+from ..conftest import ZHANG_WEI, login, membership
+from ..helpers import claim_input
+
+
+def test_second_reviewer_is_told_the_task_was_handled(app):
+    with app.app_context():
+        learner = membership(ZHANG_WEI, 'learner')
+        claim = ops.create_claim(learner, claim_input())
+        ops.submit_claim(learner, claim, 'unit')
+        db.session.commit()
+        claim_id, item_id = claim.id, ops.open_item(claim).id
+
+    locked, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def first_reviewer():
+        """Principal admin approves and holds the transaction open while the second one tries."""
+        with app.app_context():
+            try:
+                ops.review(membership('jtjt_admin'), item_id, 'approve', None, None)
+                locked.set()
+                release.wait(10)
+                db.session.commit()
+                outcome['first'] = 'ok'
+            except Exception as exc:  # pragma: no cover - reported by the assertion below
+                outcome['first'] = repr(exc)
+                db.session.rollback()
+                locked.set()
+            finally:
+                db.session.remove()
+
+    worker = threading.Thread(target=first_reviewer)
+    worker.start()
+    assert locked.wait(10)
+    threading.Timer(0.5, release.set).start()  # the first commits while the second waits for the row lock
+    second = app.test_client()
+    login(second, 'jtjt_gcb')  # the department's secondary admin sees the same task
+    started = time.monotonic()
+    response = second.post(f'/claims/{claim_id}/review', data={'work_item_id': item_id, 'decision': 'reject',
+                                                                 'comment': '不同意'}, follow_redirects=True)
+    worker.join(10)
+    page = response.get_data(as_text=True)
+    assert outcome['first'] == 'ok'
+    assert '已被他人处理' in page or '正被他人同时处理' in page, page[-800:]
+    with app.app_context():
+        assert db.session.get(Claim, claim_id).status_label == '待终审'
+        assert db.session.get(WorkItem, item_id).outcome == 'approve'
+        assert db.session.scalar(select(func.count(FlowLog.id)).where(FlowLog.action == '单位审核')) == 1
+    assert time.monotonic() - started < 10
