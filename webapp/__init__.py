@@ -120,6 +120,21 @@ def configure_request_boundary(app: Flask) -> None:
         return render_template('errors/error.html', code=400, title='页面已过期，请刷新后重试'), 400
 
 
+def format_hours(value) -> str:
+    """18.0 -> 18, 4.5 -> 4.5; empty for None."""
+    if value is None:
+        return ''
+    text = f'{value:f}'
+    return text.rstrip('0').rstrip('.') if '.' in text else text
+
+
+def format_local_time(value, fmt='%Y-%m-%d %H:%M') -> str:
+    """Times are stored in UTC; people read Beijing time."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+    return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo('Asia/Shanghai')).strftime(fmt) if value else ''
+
+
 def configure_templates(app: Flask) -> None:
     from models import mask_id_number
 
@@ -135,4 +150,6 @@ def configure_templates(app: Flask) -> None:
         return {'membership': m, 'todo_count': count, 'request': request}
 
     app.jinja_env.filters['mask'] = mask_id_number
+    app.jinja_env.filters['hours'] = format_hours
+    app.jinja_env.filters['localtime'] = format_local_time
     app.jinja_env.add_extension('jinja2.ext.do')

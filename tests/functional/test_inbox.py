@@ -78,4 +78,4 @@ def test_learner_totals_page(client, three_claims, ctx):
     db.session.commit()
     login(client, ZHANG_WEI)
     page = client.get('/claims/totals').get_data(as_text=True)
-    assert f'data-year="{ops.today().year}"' in page and '<td class="total">18.0</td>' in page
+    assert f'data-year="{ops.today().year}"' in page and '<td class="total">18</td>' in page

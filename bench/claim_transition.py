@@ -1,0 +1,95 @@
+"""Engine-only cost of a claim transition (load + act + save) vs the same transition through the service layer
+with the database (lock, load, act, save, inbox rows, flow log, commit), on SQLite and PostgreSQL.
+
+Run: .venv/bin/python bench/claim_transition.py [--rounds N]   (PostgreSQL from TEST_DATABASE_URL, if set)
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
+
+from models import db  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp.claims import operations as ops  # noqa: E402
+from webapp.cli import seed_demo_data  # noqa: E402
+from webapp.workflow import engine  # noqa: E402
+
+
+def engine_only(rounds: int) -> float:
+    """One return-for-modification round trip = 2 transitions, each: load JSON, complete task, engine steps, dump."""
+    parsed = engine.parse_process('claim', (ROOT / 'bpmn/claim.bpmn').read_text(encoding='utf-8'),
+                                  ((ROOT / 'rules/credit_hours.dmn').read_text(encoding='utf-8'),))
+    wf = engine.new_workflow(parsed)
+    wf.do_engine_steps()
+    state = engine.dump_workflow(wf)
+
+    def step(state, spec_name, **data):
+        wf = engine.load_workflow(state, parsed)
+        task = wf.get_next_task(state=TaskState.READY, manual=True, spec_name=spec_name)
+        task.set_data(**data)
+        task.run()
+        wf.do_engine_steps()
+        from webapp.workflow.runtime import _compact_loops
+        _compact_loops(wf)
+        return engine.dump_workflow(wf)
+
+    state = step(state, 'edit_claim', action='submit', target='unit', pathway='training', level='', rank=0, quantity=3)
+    timings = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        state = step(state, 'unit_review', decision='return', comment='请补充')
+        state = step(state, 'revise_claim', action='submit')
+        timings.append((time.perf_counter() - t0) / 2)
+    return statistics.median(timings)
+
+
+def service_layer(url: str, rounds: int) -> float:
+    app = create_app({'SQLALCHEMY_DATABASE_URI': url, 'PASSWORD_HASH_METHOD': 'pbkdf2:sha256:1000'})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_demo_data()
+        db.session.commit()
+        from tests.conftest import ZHANG_WEI, membership
+        from tests.helpers import claim_input
+        learner, admin = membership(ZHANG_WEI, 'learner'), membership('jtjt_admin')
+        claim = ops.create_claim(learner, claim_input())
+        ops.submit_claim(learner, claim, 'unit')
+        db.session.commit()
+        timings = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            ops.review(admin, ops.open_item(claim).id, 'return', None, '请补充')
+            db.session.commit()
+            ops.submit_claim(learner, claim, 'unit')
+            db.session.commit()
+            timings.append((time.perf_counter() - t0) / 2)
+        db.drop_all()
+        db.engine.dispose()
+    return statistics.median(timings)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--rounds', type=int, default=100)
+    rounds = parser.parse_args().rounds
+    base = engine_only(rounds)
+    print(f'engine only (load + act + save):     {base * 1000:7.2f} ms per transition')
+    targets = [('sqlite', f'sqlite:///{tempfile.mkdtemp()}/bench.db')]
+    if os.environ.get('TEST_DATABASE_URL'):
+        targets.append(('postgresql', os.environ['TEST_DATABASE_URL']))
+    for name, url in targets:
+        cost = service_layer(url, rounds)
+        print(f'service layer + {name:10} + commit: {cost * 1000:7.2f} ms per transition   ratio {cost / base:4.1f}x')
+
+
+if __name__ == '__main__':
+    main()
