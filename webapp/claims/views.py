@@ -40,6 +40,17 @@ def _refused(exc, form=None):
         flash(message, 'danger')
 
 
+def _attempt(action, success: str) -> bool:
+    """Run one operation; flash its success, or roll back and flash why it was refused."""
+    try:
+        action()
+    except REFUSALS as exc:
+        _refused(exc)
+        return False
+    flash(success() if callable(success) else success, 'success')
+    return True
+
+
 def _input(form: ClaimForm) -> ops.ClaimInput:
     return ops.ClaimInput(
         pathway=form.pathway.data, sub_type=form.sub_type.data, level=form.level.data or None, rank=form.rank.data,
@@ -172,12 +183,8 @@ def upload_evidence(claim_id):
         for errors in form.errors.values():
             flash('；'.join(errors), 'danger')
         return redirect(url_for('claims.detail', claim_id=claim.id))
-    try:
-        ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data)
-    except REFUSALS as exc:
-        _refused(exc)
-    else:
-        flash('附件已上传', 'success')
+    _attempt(lambda: ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data),
+             '附件已上传')
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -186,12 +193,7 @@ def upload_evidence(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def delete_evidence(claim_id, evidence_id):
     claim = _claim_or_404(claim_id)
-    try:
-        ops.remove_evidence(current_membership(), claim, evidence_id)
-    except REFUSALS as exc:
-        _refused(exc)
-    else:
-        flash('附件已删除', 'success')
+    _attempt(lambda: ops.remove_evidence(current_membership(), claim, evidence_id), '附件已删除')
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -221,12 +223,7 @@ def submit(claim_id):
     if not form.validate_on_submit():
         flash('请选择提交对象', 'danger')
     else:
-        try:
-            _submit(current_membership(), claim, form)
-        except REFUSALS as exc:
-            _refused(exc)
-        else:
-            flash(f'已提交，当前状态：{claim.status_label}', 'success')
+        _attempt(lambda: _submit(current_membership(), claim, form), lambda: f'已提交，当前状态：{claim.status_label}')
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -235,12 +232,8 @@ def submit(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def delete(claim_id):
     claim = _claim_or_404(claim_id)
-    try:
-        ops.delete_draft(current_membership(), claim)
-    except REFUSALS as exc:
-        _refused(exc)
+    if not _attempt(lambda: ops.delete_draft(current_membership(), claim), '已删除'):
         return redirect(url_for('claims.detail', claim_id=claim.id))
-    flash('已删除', 'success')
     return redirect(url_for('claims.my_claims') if current_membership().role == LEARNER else url_for('inbox.mine'))
 
 
@@ -249,12 +242,7 @@ def delete(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def withdraw(claim_id):
     claim = _claim_or_404(claim_id)
-    try:
-        ops.withdraw_claim(current_membership(), claim)
-    except REFUSALS as exc:
-        _refused(exc)
-    else:
-        flash('已撤回，可修改后重新提交', 'success')
+    _attempt(lambda: ops.withdraw_claim(current_membership(), claim), '已撤回，可修改后重新提交')
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -344,12 +332,7 @@ def delete_approved(claim_id):
     if not form.validate_on_submit():
         flash('请填写删除原因', 'danger')
     else:
-        try:
-            ops.delete_approved(current_membership(), claim, form.reason.data)
-        except REFUSALS as exc:
-            _refused(exc)
-        else:
-            flash('已删除该条已认定学时', 'success')
+        _attempt(lambda: ops.delete_approved(current_membership(), claim, form.reason.data), '已删除该条已认定学时')
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
