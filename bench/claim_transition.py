@@ -56,7 +56,7 @@ def service_layer(url: str, rounds: int) -> float:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        seed_demo_data()
+        seed_demo_data(with_claims=False)
         db.session.commit()
         from tests.conftest import ZHANG_WEI, membership
         from tests.helpers import claim_input

@@ -61,7 +61,7 @@ def make_app(db_url, tmp_path, **overrides):
     with app.app_context():
         if db_url.startswith('sqlite'):
             db.create_all()
-        seed_demo_data()
+        seed_demo_data(with_claims=False)
         db.session.commit()
     return app
 

@@ -28,8 +28,8 @@ def load_processes():
     click.echo(f'loaded {len(added)} version(s): ' + ', '.join(f'{v.kind}:{v.key}' for v in added))
 
 
-def seed_demo_data() -> bool:
-    """Idempotent: returns False when the demo province already exists."""
+def seed_demo_data(with_claims: bool = True) -> bool:
+    """Idempotent: returns False when the demo province already exists. Tests start without the demo claims."""
     from .workflow.versions import load_defaults
     load_defaults()
     if db.session.scalar(select(Organisation).where(Organisation.kind == PROVINCE)):
@@ -71,7 +71,45 @@ def seed_demo_data() -> bool:
     year = today().year
     db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
                                       closes_on=date(year, 12, 31)))
+    db.session.flush()
+    if with_claims:
+        _demo_claims(year)
     return True
+
+
+def _demo_claims(year: int) -> None:
+    """A few claims in every state, so each role's inbox shows work on first start."""
+    from decimal import Decimal
+
+    from .claims import operations as ops
+
+    def member(key, role):
+        user = db.session.scalar(select(User).where((User.id_number == key) | (User.account_name == key)))
+        return next(m for m in user.memberships if m.role == role)
+
+    def claim(who, title, pathway='training', sub_type='培训班', days=3, hours=18, level=None, rank=None, quantity=1):
+        learner = member(who, LEARNER)
+        start = date(year, 3, 2)
+        return learner, ops.create_claim(learner, ops.ClaimInput(
+            pathway=pathway, sub_type=sub_type, level=level, rank=rank, quantity=Decimal(quantity), title=title,
+            start_date=start, end_date=date(year, 3, 1 + days), applied_hours=Decimal(hours), year=year,
+            description=None, certificate_no=None, pledged=True))
+
+    learner, approved = claim(demo_id('33010619850312001'), '全省公路桥梁养护技术培训班（省级）')
+    ops.submit_claim(learner, approved, 'unit')
+    ops.review(member('jtjt_admin', UNIT_ADMIN), ops.open_item(approved).id, 'approve', None, None)
+    ops.review(member('jiaotong', SUPERVISOR_ADMIN), ops.open_item(approved).id, 'approve', Decimal(18), None)
+    claim(demo_id('33010619850312001'), '交通运输部公路水运工程试验检测考试', 'exam', '交通运输类执（职）业资格考试', 1, 16,
+          quantity=2)  # stays a draft (待提交)
+    learner, pending = claim(demo_id('33010219900708002'), '智慧交通设计高级研修班（省级）', 'seminar', '高级研修班', 5, 36,
+                             level='provincial')
+    ops.submit_claim(learner, pending, 'unit')
+    learner, returned = claim(demo_id('33020319880101003'), '港口工程施工安全培训（市级）', days=2, hours=12)
+    ops.submit_claim(learner, returned, 'unit')
+    ops.review(member(demo_id('33020319880101003'), UNIT_ADMIN), ops.open_item(returned).id, 'return', None,
+               '请补充培训日程和结业证书')
+    learner, pending = claim(demo_id('33010519920215004'), '城市更新规划设计研讨班（省级）', days=2, hours=12)
+    ops.submit_claim(learner, pending, 'unit')
 
 
 @click.command('seed-demo')
