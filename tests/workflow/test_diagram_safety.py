@@ -105,3 +105,15 @@ def test_running_instances_stay_on_their_version(ctx):
     ops.submit_claim(learner, old, 'unit')
     ops.submit_claim(learner, new, 'unit')
     assert (old.status_label, new.status_label) == ('待初审', '等待单位审核')
+
+
+def test_a_diagram_that_breaks_the_schema_is_refused(ctx):
+    with pytest.raises(DiagramError, match='流程图无法解析'):
+        versions.add_version(BPMN, CLAIM.replace('<bpmn:userTask id="edit_claim"', '<bpmn:userTask idx="edit_claim"', 1))
+
+
+def test_not_xml_at_all_is_refused(ctx):
+    with pytest.raises(DiagramError, match='不是有效的 BPMN 流程图'):
+        versions.add_version(BPMN, 'print("hello")')
+    with pytest.raises(DiagramError, match='不是有效的 DMN 决策表'):
+        versions.add_version(DMN, '<definitions/>')

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired
 from models import User, db
 
 from ..extensions import login_manager
+from ..urls import back_or
 from . import bp
 
 
@@ -70,4 +71,4 @@ def switch_role():
 def set_language(code):
     if code in ('zh_CN', 'en'):
         session['lang'] = code
-    return redirect(request.referrer or url_for('main.home'))
+    return redirect(back_or(url_for('main.home')))

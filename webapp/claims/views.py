@@ -10,6 +10,7 @@ from models import Claim, Evidence, FlowLog, Membership, Organisation, User, Wor
 from models.org import SUPERVISOR
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from ..urls import back_or
 from ..permissions import can_act_on, can_see_claim, claim_scope, current_membership, role_required
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
@@ -257,10 +258,10 @@ def batch():
     ids = request.form.getlist('claim_ids', type=int)
     if not form.validate_on_submit() or action not in ('submit', 'delete'):
         flash('请求无效，请刷新后重试', 'danger')
-        return redirect(request.referrer or url_for('claims.my_claims'))
+        return redirect(back_or(url_for('claims.my_claims')))
     if not ids:
         flash('请至少选择一条学时登记', 'warning')
-        return redirect(request.referrer or url_for('claims.my_claims'))
+        return redirect(back_or(url_for('claims.my_claims')))
     try:
         for claim_id in ids:
             claim = _claim_or_404(claim_id)
@@ -273,7 +274,7 @@ def batch():
         flash(f'第 {ids.index(claim_id) + 1} 条（编号 {claim_id}）未能处理，所选登记均未改变', 'danger')
     else:
         flash(f'已{"提交" if action == "submit" else "删除"} {len(ids)} 条学时登记', 'success')
-    return redirect(request.referrer or url_for('claims.my_claims'))
+    return redirect(back_or(url_for('claims.my_claims')))
 
 
 @bp.route('/<int:claim_id>/review', methods=['POST'])

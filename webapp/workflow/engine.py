@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_SERIALIZER_VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from .expressions import SAFE_FUNCTIONS, check_expression
@@ -80,7 +80,26 @@ class ParsedProcess:
     process_id: str
     spec: object
     subprocess_specs: dict
-    bpmn_hash: str
+    spec_hash: str  # sha256 over the diagram and the rule tables it was parsed with
+
+
+# Parsed specs by spec_hash: a running instance finds its spec without reading the version rows again.
+_PARSED_BY_HASH: dict[str, ParsedProcess] = {}
+
+
+def spec_hash(bpmn_xml: str, dmn_xmls: tuple[str, ...]) -> str:
+    return sha256('\n'.join([sha256(bpmn_xml), *(sha256(d) for d in dmn_xmls)]))
+
+
+def cached_spec(spec_hash_: str) -> ParsedProcess | None:
+    return _PARSED_BY_HASH.get(spec_hash_)
+
+
+def schema_check(bpmn_xml: str) -> None:
+    """XSD validation (BPMN + SpiffWorkflow extensions): done once when a version is stored, not on every parse."""
+    from lxml import etree
+    SpiffBpmnParser(validator=VALIDATOR).add_bpmn_xml(etree.fromstring(bpmn_xml.encode('utf-8')),
+                                                      filename='diagram.bpmn')
 
 
 def _parser(bpmn_xml: str, dmn_xmls: tuple[str, ...]) -> SpiffBpmnParser:
@@ -96,8 +115,10 @@ def _parser(bpmn_xml: str, dmn_xmls: tuple[str, ...]) -> SpiffBpmnParser:
 def parse_process(process_id: str, bpmn_xml: str, dmn_xmls: tuple[str, ...] = ()) -> ParsedProcess:
     """Parse once per distinct (diagram, rules) content; the cache is keyed by content, never the source of truth."""
     parser = _parser(bpmn_xml, dmn_xmls)
-    return ParsedProcess(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id),
-                         sha256(bpmn_xml))
+    parsed = ParsedProcess(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id),
+                           spec_hash(bpmn_xml, dmn_xmls))
+    _PARSED_BY_HASH[parsed.spec_hash] = parsed
+    return parsed
 
 
 @lru_cache(maxsize=64)

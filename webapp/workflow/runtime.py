@@ -16,7 +16,7 @@ from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
 from models.workflow import BPMN, DMN
 
 from .catalog import STATUSES
-from .engine import STATE_FORMAT, dump_workflow, load_workflow, new_workflow
+from .engine import STATE_FORMAT, cached_spec, dump_workflow, load_workflow, new_workflow
 from .versions import called_decisions, parse_versions, published
 
 
@@ -52,8 +52,14 @@ def _props(task_spec) -> dict:
 
 
 def _parsed(instance: WorkflowInstance):
+    cached = cached_spec(instance.spec_hash)
+    if cached is not None:
+        return cached
     rules = [db.session.get(ProcessVersion, rid) for rid in instance.rule_version_ids]
-    return parse_versions(instance.process_version, rules)
+    parsed = parse_versions(instance.process_version, rules)
+    if parsed.spec_hash != instance.spec_hash:
+        raise WorkflowError('流程实例所用的流程版本内容已被改动，无法继续，请联系省级管理员')
+    return parsed
 
 
 def _ready_user_tasks(workflow):
@@ -133,7 +139,7 @@ def start(process_key: str, subject_type: str, subject_id: int, data: dict,
     workflow.get_next_task(state=TaskState.READY).data.update(data)
     workflow.do_engine_steps()
     instance = WorkflowInstance(process_key=process_key, process_version=process,
-                                rule_version_ids=[r.id for r in rules], spec_hash=parsed.bpmn_hash,
+                                rule_version_ids=[r.id for r in rules], spec_hash=parsed.spec_hash,
                                 state_format=STATE_FORMAT, state='', status_label='',
                                 subject_type=subject_type, subject_id=subject_id)
     db.session.add(instance)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from models import ProcessVersion, db
 from models.workflow import BPMN, DMN, PUBLISHED
 
-from .engine import parse_process, sha256
+from .engine import parse_process, schema_check, sha256
 from .validation import DiagramError, validate_parsed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,10 @@ def parse_versions(process: ProcessVersion, rules: list[ProcessVersion]):
 
 def add_version(kind: str, content: str, user_id=None, comment=None, status=PUBLISHED) -> ProcessVersion:
     """Store a new version after validating it; raises DiagramError with every problem found."""
-    key = _process_id(content) if kind == BPMN else _decision_id(content)
+    try:
+        key = _process_id(content) if kind == BPMN else _decision_id(content)
+    except (etree.XMLSyntaxError, AttributeError, ValueError):
+        raise DiagramError(['不是有效的 BPMN 流程图' if kind == BPMN else '不是有效的 DMN 决策表']) from None
     if kind == BPMN:
         rules = []
         for decision in called_decisions(content):
@@ -53,9 +56,8 @@ def add_version(kind: str, content: str, user_id=None, comment=None, status=PUBL
                 raise DiagramError([f'业务规则任务引用的决策表 "{decision}" 尚未发布'])
             rules.append(rule)
         try:
+            schema_check(content)
             parsed = parse_process(key, content, tuple(r.content for r in rules))
-        except DiagramError:
-            raise
         except Exception as exc:  # the parser's own messages name the element
             raise DiagramError([f'流程图无法解析：{exc}']) from exc
         validate_parsed(parsed)
