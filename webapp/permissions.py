@@ -38,7 +38,10 @@ def work_item_scope(m: Membership):
     """SQL condition: inbox rows this role may see and act on."""
     if m.role == LEARNER:
         return and_(WorkItem.lane == LEARNER, WorkItem.scope_user_id == m.user_id)
-    condition = and_(WorkItem.lane == m.role, WorkItem.scope_org_id == m.org_id)
+    lanes = [m.role]
+    if m.role == PROVINCE_ADMIN:  # units directly under the province have the province as their final reviewer
+        lanes.append(SUPERVISOR_ADMIN)
+    condition = and_(WorkItem.lane.in_(lanes), WorkItem.scope_org_id == m.org_id)
     if m.role == UNIT_ADMIN and m.department_id is not None:
         condition = and_(condition, WorkItem.scope_department_id == m.department_id)
     return condition

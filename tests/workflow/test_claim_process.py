@@ -240,3 +240,24 @@ def test_credit_table(ctx, pathway, level, rank, quantity, expected):
     y = ops.today().year
     result = ops.estimate_hours(pathway, level, Decimal(quantity), rank, date(y, 5, 1), date(y, 5, quantity))
     assert result['hours'] == Decimal(expected)
+
+
+def test_a_unit_directly_under_the_province_gets_its_final_review_from_the_province(ctx):
+    from models import Membership, Organisation, User
+    province = membership('shengji')
+    unit = Organisation(kind='unit', name='省直属设计院', parent_id=province.org_id)
+    person = User(name='赵敏', id_number='11010519491231002X', password_hash='x')
+    db.session.add_all([unit, person])
+    db.session.flush()
+    db.session.add_all([Membership(user=person, role='learner', org=unit),
+                        Membership(user=person, role='unit_admin', org=unit)])
+    db.session.flush()
+    learner_m = next(m for m in person.memberships if m.role == 'learner')
+    claim = ops.create_claim(learner_m, claim_input())
+    ops.submit_claim(learner_m, claim, 'unit')
+    act(next(m for m in person.memberships if m.role == 'unit_admin'), claim, 'approve')
+    assert claim.reviewer_org_id == province.org_id
+    with pytest.raises(ops.ClaimError):
+        act(supervisor(), claim, 'approve')
+    act(province, claim, 'approve', hours=Decimal(18))
+    assert claim.status_label == '通过认定'
