@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, \
     StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -10,12 +11,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .catalog import LEVEL_LABELS, PATHWAYS
 
 REQUIRED = '此项为必填项'
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
 DATE_MESSAGE = '请填写有效日期（年-月-日）'
 
 
 class ClaimForm(FlaskForm):
     learner_id = SelectField('专技人员', coerce=int, validate_choice=False)  # only when a unit admin files
-    pathway = SelectField('认定类型', choices=[('', '请选择')] + [(p.code, p.label) for p in PATHWAYS.values()],
+    pathway = SelectField('认定类型', choices=choices([('', '请选择')] + [(p.code, p.label) for p in PATHWAYS.values()]),
                           validators=[DataRequired(REQUIRED)])
     sub_type = SelectField('二级类型', validate_choice=False, validators=[DataRequired(REQUIRED)])
     level = SelectField('级别', validate_choice=False, validators=[Optional()])
@@ -35,8 +41,8 @@ class ClaimForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sub_type.choices = [('', '请选择')] + [(s, s) for p in PATHWAYS.values() for s in p.sub_types]
-        self.level.choices = [('', '无')] + list(LEVEL_LABELS.items())
+        self.sub_type.choices = choices([('', '请选择')] + [(s, s) for p in PATHWAYS.values() for s in p.sub_types])
+        self.level.choices = choices([('', '无')] + list(LEVEL_LABELS.items()))
 
     def validate_sub_type(self, field):
         pathway = PATHWAYS.get(self.pathway.data)
@@ -72,22 +78,22 @@ class EvidenceForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    target = RadioField('提交至', choices=[('unit', '本单位审核'), ('supervisor', '主管部门审核')], default='unit',
+    target = RadioField('提交至', choices=choices([('unit', '本单位审核'), ('supervisor', '主管部门审核')]), default='unit',
                         validators=[DataRequired(REQUIRED)])
     supervisor_name = StringField('主管部门名称', validators=[Optional(), Length(max=200)])
 
 
 class ReviewForm(FlaskForm):
     work_item_id = HiddenField(validators=[DataRequired()])
-    decision = RadioField('审核结果', choices=[('approve', '通过'), ('reject', '不通过'), ('return', '退回修改')],
+    decision = RadioField('审核结果', choices=choices([('approve', '通过'), ('reject', '不通过'), ('return', '退回修改')]),
                           validators=[DataRequired('请选择审核结果')])
     hours = DecimalField('学时', places=1, validators=[Optional(), NumberRange(0, 1000, '学时应在 0 到 1000 之间')])
     comment = TextAreaField('审核意见', validators=[Optional(), Length(max=500, message='审核意见不能超过 500 个字')])
 
 
 class BatchReviewForm(FlaskForm):
-    decision = SelectField('批量操作', choices=[('approve', '批量通过审核'), ('reject', '批量不通过审核'),
-                                            ('return', '批量退回修改')], validators=[DataRequired()])
+    decision = SelectField('批量操作', choices=choices([('approve', '批量通过审核'), ('reject', '批量不通过审核'),
+                                                    ('return', '批量退回修改')]), validators=[DataRequired()])
     comment = TextAreaField('审核意见', validators=[Optional(), Length(max=500, message='审核意见不能超过 500 个字')])
 
 

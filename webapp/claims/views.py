@@ -16,7 +16,7 @@ from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, PATHWAYS
 from .evidence import file_path
-from .forms import BatchReviewForm, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
+from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
 
 REFUSALS = (ops.ClaimError, WorkflowError)
 
@@ -65,7 +65,7 @@ def _staff_choices(m: Membership):
     query = select(User).join(Membership).where(Membership.role == LEARNER, Membership.org_id == m.org_id)
     if m.department_id:
         query = query.where(Membership.department_id == m.department_id)
-    return [(u.id, f'{u.name}（{u.masked_id_number}）') for u in db.session.scalars(query.order_by(User.name))]
+    return choices((u.id, f'{u.name}（{u.masked_id_number}）') for u in db.session.scalars(query.order_by(User.name)))
 
 
 def _form_context(form, **extra):
@@ -112,7 +112,7 @@ def new_claim():
         learner = None
         if staff:
             learner = db.session.get(User, form.learner_id.data)
-            if learner is None or form.learner_id.data not in dict(form.learner_id.choices):
+            if learner is None or form.learner_id.data not in {c.value for c in form.learner_id.choices}:
                 form.learner_id.errors = ['只能为本单位（本部门）人员登记学时']
                 return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), 422
         try:
@@ -136,7 +136,7 @@ def edit_claim(claim_id):
         flash(f'该学时登记当前状态为“{claim.status_label}”，不能修改', 'warning')
         return redirect(url_for('claims.detail', claim_id=claim.id))
     form = ClaimForm(obj=claim)
-    form.learner_id.choices = [(claim.learner_id, claim.learner.name)]
+    form.learner_id.choices = choices([(claim.learner_id, claim.learner.name)])
     if request.method == 'GET':
         form.pledge.data = claim.pledged
     if form.validate_on_submit():
