@@ -87,6 +87,13 @@ def configure_request_boundary(app: Flask) -> None:
             db.session.rollback()
         return response
 
+    @app.before_request
+    def refuse_nul_bytes():
+        # PostgreSQL cannot store NUL in text; no honest form input contains one.
+        values = [*request.args.values(), *(request.form.values() if request.method == 'POST' else ())]
+        if any('\x00' in value for value in values):
+            return render_template('errors/error.html', code=400, title='输入包含无效字符'), 400
+
     @app.teardown_request
     def rollback(exc):
         if exc is not None:
@@ -99,13 +106,20 @@ def configure_request_boundary(app: Flask) -> None:
         app.register_error_handler(code, handler)
 
     from flask_wtf.csrf import CSRFError
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DataError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 
     @app.errorhandler(StaleDataError)
     def stale(error):
         db.session.rollback()
         return render_template('errors/error.html', code=409, title='该事项已被他人处理，请刷新后查看最新状态'), 409
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        # e.g. an id beyond the database integer range typed into a URL or a hidden field
+        db.session.rollback()
+        return render_template('errors/error.html', code=400, title='请求参数无效'), 400
 
     @app.errorhandler(OperationalError)
     def busy(error):

@@ -49,6 +49,11 @@ def learner(client):
     ({'pathway': 'research', 'sub_type': '课题研究', 'level': 'provincial'}, '请填写本人排名'),
     ({'pathway': 'research', 'sub_type': '课题研究', 'level': '', 'rank': '1'}, '请选择级别'),
     ({'quantity': '-1'}, '数量应在 0.1 到 1000 之间'),
+    ({'quantity': 'sNaN'}, '请输入有效的数字'),
+    ({'applied_hours': 'NaN'}, '请输入有效的数字'),
+    ({'applied_hours': 'Infinity'}, '请输入有效的数字'),
+    ({'year': '99999999999999999999'}, '计入年度只能是当前登记年度'),
+    ({'title': '长' * 201}, '不能超过 200 个字'),
 ])
 def test_bad_claim_input_is_refused_with_a_message_and_nothing_is_stored(ctx, learner, overrides, message):
     before = count(Claim), count(FlowLog)
@@ -57,6 +62,12 @@ def test_bad_claim_input_is_refused_with_a_message_and_nothing_is_stored(ctx, le
     page = response.get_data(as_text=True)
     assert message in page and 'invalid-feedback' in page  # shown next to the field
     assert (count(Claim), count(FlowLog)) == before
+
+
+def test_nul_bytes_are_refused_on_every_database(ctx, learner):
+    response = learner.post('/claims/new', data=claim_form(title='培训\x00班'))
+    assert response.status_code == 400 and '输入包含无效字符' in response.get_data(as_text=True)
+    assert count(Claim) == 0
 
 
 def test_valid_claim_is_saved_as_a_draft_and_listed(ctx, learner):
@@ -73,7 +84,8 @@ def test_hours_are_prefilled_from_the_credit_table(ctx, learner):
     response = learner.get('/claims/estimate?pathway=publication&level=core&quantity=2&rank=1')
     assert response.json['hours'] == '36'  # 2 x 24, capped at 36
     assert learner.get('/claims/estimate?pathway=nope').status_code == 400
-    assert learner.get('/claims/estimate?pathway=exam&quantity=x').status_code == 400
+    for quantity in ('x', 'NaN', 'sNaN', '1e999', '0'):
+        assert learner.get(f'/claims/estimate?pathway=exam&quantity={quantity}').status_code == 400
 
 
 def test_edit_then_submit_then_edit_is_refused(ctx, learner):

@@ -6,11 +6,17 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, \
     StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import StopValidation, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .catalog import LEVEL_LABELS, PATHWAYS
 
 REQUIRED = '此项为必填项'
+
+
+def finite(form, field):
+    """Decimal accepts NaN, sNaN and Infinity; none of them is an amount."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation('请输入有效的数字')
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -26,14 +32,14 @@ class ClaimForm(FlaskForm):
     sub_type = SelectField('二级类型', validate_choice=False, validators=[DataRequired(REQUIRED)])
     level = SelectField('级别', validate_choice=False, validators=[Optional()])
     rank = IntegerField('本人排名', validators=[Optional(), NumberRange(1, 99, '排名应在 1 到 99 之间')])
-    quantity = DecimalField('数量', places=1, validators=[InputRequired(REQUIRED),
+    quantity = DecimalField('数量', places=1, validators=[InputRequired(REQUIRED), finite,
                                                         NumberRange(Decimal('0.1'), 1000, '数量应在 0.1 到 1000 之间')])
     title = StringField('认定内容/材料标题', validators=[DataRequired(REQUIRED), Length(max=200, message='不能超过 200 个字')])
     start_date = DateField('开始时间', validators=[InputRequired(DATE_MESSAGE)],
                            invalid_value_message=DATE_MESSAGE)
     end_date = DateField('结束时间', validators=[InputRequired(DATE_MESSAGE)],
                            invalid_value_message=DATE_MESSAGE)
-    applied_hours = DecimalField('申请学时', places=1, validators=[InputRequired(REQUIRED)])
+    applied_hours = DecimalField('申请学时', places=1, validators=[InputRequired(REQUIRED), finite])
     year = IntegerField('计入年度', validators=[InputRequired(REQUIRED)])
     description = TextAreaField('认定内容说明', validators=[Optional(), Length(max=1000, message='不能超过 1000 个字')])
     certificate_no = StringField('证书编号', validators=[Optional(), Length(max=100, message='不能超过 100 个字符')])
@@ -87,7 +93,7 @@ class ReviewForm(FlaskForm):
     work_item_id = HiddenField(validators=[DataRequired()])
     decision = RadioField('审核结果', choices=choices([('approve', '通过'), ('reject', '不通过'), ('return', '退回修改')]),
                           validators=[DataRequired('请选择审核结果')])
-    hours = DecimalField('学时', places=1, validators=[Optional(), NumberRange(0, 1000, '学时应在 0 到 1000 之间')])
+    hours = DecimalField('学时', places=1, validators=[Optional(), finite, NumberRange(0, 1000, '学时应在 0 到 1000 之间')])
     comment = TextAreaField('审核意见', validators=[Optional(), Length(max=500, message='审核意见不能超过 500 个字')])
 
 

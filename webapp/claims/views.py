@@ -350,6 +350,8 @@ def estimate():
         end = date.fromisoformat(args['end']) if args.get('end') else None
     except (InvalidOperation, ValueError):
         return jsonify(hours=None, error='参数无效'), 400
+    if not (quantity.is_finite() and 0 < quantity <= 1000):
+        return jsonify(hours=None, error='数量应在 0.1 到 1000 之间'), 400
     if args.get('pathway') not in PATHWAYS:
         return jsonify(hours=None, error='请选择认定类型'), 400
     result = ops.estimate_hours(args['pathway'], args.get('level'), quantity, rank, start, end)
