@@ -27,7 +27,8 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         from flask import current_app  # tests use a cheaper hash; production keeps werkzeug's scrypt default
-        self.password_hash = generate_password_hash(password, method=current_app.config.get('PASSWORD_HASH_METHOD', 'scrypt'))
+        method = current_app.config.get('PASSWORD_HASH_METHOD', 'scrypt')
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

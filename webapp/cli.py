@@ -2,7 +2,6 @@
 from datetime import date
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 from stdnum.cn import ric

@@ -1,7 +1,5 @@
 """A real browser (Debian's chromium via Playwright) does learner -> unit -> supervisor and checks the total."""
-import io
 import os
-import shutil
 import threading
 from pathlib import Path
 

@@ -76,8 +76,8 @@ def test_a_work_item_of_another_claim_is_refused(client, submitted_claim, ctx):
     db.session.commit()
     foreign_item = ops.open_item(other)
     login(client, 'jtjt_admin')
-    response = client.post(f'/claims/{submitted_claim}/review', data={'work_item_id': foreign_item.id,
-                                                                        'decision': 'approve'})
+    response = client.post(f'/claims/{submitted_claim}/review',
+                           data={'work_item_id': foreign_item.id, 'decision': 'approve'})
     assert response.status_code == 404
     response = client.post(f'/claims/{submitted_claim}/review', data={'work_item_id': 'abc', 'decision': 'approve'})
     assert response.status_code == 404

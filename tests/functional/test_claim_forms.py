@@ -212,8 +212,8 @@ def test_review_through_the_form_and_flow_log_shows_it(ctx, client):
     page = client.get(f'/claims/{claim_id}').get_data(as_text=True)
     assert '剩余可登记学时' in page and '36' in page
     item = ops.open_item(db.session.get(Claim, claim_id))
-    response = client.post(f'/claims/{claim_id}/review', data={'work_item_id': item.id, 'decision': 'approve',
-                                                                'hours': '40'}, follow_redirects=True)
+    response = client.post(f'/claims/{claim_id}/review', follow_redirects=True,
+                           data={'work_item_id': item.id, 'decision': 'approve', 'hours': '40'})
     assert '登记学时不能超过该值' in response.get_data(as_text=True)
     client.post(f'/claims/{claim_id}/review', data={'work_item_id': item.id, 'decision': 'approve', 'hours': '15'})
     page = client.get(f'/claims/{claim_id}').get_data(as_text=True)
@@ -263,6 +263,7 @@ def test_province_sets_the_registration_window(ctx, client):
     assert response.status_code == 422 and '截止日期不能早于开放日期' in response.get_data(as_text=True)
     client.post('/province/window', data={'year': str(year()), 'opens_on': f'{year()}-01-01',
                                           'closes_on': f'{year()}-01-01'})
-    window = ops.window_for(ops.db.session.scalar(select(ops.Organisation.id).where(ops.Organisation.kind == 'province')))
+    province_id = db.session.scalar(select(ops.Organisation.id).where(ops.Organisation.kind == 'province'))
+    window = ops.window_for(province_id)
     assert window.closes_on.month == 1
     assert db.session.scalar(select(FlowLog.action).where(FlowLog.subject_type == 'registration_window')) == '设置登记开放日期'

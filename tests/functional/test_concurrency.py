@@ -45,8 +45,8 @@ def test_second_reviewer_is_told_the_task_was_handled(app):
     second = app.test_client()
     login(second, 'jtjt_gcb')  # the department's secondary admin sees the same task
     started = time.monotonic()
-    response = second.post(f'/claims/{claim_id}/review', data={'work_item_id': item_id, 'decision': 'reject',
-                                                                 'comment': '不同意'}, follow_redirects=True)
+    response = second.post(f'/claims/{claim_id}/review', follow_redirects=True,
+                           data={'work_item_id': item_id, 'decision': 'reject', 'comment': '不同意'})
     worker.join(10)
     page = response.get_data(as_text=True)
     assert outcome['first'] == 'ok'

@@ -9,5 +9,8 @@ def test_chinese_by_default_and_english_on_request(client):
     client.get('/lang/en')
     page = client.get('/claims/').get_data(as_text=True)
     assert 'lang="en"' in page and 'My claims' in page and 'New claim' in page
+    response = client.post('/claims/new', data={'title': ''})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'This field is required' in page and 'Title' in page
     client.get('/lang/zh_CN')
     assert '新登记培训' in client.get('/claims/').get_data(as_text=True)

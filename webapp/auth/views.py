@@ -1,6 +1,7 @@
 """Login by ID number or admin account name, logout, role switch and language choice."""
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from wtforms import PasswordField, StringField
@@ -14,8 +15,8 @@ from . import bp
 
 
 class LoginForm(FlaskForm):
-    username = StringField('身份证号 / 管理员账号', validators=[DataRequired('请输入身份证号或管理员账号')])
-    password = PasswordField('密码', validators=[DataRequired('请输入密码')])
+    username = StringField(_l('身份证号 / 管理员账号'), validators=[DataRequired(_l('请输入身份证号或管理员账号'))])
+    password = PasswordField(_l('密码'), validators=[DataRequired(_l('请输入密码'))])
 
 
 class EmptyForm(FlaskForm):
@@ -37,9 +38,9 @@ def login():
         name = form.username.data.strip()
         user = db.session.scalar(select(User).where(or_(User.id_number == name.upper(), User.account_name == name)))
         if user is None or not user.is_enabled or not user.check_password(form.password.data):
-            form.password.errors = ['账号或密码错误']
+            form.password.errors = [_('账号或密码错误')]
         elif not user.memberships:
-            form.username.errors = ['您选择的登录角色未注册']
+            form.username.errors = [_('您选择的登录角色未注册')]
         else:
             login_user(user)
             session['membership_id'] = user.memberships[0].id
@@ -63,7 +64,7 @@ def switch_role():
     if not EmptyForm().validate_on_submit() or membership_id not in {m.id for m in current_user.memberships}:
         abort(403)
     session['membership_id'] = membership_id
-    flash('已切换角色', 'success')
+    flash(_('已切换角色'), 'success')
     return redirect(url_for('main.home'))
 
 

@@ -176,7 +176,8 @@ def delete_draft(m: Membership, claim: Claim) -> None:
 
 def find_supervisor(name: str, province_id: int) -> Organisation:
     org = db.session.scalar(select(Organisation).where(
-        Organisation.kind == SUPERVISOR, Organisation.name == (name or '').strip(), Organisation.parent_id == province_id))
+        Organisation.kind == SUPERVISOR, Organisation.name == (name or '').strip(),
+        Organisation.parent_id == province_id))
     if org is None:
         raise ClaimError('请从搜索结果中选择一个主管部门', 'supervisor_name')
     return org

@@ -3,6 +3,7 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import or_, select
 
@@ -120,7 +121,7 @@ def new_claim():
         except REFUSALS as exc:
             _refused(exc, form)
         else:
-            flash('已保存为待提交，可继续上传附件后提交审核', 'success')
+            flash(_('已保存为待提交，可继续上传附件后提交审核'), 'success')
             return redirect(url_for('claims.detail', claim_id=claim.id))
     status = 422 if request.method == 'POST' else 200
     return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), status
@@ -133,7 +134,7 @@ def edit_claim(claim_id):
     m = current_membership()
     claim = _claim_or_404(claim_id)
     if not ops.can_edit(m, claim):
-        flash(f'该学时登记当前状态为“{claim.status_label}”，不能修改', 'warning')
+        flash(_('该学时登记当前状态为“%(status)s”，不能修改', status=claim.status_label), 'warning')
         return redirect(url_for('claims.detail', claim_id=claim.id))
     form = ClaimForm(obj=claim)
     form.learner_id.choices = choices([(claim.learner_id, claim.learner.name)])
@@ -145,7 +146,7 @@ def edit_claim(claim_id):
         except REFUSALS as exc:
             _refused(exc, form)
         else:
-            flash('已保存', 'success')
+            flash(_('已保存'), 'success')
             return redirect(url_for('claims.detail', claim_id=claim.id))
     status = 422 if request.method == 'POST' else 200
     return render_template('claims/edit.html', **_form_context(form, staff=False, claim=claim)), status
@@ -182,10 +183,10 @@ def upload_evidence(claim_id):
     form = EvidenceForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
-            flash('；'.join(errors), 'danger')
+            flash('；'.join(map(str, errors)), 'danger')
         return redirect(url_for('claims.detail', claim_id=claim.id))
     _attempt(lambda: ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data),
-             '附件已上传')
+             _('附件已上传'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -194,7 +195,7 @@ def upload_evidence(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def delete_evidence(claim_id, evidence_id):
     claim = _claim_or_404(claim_id)
-    _attempt(lambda: ops.remove_evidence(current_membership(), claim, evidence_id), '附件已删除')
+    _attempt(lambda: ops.remove_evidence(current_membership(), claim, evidence_id), _('附件已删除'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -222,9 +223,10 @@ def submit(claim_id):
     claim = _claim_or_404(claim_id)
     form = SubmitForm()
     if not form.validate_on_submit():
-        flash('请选择提交对象', 'danger')
+        flash(_('请选择提交对象'), 'danger')
     else:
-        _attempt(lambda: _submit(current_membership(), claim, form), lambda: f'已提交，当前状态：{claim.status_label}')
+        _attempt(lambda: _submit(current_membership(), claim, form),
+                 lambda: _('已提交，当前状态：%(status)s', status=claim.status_label))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -233,7 +235,7 @@ def submit(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def delete(claim_id):
     claim = _claim_or_404(claim_id)
-    if not _attempt(lambda: ops.delete_draft(current_membership(), claim), '已删除'):
+    if not _attempt(lambda: ops.delete_draft(current_membership(), claim), _('已删除')):
         return redirect(url_for('claims.detail', claim_id=claim.id))
     return redirect(url_for('claims.my_claims') if current_membership().role == LEARNER else url_for('inbox.mine'))
 
@@ -243,7 +245,7 @@ def delete(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def withdraw(claim_id):
     claim = _claim_or_404(claim_id)
-    _attempt(lambda: ops.withdraw_claim(current_membership(), claim), '已撤回，可修改后重新提交')
+    _attempt(lambda: ops.withdraw_claim(current_membership(), claim), _('已撤回，可修改后重新提交'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -257,10 +259,10 @@ def batch():
     form = SubmitForm()
     ids = request.form.getlist('claim_ids', type=int)
     if not form.validate_on_submit() or action not in ('submit', 'delete'):
-        flash('请求无效，请刷新后重试', 'danger')
+        flash(_('请求无效，请刷新后重试'), 'danger')
         return redirect(back_or(url_for('claims.my_claims')))
     if not ids:
-        flash('请至少选择一条学时登记', 'warning')
+        flash(_('请至少选择一条学时登记'), 'warning')
         return redirect(back_or(url_for('claims.my_claims')))
     try:
         for claim_id in ids:
@@ -271,9 +273,9 @@ def batch():
                 ops.delete_draft(m, claim)
     except REFUSALS as exc:
         _refused(exc)
-        flash(f'第 {ids.index(claim_id) + 1} 条（编号 {claim_id}）未能处理，所选登记均未改变', 'danger')
+        flash(_('第 %(n)d 条（编号 %(id)d）未能处理，所选登记均未改变', n=ids.index(claim_id) + 1, id=claim_id), 'danger')
     else:
-        flash(f'已{"提交" if action == "submit" else "删除"} {len(ids)} 条学时登记', 'success')
+        flash((_('已提交 %(n)d 条学时登记', n=len(ids)) if action == 'submit' else _('已删除 %(n)d 条学时登记', n=len(ids))), 'success')
     return redirect(back_or(url_for('claims.my_claims')))
 
 
@@ -285,7 +287,7 @@ def review(claim_id):
     form = ReviewForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
-            flash('；'.join(errors), 'danger')
+            flash('；'.join(map(str, errors)), 'danger')
         return redirect(url_for('claims.detail', claim_id=claim.id))
     try:
         item_id = int(form.work_item_id.data)
@@ -298,7 +300,7 @@ def review(claim_id):
     except REFUSALS as exc:
         _refused(exc)
         return redirect(url_for('claims.detail', claim_id=claim.id))
-    flash(f'已处理，当前状态：{claim.status_label}', 'success')
+    flash(_('已处理，当前状态：%(status)s', status=claim.status_label), 'success')
     return redirect(url_for('inbox.todo'))
 
 
@@ -309,18 +311,18 @@ def batch_review():
     form = BatchReviewForm()
     ids = request.form.getlist('item_ids', type=int)
     if not form.validate_on_submit():
-        flash('请求无效，请刷新后重试', 'danger')
+        flash(_('请求无效，请刷新后重试'), 'danger')
     elif not ids:
-        flash('请至少选择一条待办', 'warning')
+        flash(_('请至少选择一条待办'), 'warning')
     else:
         try:
             done, refused = ops.batch_review(current_membership(), ids, form.decision.data, form.comment.data)
         except REFUSALS as exc:
             _refused(exc)
         else:
-            flash(f'已处理 {len(done)} 条', 'success')
+            flash(_('已处理 %(n)d 条', n=len(done)), 'success')
             for item_id, message in refused:
-                flash(f'待办 {item_id} 未处理：{message}', 'warning')
+                flash(_('待办 %(id)d 未处理：%(reason)s', id=item_id, reason=message), 'warning')
     return redirect(url_for('inbox.todo'))
 
 
@@ -331,9 +333,9 @@ def delete_approved(claim_id):
     claim = _claim_or_404(claim_id)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash('请填写删除原因', 'danger')
+        flash(_('请填写删除原因'), 'danger')
     else:
-        _attempt(lambda: ops.delete_approved(current_membership(), claim, form.reason.data), '已删除该条已认定学时')
+        _attempt(lambda: ops.delete_approved(current_membership(), claim, form.reason.data), _('已删除该条已认定学时'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 

@@ -1,5 +1,6 @@
 """Province settings: the open registration window (登记开放日期)."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ def window():
         db.session.flush()
         audit.log('registration_window', current.id, '设置登记开放日期', m,
                   f'{current.year} 年度：{current.opens_on} 至 {current.closes_on}')
-        flash('登记开放日期已保存', 'success')
+        flash(_('登记开放日期已保存'), 'success')
         return redirect(url_for('province.window'))
     return render_template('province/window.html', form=form, current=current), \
         422 if request.method == 'POST' else 200

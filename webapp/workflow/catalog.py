@@ -1,7 +1,8 @@
 """What diagrams may name: lanes (roles), form keys and status labels known to the code."""
 
 # Lanes are roles. The task's scope (which unit / department / supervisor) comes from the subject, not the lane.
-ROLES = {'learner': '专技人员', 'unit_admin': '单位管理员', 'supervisor': '主管部门', 'province': '省级/学时办', 'hr': '人社部门'}
+ROLES = {'learner': '专技人员', 'unit_admin': '单位管理员', 'supervisor': '主管部门', 'province': '省级/学时办',
+         'hr': '人社部门'}
 
 # formKey -> title. A user task naming any other key is refused when its diagram is loaded.
 FORM_KEYS = {
@@ -12,7 +13,8 @@ FORM_KEYS = {
 
 # Status label -> what it means to the code. Provinces rename steps by choosing other labels from this list
 # (seed 000 and 003 names included); the meaning decides e.g. whether the claim's hours count.
-DRAFT, PENDING, RETURNED, APPROVED, REJECTED, DELETED = 'draft', 'pending', 'returned', 'approved', 'rejected', 'deleted'
+DRAFT, PENDING, RETURNED = 'draft', 'pending', 'returned'
+APPROVED, REJECTED, DELETED = 'approved', 'rejected', 'deleted'
 STATUSES = {
     '待提交': DRAFT, '个人保存': DRAFT, '未提交': DRAFT,
     '待初审': PENDING, '待终审': PENDING, '个人上报': PENDING, '企业审核通过': PENDING,

@@ -57,7 +57,6 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
-
 def _make_serializer():
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpeclessWorkflowConverter

@@ -51,7 +51,8 @@ def validate_parsed(parsed) -> None:
     specs = [parsed.spec, *parsed.subprocess_specs.values()]
     for spec in specs:
         for task_spec in spec.task_specs.values():
-            where = f'元素 {task_spec.bpmn_id or task_spec.name}' + (f'（{task_spec.bpmn_name}）' if getattr(task_spec, 'bpmn_name', None) else '')
+            name = getattr(task_spec, 'bpmn_name', None)
+            where = f'元素 {task_spec.bpmn_id or task_spec.name}' + (f'（{name}）' if name else '')
             lane = getattr(task_spec, 'lane', None)
             if lane is not None and lane not in ROLES:
                 problems.append(f'{where}：泳道 "{lane}" 不是已知角色（可用：{"、".join(ROLES)}）')
