@@ -43,11 +43,11 @@ setup_postgres() {  # start (or install and start) PostgreSQL; export TEST_DATAB
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   fi
   # A fresh Debian cluster asks for a password on TCP: give the postgres role a known one (harmless under trust).
-  if ! psql -h 127.0.0.1 -U postgres -d postgres -tAc 'select 1' >/dev/null 2>&1 <<<"" ; then
+  if ! psql -w -h 127.0.0.1 -U postgres -d postgres -tAc "select 1" >/dev/null 2>&1; then
     as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
   fi
   export PGPASSWORD=postgres
-  psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='creditflow_test'" \
-    | grep -q 1 || psql -q -h 127.0.0.1 -U postgres -d postgres -c 'create database creditflow_test'
+  psql -w -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='creditflow_test'" \
+    | grep -q 1 || psql -w -q -h 127.0.0.1 -U postgres -d postgres -c 'create database creditflow_test'
   export TEST_DATABASE_URL="postgresql+psycopg://postgres:postgres@127.0.0.1:5432/creditflow_test"
 }
