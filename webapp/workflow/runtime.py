@@ -99,7 +99,7 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted:
     ready = {str(t.id): t for t in _ready_user_tasks(workflow)}
     now = utcnow()
     open_items = db.session.scalars(select(WorkItem).where(
-        WorkItem.instance_id == instance.id, WorkItem.completed_at.is_(None))).all() if instance.id else []
+        WorkItem.instance_id == instance.id, WorkItem.completed_at.is_(None))).all()
     still_open = set()
     for item in open_items:
         if item is acted:
