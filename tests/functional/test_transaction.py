@@ -1,0 +1,61 @@
+"""One request = one transaction: an error after the engine ran leaves the claim, the workflow and the inbox as
+they were."""
+import pytest
+from sqlalchemy import func, select
+
+from models import Claim, FlowLog, WorkflowInstance, WorkItem, db
+from webapp.claims import operations as ops
+from webapp.workflow import runtime
+
+from ..conftest import ZHANG_WEI, login, membership
+from ..helpers import claim_input
+
+
+def snapshot(claim_id):
+    db.session.expire_all()
+    claim = db.session.get(Claim, claim_id)
+    instance = db.session.get(WorkflowInstance, claim.instance_id)
+    open_items = db.session.scalars(select(WorkItem.task_name).where(
+        WorkItem.subject_id == claim_id, WorkItem.completed_at.is_(None))).all()
+    logs = db.session.scalar(select(func.count(FlowLog.id)).where(FlowLog.subject_id == claim_id))
+    return claim.status_label, claim.reviewed_hours, instance.state, instance.lock_version, open_items, logs
+
+
+def test_a_failure_while_saving_the_workflow_changes_nothing(app, client, monkeypatch):
+    with app.app_context():
+        learner = membership(ZHANG_WEI, 'learner')
+        claim = ops.create_claim(learner, claim_input())
+        ops.submit_claim(learner, claim, 'unit')
+        db.session.commit()
+        claim_id, item_id = claim.id, ops.open_item(claim).id
+        before = snapshot(claim_id)
+
+    def broken_dump(workflow):
+        raise RuntimeError('disk full while serialising')
+
+    monkeypatch.setattr(runtime, 'dump_workflow', broken_dump)
+    login(client, 'jtjt_admin')
+    with pytest.raises(RuntimeError):  # TESTING propagates; in production this is the 500 page, after rollback
+        client.post(f'/claims/{claim_id}/review', data={'work_item_id': item_id, 'decision': 'approve', 'hours': '9'})
+    with app.app_context():
+        assert snapshot(claim_id) == before
+        assert before[0] == '待初审' and before[4] == ['unit_review']
+
+
+def test_in_production_the_error_page_is_shown_and_nothing_is_saved(db_url, tmp_path, monkeypatch):
+    from ..conftest import make_app
+    app = make_app(db_url, tmp_path, TESTING=False)
+    with app.app_context():
+        learner = membership(ZHANG_WEI, 'learner')
+        claim = ops.create_claim(learner, claim_input())
+        ops.submit_claim(learner, claim, 'unit')
+        db.session.commit()
+        claim_id, item_id = claim.id, ops.open_item(claim).id
+        before = snapshot(claim_id)
+    monkeypatch.setattr(runtime, 'dump_workflow', lambda workflow: 1 / 0)
+    client = login(app.test_client(), 'jtjt_admin')
+    response = client.post(f'/claims/{claim_id}/review', data={'work_item_id': item_id, 'decision': 'approve'})
+    assert response.status_code == 500 and '系统错误' in response.get_data(as_text=True)
+    with app.app_context():
+        assert snapshot(claim_id) == before
+        db.engine.dispose()
