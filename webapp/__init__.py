@@ -85,6 +85,9 @@ def configure_request_boundary(app: Flask) -> None:
             db.session.commit()
         else:
             db.session.rollback()
+        response.headers.setdefault('X-Content-Type-Options', 'nosniff')  # uploaded files are served as typed
+        response.headers.setdefault('X-Frame-Options', 'DENY')
+        response.headers.setdefault('Referrer-Policy', 'same-origin')
         return response
 
     @app.before_request

@@ -42,3 +42,15 @@
     });
   });
 })();
+// Submit form: the supervisor search is needed only for 主管部门审核.
+(function () {
+  const form = document.getElementById('submit-form');
+  const pick = document.getElementById('supervisor-pick');
+  if (!form || !pick) return;
+  const sync = () => {
+    const checked = form.querySelector('input[name="target"]:checked');
+    pick.classList.toggle('d-none', !checked || checked.value !== 'supervisor');
+  };
+  form.addEventListener('change', sync);
+  sync();
+})();
