@@ -26,3 +26,16 @@ def claim_form(**overrides) -> dict:
                 description='', certificate_no='', pledge='y')
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def submitted_claim(learner_key: str, **overrides):
+    """A claim of the given learner, saved and submitted to her unit and committed (inside an app context).
+    Returns (claim id, id of the unit-review inbox row)."""
+    from models import db
+
+    from .conftest import membership
+    learner = membership(learner_key, 'learner')
+    claim = ops.create_claim(learner, claim_input(**overrides))
+    ops.submit_claim(learner, claim, 'unit')
+    db.session.commit()
+    return claim.id, ops.open_item(claim).id

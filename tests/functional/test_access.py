@@ -6,17 +6,13 @@ from models import Claim, WorkItem, db
 from webapp.claims import operations as ops
 
 from ..conftest import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
-from ..helpers import claim_form, claim_input
+from ..helpers import claim_form, claim_input, submitted_claim as submit_claim_of
 
 
 @pytest.fixture
 def submitted_claim(ctx):
     """张伟 (交工集团 · 工程部) has a claim waiting for unit review."""
-    learner = membership(ZHANG_WEI, 'learner')
-    claim = ops.create_claim(learner, claim_input(title='张伟的培训'))
-    ops.submit_claim(learner, claim, 'unit')
-    db.session.commit()
-    return claim.id
+    return submit_claim_of(ZHANG_WEI, title='张伟的培训')[0]
 
 
 def test_anonymous_users_are_sent_to_login(client):

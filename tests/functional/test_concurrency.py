@@ -8,16 +8,12 @@ from models import Claim, FlowLog, WorkItem, db
 from webapp.claims import operations as ops
 
 from ..conftest import ZHANG_WEI, login, membership
-from ..helpers import claim_input
+from ..helpers import submitted_claim
 
 
 def test_second_reviewer_is_told_the_task_was_handled(app):
     with app.app_context():
-        learner = membership(ZHANG_WEI, 'learner')
-        claim = ops.create_claim(learner, claim_input())
-        ops.submit_claim(learner, claim, 'unit')
-        db.session.commit()
-        claim_id, item_id = claim.id, ops.open_item(claim).id
+        claim_id, item_id = submitted_claim(ZHANG_WEI)
 
     locked, release = threading.Event(), threading.Event()
     outcome = {}

@@ -4,11 +4,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Claim, FlowLog, WorkflowInstance, WorkItem, db
-from webapp.claims import operations as ops
 from webapp.workflow import runtime
 
-from ..conftest import ZHANG_WEI, login, membership
-from ..helpers import claim_input
+from ..conftest import ZHANG_WEI, login
+from ..helpers import submitted_claim
 
 
 def snapshot(claim_id):
@@ -23,11 +22,7 @@ def snapshot(claim_id):
 
 def test_a_failure_while_saving_the_workflow_changes_nothing(app, client, monkeypatch):
     with app.app_context():
-        learner = membership(ZHANG_WEI, 'learner')
-        claim = ops.create_claim(learner, claim_input())
-        ops.submit_claim(learner, claim, 'unit')
-        db.session.commit()
-        claim_id, item_id = claim.id, ops.open_item(claim).id
+        claim_id, item_id = submitted_claim(ZHANG_WEI)
         before = snapshot(claim_id)
 
     def broken_dump(workflow):
@@ -46,11 +41,7 @@ def test_in_production_the_error_page_is_shown_and_nothing_is_saved(db_url, tmp_
     from ..conftest import make_app
     app = make_app(db_url, tmp_path, TESTING=False)
     with app.app_context():
-        learner = membership(ZHANG_WEI, 'learner')
-        claim = ops.create_claim(learner, claim_input())
-        ops.submit_claim(learner, claim, 'unit')
-        db.session.commit()
-        claim_id, item_id = claim.id, ops.open_item(claim).id
+        claim_id, item_id = submitted_claim(ZHANG_WEI)
         before = snapshot(claim_id)
     monkeypatch.setattr(runtime, 'dump_workflow', lambda workflow: 1 / 0)
     client = login(app.test_client(), 'jtjt_admin')
