@@ -162,7 +162,7 @@ def detail(claim_id):
     item = ops.open_item(claim)
     my_item = item if item is not None and item.form_key != ops.EDIT_FORM and can_act_on(m, item) else None
     review_form = ReviewForm(work_item_id=my_item.id) if my_item else None
-    if my_item and my_item.form_key == 'claim_final_review':
+    if my_item is not None and request.method == 'GET':  # start from the hours of the step before
         review_form.hours.data = claim.reviewed_hours if claim.reviewed_hours is not None else claim.applied_hours
     return render_template(
         'claims/detail.html', claim=claim, logs=logs, item=item, my_item=my_item, review_form=review_form,
