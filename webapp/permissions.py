@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask import abort, g, session
 from flask_login import current_user
-from sqlalchemy import and_, false
+from sqlalchemy import and_, false, select
 
 from models import Claim, Membership, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
@@ -68,6 +68,8 @@ def can_see_claim(m: Membership, claim: Claim) -> bool:
         db.session.query(Claim).filter(Claim.id == claim.id, claim_scope(m)).exists()).scalar()
 
 
-def can_act_on(m: Membership, item: WorkItem) -> bool:
-    return m is not None and db.session.query(
-        db.session.query(WorkItem).filter(WorkItem.id == item.id, work_item_scope(m)).exists()).scalar()
+def actionable_item(m: Membership, item_id: int) -> WorkItem | None:
+    """The inbox row if this role may act on it (one query: the row and the scope check together)."""
+    if m is None:
+        return None
+    return db.session.scalar(select(WorkItem).where(WorkItem.id == item_id, work_item_scope(m)))

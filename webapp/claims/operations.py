@@ -12,7 +12,7 @@ from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit
-from ..permissions import can_act_on, can_see_claim
+from ..permissions import actionable_item, can_see_claim
 from ..workflow import catalog, runtime
 from ..workflow.rules import DecisionUnavailable, decide
 from . import evidence as evidence_store
@@ -244,8 +244,8 @@ DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回
 
 def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None) -> Claim:
     """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason."""
-    item = db.session.get(WorkItem, work_item_id)
-    if item is None or item.subject_type != SUBJECT or not can_act_on(m, item):
+    item = actionable_item(m, work_item_id)
+    if item is None or item.subject_type != SUBJECT:
         raise ClaimError('无权处理该事项，或该事项不存在')
     if item.completed_at is not None:
         raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')

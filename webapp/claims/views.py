@@ -12,7 +12,7 @@ from models.org import SUPERVISOR
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..urls import back_or
-from ..permissions import can_act_on, can_see_claim, claim_scope, current_membership, role_required
+from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, PATHWAYS
@@ -160,7 +160,7 @@ def detail(claim_id):
     logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == claim.id)
                               .order_by(FlowLog.at, FlowLog.id)).all()
     item = ops.open_item(claim)
-    my_item = item if item is not None and item.form_key != ops.EDIT_FORM and can_act_on(m, item) else None
+    my_item = item if item is not None and item.form_key != ops.EDIT_FORM and actionable_item(m, item.id) else None
     review_form = ReviewForm(work_item_id=my_item.id) if my_item else None
     if my_item is not None and request.method == 'GET':  # start from the hours of the step before
         review_form.hours.data = claim.reviewed_hours if claim.reviewed_hours is not None else claim.applied_hours
