@@ -137,23 +137,10 @@ def configure_request_boundary(app: Flask) -> None:
         return render_template('errors/error.html', code=400, title='页面已过期，请刷新后重试'), 400
 
 
-def format_hours(value) -> str:
-    """18.0 -> 18, 4.5 -> 4.5; empty for None."""
-    if value is None:
-        return ''
-    text = f'{value:f}'
-    return text.rstrip('0').rstrip('.') if '.' in text else text
-
-
-def format_local_time(value, fmt='%Y-%m-%d %H:%M') -> str:
-    """Times are stored in UTC; people read Beijing time."""
-    from datetime import timezone
-    from zoneinfo import ZoneInfo
-    return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo('Asia/Shanghai')).strftime(fmt) if value else ''
-
-
 def configure_templates(app: Flask) -> None:
     from models import mask_id_number
+
+    from .formatting import format_hours, format_local_time
 
     from .permissions import current_membership
 

@@ -2,7 +2,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit
+from ..formatting import LOCAL_TZ, format_hours
 from ..permissions import actionable_item, can_see_claim
 from ..workflow import catalog, runtime
 from ..workflow.rules import DecisionUnavailable, decide
@@ -21,7 +21,6 @@ from .catalog import PATHWAYS
 SUBJECT = 'claim'
 PROCESS = 'claim'
 EDIT_FORM = 'claim_edit'
-TZ = ZoneInfo('Asia/Shanghai')
 
 
 class ClaimError(Exception):
@@ -50,7 +49,7 @@ class ClaimInput:
 
 
 def today() -> date:
-    return datetime.now(TZ).date()
+    return datetime.now(LOCAL_TZ).date()
 
 
 def window_for(province_id: int) -> RegistrationWindow | None:
@@ -156,14 +155,14 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
     instance, step = runtime.start(PROCESS, SUBJECT, claim.id, {'claim_id': claim.id}, scope_resolver(claim))
     claim.instance_id = instance.id
     _apply(claim, step)
-    audit.log(SUBJECT, claim.id, '新增登记', m, f'{claim.title}，申请学时 {claim.applied_hours}')
+    audit.log(SUBJECT, claim.id, '新增登记', m, f'{claim.title}，申请学时 {format_hours(claim.applied_hours)}')
     return claim
 
 
 def update_claim(m: Membership, claim: Claim, inp: ClaimInput) -> None:
     _require_edit(m, claim)
     _fill(claim, _check_input(inp, claim.province_id))
-    audit.log(SUBJECT, claim.id, '编辑材料', m, f'申请学时 {claim.applied_hours}')
+    audit.log(SUBJECT, claim.id, '编辑材料', m, f'申请学时 {format_hours(claim.applied_hours)}')
 
 
 def delete_draft(m: Membership, claim: Claim) -> None:
@@ -267,14 +266,16 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
             remaining = remaining_allowance(claim)
             if hours > remaining:
                 raise ClaimError(f'该人员 {claim.year} 年“{PATHWAYS[claim.pathway].label}”剩余可登记学时为 '
-                                 f'{remaining}，登记学时不能超过该值', 'hours')
+                                 f'{format_hours(remaining)}，登记学时不能超过该值', 'hours')
             claim.registered_hours = hours
         else:
             claim.reviewed_hours = hours
     step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
     _apply(claim, step)
     stage = '终审' if final else '单位审核'
-    remark = f'{DECISION_LABELS[decision]}' + (f'，{"登记" if final else "审核"}学时 {hours}' if decision == 'approve' else '')
+    remark = DECISION_LABELS[decision]
+    if decision == 'approve':
+        remark += f'，{"登记" if final else "审核"}学时 {format_hours(hours)}'
     audit.log(SUBJECT, claim.id, stage, m, remark + (f'。意见：{comment}' if comment else ''))
     return claim
 

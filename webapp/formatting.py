@@ -1,0 +1,18 @@
+"""How numbers and times are shown to people (templates and flow-log remarks alike)."""
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo('Asia/Shanghai')
+
+
+def format_hours(value) -> str:
+    """18.0 -> 18, 4.5 -> 4.5; empty for None."""
+    if value is None:
+        return ''
+    text = f'{value:f}'
+    return text.rstrip('0').rstrip('.') if '.' in text else text
+
+
+def format_local_time(value, fmt='%Y-%m-%d %H:%M') -> str:
+    """Times are stored in UTC; people read Beijing time."""
+    return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime(fmt) if value else ''
