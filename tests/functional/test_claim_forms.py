@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from models import Claim, Evidence, FlowLog, db
 from webapp.claims import operations as ops
 
-from ..conftest import WANG_QIANG, ZHANG_WEI, login
+from ..conftest import WANG_QIANG, ZHANG_WEI, login, membership
 from ..helpers import claim_form, year
 
 
@@ -226,8 +226,7 @@ def test_unit_admin_files_for_staff_and_deletes_an_approved_claim(ctx, client):
     login(client, 'jtjt_admin')
     page = client.get('/claims/new').get_data(as_text=True)
     assert '张伟' in page and '陈静' not in page  # only her own unit's staff
-    learner_id = ops.learner_membership(ops.db.session.scalar(
-        select(ops.User).where(ops.User.id_number == ZHANG_WEI))).user_id
+    learner_id = membership(ZHANG_WEI, 'learner').user_id
     claim_id = make_claim(client, learner_id=str(learner_id))
     client.post(f'/claims/{claim_id}/submit', data={'target': 'unit'})
     claim = db.session.get(Claim, claim_id)
@@ -250,7 +249,7 @@ def test_unit_admin_files_for_staff_and_deletes_an_approved_claim(ctx, client):
 
 def test_unit_admin_cannot_file_for_another_units_staff(ctx, client):
     login(client, 'jtjt_admin')
-    other = ops.db.session.scalar(select(ops.User).where(ops.User.id_number == WANG_QIANG))
+    other = membership(WANG_QIANG, 'learner').user
     response = client.post('/claims/new', data=claim_form(learner_id=str(other.id)))
     assert response.status_code == 422 and '只能为本单位' in response.get_data(as_text=True)
     assert count(Claim) == 0
@@ -263,7 +262,7 @@ def test_province_sets_the_registration_window(ctx, client):
     assert response.status_code == 422 and '截止日期不能早于开放日期' in response.get_data(as_text=True)
     client.post('/province/window', data={'year': str(year()), 'opens_on': f'{year()}-01-01',
                                           'closes_on': f'{year()}-01-01'})
-    province_id = db.session.scalar(select(ops.Organisation.id).where(ops.Organisation.kind == 'province'))
+    province_id = membership('shengji').org_id
     window = ops.window_for(province_id)
     assert window.closes_on.month == 1
     assert db.session.scalar(select(FlowLog.action).where(FlowLog.subject_type == 'registration_window')) == '设置登记开放日期'
