@@ -1,5 +1,5 @@
 """Claim use cases. Each flushes and never commits; the request boundary commits or rolls back."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -79,7 +79,7 @@ def _check_input(inp: ClaimInput, province_id: int) -> ClaimInput:
     if not inp.pledged:
         raise ClaimError('请勾选“本人承诺以上信息属实”', 'pledge')
     if inp.pathway == 'training':  # training counts by days: the dates decide the quantity
-        inp = ClaimInput(**{**inp.__dict__, 'quantity': Decimal(training_days(inp.start_date, inp.end_date))})
+        inp = replace(inp, quantity=Decimal(training_days(inp.start_date, inp.end_date)))
     return inp
 
 
