@@ -29,6 +29,7 @@ def configure_extensions(app: Flask) -> None:
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
         with app.app_context():
             event.listen(db.engine, 'connect', _sqlite_pragmas)
+            event.listen(db.engine, 'begin', _sqlite_begin_immediate)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parents[1] / 'models' / 'migrations'),
                      render_as_batch=True)
     login_manager.init_app(app)
@@ -38,11 +39,18 @@ def configure_extensions(app: Flask) -> None:
 
 def _sqlite_pragmas(dbapi_connection, _record):
     """WAL lets readers and one writer work at once (several gunicorn workers on a laptop); wait for locks."""
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin_immediate
     cursor = dbapi_connection.cursor()
     cursor.execute('PRAGMA journal_mode=WAL')
     cursor.execute('PRAGMA busy_timeout=5000')
     cursor.execute('PRAGMA foreign_keys=ON')
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection):
+    """Take SQLite's write lock when a transaction begins: concurrent writers then wait their turn (busy_timeout)
+    instead of failing with "database is locked" when both try to upgrade from reading to writing."""
+    connection.exec_driver_sql('BEGIN IMMEDIATE')
 
 
 def configure_blueprints(app: Flask) -> None:

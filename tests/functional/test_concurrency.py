@@ -52,3 +52,35 @@ def test_second_reviewer_is_told_the_task_was_handled(app):
         assert db.session.get(WorkItem, item_id).outcome == 'approve'
         assert db.session.scalar(select(func.count(FlowLog.id)).where(FlowLog.action == '单位审核')) == 1
     assert time.monotonic() - started < 10
+
+
+def test_overlapping_batches_do_not_deadlock(app):
+    """Two admins batch-approve the same claims, listed in opposite orders, at the same time."""
+    with app.app_context():
+        pairs = [submitted_claim(ZHANG_WEI, title=f'批量 {i}') for i in range(4)]
+    item_ids = [item for _claim, item in pairs]
+    results = {}
+
+    def reviewer(name, ids):
+        with app.app_context():
+            try:
+                done, refused = ops.batch_review(membership(name), ids, 'approve', None)
+                db.session.commit()
+                results[name] = (len(done), len(refused))
+            except Exception as exc:  # reported by the assertion below
+                results[name] = repr(exc)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=reviewer, args=('jtjt_admin', item_ids)),
+               threading.Thread(target=reviewer, args=('jtjt_gcb', list(reversed(item_ids))))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    with app.app_context():
+        statuses = [db.session.get(Claim, claim_id).status_label for claim_id, _item in pairs]
+    assert statuses == ['待终审'] * 4, (statuses, results)
+    assert all(isinstance(r, tuple) for r in results.values()), results
+    assert sum(done for done, _refused in results.values()) == 4

@@ -283,7 +283,10 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
 def batch_review(m: Membership, work_item_ids: list[int], decision: str, comment: str | None):
     """Each item in its own savepoint: one refusal (e.g. someone else was faster) does not undo the others."""
     done, refused = [], []
-    for item_id in work_item_ids:
+    # Lock instances in one global order (by instance id): two overlapping batches then queue instead of deadlocking.
+    instance_of = dict(db.session.execute(select(WorkItem.id, WorkItem.instance_id)
+                                          .where(WorkItem.id.in_(work_item_ids))).all())
+    for item_id in sorted(set(work_item_ids), key=lambda i: instance_of.get(i, 0)):
         try:
             with db.session.begin_nested():
                 done.append(review(m, item_id, decision, None, comment))
