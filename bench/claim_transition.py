@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
-from models import db  # noqa: E402
+from models import Claim, db  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.claims import operations as ops  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
@@ -84,18 +84,54 @@ def service_layer(url: str, rounds: int) -> float:
     return statistics.median(timings)
 
 
+def through_http(url: str, rounds: int) -> float:
+    """The same transitions as POST requests (routing, login session, CSRF off, form validation, redirect)."""
+    app = create_app({'SQLALCHEMY_DATABASE_URI': url, 'PASSWORD_HASH_METHOD': 'pbkdf2:sha256:1000',
+                      'WTF_CSRF_ENABLED': False})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_demo_data(with_claims=False)
+        db.session.commit()
+        from tests.conftest import ZHANG_WEI, membership
+        from tests.helpers import submitted_claim
+        claim_id, _item = submitted_claim(ZHANG_WEI)
+        learner_id = membership(ZHANG_WEI, 'learner').user_id
+    learner, admin = app.test_client(), app.test_client()
+    learner.post('/login', data={'username': ZHANG_WEI, 'password': 'Demo@2026'})
+    admin.post('/login', data={'username': 'jtjt_admin', 'password': 'Demo@2026'})
+    from models import WorkItem
+    timings = []
+    for _ in range(rounds):
+        with app.app_context():
+            item_id = db.session.scalar(db.select(WorkItem.id).where(
+                WorkItem.subject_id == claim_id, WorkItem.completed_at.is_(None)))
+        t0 = time.perf_counter()
+        admin.post(f'/claims/{claim_id}/review',
+                   data={'work_item_id': item_id, 'decision': 'return', 'comment': '请补充'})
+        learner.post(f'/claims/{claim_id}/submit', data={'target': 'unit'})
+        timings.append((time.perf_counter() - t0) / 2)
+    with app.app_context():
+        assert db.session.get(Claim, claim_id).status_label == '待初审' and learner_id
+        db.session.rollback()  # end the read before dropping the tables on another connection
+        db.drop_all()
+        db.engine.dispose()
+    return statistics.median(timings)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--rounds', type=int, default=200)
     rounds = parser.parse_args().rounds
     base = engine_only(rounds)
     print(f'engine only (load + act + save):     {base * 1000:7.2f} ms per transition')
-    targets = [('sqlite', f'sqlite:///{tempfile.mkdtemp()}/bench.db')]
+    targets = [('sqlite', lambda: f'sqlite:///{tempfile.mkdtemp()}/bench.db')]
     if os.environ.get('TEST_DATABASE_URL'):
-        targets.append(('postgresql', os.environ['TEST_DATABASE_URL']))
+        targets.append(('postgresql', lambda: os.environ['TEST_DATABASE_URL']))
     for name, url in targets:
-        cost = service_layer(url, rounds)
-        print(f'service layer + {name:10} + commit: {cost * 1000:7.2f} ms per transition   ratio {cost / base:4.1f}x')
+        for label, measure in (('service layer', service_layer), ('HTTP request ', through_http)):
+            cost = measure(url(), rounds)
+            print(f'{label} + {name:10} + commit: {cost * 1000:7.2f} ms per transition   ratio {cost / base:4.1f}x')
 
 
 if __name__ == '__main__':

@@ -56,9 +56,10 @@ class Membership(db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
 
+    # Every page shows and every log line names "role (organisation · department)": load them with the membership.
     user: Mapped[User] = relationship(back_populates='memberships')
-    org: Mapped[Organisation] = relationship()
-    department: Mapped[Optional[Department]] = relationship()
+    org: Mapped[Organisation] = relationship(lazy='joined')
+    department: Mapped[Optional[Department]] = relationship(lazy='joined')
 
     @property
     def label(self) -> str:

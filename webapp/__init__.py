@@ -1,5 +1,5 @@
 """CreditFlow (学时通) Flask application factory."""
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, has_request_context, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
 from .config import Config
@@ -48,9 +48,11 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _sqlite_begin_immediate(connection):
-    """Take SQLite's write lock when a transaction begins: concurrent writers then wait their turn (busy_timeout)
-    instead of failing with "database is locked" when both try to upgrade from reading to writing."""
-    connection.exec_driver_sql('BEGIN IMMEDIATE')
+    """Writing transactions take SQLite's write lock when they begin: concurrent writers then wait their turn
+    (busy_timeout) instead of failing with "database is locked" when both upgrade from reading to writing.
+    Page views (GET) only read, and WAL lets them run beside a writer."""
+    read_only = has_request_context() and request.method in ('GET', 'HEAD', 'OPTIONS')
+    connection.exec_driver_sql('BEGIN' if read_only else 'BEGIN IMMEDIATE')
 
 
 def configure_blueprints(app: Flask) -> None:
