@@ -195,9 +195,3 @@ def send_message(instance_id: int, message: str, scope_for: ScopeResolver, paylo
     workflow.do_engine_steps()
     return _save(instance, workflow, scope_for)
 
-
-def task_data(instance: WorkflowInstance) -> dict:
-    """Data of the instance's ready task (or of the finished workflow), for display."""
-    workflow = _load(instance)
-    ready = _ready_user_tasks(workflow)
-    return dict(ready[0].data) if ready else dict(workflow.data)
