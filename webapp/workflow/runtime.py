@@ -194,4 +194,3 @@ def send_message(instance_id: int, message: str, scope_for: ScopeResolver, paylo
         raise WorkflowError(refused) from None
     workflow.do_engine_steps()
     return _save(instance, workflow, scope_for)
-
