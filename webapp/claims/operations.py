@@ -110,21 +110,25 @@ def open_item(claim: Claim, form_key: str | None = None) -> WorkItem | None:
     return db.session.scalar(query.order_by(WorkItem.id).limit(1))
 
 
-def can_edit(m: Membership, claim: Claim) -> bool:
-    """The learner edits her own draft; a unit admin edits the drafts she filed for her staff."""
-    if claim.deleted_at is not None or open_item(claim, EDIT_FORM) is None:
-        return False
+def _is_editor(m: Membership, claim: Claim) -> bool:
+    """The learner edits her own claim; a unit admin edits the claims she filed for her staff."""
     if m.role == LEARNER:
         return claim.learner_id == m.user_id
     return m.role == UNIT_ADMIN and claim.created_by_id == m.user_id and can_see_claim(m, claim)
 
 
+def can_edit(m: Membership, claim: Claim) -> bool:
+    """Editable while the process waits in an edit task (待提交 or 退回修改)."""
+    return claim.deleted_at is None and _is_editor(m, claim) and open_item(claim, EDIT_FORM) is not None
+
+
 def _require_edit(m: Membership, claim: Claim) -> WorkItem:
-    if not can_see_claim(m, claim) and claim.created_by_id != m.user_id:
+    if not _is_editor(m, claim):
         raise ClaimError('无权操作该学时登记')
-    if not can_edit(m, claim):
+    item = open_item(claim, EDIT_FORM) if claim.deleted_at is None else None
+    if item is None:
         raise ClaimError(f'该学时登记当前状态为“{claim.status_label}”，不能修改')
-    return open_item(claim, EDIT_FORM)
+    return item
 
 
 def _fill(claim: Claim, inp: ClaimInput) -> None:
