@@ -87,7 +87,16 @@ def configure_blueprints(app: Flask) -> None:
 
 def configure_request_boundary(app: Flask) -> None:
     """One request = one transaction: commit when the request succeeded, roll back otherwise."""
+    from flask_wtf.csrf import CSRFError
+    from sqlalchemy.exc import DataError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
     from .extensions import db
+
+    def error_page(code: int, title: str):
+        # Roll back first: after a database error (an aborted PostgreSQL transaction) the page itself still queries.
+        db.session.rollback()
+        return render_template('errors/error.html', code=code, title=title), code
 
     @app.after_request
     def commit(response):
@@ -105,7 +114,7 @@ def configure_request_boundary(app: Flask) -> None:
         # PostgreSQL cannot store NUL in text; no honest form input contains one.
         values = [*request.args.values(), *(request.form.values() if request.method == 'POST' else ())]
         if any('\x00' in value for value in values):
-            return render_template('errors/error.html', code=400, title='输入包含无效字符'), 400
+            return error_page(400, '输入包含无效字符')
 
     @app.teardown_request
     def rollback(exc):
@@ -114,37 +123,23 @@ def configure_request_boundary(app: Flask) -> None:
 
     for code, title in ((403, '没有权限'), (404, '页面不存在'), (405, '请求方式不允许'), (413, '上传的文件太大'),
                         (400, '请求无效'), (500, '系统错误')):
-        def handler(error, code=code, title=title):
-            return render_template('errors/error.html', code=code, title=title), code
-        app.register_error_handler(code, handler)
-
-    from flask_wtf.csrf import CSRFError
-    from sqlalchemy.exc import DataError, OperationalError
-    from sqlalchemy.orm.exc import StaleDataError
-
-    @app.errorhandler(StaleDataError)
-    def stale(error):
-        db.session.rollback()
-        return render_template('errors/error.html', code=409, title='该事项已被他人处理，请刷新后查看最新状态'), 409
+        app.register_error_handler(code, lambda error, code=code, title=title: error_page(code, title))
+    # Someone else's save of the same workflow instance came first (version column).
+    app.register_error_handler(StaleDataError, lambda error: error_page(409, '该事项已被他人处理，请刷新后查看最新状态'))
+    app.register_error_handler(CSRFError, lambda error: error_page(400, '页面已过期，请刷新后重试'))
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
     def out_of_range(error):
         # e.g. an id beyond the database integer range typed into a URL or a hidden field
-        db.session.rollback()
-        return render_template('errors/error.html', code=400, title='请求参数无效'), 400
+        return error_page(400, '请求参数无效')
 
     @app.errorhandler(OperationalError)
     def busy(error):
-        # SQLite refuses a second concurrent writer ("database is locked"): the other person's action won.
-        db.session.rollback()
-        locked = 'locked' in str(error.orig).lower()
-        title = '该事项正被他人同时处理，请刷新后查看最新状态' if locked else '数据库暂时不可用，请稍后重试'
-        return render_template('errors/error.html', code=409 if locked else 503, title=title), 409 if locked else 503
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_template('errors/error.html', code=400, title='页面已过期，请刷新后重试'), 400
+        # SQLite refuses a second writer past the busy timeout ("database is locked"): the other person's action won.
+        if 'locked' in str(error.orig).lower():
+            return error_page(409, '该事项正被他人同时处理，请刷新后查看最新状态')
+        return error_page(503, '数据库暂时不可用，请稍后重试')
 
 
 def configure_templates(app: Flask) -> None:

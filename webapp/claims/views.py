@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from models import Claim, Evidence, FlowLog, Membership, Organisation, User, WorkItem, db
 from models.org import SUPERVISOR
@@ -18,6 +18,7 @@ from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, PATHWAYS
 from .evidence import file_path
 from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
+from .queries import filter_claims
 
 REFUSALS = (ops.ClaimError, WorkflowError)
 
@@ -396,12 +397,7 @@ def manage():
     status = request.args.get('status', '')
     q = (request.args.get('q') or '').strip()
     year = request.args.get('year', type=int)
-    query = select(Claim).join(User, Claim.learner_id == User.id).where(claim_scope(m), Claim.deleted_at.is_(None))
-    if status:
-        query = query.where(Claim.status_label == status)
-    if year:
-        query = query.where(Claim.year == year)
-    if q:
-        query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
+    query = filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
+                          .where(claim_scope(m), Claim.deleted_at.is_(None)), request.args)
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
     return render_template('claims/manage.html', page=page, status=status, q=q, year=year, pathways=PATHWAYS)

@@ -8,24 +8,10 @@ from models.people import LEARNER
 
 from ..claims.catalog import PATHWAYS
 from ..claims.forms import BatchReviewForm
+from ..claims.queries import filter_claims
 from ..pagination import paginate_rows
 from ..permissions import current_membership, work_item_scope
 from . import bp
-
-
-def _filtered(query):
-    """Filters shared by the inbox lists: status, year, pathway, name or ID number."""
-    args = request.args
-    if args.get('status'):
-        query = query.where(Claim.status_label == args['status'])
-    if args.get('year', type=int):
-        query = query.where(Claim.year == args.get('year', type=int))
-    if args.get('pathway') in PATHWAYS:
-        query = query.where(Claim.pathway == args['pathway'])
-    q = (args.get('q') or '').strip()
-    if q:
-        query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
-    return query
 
 
 def _items_query():
@@ -41,7 +27,8 @@ def todo_count(m) -> int:
 @login_required
 def todo():
     m = current_membership()
-    query = _filtered(_items_query().where(WorkItem.completed_at.is_(None), work_item_scope(m)))
+    query = filter_claims(_items_query().where(WorkItem.completed_at.is_(None), work_item_scope(m)),
+                          request.args)
     page = paginate_rows(query.order_by(WorkItem.created_at, WorkItem.id), current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
@@ -51,7 +38,7 @@ def todo():
 @login_required
 def done():
     m = current_membership()
-    query = _filtered(_items_query().where(WorkItem.completed_by_id == m.user_id))
+    query = filter_claims(_items_query().where(WorkItem.completed_by_id == m.user_id), request.args)
     page = paginate_rows(query.order_by(WorkItem.completed_at.desc()), current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None)
 
@@ -61,8 +48,8 @@ def done():
 def mine():
     """Claims I filed (or that are mine), each with where it waits now."""
     m = current_membership()
-    query = _filtered(select(Claim).join(User, Claim.learner_id == User.id).where(
-        or_(Claim.created_by_id == m.user_id, Claim.learner_id == m.user_id), Claim.deleted_at.is_(None)))
+    query = filter_claims(select(Claim).join(User, Claim.learner_id == User.id).where(
+        or_(Claim.created_by_id == m.user_id, Claim.learner_id == m.user_id), Claim.deleted_at.is_(None)), request.args)
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
     waiting = {}
     ids = [c.id for c in page.items]
