@@ -43,6 +43,12 @@ def _refused(exc, form=None):
         flash(message, 'danger')
 
 
+def _flash_errors(form) -> None:
+    """For forms posted from the detail page, which redirects back instead of re-rendering the form."""
+    for errors in form.errors.values():
+        flash('；'.join(map(str, errors)), 'danger')
+
+
 def _attempt(action, success: str) -> bool:
     """Run one operation; flash its success, or roll back and flash why it was refused."""
     try:
@@ -163,7 +169,7 @@ def detail(claim_id):
     item = ops.open_item(claim)
     my_item = item if item is not None and item.form_key != ops.EDIT_FORM and actionable_item(m, item.id) else None
     review_form = ReviewForm(work_item_id=my_item.id) if my_item else None
-    if my_item is not None and request.method == 'GET':  # start from the hours of the step before
+    if my_item is not None:  # start from the hours of the step before
         review_form.hours.data = claim.reviewed_hours if claim.reviewed_hours is not None else claim.applied_hours
     return render_template(
         'claims/detail.html', claim=claim, logs=logs, item=item, my_item=my_item, review_form=review_form,
@@ -183,8 +189,7 @@ def upload_evidence(claim_id):
     claim = _claim_or_404(claim_id)
     form = EvidenceForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash('；'.join(map(str, errors)), 'danger')
+        _flash_errors(form)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     _attempt(lambda: ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data),
              _('附件已上传'))
@@ -287,8 +292,7 @@ def review(claim_id):
     claim = _claim_or_404(claim_id)
     form = ReviewForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash('；'.join(map(str, errors)), 'danger')
+        _flash_errors(form)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     try:
         item_id = int(form.work_item_id.data)
