@@ -11,11 +11,11 @@ class EvidenceRejected(ValueError):
     pass
 
 
-_IMAGE_TYPES = {'JPEG': ('image/jpeg', '.jpg'), 'PNG': ('image/png', '.png')}
+_IMAGE_TYPES = {'JPEG': 'image/jpeg', 'PNG': 'image/png'}
 
 
-def inspect_upload(data: bytes) -> tuple[bytes, str, str]:
-    """Return (bytes to store, content type, extension) or raise EvidenceRejected with a Chinese message."""
+def inspect_upload(data: bytes) -> tuple[bytes, str]:
+    """Return (bytes to store, content type) or raise EvidenceRejected with a Chinese message."""
     limit = current_app.config['EVIDENCE_MAX_BYTES']
     if not data:
         raise EvidenceRejected('文件为空，请重新选择')
@@ -24,7 +24,7 @@ def inspect_upload(data: bytes) -> tuple[bytes, str, str]:
     if data.startswith(b'%PDF-'):
         if b'%%EOF' not in data[-2048:]:
             raise EvidenceRejected('PDF 文件不完整或已损坏')
-        return data, 'application/pdf', '.pdf'
+        return data, 'application/pdf'
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
@@ -42,8 +42,7 @@ def inspect_upload(data: bytes) -> tuple[bytes, str, str]:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise EvidenceRejected('只能上传 jpg、png 或 pdf 格式的文件（按文件内容识别，改扩展名无效）') from None
-    content_type, extension = _IMAGE_TYPES[kind]
-    return out.getvalue(), content_type, extension
+    return out.getvalue(), _IMAGE_TYPES[kind]
 
 
 def store(data: bytes) -> str:

@@ -320,7 +320,7 @@ def add_evidence(m: Membership, claim: Claim, filename: str, data: bytes, captio
     if not caption or len(caption) > 33:
         raise ClaimError('附件说明为必填，且不能超过 33 个字', 'caption')
     try:
-        stored, content_type, extension = evidence_store.inspect_upload(data)
+        stored, content_type = evidence_store.inspect_upload(data)
     except evidence_store.EvidenceRejected as exc:
         raise ClaimError(str(exc), 'file') from None
     cfg = current_app.config
