@@ -47,7 +47,8 @@ setup_postgres() {  # start (or install and start) PostgreSQL; export TEST_DATAB
     as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
   fi
   export PGPASSWORD=postgres
-  psql -w -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='creditflow_test'" \
-    | grep -q 1 || psql -w -q -h 127.0.0.1 -U postgres -d postgres -c 'create database creditflow_test'
-  export TEST_DATABASE_URL="postgresql+psycopg://postgres:postgres@127.0.0.1:5432/creditflow_test"
+  local name="${CREDITFLOW_TEST_DB:-creditflow_test}"  # another name lets two checkouts test side by side
+  psql -w -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='$name'" \
+    | grep -q 1 || psql -w -q -h 127.0.0.1 -U postgres -d postgres -c "create database $name"
+  export TEST_DATABASE_URL="postgresql+psycopg://postgres:postgres@127.0.0.1:5432/$name"
 }

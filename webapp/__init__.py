@@ -145,7 +145,7 @@ def configure_request_boundary(app: Flask) -> None:
 def configure_templates(app: Flask) -> None:
     from models import mask_id_number
 
-    from .formatting import format_hours, format_local_time
+    from .formatting import format_hours, format_local_time, format_outcome
 
     from .permissions import current_membership
 
@@ -161,4 +161,5 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters['mask'] = mask_id_number
     app.jinja_env.filters['hours'] = format_hours
     app.jinja_env.filters['localtime'] = format_local_time
+    app.jinja_env.filters['outcome'] = format_outcome
     app.jinja_env.add_extension('jinja2.ext.do')

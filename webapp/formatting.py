@@ -16,3 +16,12 @@ def format_hours(value) -> str:
 def format_local_time(value, fmt='%Y-%m-%d %H:%M') -> str:
     """Times are stored in UTC; people read Beijing time."""
     return value.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime(fmt) if value else ''
+
+
+# What a completed inbox task's outcome means to people; processes may add outcomes of their own here.
+OUTCOME_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改', 'submit': '提交', 'delete': '删除',
+                  'withdraw': '撤回', 'accept': '接收', 'refuse': '拒绝'}
+
+
+def format_outcome(value) -> str:
+    return OUTCOME_LABELS.get(value, value or '')

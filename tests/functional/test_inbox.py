@@ -1,8 +1,10 @@
 """Inboxes: 待我处理 with filters, counts and masked ID numbers; 我已处理; 我发起的 showing where each waits."""
 import pytest
+from flask import url_for
 
-from models import db
+from models import WorkItem, db
 from webapp.claims import operations as ops
+from webapp.inbox import kinds
 
 from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input
@@ -79,3 +81,25 @@ def test_learner_totals_page(client, three_claims, ctx):
     login(client, ZHANG_WEI)
     page = client.get('/claims/totals').get_data(as_text=True)
     assert f'data-year="{ops.today().year}"' in page and '<td class="total">18</td>' in page
+
+
+def test_kinds_of_work_get_tabs_and_unknown_kinds_are_not_found(client, three_claims, ctx):
+    """Another process's tasks appear in a tab of their own, summarised by the feature that registered the kind."""
+    login(client, 'jtjt_admin')
+    assert 'inbox-kinds' not in client.get('/inbox/').get_data(as_text=True)  # claims only: no tabs
+    assert client.get('/inbox/?kind=nonsense').status_code == 404
+
+    kinds.register(kinds.InboxKind('test_kind', '测试事项', lambda ids: {
+        i: kinds.Summary(f'事项 {i}', url_for('inbox.mine'), '张伟', ZHANG_WEI, '说明') for i in ids}))
+    try:
+        item = db.session.query(WorkItem).filter_by(subject_type='claim', completed_at=None).first()
+        db.session.add(WorkItem(instance_id=item.instance_id, task_id='x', task_name='t', task_title='测试审核',
+                                form_key='k', status_label='待审核', lane=item.lane, scope_org_id=item.scope_org_id,
+                                subject_type='test_kind', subject_id=4242))
+        db.session.commit()
+        page = client.get('/inbox/').get_data(as_text=True)
+        assert '测试事项' in page and 'id="todo-count">4<' in page
+        page = client.get('/inbox/?kind=test_kind').get_data(as_text=True)
+        assert '事项 4242' in page and '测试审核' in page and '*****001X' in page and '张伟 培训' not in page
+    finally:
+        kinds.KINDS.pop('test_kind')

@@ -1,5 +1,21 @@
-from flask import Blueprint
+from flask import Blueprint, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from models import Claim, db
+
+from ..formatting import format_hours
+from ..inbox.kinds import InboxKind, Summary, register
 
 bp = Blueprint('claims', __name__, url_prefix='/claims')
+
+
+def _summarise(ids: list[int]) -> dict[int, Summary]:
+    return {c.id: Summary(c.title, url_for('claims.detail', claim_id=c.id), c.learner.name, c.learner.id_number,
+                          format_hours(c.applied_hours))
+            for c in db.session.scalars(select(Claim).where(Claim.id.in_(ids)))}
+
+
+register(InboxKind('claim', _l('学时登记'), _summarise, order=0))
 
 from . import views  # noqa: E402,F401

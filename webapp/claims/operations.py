@@ -85,7 +85,7 @@ def _check_input(inp: ClaimInput, province_id: int) -> ClaimInput:
 
 def scope_resolver(claim: Claim):
     """The scope of each lane comes from the claim: its learner, unit/department, reviewer, province."""
-    def resolve(lane: str) -> runtime.Scope:
+    def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
         return {
             'learner': runtime.Scope(user_id=claim.learner_id),
             'unit_admin': runtime.Scope(org_id=claim.unit_id, department_id=claim.department_id),

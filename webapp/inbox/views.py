@@ -1,7 +1,11 @@
-"""Inboxes: 待我处理 (ready for my role and scope), 我已处理 (done by me), 我发起的 (mine, and where each waits)."""
-from flask import current_app, render_template, request
+"""Inboxes: 待我处理 (ready for my role and scope), 我已处理 (done by me), 我发起的 (mine, and where each waits).
+
+Claims have their own list (filters, batch review); every other kind of subject (see kinds.py) has a tab listed by
+the generic template.
+"""
+from flask import abort, current_app, render_template, request
 from flask_login import login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from models import Claim, User, WorkItem, db
 from models.people import LEARNER
@@ -12,6 +16,9 @@ from ..claims.queries import filter_claims
 from ..pagination import paginate_rows
 from ..permissions import current_membership, work_item_scope
 from . import bp
+from .kinds import kind_for, ordered
+
+CLAIM = 'claim'
 
 
 def _items_query():
@@ -23,14 +30,38 @@ def todo_count(m) -> int:
     return db.session.scalar(select(func.count(WorkItem.id)).where(WorkItem.completed_at.is_(None), work_item_scope(m)))
 
 
+def _tabs(condition) -> tuple[str, list]:
+    """The kind asked for (claims by default) and the tabs: (kind, count), claims always, others when non-empty."""
+    counts = dict(db.session.execute(select(WorkItem.subject_type, func.count(WorkItem.id))
+                                     .where(condition).group_by(WorkItem.subject_type)).all())
+    current = request.args.get('kind', CLAIM)
+    if current != CLAIM and kind_for(current) is None:
+        abort(404)
+    tabs = [(k, counts.get(k.subject_type, 0)) for k in ordered()
+            if k.subject_type in (CLAIM, current) or counts.get(k.subject_type)]
+    return current, tabs
+
+
+def _generic(tab: str, condition, order, tabs, current):
+    """Inbox rows of a non-claim kind, each summarised by its feature."""
+    query = select(WorkItem).where(condition, WorkItem.subject_type == current).order_by(*order)
+    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    summaries = kind_for(current).summarise(sorted({i.subject_id for i in page.items}))
+    return render_template('inbox/generic.html', tab=tab, page=page, summaries=summaries, tabs=tabs, current=current)
+
+
 @bp.route('/')
 @login_required
 def todo():
     m = current_membership()
+    condition = and_(WorkItem.completed_at.is_(None), work_item_scope(m))
+    current, tabs = _tabs(condition)
+    if current != CLAIM:
+        return _generic('todo', condition, (WorkItem.created_at, WorkItem.id), tabs, current)
     query = filter_claims(_items_query().where(WorkItem.completed_at.is_(None), work_item_scope(m)),
                           request.args)
     page = paginate_rows(query.order_by(WorkItem.created_at, WorkItem.id), current_app.config['PAGE_SIZE'])
-    return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS,
+    return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
 
 
@@ -38,9 +69,14 @@ def todo():
 @login_required
 def done():
     m = current_membership()
-    query = filter_claims(_items_query().where(WorkItem.completed_by_id == m.user_id), request.args)
+    condition = WorkItem.completed_by_id == m.user_id
+    current, tabs = _tabs(condition)
+    if current != CLAIM:
+        return _generic('done', condition, (WorkItem.completed_at.desc(), WorkItem.id.desc()), tabs, current)
+    query = filter_claims(_items_query().where(condition), request.args)
     page = paginate_rows(query.order_by(WorkItem.completed_at.desc()), current_app.config['PAGE_SIZE'])
-    return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None)
+    return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None,
+                           tabs=tabs, current=current)
 
 
 @bp.route('/mine')

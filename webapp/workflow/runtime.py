@@ -36,7 +36,9 @@ class Scope:
     user_id: Optional[int] = None
 
 
-ScopeResolver = Callable[[str], Scope]
+# (lane, the user task's optional `scope` property) -> Scope. The property tells tasks of one lane apart when they
+# belong to different organisations of the same subject (a transfer's old unit and new unit).
+ScopeResolver = Callable[[str, str], Scope]
 
 
 @dataclass
@@ -112,7 +114,7 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted:
         if task_id in still_open:
             continue
         props, lane = _props(task.task_spec), task.task_spec.lane
-        scope = scope_for(lane)
+        scope = scope_for(lane, props.get('scope', ''))
         db.session.add(WorkItem(
             instance=instance, task_id=task_id, task_name=task.task_spec.name,
             task_title=task.task_spec.bpmn_name or task.task_spec.name, form_key=props['formKey'],
