@@ -3,7 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
@@ -47,6 +47,8 @@ class Claim(db.Model):
     submitted_at: Mapped[Optional[datetime]] = mapped_column()
     deleted_at: Mapped[Optional[datetime]] = mapped_column()
     deleted_reason: Mapped[Optional[str]] = mapped_column(String(500))
+    # A supplementary entry (增补) belongs to a supplement request, whose process it follows instead of its own.
+    supplement_id: Mapped[Optional[int]] = mapped_column(ForeignKey('supplement.id'), index=True)
 
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
@@ -54,6 +56,7 @@ class Claim(db.Model):
     department: Mapped[Optional[Department]] = relationship()
     reviewer_org: Mapped[Optional[Organisation]] = relationship(foreign_keys=[reviewer_org_id])
     evidence: Mapped[list['Evidence']] = relationship(back_populates='claim', order_by='Evidence.id')
+    supplement: Mapped[Optional['Supplement']] = relationship(back_populates='entries')
 
     def __repr__(self):
         return f'<Claim {self.id} {self.status_label}>'
@@ -89,3 +92,42 @@ class RegistrationWindow(db.Model):
     closes_on: Mapped[date] = mapped_column(Date)
     updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SupplementWindow(db.Model):
+    """增补开放日期 (seed 000: 1–20 January, for the previous year); a province may set other dates."""
+    __tablename__ = 'supplement_window'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), unique=True)
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer)  # the year whose claims may be supplemented
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Supplement(db.Model):
+    """增补申请: a learner asks to add entries to a pathway of a finished year; the unit agrees, then the entries
+    (claims with supplement_id) go through unit review, 学时办 review and provincial filing together."""
+    __tablename__ = 'supplement'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
+    province_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'))
+    year: Mapped[int] = mapped_column(Integer)
+    pathway: Mapped[str] = mapped_column(String(30))
+    status_label: Mapped[str] = mapped_column(String(50))
+    outcome: Mapped[str] = mapped_column(String(20))
+    unit_decision: Mapped[Optional[str]] = mapped_column(String(20))  # agree | refuse (同意 / 不同意)
+    reason: Mapped[Optional[str]] = mapped_column(String(500))        # why the unit refused
+    instance_id: Mapped[Optional[int]] = mapped_column(ForeignKey('workflow_instance.id'))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    requested_at: Mapped[Optional[datetime]] = mapped_column()       # 提交申请 (sent to the unit)
+    submitted_at: Mapped[Optional[datetime]] = mapped_column()       # 个人上报 (entries sent for review)
+
+    learner: Mapped[User] = relationship(foreign_keys=[learner_id])
+    unit: Mapped[Organisation] = relationship(foreign_keys=[unit_id])
+    entries: Mapped[list[Claim]] = relationship(back_populates='supplement', order_by='Claim.id')
+
+    __table_args__ = (Index('ix_supplement_learner_year', 'learner_id', 'year', 'pathway'),)

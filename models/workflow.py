@@ -48,6 +48,12 @@ class WorkflowInstance(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Optimistic lock: a concurrent save of the same instance fails instead of overwriting (SQLite has no row locks).
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The earliest timer the instance waits for (window closing, reminder, escalation); `flask worker` polls it.
+    next_timer_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    # A timer that failed to fire is retried with backoff; province staff see the error.
+    timer_failures: Mapped[int] = mapped_column(Integer, default=0, server_default='0')
+    timer_error: Mapped[Optional[str]] = mapped_column(String(1000))
+    timer_retry_at: Mapped[Optional[datetime]] = mapped_column()
 
     process_version: Mapped[ProcessVersion] = relationship()
     __mapper_args__ = {'version_id_col': lock_version}
@@ -74,15 +80,33 @@ class WorkItem(db.Model):
     completed_at: Mapped[Optional[datetime]] = mapped_column()
     completed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'), index=True)
     outcome: Mapped[Optional[str]] = mapped_column(String(30))
+    # Set by the escalation timer: the task waited too long and now also shows in the next level's inbox.
+    overdue_at: Mapped[Optional[datetime]] = mapped_column()
+    escalated_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'), index=True)
 
     instance: Mapped[WorkflowInstance] = relationship()
     scope_org = relationship('Organisation', foreign_keys=[scope_org_id])
     completed_by = relationship('User', foreign_keys=[completed_by_id])
+    escalated_org = relationship('Organisation', foreign_keys=[escalated_org_id])
 
     __table_args__ = (
         Index('ix_work_item_open_scope', 'completed_at', 'lane', 'scope_org_id', 'scope_department_id'),
         Index('ix_work_item_subject', 'subject_type', 'subject_id'),
     )
+
+
+class Notification(db.Model):
+    """An in-app message to one person (review reminders, escalations); unread until opened."""
+    __tablename__ = 'notification'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'))
+    text: Mapped[str] = mapped_column(String(500))
+    url: Mapped[Optional[str]] = mapped_column(String(300))
+    work_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey('work_item.id'))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[Optional[datetime]] = mapped_column()
+
+    __table_args__ = (Index('ix_notification_user_unread', 'user_id', 'read_at'),)
 
 
 class FlowLog(db.Model):

@@ -63,6 +63,7 @@ def configure_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .claims import bp as claims_bp
     from .inbox import bp as inbox_bp
+    from .notifications import bp as notifications_bp
     from .province import bp as province_bp
 
     main = Blueprint('main', __name__)
@@ -81,7 +82,7 @@ def configure_blueprints(app: Flask) -> None:
     # Bootstrap comes from npm (node_modules), served locally: no CDN.
     vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
                        static_url_path='/vendor')
-    for bp in (main, vendor, auth_bp, claims_bp, inbox_bp, province_bp):
+    for bp in (main, vendor, auth_bp, claims_bp, inbox_bp, notifications_bp, province_bp):
         app.register_blueprint(bp)
 
 
@@ -152,11 +153,12 @@ def configure_templates(app: Flask) -> None:
     @app.context_processor
     def inject():
         m = current_membership()
-        count = 0
+        count = unread = 0
         if m is not None:
             from .inbox.views import todo_count
-            count = todo_count(m)
-        return {'membership': m, 'todo_count': count, 'request': request}
+            from .notifications.reminders import unread_count
+            count, unread = todo_count(m), unread_count(m.user_id)
+        return {'membership': m, 'todo_count': count, 'unread_count': unread, 'request': request}
 
     app.jinja_env.filters['mask'] = mask_id_number
     app.jinja_env.filters['hours'] = format_hours

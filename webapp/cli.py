@@ -123,9 +123,28 @@ def seed_demo():
                    + '; '.join(m.label for m in user.memberships))
 
 
+@click.command('worker')
+@click.option('--once', is_flag=True, help='Fire what is due now and exit (cron, tests).')
+@click.option('--poll', type=float, default=None, help='Seconds between polls (default: WORKER_POLL_SECONDS, 30).')
+@with_appcontext
+def worker(once: bool, poll: float | None):
+    """Fire due workflow timers (window closing, reminders, escalation); run several on several hosts if you like."""
+    import logging
+
+    from . import timers
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s %(levelname)s %(message)s')
+    if once:
+        result = timers.run_due()
+        click.echo(f'fired {result.fired}, failed {result.failed}')
+        return
+    from flask import current_app
+    timers.run_forever(poll or current_app.config['WORKER_POLL_SECONDS'])
+
+
 def register_commands(app) -> None:
     app.cli.add_command(load_processes)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(worker)
 
 
 def _create_app():

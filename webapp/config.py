@@ -16,6 +16,10 @@ class Config:
     EVIDENCE_MAX_FILES = 10
     PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
+    # A review task waiting this long notifies its reviewers; twice as long (by default) escalates it (ISO 8601).
+    REVIEW_REMIND_AFTER = os.environ.get('REVIEW_REMIND_AFTER', 'P3D')
+    REVIEW_ESCALATE_AFTER = os.environ.get('REVIEW_ESCALATE_AFTER', 'P7D')
+    WORKER_POLL_SECONDS = float(os.environ.get('WORKER_POLL_SECONDS', '30'))
     PASSWORD_HASH_METHOD = 'scrypt'
     BABEL_DEFAULT_LOCALE = 'zh_CN'
     BABEL_DEFAULT_TIMEZONE = 'Asia/Shanghai'

@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask import abort, g, session
 from flask_login import current_user
-from sqlalchemy import and_, false, select
+from sqlalchemy import and_, false, or_, select
 
 from models import Claim, Membership, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
@@ -44,6 +44,8 @@ def work_item_scope(m: Membership):
     condition = and_(WorkItem.lane.in_(lanes), WorkItem.scope_org_id == m.org_id)
     if m.role == UNIT_ADMIN and m.department_id is not None:
         condition = and_(condition, WorkItem.scope_department_id == m.department_id)
+    if m.role in (SUPERVISOR_ADMIN, PROVINCE_ADMIN):  # overdue tasks of the level below (escalation timer)
+        condition = or_(condition, WorkItem.escalated_org_id == m.org_id)
     return condition
 
 

@@ -164,7 +164,9 @@ def test_submit_is_refused_outside_the_registration_window(ctx):
     claim = new_claim()
     with pytest.raises(ops.ClaimError, match='不在登记开放日期内'):
         ops.submit_claim(learner(), claim, 'unit')
-    assert claim.status_label == '待提交'
+    # a draft made after the window closed is shown as closed at once; before it opens it is an ordinary draft
+    assert claim.status_label == ('已截止' if window.closes_on < ops.today() else '待提交')
+    assert claim.outcome == 'draft' and ops.can_edit(learner(), claim)
 
 
 def test_final_approval_cannot_exceed_the_annual_pathway_cap(ctx):

@@ -51,6 +51,8 @@ def test_the_engine_itself_refuses_an_escape_at_run_time():
     from SpiffWorkflow.util.task import TaskState
     parsed = engine.parse_process('claim', CLAIM.replace('decision == "reject"', ESCAPE, 1), (RULES,))
     workflow = engine.new_workflow(parsed)
+    workflow.get_next_task(state=TaskState.READY).data.update(
+        window_closes_at='2099-12-31T23:59:59+08:00', remind_after='P3D', escalate_after='P7D')
     workflow.do_engine_steps()
     edit = workflow.get_next_task(state=TaskState.READY, manual=True)
     edit.set_data(action='submit', target='unit', pathway='exam', level='', rank=0, quantity=1)

@@ -10,7 +10,7 @@ from models import Claim, Evidence, Membership, Organisation, RegistrationWindow
 from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
 
-from .. import audit
+from .. import audit, timers
 from ..formatting import LOCAL_TZ, format_hours
 from ..permissions import actionable_item, can_see_claim
 from ..workflow import catalog, runtime
@@ -156,7 +156,10 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
     _fill(claim, inp)
     db.session.add(claim)
     db.session.flush()
-    instance, step = runtime.start(PROCESS, SUBJECT, claim.id, {'claim_id': claim.id}, scope_resolver(claim))
+    window = window_for(province.id)
+    closes_on = window.closes_on if window and window.year == claim.year else date(claim.year, 12, 31)
+    instance, step = runtime.start(PROCESS, SUBJECT, claim.id, {'claim_id': claim.id, **timers.timer_data(closes_on)},
+                                   scope_resolver(claim))
     claim.instance_id = instance.id
     _apply(claim, step)
     audit.log(SUBJECT, claim.id, '新增登记', m, f'{claim.title}，申请学时 {format_hours(claim.applied_hours)}')
@@ -227,6 +230,18 @@ def withdraw_claim(m: Membership, claim: Claim) -> None:
                                 refused=f'该学时登记当前状态为“{claim.status_label}”，已进入审核，不能撤回')
     _apply(claim, step)
     audit.log(SUBJECT, claim.id, '撤回', m)
+
+
+def fire_timers(instance) -> None:
+    """`flask worker`: the claim's due timers fired (window closed, reminder, escalation); keep the claim in step."""
+    claim = db.session.scalar(select(Claim).where(Claim.instance_id == instance.id))
+    before = claim.status_label
+    _apply(claim, runtime.fire_timers(instance.id, scope_resolver(claim)))
+    if claim.status_label != before:
+        audit.log(SUBJECT, claim.id, '状态变更', None, f'{before} → {claim.status_label}（定时事件）')
+
+
+timers.register(SUBJECT, fire_timers, lambda claim_id: db.session.get(Claim, claim_id).province_id)
 
 
 def approved_hours(learner_id: int, pathway: str, year: int, exclude_claim_id: int | None = None) -> Decimal:

@@ -33,3 +33,26 @@ def window():
         return redirect(url_for('province.window'))
     return render_template('province/window.html', form=form, current=current), \
         422 if request.method == 'POST' else 200
+
+
+@bp.route('/timers')
+@login_required
+@role_required(PROVINCE_ADMIN)
+def timers():
+    """定时任务: what the worker has due, and every instance whose timer failed (error, attempts, next retry)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from models import WorkflowInstance, utcnow
+
+    from .. import timers as timer_jobs
+    m = current_membership()
+    now = utcnow()
+    due_now = db.session.scalar(select(func.count(WorkflowInstance.id)).where(*timer_jobs.due_condition(now)))
+    due_day = db.session.scalar(select(func.count(WorkflowInstance.id)).where(
+        *timer_jobs.due_condition(now + timedelta(days=1))))
+    failing = [i for i in db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.timer_failures > 0)
+                                             .order_by(WorkflowInstance.timer_retry_at))
+               if timer_jobs.PROVINCE_OF.get(i.subject_type, lambda _id: None)(i.subject_id) == m.org_id]
+    return render_template('province/timers.html', due_now=due_now, due_day=due_day, failing=failing)

@@ -11,6 +11,12 @@ FORM_KEYS = {
     'claim_final_review': '学时登记终审',
 }
 
+# Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).
+SERVICE_TASKS = {
+    'notify_assignees': '提醒办理人（站内通知）',
+    'escalate_overdue': '超期：上报上一级待办',
+}
+
 # Status label -> what it means to the code. Provinces rename steps by choosing other labels from this list
 # (seed 000 and 003 names included); the meaning decides e.g. whether the claim's hours count.
 DRAFT, PENDING, RETURNED = 'draft', 'pending', 'returned'
@@ -22,5 +28,9 @@ STATUSES = {
     '退回修改': RETURNED,
     '通过认定': APPROVED, '终审通过': APPROVED, '主管部门审核通过': APPROVED, '省级备案': APPROVED,
     '不予认定': REJECTED, '企业审核不通过': REJECTED, '省级审核不通过': REJECTED, '单位审核不通过': REJECTED,
-    '已删除': DELETED,
+    '已删除': DELETED, '已撤销': DELETED,
+    # Drafts the learner can no longer send: the window (登记/增补开放日期) closed first. They stay drafts.
+    '已截止': DRAFT,
+    # Supplement request (增补申请, seed 000): 已申请 -> 个人申请中 -> 同意 (fill in entries) | 不同意.
+    '已申请': DRAFT, '个人申请中': PENDING, '同意': DRAFT, '不同意': REJECTED,
 }

@@ -1,6 +1,7 @@
 """SpiffWorkflow wiring: parser, restricted script engine, spec cache and the spec-less serializer."""
 import hashlib
 import json
+from contextvars import ContextVar
 from uuid import UUID
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +15,11 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .catalog import SERVICE_TASKS
 from .expressions import SAFE_FUNCTIONS, check_expression
+
+# Service tasks requested during the current engine run: (operation name, evaluated parameters).
+SERVICE_REQUESTS: ContextVar[list | None] = ContextVar('service_requests', default=None)
 
 # Bump when the stored instance JSON changes shape; loaders refuse formats they do not know.
 STATE_FORMAT = 'creditflow-1/spiff-' + SPIFF_SERIALIZER_VERSION
@@ -33,6 +38,16 @@ class RestrictedEnvironment(TaskDataEnvironment):
     def execute(self, script, context, external_context=None):
         check_expression(script, 'exec')
         return super().execute(script, context, external_context)
+
+    def call_service(self, context, operation_name=None, operation_params=None, **_kwargs):
+        """A service task only records its request; the runtime carries it out after the engine step, in the
+        same transaction (see runtime.SERVICE_HANDLERS). Names outside the catalog never reach this far."""
+        if operation_name not in SERVICE_TASKS:
+            raise ValueError(f'未知的服务任务 {operation_name}')
+        requests = SERVICE_REQUESTS.get()
+        if requests is not None:
+            requests.append((operation_name, {k: v['value'] for k, v in (operation_params or {}).items()}))
+        return '{}'
 
 
 SCRIPT_ENGINE = PythonScriptEngine(environment=RestrictedEnvironment())

@@ -1,10 +1,12 @@
 """The service layer over the engine: one operation = lock the instance, load, act, run engine steps, save,
 update the inbox rows. It flushes and never commits; the request boundary (or job runner) commits."""
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable, Optional
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins import EndEventMixin as EndEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
@@ -16,7 +18,7 @@ from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
 from models.workflow import BPMN, DMN
 
 from .catalog import STATUSES
-from .engine import STATE_FORMAT, cached_spec, dump_workflow, load_workflow, new_workflow
+from .engine import SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow, new_workflow
 from .versions import called_decisions, parse_versions, published
 
 
@@ -39,6 +41,16 @@ class Scope:
 # (lane, the user task's optional `scope` property) -> Scope. The property tells tasks of one lane apart when they
 # belong to different organisations of the same subject (a transfer's old unit and new unit).
 ScopeResolver = Callable[[str, str], Scope]
+
+
+# Service task name -> the Python that carries it out: fn(instance, open work items, parameters). Registered by the
+# feature owning it (webapp/reminders.py); diagrams may only name the services in catalog.SERVICE_TASKS.
+ServiceHandler = Callable[[WorkflowInstance, list, dict], None]
+SERVICE_HANDLERS: dict[str, ServiceHandler] = {}
+
+
+def register_service(name: str, handler: ServiceHandler) -> None:
+    SERVICE_HANDLERS[name] = handler
 
 
 @dataclass
@@ -90,14 +102,32 @@ def _status(workflow, previous: str) -> tuple[str, bool]:
     return (_props(ready[0].task_spec).get('statusLabel', previous) if ready else previous), False
 
 
+def _timer_due(value) -> Optional[datetime]:
+    if isinstance(value, dict):  # a cycle timer keeps its next firing in the dict
+        value = value.get('next')
+    if not value:
+        return None
+    return TimerEventDefinition.get_datetime(value).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def next_timer_at(workflow) -> Optional[datetime]:
+    """The earliest due time of the timers the instance waits for (naive UTC, like every stored time)."""
+    timers = [e for e in workflow.waiting_events() if 'Timer' in e.event_type or 'TimeDate' in e.event_type]
+    dues = [d for d in (_timer_due(e.value) for e in timers) if d is not None]
+    return min(dues) if dues else None
+
+
 def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted: Optional[WorkItem] = None,
           user_id: Optional[int] = None, outcome: Optional[str] = None) -> StepResult:
+    workflow.refresh_timers()  # a timer already past (a window that closed before a withdraw) fires now
+    workflow.do_engine_steps()
     _compact_loops(workflow)
     label, completed = _status(workflow, instance.status_label)
     instance.state = dump_workflow(workflow)
     instance.status_label = label
     instance.is_completed = completed
     instance.updated_at = utcnow()
+    instance.next_timer_at = None if completed else next_timer_at(workflow)
     ready = {str(t.id): t for t in _ready_user_tasks(workflow)}
     now = utcnow()
     open_items = db.session.scalars(select(WorkItem).where(
@@ -125,10 +155,36 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted:
         db.session.flush()
     except StaleDataError:
         raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态') from None
+    _run_requested_services(instance)
     data = dict(next(iter(ready.values())).data) if ready else dict(workflow.data)
     return StepResult(label, STATUSES.get(label, 'pending'), completed, data)
 
 
+def _run_requested_services(instance: WorkflowInstance) -> None:
+    requests = SERVICE_REQUESTS.get()
+    if not requests:
+        return
+    open_items = db.session.scalars(select(WorkItem).where(
+        WorkItem.instance_id == instance.id, WorkItem.completed_at.is_(None)).order_by(WorkItem.id)).all()
+    for name, params in requests:
+        SERVICE_HANDLERS[name](instance, open_items, params)
+    requests.clear()
+    db.session.flush()
+
+
+def _collecting_services(operation):
+    """Run *operation* with a fresh list for the service tasks its engine steps request."""
+    def wrapped(*args, **kwargs):
+        token = SERVICE_REQUESTS.set([])
+        try:
+            return operation(*args, **kwargs)
+        finally:
+            SERVICE_REQUESTS.reset(token)
+    wrapped.__name__, wrapped.__doc__ = operation.__name__, operation.__doc__
+    return wrapped
+
+
+@_collecting_services
 def start(process_key: str, subject_type: str, subject_id: int, data: dict,
           scope_for: ScopeResolver) -> tuple[WorkflowInstance, StepResult]:
     """Start a new instance on the latest published version of the process."""
@@ -165,6 +221,7 @@ def _load(instance: WorkflowInstance):
     return load_workflow(instance.state, _parsed(instance))
 
 
+@_collecting_services
 def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolver) -> StepResult:
     """Complete the human task behind an inbox row with the given decision data."""
     item = db.session.get(WorkItem, work_item_id)
@@ -185,6 +242,7 @@ def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolv
                  outcome=data.get('decision') or data.get('action'))
 
 
+@_collecting_services
 def send_message(instance_id: int, message: str, scope_for: ScopeResolver, payload: Optional[dict] = None,
                  refused: str = '当前状态不能执行此操作') -> StepResult:
     """Deliver a BPMN message (e.g. withdraw_claim); refused unless the process is waiting for it."""
@@ -195,4 +253,12 @@ def send_message(instance_id: int, message: str, scope_for: ScopeResolver, paylo
     except WorkflowException:
         raise WorkflowError(refused) from None
     workflow.do_engine_steps()
+    return _save(instance, workflow, scope_for)
+
+
+@_collecting_services
+def fire_timers(instance_id: int, scope_for: ScopeResolver) -> StepResult:
+    """Fire the instance's due timers (called by `flask worker`, inside the caller's transaction)."""
+    instance = lock(instance_id)
+    workflow = _load(instance)
     return _save(instance, workflow, scope_for)

@@ -1,9 +1,12 @@
 """Checks a diagram (and the DMN tables it calls) before it may be stored as a version or run."""
+import ast
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins import (EndEventMixin as EndEvent, ExclusiveGatewayMixin, InclusiveGatewayMixin,
                                              ScriptTaskMixin as ScriptTask, UserTaskMixin as UserTask)
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 
-from .catalog import FORM_KEYS, ROLES, STATUSES
+from .catalog import FORM_KEYS, ROLES, SERVICE_TASKS, STATUSES
 from .expressions import UnsafeExpression, check_expression
 
 
@@ -20,6 +23,29 @@ def _check(problems, where, source, mode='eval'):
         check_expression(source, mode)
     except UnsafeExpression as exc:
         problems.append(f'{where}：{exc}')
+
+
+def check_timer(problems, where, timer) -> None:
+    """A timer expression must be safe, and when it is a literal, a valid ISO 8601 date, duration or cycle: the engine
+    would only find out when the timer is reached."""
+    before = len(problems)
+    _check(problems, f'{where} 的计时器', timer.expression)
+    if len(problems) > before:
+        return
+    try:
+        literal = ast.literal_eval(timer.expression)
+    except (ValueError, SyntaxError):
+        return  # a variable name: its value is checked when the instance starts (see the feature's start data)
+    try:
+        if not isinstance(literal, str):
+            raise ValueError
+        if isinstance(timer, CycleTimerEventDefinition):
+            TimerEventDefinition.parse_iso_recurring_interval(literal)
+        else:
+            TimerEventDefinition.parse_time_or_duration(literal)
+    except Exception:
+        problems.append(f'{where} 的计时器：“{literal}” 不是有效的 ISO 8601 时间、时长或周期（例如 P3D、'
+                        f'2027-01-20T23:59:59+08:00、R3/P1D）')
 
 
 def check_dmn_cell(problems, where, cell):
@@ -62,7 +88,9 @@ def validate_parsed(parsed) -> None:
                     problems.append(f'{where}：用户任务必须放在某个角色泳道中')
                 if props.get('formKey') not in FORM_KEYS:
                     problems.append(f'{where}：表单 "{props.get("formKey", "")}" 不存在（可用：{"、".join(FORM_KEYS)}）')
-            if isinstance(task_spec, (UserTask, EndEvent)) and props.get('statusLabel') not in STATUSES:
+            # An end event without a label ends a side branch (a reminder) and leaves the status as it is.
+            labelled = isinstance(task_spec, UserTask) or (isinstance(task_spec, EndEvent) and 'statusLabel' in props)
+            if labelled and props.get('statusLabel') not in STATUSES:
                 problems.append(f'{where}：状态 "{props.get("statusLabel", "")}" 不是已知状态')
             if isinstance(task_spec, (ExclusiveGatewayMixin, InclusiveGatewayMixin)):
                 for condition, _target in task_spec.cond_task_specs:
@@ -73,7 +101,19 @@ def validate_parsed(parsed) -> None:
             for attr in ('prescript', 'postscript'):
                 if getattr(task_spec, attr, None):
                     _check(problems, f'{where} 的 {attr}', getattr(task_spec, attr), 'exec')
+            event = getattr(task_spec, 'event_definition', None)
+            if isinstance(event, TimerEventDefinition):
+                check_timer(problems, where, event)
+            if hasattr(task_spec, 'operation_name'):  # a service task
+                if task_spec.operation_name not in SERVICE_TASKS:
+                    problems.append(f'{where}：服务任务 "{task_spec.operation_name}" 不存在'
+                                    f'（可用：{"、".join(SERVICE_TASKS)}）')
+                for param, spec in (task_spec.operation_params or {}).items():
+                    _check(problems, f'{where} 的参数 {param}', spec.get('value', ''))
             if isinstance(task_spec, BusinessRuleTask):
                 check_decision_table(problems, task_spec.dmnEngine.decision_table, task_spec.bpmn_id)
+    ends = [t for t in parsed.spec.task_specs.values() if isinstance(t, EndEvent)]
+    if ends and not any('statusLabel' in getattr(t, 'extensions', {}).get('properties', {}) for t in ends):
+        problems.append('流程至少要有一个带状态（statusLabel）的结束事件')
     if problems:
         raise DiagramError(problems)

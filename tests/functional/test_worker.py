@@ -1,0 +1,44 @@
+"""`flask worker` as a real process: two workers on one PostgreSQL database never fire the same timer twice."""
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from models import FlowLog, Notification, db
+from webapp.claims import operations as ops
+
+from ..conftest import ZHANG_WEI, _truncate_all, make_app, membership
+from ..helpers import claim_input
+
+ROOT = Path(__file__).resolve().parents[2]
+CLAIMS = 30
+
+
+def test_two_workers_share_the_due_timers_without_firing_any_twice(postgres_url, tmp_path):
+    _truncate_all(postgres_url)
+    app = make_app(postgres_url, tmp_path, REVIEW_REMIND_AFTER='PT1S')
+    with app.app_context():
+        learner = membership(ZHANG_WEI, 'learner')
+        for n in range(CLAIMS):
+            claim = ops.create_claim(learner, claim_input(title=f'培训 {n}'))
+            ops.submit_claim(learner, claim, 'unit')
+        db.session.commit()
+    time.sleep(1.5)  # every reminder is now due
+    env = {**os.environ, 'DATABASE_URL': postgres_url, 'FLASK_APP': 'webapp', 'SECRET_KEY': 'worker-test'}
+    workers = [subprocess.Popen([sys.executable, '-m', 'flask', 'worker', '--once'], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [w.communicate(timeout=120)[0] for w in workers]
+    assert all(w.returncode == 0 for w in workers), outputs
+    fired = [int(re.search(r'fired (\d+), failed 0', out).group(1)) for out in outputs]
+    print('timers fired per worker:', fired)
+    assert sum(fired) == CLAIMS, outputs
+    with app.app_context():
+        reminders = db.session.scalar(select(func.count(FlowLog.id)).where(FlowLog.action == '超时提醒'))
+        notes = db.session.scalar(select(func.count(Notification.id)))
+        assert reminders == CLAIMS and notes == 2 * CLAIMS  # principal + department admin, once per claim
+        db.session.remove()
+        db.engine.dispose()

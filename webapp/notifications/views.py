@@ -1,0 +1,40 @@
+"""通知: the signed-in person's notifications, newest first; opening one marks it read and goes to its subject."""
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select, update
+
+from models import Notification, WorkItem, db, utcnow
+
+from ..inbox.kinds import kind_for
+from . import bp
+
+
+@bp.route('/')
+@login_required
+def index():
+    query = select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc())
+    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    return render_template('notifications/index.html', page=page)
+
+
+@bp.route('/<int:notification_id>', methods=['POST'])
+@login_required
+def open_(notification_id: int):
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    note.read_at = note.read_at or utcnow()
+    item = db.session.get(WorkItem, note.work_item_id) if note.work_item_id else None
+    kind = kind_for(item.subject_type) if item else None
+    summary = kind.summarise([item.subject_id]).get(item.subject_id) if kind else None
+    return redirect(summary.url if summary else url_for('notifications.index'))
+
+
+@bp.route('/read-all', methods=['POST'])
+@login_required
+def read_all():
+    db.session.execute(update(Notification).where(Notification.user_id == current_user.id,
+                                                  Notification.read_at.is_(None)).values(read_at=utcnow()))
+    flash(_('已全部标为已读'), 'success')
+    return redirect(url_for('notifications.index'))
