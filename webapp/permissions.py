@@ -5,7 +5,7 @@ from flask import abort, g, session
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, select
 
-from models import Claim, Membership, WorkItem, db
+from models import Claim, Membership, Organisation, Supplement, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 
@@ -68,6 +68,28 @@ def claim_scope(m: Membership):
 def can_see_claim(m: Membership, claim: Claim) -> bool:
     return m is not None and db.session.query(
         db.session.query(Claim).filter(Claim.id == claim.id, claim_scope(m)).exists()).scalar()
+
+
+def supplement_scope(m: Membership):
+    """SQL condition: supplement requests this role may see (above the unit only once sent to it)."""
+    if m.role == LEARNER:
+        return Supplement.learner_id == m.user_id
+    if m.role == UNIT_ADMIN:
+        condition = Supplement.unit_id == m.org_id
+        if m.department_id is not None:
+            condition = and_(condition, Supplement.department_id == m.department_id)
+        return condition
+    if m.role == SUPERVISOR_ADMIN:  # only through escalation of an overdue unit task
+        units = select(Organisation.id).where(Organisation.parent_id == m.org_id)
+        return and_(Supplement.unit_id.in_(units), Supplement.requested_at.is_not(None))
+    if m.role == PROVINCE_ADMIN:
+        return and_(Supplement.province_id == m.org_id, Supplement.requested_at.is_not(None))
+    return false()
+
+
+def can_see_supplement(m: Membership, supplement: Supplement) -> bool:
+    return m is not None and db.session.query(db.session.query(Supplement).filter(
+        Supplement.id == supplement.id, supplement_scope(m)).exists()).scalar()
 
 
 def actionable_item(m: Membership, item_id: int) -> WorkItem | None:

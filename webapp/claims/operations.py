@@ -60,22 +60,29 @@ def training_days(start: date, end: date) -> int:
     return (end - start).days + 1
 
 
-def _cap() -> Decimal:
+def cap() -> Decimal:
     return Decimal(current_app.config['PATHWAY_ANNUAL_CAP'])
 
 
-def _check_input(inp: ClaimInput, province_id: int) -> ClaimInput:
+def check_input(inp: ClaimInput, province_id: int, supplement=None) -> ClaimInput:
+    """*supplement*: an entry of a supplement request, fixed to the request's year and pathway."""
     pathway = PATHWAYS.get(inp.pathway)
     if pathway is None:
         raise ClaimError('认定类型无效', 'pathway')
     if inp.end_date < inp.start_date:
         raise ClaimError('结束时间不能早于开始时间', 'end_date')
-    window = window_for(province_id)
-    year = window.year if window else today().year
-    if inp.year != year:
-        raise ClaimError(f'计入年度只能是当前登记年度 {year} 年', 'year')
-    if not (Decimal('0') < inp.applied_hours <= _cap()):
-        raise ClaimError(f'申请学时应大于 0 且不超过 {_cap()}', 'applied_hours')
+    if supplement is not None:
+        if inp.pathway != supplement.pathway:
+            raise ClaimError(f'增补只能填写“{PATHWAYS[supplement.pathway].label}”类别的学时', 'pathway')
+        if inp.year != supplement.year:
+            raise ClaimError(f'增补学时的计入年度只能是 {supplement.year} 年', 'year')
+    else:
+        window = window_for(province_id)
+        year = window.year if window else today().year
+        if inp.year != year:
+            raise ClaimError(f'计入年度只能是当前登记年度 {year} 年', 'year')
+    if not (Decimal('0') < inp.applied_hours <= cap()):
+        raise ClaimError(f'申请学时应大于 0 且不超过 {cap()}', 'applied_hours')
     if not inp.pledged:
         raise ClaimError('请勾选“本人承诺以上信息属实”', 'pledge')
     if inp.pathway == 'training':  # training counts by days: the dates decide the quantity
@@ -102,12 +109,26 @@ def learner_membership(user: User) -> Membership | None:
     return next((m for m in user.memberships if m.role == LEARNER), None)
 
 
-def open_item(claim: Claim, form_key: str | None = None) -> WorkItem | None:
-    query = select(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == claim.id,
+def open_work_item(subject_type: str, subject_id: int, form_key: str | None = None) -> WorkItem | None:
+    query = select(WorkItem).where(WorkItem.subject_type == subject_type, WorkItem.subject_id == subject_id,
                                    WorkItem.completed_at.is_(None))
     if form_key:
         query = query.where(WorkItem.form_key == form_key)
     return db.session.scalar(query.order_by(WorkItem.id).limit(1))
+
+
+def open_item(claim: Claim, form_key: str | None = None) -> WorkItem | None:
+    return open_work_item(SUBJECT, claim.id, form_key)
+
+
+def _edit_item(claim: Claim) -> WorkItem | None:
+    """The task that makes the claim editable. A supplementary entry (增补) has no process of its own: it is
+    editable while its supplement request waits for the learner to fill it in."""
+    if claim.deleted_at is not None:
+        return None
+    if claim.supplement_id is not None:
+        return open_work_item('supplement', claim.supplement_id, 'supplement_fill')
+    return open_item(claim, EDIT_FORM)
 
 
 def _is_editor(m: Membership, claim: Claim) -> bool:
@@ -119,13 +140,13 @@ def _is_editor(m: Membership, claim: Claim) -> bool:
 
 def can_edit(m: Membership, claim: Claim) -> bool:
     """Editable while the process waits in an edit task (待提交 or 退回修改)."""
-    return claim.deleted_at is None and _is_editor(m, claim) and open_item(claim, EDIT_FORM) is not None
+    return _is_editor(m, claim) and _edit_item(claim) is not None
 
 
 def _require_edit(m: Membership, claim: Claim) -> WorkItem:
     if not _is_editor(m, claim):
         raise ClaimError('无权操作该学时登记')
-    item = open_item(claim, EDIT_FORM) if claim.deleted_at is None else None
+    item = _edit_item(claim)
     if item is None:
         raise ClaimError(f'该学时登记当前状态为“{claim.status_label}”，不能修改')
     return item
@@ -149,7 +170,7 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
         raise ClaimError('当前角色不能登记学时')
     unit = lm.org
     province = unit.province
-    inp = _check_input(inp, province.id)
+    inp = check_input(inp, province.id)
     claim = Claim(learner_id=learner.id, unit_id=unit.id, department_id=lm.department_id, province_id=province.id,
                   reviewer_org_id=unit.supervisor.id if unit.supervisor else province.id, created_by_id=m.user_id,
                   status_label='', outcome=catalog.DRAFT)
@@ -168,12 +189,17 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
 
 def update_claim(m: Membership, claim: Claim, inp: ClaimInput) -> None:
     _require_edit(m, claim)
-    _fill(claim, _check_input(inp, claim.province_id))
+    _fill(claim, check_input(inp, claim.province_id, claim.supplement))
     audit.log(SUBJECT, claim.id, '编辑材料', m, f'申请学时 {format_hours(claim.applied_hours)}')
 
 
 def delete_draft(m: Membership, claim: Claim) -> None:
     item = _require_edit(m, claim)
+    if claim.supplement_id is not None:  # an entry leaves its request; the request's process goes on
+        claim.deleted_at, claim.status_label, claim.outcome = utcnow(), '已删除', catalog.DELETED
+        audit.log(SUBJECT, claim.id, '删除', m)
+        audit.log('supplement', claim.supplement_id, '删除增补学时', m, claim.title)
+        return
     step = runtime.complete(item.id, m.user_id, {'action': 'delete'}, scope_resolver(claim))
     _apply(claim, step)
     claim.deleted_at = utcnow()
@@ -192,6 +218,8 @@ def find_supervisor(name: str, province_id: int) -> Organisation:
 def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisation | None = None) -> None:
     """Send a draft to the unit (待初审) or straight to a supervising department (待终审)."""
     item = _require_edit(m, claim)
+    if claim.supplement_id is not None:
+        raise ClaimError('增补学时请在增补申请页面统一“个人上报”')
     window = window_for(claim.province_id)
     now = today()
     if window is None or not (window.opens_on <= now <= window.closes_on):
@@ -226,6 +254,8 @@ def withdraw_claim(m: Membership, claim: Claim) -> None:
     """撤回: only while the claim waits for its first review — the diagram's message event decides."""
     if claim.learner_id != m.user_id and claim.created_by_id != m.user_id:
         raise ClaimError('只能撤回本人提交的学时登记')
+    if claim.instance_id is None:
+        raise ClaimError('增补学时随增补申请审核，不能单独撤回')
     step = runtime.send_message(claim.instance_id, 'withdraw_claim', scope_resolver(claim),
                                 refused=f'该学时登记当前状态为“{claim.status_label}”，已进入审核，不能撤回')
     _apply(claim, step)
@@ -254,7 +284,7 @@ def approved_hours(learner_id: int, pathway: str, year: int, exclude_claim_id: i
 
 
 def remaining_allowance(claim: Claim) -> Decimal:
-    return max(Decimal(0), _cap() - approved_hours(claim.learner_id, claim.pathway, claim.year, claim.id))
+    return max(Decimal(0), cap() - approved_hours(claim.learner_id, claim.pathway, claim.year, claim.id))
 
 
 DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}
@@ -373,7 +403,7 @@ def estimate_hours(pathway: str, level: str | None, quantity: Decimal, rank: int
     except DecisionUnavailable:
         return {'hours': None, 'quantity': quantity}
     per_unit = Decimal(str(out.get('hours_per_unit') or 0))
-    return {'hours': min(per_unit * quantity, _cap()), 'per_unit': per_unit, 'quantity': quantity}
+    return {'hours': min(per_unit * quantity, cap()), 'per_unit': per_unit, 'quantity': quantity}
 
 
 def yearly_totals(learner_id: int) -> list[dict]:

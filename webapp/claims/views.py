@@ -99,8 +99,9 @@ def my_claims():
     if status:
         query = query.where(Claim.status_label == status)
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
+    from ..supplements.operations import handled_flag
     return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
-                           submit_form=SubmitForm(), reason_form=ReasonForm())
+                           submit_form=SubmitForm(), reason_form=ReasonForm(), supplement_flag=handled_flag(m.user_id))
 
 
 @bp.route('/new', methods=['GET', 'POST'])

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from models import RegistrationWindow, db
+from models import RegistrationWindow, SupplementWindow, db
 from models.people import PROVINCE_ADMIN
 
 from .. import audit
@@ -32,6 +32,30 @@ def window():
         flash(_('登记开放日期已保存'), 'success')
         return redirect(url_for('province.window'))
     return render_template('province/window.html', form=form, current=current), \
+        422 if request.method == 'POST' else 200
+
+
+@bp.route('/supplement-window', methods=['GET', 'POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def supplement_window():
+    """增补开放日期: by default 1–20 January for the previous year (seed 000); the province may set other dates."""
+    from ..supplements.operations import window_for
+    m = current_membership()
+    current = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == m.org_id))
+    form = WindowForm(obj=current or window_for(m.org_id))
+    if form.validate_on_submit():
+        if current is None:
+            current = SupplementWindow(province_id=m.org_id)
+            db.session.add(current)
+        form.populate_obj(current)
+        current.updated_by_id = m.user_id
+        db.session.flush()
+        audit.log('supplement_window', current.id, '设置增补开放日期', m,
+                  f'增补 {current.year} 年度：{current.opens_on} 至 {current.closes_on}')
+        flash(_('增补开放日期已保存'), 'success')
+        return redirect(url_for('province.supplement_window'))
+    return render_template('province/supplement_window.html', form=form, current=window_for(m.org_id)), \
         422 if request.method == 'POST' else 200
 
 

@@ -9,6 +9,11 @@ FORM_KEYS = {
     'claim_edit': '学时登记表',
     'claim_unit_review': '学时登记单位初审',
     'claim_final_review': '学时登记终审',
+    'supplement_request': '增补申请（提交或撤销）',
+    'supplement_unit_agree': '单位审批增补申请（同意/拒绝）',
+    'supplement_fill': '填报增补学时',
+    'supplement_unit_review': '增补学时企业审核',
+    'supplement_final_review': '增补学时学时办审核',
 }
 
 # Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).

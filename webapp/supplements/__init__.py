@@ -1,0 +1,27 @@
+from flask import Blueprint, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from models import Supplement, db
+
+from ..claims.catalog import PATHWAYS
+from ..formatting import format_hours
+from ..inbox.kinds import InboxKind, Summary, register
+
+bp = Blueprint('supplements', __name__, url_prefix='/supplements')
+
+
+def _summarise(ids: list[int]) -> dict[int, Summary]:
+    summaries = {}
+    for s in db.session.scalars(select(Supplement).where(Supplement.id.in_(ids))):
+        entries = [e for e in s.entries if e.deleted_at is None]
+        detail = f'{len(entries)} 条，{format_hours(sum(e.applied_hours for e in entries))} 学时' if entries else ''
+        summaries[s.id] = Summary(f'增补 · {s.year} 年度{PATHWAYS[s.pathway].label}',
+                                  url_for('supplements.detail', supplement_id=s.id), s.learner.name,
+                                  s.learner.id_number, detail)
+    return summaries
+
+
+register(InboxKind('supplement', _l('增补'), _summarise, order=10))
+
+from . import views  # noqa: E402,F401

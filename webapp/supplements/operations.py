@@ -1,0 +1,271 @@
+"""Supplement (增补, seed 000) use cases. Each flushes and never commits; the request boundary commits.
+
+A request names a pathway of the supplemented year whose claims were finally approved. Its entries are claims with
+`supplement_id` set: they have no process of their own and follow the request's (bpmn/supplement.bpmn).
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from models import Claim, Membership, Supplement, SupplementWindow, WorkItem, db, utcnow
+from models.people import LEARNER
+
+from .. import audit, timers
+from ..claims import operations as claims
+from ..claims.catalog import PATHWAYS
+from ..claims.operations import ClaimError, ClaimInput
+from ..formatting import format_hours
+from ..permissions import actionable_item
+from ..workflow import catalog, runtime
+
+SUBJECT = 'supplement'
+PROCESS = 'supplement'
+REQUEST_FORM, AGREE_FORM, FILL_FORM = 'supplement_request', 'supplement_unit_agree', 'supplement_fill'
+REVIEW_FORMS = ('supplement_unit_review', 'supplement_final_review')
+# What an entry shows while its request is at a given status (seed 000: a saved entry is 个人保存).
+ENTRY_LABELS = {'同意': '个人保存'}
+
+
+@dataclass(frozen=True)
+class Window:
+    opens_on: date
+    closes_on: date
+    year: int            # the year whose claims may be supplemented
+    configured: bool     # False: the default of seed 000 (1-20 January, previous year)
+
+    def is_open(self, day: date | None = None) -> bool:
+        return self.opens_on <= (day or claims.today()) <= self.closes_on
+
+    def describe(self) -> str:
+        return f'{self.opens_on} 至 {self.closes_on}，增补 {self.year} 年度'
+
+
+def window_for(province_id: int) -> Window:
+    row = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == province_id))
+    if row is not None:
+        return Window(row.opens_on, row.closes_on, row.year, True)
+    this_year = claims.today().year
+    return Window(date(this_year, 1, 1), date(this_year, 1, 20), this_year - 1, False)
+
+
+def _require_open_window(province_id: int) -> Window:
+    window = window_for(province_id)
+    if not window.is_open():
+        raise ClaimError(f'当前不在增补开放日期内（{window.describe()}），不能办理增补')
+    return window
+
+
+def scope_resolver(s: Supplement):
+    def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
+        if lane == 'learner':
+            return runtime.Scope(user_id=s.learner_id)
+        if lane == 'unit_admin':
+            return runtime.Scope(org_id=s.unit_id, department_id=s.department_id)
+        if lane == 'supervisor' and s.unit.supervisor is not None:
+            return runtime.Scope(org_id=s.unit.supervisor.id)
+        return runtime.Scope(org_id=s.province_id)
+    return resolve
+
+
+def live_entries(s: Supplement) -> list[Claim]:
+    return [e for e in s.entries if e.deleted_at is None]
+
+
+def _apply(s: Supplement, step: runtime.StepResult) -> None:
+    """Keep the request and its entries in step with the process."""
+    s.status_label, s.outcome = step.status_label, step.outcome
+    for entry in live_entries(s):
+        entry.status_label = ENTRY_LABELS.get(step.status_label, step.status_label)
+        entry.outcome = step.outcome if step.outcome in (catalog.APPROVED, catalog.REJECTED) else (
+            catalog.PENDING if s.submitted_at and step.outcome == catalog.PENDING else catalog.DRAFT)
+
+
+def open_item(s: Supplement, form_key: str | None = None) -> WorkItem | None:
+    return claims.open_work_item(SUBJECT, s.id, form_key)
+
+
+def eligible_pathways(m: Membership) -> dict[str, str]:
+    """Pathways of the window's year with a finally approved claim and no live supplement request yet."""
+    window = window_for(m.org.province.id)
+    approved = set(db.session.scalars(select(Claim.pathway).where(
+        Claim.learner_id == m.user_id, Claim.year == window.year, Claim.outcome == catalog.APPROVED,
+        Claim.deleted_at.is_(None), Claim.supplement_id.is_(None))))
+    taken = set(db.session.scalars(select(Supplement.pathway).where(
+        Supplement.learner_id == m.user_id, Supplement.year == window.year, Supplement.outcome != catalog.DELETED)))
+    return {code: PATHWAYS[code].label for code in PATHWAYS if code in approved - taken}
+
+
+def _own(m: Membership, s: Supplement) -> None:
+    if m.role != LEARNER or s.learner_id != m.user_id:
+        raise ClaimError('只能办理本人的增补申请')
+
+
+def _require(s: Supplement, form_key: str) -> WorkItem:
+    item = open_item(s, form_key)
+    if item is None:
+        raise ClaimError(f'该增补申请当前状态为“{s.status_label}”，不能执行此操作')
+    return item
+
+
+def request_supplement(m: Membership, pathway: str) -> Supplement:
+    """增补申请 + 确定: the request exists (已申请) and can still be cancelled or sent to the unit."""
+    if m.role != LEARNER:
+        raise ClaimError('只有专技人员可以申请增补')
+    province = m.org.province
+    window = _require_open_window(province.id)
+    if pathway not in eligible_pathways(m):
+        raise ClaimError(f'{window.year} 年度没有可增补的“{PATHWAYS[pathway].label if pathway in PATHWAYS else pathway}”'
+                         '类别：只能增补已终审通过的类别，且每个类别只能申请一次', 'pathway')
+    s = Supplement(learner_id=m.user_id, unit_id=m.org_id, department_id=m.department_id, province_id=province.id,
+                   year=window.year, pathway=pathway, status_label='', outcome=catalog.DRAFT)
+    db.session.add(s)
+    db.session.flush()
+    data = {'supplement_id': s.id, **timers.timer_data(window.closes_on)}
+    instance, step = runtime.start(PROCESS, SUBJECT, s.id, data, scope_resolver(s))
+    s.instance_id = instance.id
+    _apply(s, step)
+    audit.log(SUBJECT, s.id, '增补申请', m, f'{s.year} 年度“{PATHWAYS[pathway].label}”')
+    return s
+
+
+def cancel_request(m: Membership, s: Supplement) -> None:
+    """撤销增补: only before the request was sent to the unit."""
+    _own(m, s)
+    item = _require(s, REQUEST_FORM)
+    _apply(s, runtime.complete(item.id, m.user_id, {'action': 'cancel'}, scope_resolver(s)))
+    audit.log(SUBJECT, s.id, '撤销增补', m)
+
+
+def send_request(m: Membership, s: Supplement) -> None:
+    """提交申请: the unit receives it (个人申请中)."""
+    _own(m, s)
+    item = _require(s, REQUEST_FORM)
+    _require_open_window(s.province_id)
+    _apply(s, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(s)))
+    s.requested_at = utcnow()
+    audit.log(SUBJECT, s.id, '提交申请', m, '已提交至本单位')
+
+
+def _actionable(m: Membership, work_item_id: int, forms) -> tuple[WorkItem, Supplement]:
+    item = actionable_item(m, work_item_id)
+    if item is None or item.subject_type != SUBJECT:
+        raise ClaimError('无权处理该事项，或该事项不存在')
+    if item.completed_at is not None:
+        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    if item.form_key not in forms:
+        raise ClaimError('该事项不是此类审核任务，请刷新后查看最新状态')
+    return item, db.session.get(Supplement, item.subject_id)
+
+
+def decide_request(m: Membership, work_item_id: int, decision: str, reason: str | None) -> Supplement:
+    """同意增补 / 拒绝增补 (with a reason the learner sees)."""
+    item, s = _actionable(m, work_item_id, (AGREE_FORM,))
+    reason = (reason or '').strip()
+    if decision not in ('agree', 'refuse'):
+        raise ClaimError('请选择“同意增补”或“拒绝增补”', 'decision')
+    if decision == 'refuse' and not reason:
+        raise ClaimError('拒绝增补时必须填写原因', 'comment')
+    _apply(s, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(s)))
+    s.unit_decision, s.reason = decision, reason or None
+    audit.log(SUBJECT, s.id, '同意增补' if decision == 'agree' else '拒绝增补', m, reason or None)
+    return s
+
+
+def add_entry(m: Membership, s: Supplement, inp: ClaimInput) -> Claim:
+    """新增: an entry of the request's pathway and year, saved as 个人保存 (same form and rules as a claim)."""
+    _own(m, s)
+    _require(s, FILL_FORM)
+    inp = claims.check_input(inp, s.province_id, s)
+    entry = Claim(learner_id=s.learner_id, unit_id=s.unit_id, department_id=s.department_id,
+                  province_id=s.province_id, reviewer_org_id=s.province_id, created_by_id=m.user_id,
+                  supplement=s, status_label=ENTRY_LABELS.get(s.status_label, s.status_label),
+                  outcome=catalog.DRAFT)
+    for name, value in inp.__dict__.items():
+        setattr(entry, name, value)
+    entry.level = inp.level or None
+    db.session.add(entry)
+    db.session.flush()
+    audit.log(claims.SUBJECT, entry.id, '新增增补学时', m, f'{entry.title}，申请学时 {format_hours(entry.applied_hours)}')
+    audit.log(SUBJECT, s.id, '新增增补学时', m, entry.title)
+    return entry
+
+
+def submit_entries(m: Membership, s: Supplement) -> None:
+    """个人上报: every entry goes to the unit together; the credit table's hours are kept beside each entry."""
+    _own(m, s)
+    item = _require(s, FILL_FORM)
+    _require_open_window(s.province_id)
+    entries = live_entries(s)
+    if not entries:
+        raise ClaimError('请先“新增”至少一条增补学时，再个人上报')
+    for entry in entries:
+        estimate = claims.estimate_hours(entry.pathway, entry.level, entry.quantity, entry.rank,
+                                         entry.start_date, entry.end_date)
+        entry.table_hours = estimate['hours']
+        entry.submitted_at = utcnow()
+    s.submitted_at = utcnow()
+    _apply(s, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(s)))
+    total = sum((e.applied_hours for e in entries), Decimal(0))
+    audit.log(SUBJECT, s.id, '个人上报', m, f'{len(entries)} 条，申请学时 {format_hours(total)}')
+
+
+def remaining_allowance(s: Supplement) -> Decimal:
+    return max(Decimal(0), claims.cap() - claims.approved_hours(s.learner_id, s.pathway, s.year))
+
+
+DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}
+
+
+def review(m: Membership, work_item_id: int, decision: str, comment: str | None) -> Supplement:
+    """企业审核 (unit) then 学时办审核 (province). Filing (省级备案) grants the entries' hours to the supplemented
+    year, within that year's per-pathway cap: what exceeds it is not counted, and the log says so."""
+    item, s = _actionable(m, work_item_id, REVIEW_FORMS)
+    comment = (comment or '').strip()
+    if decision not in DECISION_LABELS:
+        raise ClaimError('请选择审核结果', 'decision')
+    if decision in ('reject', 'return') and not comment:
+        raise ClaimError('不通过或退回修改时必须填写审核意见', 'comment')
+    final = item.form_key == 'supplement_final_review'
+    remark = DECISION_LABELS[decision]
+    if decision == 'approve' and final:
+        left = remaining_allowance(s)
+        granted = Decimal(0)
+        for entry in live_entries(s):
+            hours = min(entry.reviewed_hours or entry.applied_hours, left)
+            entry.registered_hours, left, granted = hours, left - hours, granted + hours
+        remark += f'，备案学时 {format_hours(granted)}'
+        asked = sum((e.reviewed_hours or e.applied_hours for e in live_entries(s)), Decimal(0))
+        if asked > granted:
+            remark += f'（超出 {s.year} 年该类别 {format_hours(claims.cap())} 学时上限的 {format_hours(asked - granted)} 学时不计）'
+    elif decision == 'approve':
+        for entry in live_entries(s):
+            entry.reviewed_hours = entry.applied_hours
+    _apply(s, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(s)))
+    stage = '学时办审核' if final else '企业审核'
+    audit.log(SUBJECT, s.id, stage, m, remark + (f'。意见：{comment}' if comment else ''))
+    for entry in live_entries(s):
+        audit.log(claims.SUBJECT, entry.id, stage, m, DECISION_LABELS[decision])
+    return s
+
+
+def fire_timers(instance) -> None:
+    """`flask worker`: window closing, reminders, escalation."""
+    s = db.session.scalar(select(Supplement).where(Supplement.instance_id == instance.id))
+    before = s.status_label
+    _apply(s, runtime.fire_timers(instance.id, scope_resolver(s)))
+    if s.status_label != before:
+        audit.log(SUBJECT, s.id, '状态变更', None, f'{before} → {s.status_label}（增补开放日期已截止）')
+
+
+timers.register(SUBJECT, fire_timers, lambda supplement_id: db.session.get(Supplement, supplement_id).province_id)
+
+
+def handled_flag(learner_id: int) -> str | None:
+    """Seed 000: 已处理 once the unit has handled every request sent to it, otherwise 未处理 (None: none sent)."""
+    sent = db.session.scalars(select(Supplement).where(Supplement.learner_id == learner_id,
+                                                       Supplement.requested_at.is_not(None))).all()
+    if not sent:
+        return None
+    return '未处理' if any(s.unit_decision is None and s.outcome != catalog.DELETED for s in sent) else '已处理'

@@ -1,0 +1,163 @@
+"""Supplement pages: the learner's requests and entries, the unit's and the 学时办's decisions."""
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from models import FlowLog, Supplement, db
+from models.people import LEARNER
+
+from ..claims.catalog import PATHWAYS
+from ..claims.forms import ClaimForm
+from ..claims.views import REFUSALS, _flash_errors, _form_context, _input, _refused
+from ..permissions import actionable_item, can_see_supplement, current_membership, role_required
+from . import bp, operations as ops
+from .forms import AgreeForm, RequestForm, ReviewForm
+
+
+def _supplement_or_404(supplement_id: int) -> Supplement:
+    s = db.session.get(Supplement, supplement_id)
+    if s is None or not can_see_supplement(current_membership(), s):
+        abort(404)
+    return s
+
+
+def _attempt(action, success: str) -> bool:
+    try:
+        action()
+    except REFUSALS as exc:
+        _refused(exc)
+        return False
+    flash(success, 'success')
+    return True
+
+
+@bp.route('/')
+@login_required
+@role_required(LEARNER)
+def index():
+    m = current_membership()
+    window = ops.window_for(m.org.province.id)
+    requests = db.session.scalars(select(Supplement).where(Supplement.learner_id == m.user_id)
+                                  .order_by(Supplement.id.desc())).all()
+    form = RequestForm()
+    eligible = ops.eligible_pathways(m)
+    form.pathway.choices = list(eligible.items())
+    return render_template('supplements/index.html', window=window, requests=requests, form=form,
+                           eligible=eligible, handled=ops.handled_flag(m.user_id), pathways=PATHWAYS,
+                           is_open=window.is_open())
+
+
+@bp.route('/request', methods=['POST'])
+@login_required
+@role_required(LEARNER)
+def request_():
+    m = current_membership()
+    form = RequestForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for('supplements.index'))
+    try:
+        s = ops.request_supplement(m, form.pathway.data)
+    except REFUSALS as exc:
+        _refused(exc)
+        return redirect(url_for('supplements.index'))
+    flash(_('增补申请成功，状态为“已申请”：请点击“提交申请”发送给单位，或“撤销增补”'), 'success')
+    return redirect(url_for('supplements.detail', supplement_id=s.id))
+
+
+@bp.route('/<int:supplement_id>')
+@login_required
+def detail(supplement_id: int):
+    m = current_membership()
+    s = _supplement_or_404(supplement_id)
+    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == s.id)
+                              .order_by(FlowLog.at, FlowLog.id)).all()
+    item = ops.open_item(s)
+    mine = item if item is not None and actionable_item(m, item.id) else None
+    agree_form = AgreeForm(work_item_id=mine.id) if mine and mine.form_key == ops.AGREE_FORM else None
+    review_form = ReviewForm(work_item_id=mine.id) if mine and mine.form_key in ops.REVIEW_FORMS else None
+    learner = m.role == LEARNER and s.learner_id == m.user_id
+    return render_template(
+        'supplements/detail.html', s=s, logs=logs, item=item, agree_form=agree_form, review_form=review_form,
+        entries=ops.live_entries(s), pathways=PATHWAYS, window=ops.window_for(s.province_id),
+        can_request=learner and item is not None and item.form_key == ops.REQUEST_FORM,
+        can_fill=learner and item is not None and item.form_key == ops.FILL_FORM,
+        remaining=ops.remaining_allowance(s) if review_form else None)
+
+
+@bp.route('/<int:supplement_id>/cancel', methods=['POST'])
+@login_required
+@role_required(LEARNER)
+def cancel(supplement_id: int):
+    s = _supplement_or_404(supplement_id)
+    _attempt(lambda: ops.cancel_request(current_membership(), s), _('已撤销增补'))
+    return redirect(url_for('supplements.detail', supplement_id=s.id))
+
+
+@bp.route('/<int:supplement_id>/send', methods=['POST'])
+@login_required
+@role_required(LEARNER)
+def send(supplement_id: int):
+    s = _supplement_or_404(supplement_id)
+    _attempt(lambda: ops.send_request(current_membership(), s), _('申请成功，单位将收到您的增补申请'))
+    return redirect(url_for('supplements.detail', supplement_id=s.id))
+
+
+@bp.route('/<int:supplement_id>/entries/new', methods=['GET', 'POST'])
+@login_required
+@role_required(LEARNER)
+def new_entry(supplement_id: int):
+    m = current_membership()
+    s = _supplement_or_404(supplement_id)
+    form = ClaimForm()
+    if request.method == 'GET':
+        form.pathway.data, form.year.data, form.quantity.data = s.pathway, s.year, Decimal(1)
+    if form.validate_on_submit():
+        try:
+            ops.add_entry(m, s, _input(form))
+        except REFUSALS as exc:
+            _refused(exc, form)
+        else:
+            flash(_('已保存（个人保存），可继续新增，全部填好后点击“个人上报”'), 'success')
+            return redirect(url_for('supplements.detail', supplement_id=s.id))
+    status = 422 if request.method == 'POST' else 200
+    return render_template('claims/edit.html', **_form_context(form, staff=False, claim=None, supplement=s)), status
+
+
+@bp.route('/<int:supplement_id>/submit', methods=['POST'])
+@login_required
+@role_required(LEARNER)
+def submit(supplement_id: int):
+    s = _supplement_or_404(supplement_id)
+    _attempt(lambda: ops.submit_entries(current_membership(), s), _('已个人上报，等待单位审核'))
+    return redirect(url_for('supplements.detail', supplement_id=s.id))
+
+
+@bp.route('/<int:supplement_id>/agree', methods=['POST'])
+@login_required
+def agree(supplement_id: int):
+    s = _supplement_or_404(supplement_id)
+    form = AgreeForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        _attempt(lambda: ops.decide_request(current_membership(), int(form.work_item_id.data), form.decision.data,
+                                            form.comment.data),
+                 _('已同意增补') if form.decision.data == 'agree' else _('已拒绝增补'))
+    return redirect(url_for('supplements.detail', supplement_id=s.id))
+
+
+@bp.route('/<int:supplement_id>/review', methods=['POST'])
+@login_required
+def review(supplement_id: int):
+    s = _supplement_or_404(supplement_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        _attempt(lambda: ops.review(current_membership(), int(form.work_item_id.data), form.decision.data,
+                                    form.comment.data), _('审核完成'))
+    return redirect(url_for('supplements.detail', supplement_id=s.id))
