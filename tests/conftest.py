@@ -2,6 +2,8 @@
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from models import Membership, User, db
@@ -55,9 +57,21 @@ def db_url(request, tmp_path):
     return url
 
 
+class ActorClient(FlaskClient):
+    """A test client that is one person: while a test holds an app context, every request shares its `g`, where
+    Flask-Login caches the signed-in user; forget it so that two clients (two people) can take turns."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for key in ('_login_user', 'membership', 'membership_key'):
+                g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
 def make_app(db_url, tmp_path, **overrides):
     app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': db_url,
                       'EVIDENCE_DIR': str(tmp_path / 'evidence'), **overrides})
+    app.test_client_class = ActorClient
     with app.app_context():
         if db_url.startswith('sqlite'):
             db.create_all()
