@@ -1,5 +1,6 @@
 """Commands: load the shipped diagrams as version 1, and seed the demo organisations and accounts."""
 from datetime import date
+from decimal import Decimal
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -78,7 +79,6 @@ def seed_demo_data(with_claims: bool = True) -> bool:
 
 def _demo_claims(year: int) -> None:
     """A few claims in every state, so each role's inbox shows work on first start."""
-    from decimal import Decimal
 
     from .claims import operations as ops
 
@@ -109,6 +109,30 @@ def _demo_claims(year: int) -> None:
                '请补充培训日程和结业证书')
     learner, pending = claim(demo_id('33010519920215004'), '城市更新规划设计研讨班（省级）', days=2, hours=12)
     ops.submit_claim(learner, pending, 'unit')
+    _demo_supplement(year, claim, member)
+
+
+def _demo_supplement(year: int, claim, member) -> None:
+    """张伟 has approved hours last year, and the demo province keeps a supplement window open for the next month
+    (outside a demo the default is 1-20 January), so 增补 can be tried at once."""
+    from datetime import timedelta
+
+    from models import SupplementWindow
+
+    from .claims import operations as ops
+    window = db.session.scalar(select(RegistrationWindow))
+    window.year, window.opens_on = year - 1, date(year - 1, 1, 1)  # last year's registration, for a moment
+    learner = member(demo_id('33010619850312001'), LEARNER)
+    last = ops.create_claim(learner, ops.ClaimInput(
+        pathway='training', sub_type='培训班', level=None, rank=None, quantity=Decimal(1),
+        title='公路工程质量安全管理培训班（省级）', start_date=date(year - 1, 6, 1), end_date=date(year - 1, 6, 3),
+        applied_hours=Decimal(18), year=year - 1, description=None, certificate_no=None, pledged=True))
+    ops.submit_claim(learner, last, 'unit')
+    ops.review(member('jtjt_admin', UNIT_ADMIN), ops.open_item(last).id, 'approve', None, None)
+    ops.review(member('jiaotong', SUPERVISOR_ADMIN), ops.open_item(last).id, 'approve', Decimal(18), None)
+    window.year, window.opens_on = year, date(year, 1, 1)
+    db.session.add(SupplementWindow(province_id=window.province_id, opens_on=ops.today(),
+                                    closes_on=ops.today() + timedelta(days=30), year=year - 1))
 
 
 @click.command('seed-demo')

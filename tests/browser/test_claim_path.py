@@ -31,17 +31,6 @@ def live_server(tmp_path):
         db.engine.dispose()
 
 
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=['--no-sandbox', '--disable-gpu', '--disable-background-networking'])
-        context = browser.new_context(viewport={'width': 1400, 'height': 1000}, locale='zh-CN')
-        yield context.new_page()
-        browser.close()
-
-
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f'{name}.png'), full_page=True)

@@ -22,3 +22,5 @@ def test_demo_has_claims_in_every_state_and_is_idempotent(ctx, client):
     client.post('/logout')
     login(client, ZHANG_WEI)
     assert '<td class="total">18</td>' in client.get('/claims/totals').get_data(as_text=True)
+    page = client.get('/supplements/').get_data(as_text=True)
+    assert '增补申请</button>' in page and '参加培训进修' in page  # last year's approved training may be supplemented
