@@ -285,3 +285,21 @@ def test_a_province_window_replaces_the_default(january):
         ops.request_supplement(learner(), 'training')
     january.move_to(local(Y, 2, 3, 9))
     assert ops.request_supplement(learner(), 'training').status_label == '已申请'
+
+
+def test_moving_the_window_moves_the_closing_and_waiting_reviews_remind(january):
+    from models import Notification, SupplementWindow, WorkflowInstance
+    m = learner()
+    waiting = ops.request_supplement(m, 'training')
+    db.session.add(SupplementWindow(province_id=m.org.province.id, opens_on=date(Y, 1, 1), closes_on=date(Y, 1, 31),
+                                    year=Y - 1))
+    assert ops.window_changed(m.org.province.id) == 1
+    db.session.commit()
+    assert db.session.get(WorkflowInstance, waiting.instance_id).next_timer_at == datetime(Y, 1, 31, 15, 59, 59)
+    ops.send_request(m, waiting)
+    db.session.commit()
+    january.move_to(local(Y, 1, 8, 10, 0, 1))  # three days in 个人申请中
+    assert timers.run_due().fired == 1
+    texts = set(db.session.scalars(select(Notification.text)))
+    assert texts == {'“单位审批增补申请”已等待 3 天，请尽快处理'}
+    assert waiting.status_label == '个人申请中'

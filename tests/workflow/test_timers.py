@@ -173,3 +173,21 @@ def test_an_unknown_service_or_a_bad_timer_is_refused_before_it_can_run(ctx):
         add_version(BPMN, source.replace('>remind_after<', '>().__class__<', 1))
     assert any('remind_unit' in p and '计时器' in p for p in info.value.problems)
     assert db.session.scalar(select(func.count(WorkItem.id))) == 0
+
+
+def test_moving_the_window_moves_the_closing_of_waiting_drafts(ctx):
+    from datetime import date
+
+    from models import RegistrationWindow
+    y = year()
+    with time_machine.travel(local(y, 3, 1, 9), tick=False) as clock:
+        draft = ops.create_claim(learner(), claim_input())
+        window = db.session.scalar(select(RegistrationWindow))
+        window.closes_on = date(y, 6, 30)
+        assert ops.window_changed(window.province_id) == 1
+        db.session.commit()
+        assert db.session.get(WorkflowInstance, draft.instance_id).next_timer_at == datetime(y, 6, 30, 15, 59, 59)
+        clock.move_to(local(y, 7, 1, 0, 0, 1))
+        assert timers.run_due().fired == 1
+        db.session.refresh(draft)
+        assert draft.status_label == '已截止'

@@ -271,6 +271,20 @@ def fire_timers(instance) -> None:
         audit.log(SUBJECT, claim.id, '状态变更', None, f'{before} → {claim.status_label}（定时事件）')
 
 
+def window_changed(province_id: int) -> int:
+    """The province moved its registration window: drafts of that year waiting for it to close follow the new date."""
+    window = window_for(province_id)
+    drafts = db.session.scalars(select(Claim).join(WorkItem, (WorkItem.subject_type == SUBJECT)
+                                                   & (WorkItem.subject_id == Claim.id)).where(
+        Claim.province_id == province_id, Claim.year == window.year, Claim.deleted_at.is_(None),
+        WorkItem.completed_at.is_(None), WorkItem.task_name == 'edit_claim')).all()
+    closes_at = timers.timer_data(window.closes_on)['window_closes_at']
+    for claim in drafts:
+        _apply(claim, runtime.set_timer_data(claim.instance_id, {'window_closes_at': closes_at},
+                                             scope_resolver(claim)))
+    return len(drafts)
+
+
 timers.register(SUBJECT, fire_timers, lambda claim_id: db.session.get(Claim, claim_id).province_id)
 
 

@@ -8,7 +8,9 @@ from models import RegistrationWindow, SupplementWindow, db
 from models.people import PROVINCE_ADMIN
 
 from .. import audit
+from ..claims import operations as claims
 from ..claims.forms import WindowForm
+from ..supplements import operations as supplements
 from ..permissions import current_membership, role_required
 from . import bp
 
@@ -27,8 +29,9 @@ def window():
         form.populate_obj(current)
         current.updated_by_id = m.user_id
         db.session.flush()
+        moved = claims.window_changed(m.org_id)
         audit.log('registration_window', current.id, '设置登记开放日期', m,
-                  f'{current.year} 年度：{current.opens_on} 至 {current.closes_on}')
+                  f'{current.year} 年度：{current.opens_on} 至 {current.closes_on}；{moved} 条草稿的截止时间随之调整')
         flash(_('登记开放日期已保存'), 'success')
         return redirect(url_for('province.window'))
     return render_template('province/window.html', form=form, current=current), \
@@ -40,10 +43,9 @@ def window():
 @role_required(PROVINCE_ADMIN)
 def supplement_window():
     """增补开放日期: by default 1–20 January for the previous year (seed 000); the province may set other dates."""
-    from ..supplements.operations import window_for
     m = current_membership()
     current = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == m.org_id))
-    form = WindowForm(obj=current or window_for(m.org_id))
+    form = WindowForm(obj=current or supplements.window_for(m.org_id))
     if form.validate_on_submit():
         if current is None:
             current = SupplementWindow(province_id=m.org_id)
@@ -51,11 +53,12 @@ def supplement_window():
         form.populate_obj(current)
         current.updated_by_id = m.user_id
         db.session.flush()
+        moved = supplements.window_changed(m.org_id)
         audit.log('supplement_window', current.id, '设置增补开放日期', m,
-                  f'增补 {current.year} 年度：{current.opens_on} 至 {current.closes_on}')
+                  f'增补 {current.year} 年度：{current.opens_on} 至 {current.closes_on}；{moved} 条未上报申请的截止时间随之调整')
         flash(_('增补开放日期已保存'), 'success')
         return redirect(url_for('province.supplement_window'))
-    return render_template('province/supplement_window.html', form=form, current=window_for(m.org_id)), \
+    return render_template('province/supplement_window.html', form=form, current=supplements.window_for(m.org_id)), \
         422 if request.method == 'POST' else 200
 
 

@@ -259,6 +259,19 @@ def fire_timers(instance) -> None:
         audit.log(SUBJECT, s.id, '状态变更', None, f'{before} → {s.status_label}（增补开放日期已截止）')
 
 
+def window_changed(province_id: int) -> int:
+    """The province moved its supplement window: requests and entries not yet sent follow the new closing date."""
+    window = window_for(province_id)
+    waiting = db.session.scalars(select(Supplement).join(WorkItem, (WorkItem.subject_type == SUBJECT)
+                                                         & (WorkItem.subject_id == Supplement.id)).where(
+        Supplement.province_id == province_id, Supplement.year == window.year, WorkItem.completed_at.is_(None),
+        WorkItem.task_name.in_(('apply_request', 'fill_entries')))).all()
+    closes_at = timers.timer_data(window.closes_on)['window_closes_at']
+    for s in waiting:
+        _apply(s, runtime.set_timer_data(s.instance_id, {'window_closes_at': closes_at}, scope_resolver(s)))
+    return len(waiting)
+
+
 timers.register(SUBJECT, fire_timers, lambda supplement_id: db.session.get(Supplement, supplement_id).province_id)
 
 

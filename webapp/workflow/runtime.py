@@ -262,3 +262,21 @@ def fire_timers(instance_id: int, scope_for: ScopeResolver) -> StepResult:
     instance = lock(instance_id)
     workflow = _load(instance)
     return _save(instance, workflow, scope_for)
+
+
+@_collecting_services
+def set_timer_data(instance_id: int, values: dict, scope_for: ScopeResolver) -> StepResult:
+    """A window moved: waiting timers whose expression is one of *values* (e.g. window_closes_at) take the new value
+    and are re-evaluated; one already past fires now."""
+    instance = lock(instance_id)
+    workflow = _load(instance)
+    for task in list(workflow.event_manager.tasks.values()):
+        event = task.task_spec.event_definition
+        if isinstance(event, TimerEventDefinition) and event.expression.strip() in values:
+            task.parent.data.update(values)  # a waiting event re-inherits its parent's data when refreshed
+            task.data.update(values)
+            task.internal_data.pop('event_value', None)
+            task.internal_data.pop('event_fired', None)
+    for task in _ready_user_tasks(workflow):
+        task.data.update(values)
+    return _save(instance, workflow, scope_for)
