@@ -28,6 +28,8 @@ def engine_only(rounds: int) -> float:
     parsed = engine.parse_process('claim', (ROOT / 'bpmn/claim.bpmn').read_text(encoding='utf-8'),
                                   ((ROOT / 'rules/credit_hours.dmn').read_text(encoding='utf-8'),))
     wf = engine.new_workflow(parsed)
+    wf.get_next_task(state=TaskState.READY).data.update(
+        window_closes_at='2099-12-31T23:59:59+08:00', remind_after='P3D', escalate_after='P7D')
     wf.do_engine_steps()
     state = engine.dump_workflow(wf)
 

@@ -62,6 +62,7 @@ def configure_blueprints(app: Flask) -> None:
 
     from .auth import bp as auth_bp
     from .claims import bp as claims_bp
+    from .imports import bp as imports_bp
     from .inbox import bp as inbox_bp
     from .notifications import bp as notifications_bp
     from .province import bp as province_bp
@@ -83,7 +84,7 @@ def configure_blueprints(app: Flask) -> None:
     # Bootstrap comes from npm (node_modules), served locally: no CDN.
     vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
                        static_url_path='/vendor')
-    for bp in (main, vendor, auth_bp, claims_bp, inbox_bp, notifications_bp, province_bp, supplements_bp):
+    for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp):
         app.register_blueprint(bp)
 
 

@@ -149,7 +149,7 @@ def seed_demo():
 
 @click.command('worker')
 @click.option('--once', is_flag=True, help='Fire what is due now and exit (cron, tests).')
-@click.option('--poll', type=float, default=None, help='Seconds between polls (default: WORKER_POLL_SECONDS, 30).')
+@click.option('--poll', type=float, default=None, help='Seconds between polls (default: WORKER_POLL_SECONDS, 3).')
 @with_appcontext
 def worker(once: bool, poll: float | None):
     """Fire due workflow timers (window closing, reminders, escalation); run several on several hosts if you like."""
@@ -159,7 +159,10 @@ def worker(once: bool, poll: float | None):
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s %(levelname)s %(message)s')
     if once:
         result = timers.run_due()
-        click.echo(f'fired {result.fired}, failed {result.failed}')
+        jobs = 0
+        while done := sum(job() for job in timers.BACKGROUND):
+            jobs += done
+        click.echo(f'fired {result.fired}, failed {result.failed}, jobs {jobs}')
         return
     from flask import current_app
     timers.run_forever(poll or current_app.config['WORKER_POLL_SECONDS'])

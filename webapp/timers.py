@@ -110,6 +110,14 @@ def run_due(limit: int = 1000, now: datetime | None = None) -> RunResult:
     return result
 
 
+# Other background work the worker polls beside timers (e.g. Excel imports): fn() -> number of jobs done.
+BACKGROUND: list[Callable[[], int]] = []
+
+
+def register_background(job: Callable[[], int]) -> None:
+    BACKGROUND.append(job)
+
+
 def run_forever(poll_seconds: float = 30.0, batch: int = 200) -> None:  # pragma: no cover - the loop of `flask worker`
     log.info('worker started, polling every %ss', poll_seconds)
     while True:
@@ -117,7 +125,8 @@ def run_forever(poll_seconds: float = 30.0, batch: int = 200) -> None:  # pragma
             result = run_due(batch)
             if result.fired or result.failed:
                 log.info('timers fired: %s, failed: %s', result.fired, result.failed)
-            if result.fired + result.failed >= batch:
+            jobs = sum(job() for job in BACKGROUND)
+            if result.fired + result.failed >= batch or jobs:
                 continue
         except Exception:
             db.session.rollback()

@@ -19,6 +19,8 @@ from .catalog import CATEGORY_LABELS, LEVEL_LABELS, PATHWAYS
 from .evidence import file_path
 from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
 from .queries import filter_claims
+from .sheets import export_claims
+from ..exports import wants_export, xlsx_response
 
 REFUSALS = (ops.ClaimError, WorkflowError)
 
@@ -98,6 +100,8 @@ def my_claims():
     query = select(Claim).where(Claim.learner_id == m.user_id, Claim.deleted_at.is_(None))
     if status:
         query = query.where(Claim.status_label == status)
+    if wants_export(request.args):
+        return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '培训登记详情')
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
     from ..supplements.operations import handled_flag
     return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
@@ -385,6 +389,9 @@ def search_supervisors():
 def totals():
     m = current_membership()
     rows = ops.yearly_totals(m.user_id)
+    if wants_export(request.args):
+        return xlsx_response('培训总体查询', ['年度', '公需科目学时', '专业科目学时', '总学时'],
+                             ([r['year'], r['public'], r['professional'], r['total']] for r in rows))
     year = request.args.get('year', type=int) or (rows[0]['year'] if rows else ops.today().year)
     claims = db.session.scalars(select(Claim).where(
         Claim.learner_id == m.user_id, Claim.year == year, Claim.outcome == 'approved', Claim.deleted_at.is_(None)
@@ -404,5 +411,7 @@ def manage():
     year = request.args.get('year', type=int)
     query = filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
                           .where(claim_scope(m), Claim.deleted_at.is_(None)), request.args)
+    if wants_export(request.args):
+        return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '学时审核结果')
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
     return render_template('claims/manage.html', page=page, status=status, q=q, year=year, pathways=PATHWAYS)

@@ -8,11 +8,13 @@ from flask_login import login_required
 from sqlalchemy import and_, func, or_, select
 
 from models import Claim, User, WorkItem, db
-from models.people import LEARNER
+from models.people import LEARNER, UNIT_ADMIN
 
 from ..claims.catalog import PATHWAYS
-from ..claims.forms import BatchReviewForm
+from ..claims.forms import BatchReviewForm, SubmitForm
 from ..claims.queries import filter_claims
+from ..claims.sheets import export_claims
+from ..exports import wants_export
 from ..pagination import paginate_rows
 from ..permissions import current_membership, work_item_scope
 from . import bp
@@ -60,6 +62,9 @@ def todo():
         return _generic('todo', condition, (WorkItem.created_at, WorkItem.id), tabs, current)
     query = filter_claims(_items_query().where(WorkItem.completed_at.is_(None), work_item_scope(m)),
                           request.args)
+    if wants_export(request.args):
+        return export_claims((claim for _item, claim in db.session.execute(query.order_by(WorkItem.created_at))),
+                             '待我处理')
     page = paginate_rows(query.order_by(WorkItem.created_at, WorkItem.id), current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
@@ -74,6 +79,9 @@ def done():
     if current != CLAIM:
         return _generic('done', condition, (WorkItem.completed_at.desc(), WorkItem.id.desc()), tabs, current)
     query = filter_claims(_items_query().where(condition), request.args)
+    if wants_export(request.args):
+        return export_claims((claim for _item, claim in db.session.execute(
+            query.order_by(WorkItem.completed_at.desc()))), '我已处理')
     page = paginate_rows(query.order_by(WorkItem.completed_at.desc()), current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None,
                            tabs=tabs, current=current)
@@ -86,6 +94,8 @@ def mine():
     m = current_membership()
     query = filter_claims(select(Claim).join(User, Claim.learner_id == User.id).where(
         or_(Claim.created_by_id == m.user_id, Claim.learner_id == m.user_id), Claim.deleted_at.is_(None)), request.args)
+    if wants_export(request.args):
+        return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '我发起的')
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
     waiting = {}
     ids = [c.id for c in page.items]
@@ -93,4 +103,5 @@ def mine():
         for item in db.session.scalars(select(WorkItem).where(
                 WorkItem.subject_type == 'claim', WorkItem.subject_id.in_(ids), WorkItem.completed_at.is_(None))):
             waiting[item.subject_id] = item
-    return render_template('inbox/mine.html', page=page, waiting=waiting, pathways=PATHWAYS)
+    return render_template('inbox/mine.html', page=page, waiting=waiting, pathways=PATHWAYS,
+                           submit_form=SubmitForm() if m.role == UNIT_ADMIN else None)

@@ -1,0 +1,265 @@
+"""【导入学员培训信息】: a unit admin's Excel file of staff claims becomes draft claims, row by row.
+
+A row that fails validation is listed with its reason and stores nothing; a valid row becomes a draft (待提交)
+through the same `create_claim` as the form, ready for batch submission. Files are worked off by `flask worker`
+in chunks, so a 10,000-row file shows its progress instead of holding a request open.
+"""
+import io
+import logging
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import select
+from stdnum.cn import ric
+
+from models import ImportJob, Membership, User, db, utcnow
+from models.imports import DONE, FAILED, PENDING, RUNNING
+from models.people import LEARNER, UNIT_ADMIN
+
+from .. import audit, timers
+from ..claims import operations as claims
+from ..claims.catalog import LEVEL_LABELS, PATHWAYS
+from ..claims.sheets import COLUMNS
+
+log = logging.getLogger('creditflow.imports')
+
+SHEET = '学员培训信息'
+REQUIRED = ['身份证号', '认定类型', '二级类型', '认定内容', '开始时间', '结束时间', '申请学时', '计入年度']
+MAX_ROWS = 20000
+MAX_BYTES = 10 * 1024 * 1024
+CHUNK = 200
+LEVEL_CODES = {label: code for code, label in LEVEL_LABELS.items()}
+PATHWAY_CODES = {p.label: p.code for p in PATHWAYS.values()}
+
+
+class ImportRefused(Exception):
+    """The whole file is refused (not an .xlsx, wrong header, too many rows); nothing is stored."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class RowError(ValueError):
+    pass
+
+
+def template() -> bytes:
+    """The import template: the header row, one example row, the allowed values, and a dropdown for 认定类型."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    year = claims.today().year
+    ws.append(['33010619850312001X', '张伟', '参加培训进修', '培训班', '', '', 1, '省级公路养护技术培训班（省级）',
+               date(year, 3, 1), date(year, 3, 3), 18, year, '', ''])
+    for column, width in zip('ABCDEFGHIJKLMN', (22, 10, 18, 16, 8, 6, 6, 36, 12, 12, 10, 10, 24, 16)):
+        ws.column_dimensions[column].width = width
+    choices = wb.create_sheet('填写说明')
+    choices.append(['认定类型', '二级类型', '级别', '数量的含义'])
+    for p in PATHWAYS.values():
+        choices.append([p.label, '、'.join(p.sub_types), '、'.join(LEVEL_LABELS[lv] for lv in p.levels),
+                        p.unit])
+    choices.append([])
+    choices.append(['说明：带 * 的列必填：' + '、'.join(REQUIRED) + '；日期写作 2026-03-01；第 2 行为示例，导入前请删除。'])
+    pathway_list = DataValidation(type='list', formula1=f"'填写说明'!$A$2:$A${len(PATHWAYS) + 1}", allow_blank=False)
+    ws.add_data_validation(pathway_list)
+    pathway_list.add(f'C2:C{MAX_ROWS + 1}')
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ''
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _decimal(value, name: str) -> Decimal:
+    try:
+        number = Decimal(_text(value))
+    except InvalidOperation:
+        raise RowError(f'{name}“{_text(value)}”不是数字') from None
+    if not number.is_finite() or number <= 0:
+        raise RowError(f'{name}应大于 0')
+    return number
+
+
+def _date(value, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value).replace('/', '-').replace('.', '-')
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise RowError(f'{name}“{text}”不是有效日期（例如 2026-03-01）') from None
+
+
+def _learner(m: Membership, value, name_value) -> User:
+    number = _text(value).upper()
+    if not ric.is_valid(number):
+        raise RowError(f'身份证号“{number}”无效（位数、出生日期或校验位不对）')
+    user = db.session.scalar(select(User).where(User.id_number == number))
+    if user is None:
+        raise RowError(f'身份证号 {number} 尚未注册')
+    member = next((x for x in user.memberships if x.role == LEARNER), None)
+    if member is None or member.org_id != m.org_id or (m.department_id and member.department_id != m.department_id):
+        raise RowError(f'{user.name}（{number}）不是本单位{"本部门" if m.department_id else ""}的专技人员')
+    name = _text(name_value)
+    if name and name != user.name:
+        raise RowError(f'姓名“{name}”与身份证号 {number} 不符')
+    return user
+
+
+def parse_row(m: Membership, row: dict) -> tuple[User, claims.ClaimInput]:
+    """One row -> (learner, claim input), or RowError naming what is wrong."""
+    for column in REQUIRED:
+        if not _text(row.get(column)):
+            raise RowError(f'“{column}”为必填项')
+    learner = _learner(m, row['身份证号'], row.get('姓名'))
+    label = _text(row['认定类型'])
+    code = PATHWAY_CODES.get(label, label if label in PATHWAYS else None)
+    if code is None:
+        raise RowError(f'认定类型“{label}”不存在')
+    pathway = PATHWAYS[code]
+    sub_type = _text(row['二级类型'])
+    if sub_type not in pathway.sub_types:
+        raise RowError(f'二级类型“{sub_type}”不属于“{pathway.label}”（可选：{"、".join(pathway.sub_types)}）')
+    level = None
+    if pathway.levels:
+        level_label = _text(row.get('级别'))
+        level = LEVEL_CODES.get(level_label, level_label if level_label in LEVEL_LABELS else None)
+        if level not in pathway.levels:
+            raise RowError(f'“{pathway.label}”须填写级别（{"、".join(LEVEL_LABELS[x] for x in pathway.levels)}）')
+    rank = None
+    if pathway.max_rank:
+        try:
+            rank = int(_text(row.get('排名')) or '0')
+        except ValueError:
+            raise RowError('排名应为整数') from None
+        if not 1 <= rank <= pathway.max_rank:
+            raise RowError(f'排名应在 1 到 {pathway.max_rank} 之间')
+    quantity = _decimal(row.get('数量') or 1, '数量')
+    start, end = _date(row['开始时间'], '开始时间'), _date(row['结束时间'], '结束时间')
+    if end < start:
+        raise RowError('结束时间不能早于开始时间')
+    hours = _decimal(row['申请学时'], '申请学时')
+    estimate = claims.estimate_hours(code, level, quantity, rank, start, end)
+    if estimate['hours'] is not None and hours > estimate['hours']:
+        raise RowError(f'申请学时 {hours.normalize():f} 超过折算表的 {estimate["hours"].normalize():f}')
+    try:
+        year = int(_text(row['计入年度']))
+    except ValueError:
+        raise RowError('计入年度应为年份，例如 2026') from None
+    title = _text(row['认定内容'])
+    if len(title) > 200:
+        raise RowError('认定内容不能超过 200 个字')
+    return learner, claims.ClaimInput(
+        pathway=code, sub_type=sub_type, level=level, rank=rank, quantity=quantity, title=title,
+        start_date=start, end_date=end, applied_hours=hours, year=year,
+        description=_text(row.get('认定内容说明'))[:2000] or None,
+        certificate_no=_text(row.get('证书编号'))[:100] or None, pledged=True)
+
+
+def _read_rows(content: bytes) -> list[dict]:
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise ImportRefused('无法读取文件：请上传由导入模板填写的 .xlsx 文件') from None
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = [_text(c).lstrip('*') for c in next(rows, ())]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportRefused(f'表头不正确，缺少列：{"、".join(missing)}（请使用导入模板）')
+    found = []
+    for values in rows:
+        if not any(_text(v) for v in values):
+            continue
+        found.append(dict(zip(header, values)))
+        if len(found) > MAX_ROWS:
+            raise ImportRefused(f'一次最多导入 {MAX_ROWS} 行，请拆分文件')
+    wb.close()
+    return found
+
+
+def start_import(m: Membership, filename: str, content: bytes, pledged: bool) -> ImportJob:
+    """Check the file as a whole and queue it; the rows are checked one by one by the worker."""
+    if m.role != UNIT_ADMIN:
+        raise ImportRefused('只有单位管理员可以导入学员培训信息')
+    if not pledged:
+        raise ImportRefused('请勾选“本单位承诺导入信息属实”')
+    if not content:
+        raise ImportRefused('请选择要上传的文件')
+    if len(content) > MAX_BYTES:
+        raise ImportRefused('文件超过 10 MB，请拆分后上传')
+    rows = _read_rows(content)
+    if not rows:
+        raise ImportRefused('文件中没有数据行')
+    job = ImportJob(kind='claims', membership_id=m.id, filename=(filename or 'import.xlsx')[-200:], content=content,
+                    total_rows=len(rows), status=PENDING, results=[])
+    db.session.add(job)
+    db.session.flush()
+    audit.log('import_job', job.id, '上传导入文件', m, f'{job.filename}，{len(rows)} 行')
+    return job
+
+
+def _import_row(m: Membership, number: int, row: dict) -> dict:
+    try:
+        with db.session.begin_nested():
+            learner, inp = parse_row(m, row)
+            claim = claims.create_claim(m, inp, learner)
+        return {'row': number, 'ok': True, 'message': f'已导入为待提交：{learner.name}', 'claim_id': claim.id}
+    except (RowError, claims.ClaimError) as exc:
+        return {'row': number, 'ok': False, 'message': getattr(exc, 'message', None) or str(exc)}
+
+
+def run_job(job: ImportJob) -> None:
+    """Work off the remaining rows, committing after every chunk so that progress shows and nothing is lost."""
+    rows = _read_rows(job.content)
+    m = job.membership
+    job.total_rows = len(rows)
+    while job.done_rows < len(rows):
+        chunk = rows[job.done_rows:job.done_rows + CHUNK]
+        results = [_import_row(m, job.done_rows + i + 2, row) for i, row in enumerate(chunk)]  # row 1: header
+        job.results = list(job.results or []) + results
+        job.done_rows += len(chunk)
+        job.ok_rows += sum(r['ok'] for r in results)
+        job.failed_rows += sum(not r['ok'] for r in results)
+        db.session.commit()
+    job.status, job.finished_at = DONE, utcnow()
+    audit.log('import_job', job.id, '导入完成', m, f'成功 {job.ok_rows} 行，失败 {job.failed_rows} 行')
+    db.session.commit()
+
+
+def run_pending() -> int:
+    """`flask worker`: take the oldest waiting import (SKIP LOCKED: one worker per file) and work it off."""
+    job = db.session.scalar(select(ImportJob).where(ImportJob.status == PENDING).order_by(ImportJob.id)
+                            .limit(1).with_for_update(skip_locked=True))
+    if job is None:
+        db.session.rollback()
+        return 0
+    job.status = RUNNING
+    db.session.commit()
+    try:
+        run_job(job)
+    except Exception as exc:
+        db.session.rollback()
+        log.exception('import %s failed', job.id)
+        job = db.session.get(ImportJob, job.id)
+        job.status, job.error, job.finished_at = FAILED, getattr(exc, 'message', None) or str(exc)[:1000], utcnow()
+        db.session.commit()
+    return 1
+
+
+timers.register_background(run_pending)

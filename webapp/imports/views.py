@@ -1,0 +1,84 @@
+"""【导入学员培训信息】 pages: template download, upload, progress and per-row results (unit admins)."""
+import io
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from wtforms import BooleanField
+
+from models import ImportJob, Membership, db
+from models.people import UNIT_ADMIN
+
+from ..exports import XLSX
+from ..permissions import current_membership, role_required
+from . import bp, operations as ops
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_('导入文件（.xlsx）'))
+    pledge = BooleanField(_('本单位承诺导入信息属实'))
+
+
+def _scope(query):
+    """Jobs of my unit (a secondary admin: the ones filed in her department)."""
+    m = current_membership()
+    query = query.join(Membership, ImportJob.membership_id == Membership.id).where(Membership.org_id == m.org_id)
+    if m.department_id is not None:
+        query = query.where(Membership.department_id == m.department_id)
+    return query
+
+
+def _job_or_404(job_id: int) -> ImportJob:
+    job = db.session.scalar(_scope(select(ImportJob)).where(ImportJob.id == job_id))
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route('/', methods=['GET', 'POST'])
+@login_required
+@role_required(UNIT_ADMIN)
+def index():
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            job = ops.start_import(current_membership(), getattr(upload, 'filename', ''),
+                                   upload.read() if upload else b'', bool(form.pledge.data))
+        except ops.ImportRefused as exc:
+            db.session.rollback()
+            flash(exc.message, 'danger')
+        else:
+            flash(_('文件已上传，共 %(n)d 行，正在逐行导入', n=job.total_rows), 'success')
+            return redirect(url_for('imports.job', job_id=job.id))
+    jobs = db.session.scalars(_scope(select(ImportJob)).order_by(ImportJob.id.desc()).limit(20)).all()
+    return render_template('imports/index.html', form=form, jobs=jobs), 422 if request.method == 'POST' else 200
+
+
+@bp.route('/template.xlsx')
+@login_required
+@role_required(UNIT_ADMIN)
+def template():
+    return send_file(io.BytesIO(ops.template()), mimetype=XLSX, as_attachment=True,
+                     download_name='导入学员培训信息模板.xlsx')
+
+
+@bp.route('/<int:job_id>')
+@login_required
+@role_required(UNIT_ADMIN)
+def job(job_id: int):
+    job = _job_or_404(job_id)
+    failed = [r for r in job.results or [] if not r['ok']]
+    return render_template('imports/job.html', job=job, failed=failed)
+
+
+@bp.route('/<int:job_id>/progress')
+@login_required
+@role_required(UNIT_ADMIN)
+def progress(job_id: int):
+    job = _job_or_404(job_id)
+    return jsonify(status=job.status, total=job.total_rows, done=job.done_rows, ok=job.ok_rows,
+                   failed=job.failed_rows, error=job.error)
