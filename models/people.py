@@ -1,12 +1,13 @@
 """People, their single account, and their role memberships (one person, several roles)."""
+from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import db
+from .base import db, utcnow
 from .org import Department, Organisation
 
 LEARNER, UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN = 'learner', 'unit_admin', 'supervisor', 'province'
@@ -22,6 +23,8 @@ class User(UserMixin, db.Model):
     phone: Mapped[Optional[str]] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(256))
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set for an initial or reset password (the last six digits of the ID number): the next login must change it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     memberships: Mapped[list['Membership']] = relationship(back_populates='user', order_by='Membership.id')
 
@@ -71,3 +74,16 @@ class Membership(db.Model):
 
     def __repr__(self):
         return f'<Membership {self.user_id} {self.role} {self.org_id}>'
+
+
+class LoginAttempt(db.Model):
+    """One login try (by account or ID number, and address): failed tries rate-limit further ones."""
+    __tablename__ = 'login_attempt'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50))
+    ip: Mapped[str] = mapped_column(String(45))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    success: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (Index('ix_login_attempt_username_at', 'username', 'at'),
+                      Index('ix_login_attempt_ip_at', 'ip', 'at'))

@@ -18,6 +18,7 @@ TEST_CONFIG = {
     'WTF_CSRF_ENABLED': False,         # one test below checks CSRF with it on; the browser test runs with it on
     'PASSWORD_HASH_METHOD': 'pbkdf2:sha256:1000',
     'SECRET_KEY': 'test-secret',
+    'CAPTCHA_TEST_ANSWER': 'TEST',     # the captcha tests set their own
 }
 
 
@@ -102,7 +103,8 @@ def client(app):
 
 
 def login(client, username, password=DEMO_PASSWORD):
-    response = client.post('/login', data={'username': username, 'password': password})
+    client.get('/captcha.png')  # as the login page's image does: the session now expects the captcha's text
+    response = client.post('/login', data={'username': username, 'password': password, 'captcha': 'TEST'})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client
 

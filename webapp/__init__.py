@@ -67,6 +67,7 @@ def configure_blueprints(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .province import bp as province_bp
     from .supplements import bp as supplements_bp
+    from .unit import bp as unit_bp
 
     main = Blueprint('main', __name__)
 
@@ -84,7 +85,8 @@ def configure_blueprints(app: Flask) -> None:
     # Bootstrap comes from npm (node_modules), served locally: no CDN.
     vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
                        static_url_path='/vendor')
-    for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp):
+    for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
+               unit_bp):
         app.register_blueprint(bp)
 
 

@@ -16,6 +16,8 @@ class Config:
     EVIDENCE_MAX_FILES = 10
     PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
+    # Automated tests only: every captcha shows this text. Never set it in production.
+    CAPTCHA_TEST_ANSWER = os.environ.get('CAPTCHA_TEST_ANSWER')
     # A review task waiting this long notifies its reviewers; twice as long (by default) escalates it (ISO 8601).
     REVIEW_REMIND_AFTER = os.environ.get('REVIEW_REMIND_AFTER', 'P3D')
     REVIEW_ESCALATE_AFTER = os.environ.get('REVIEW_ESCALATE_AFTER', 'P7D')

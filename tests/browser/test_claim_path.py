@@ -40,6 +40,7 @@ def log_in(page, base, username):
     page.goto(f'{base}/login')
     page.fill('#username', username)
     page.fill('#password', 'Demo@2026')
+    page.fill('#captcha', 'TEST')  # the test app's captcha (CAPTCHA_TEST_ANSWER)
     page.click('button[type=submit]')
     page.wait_for_url(lambda url: '/login' not in url)
 

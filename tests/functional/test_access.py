@@ -110,9 +110,11 @@ def test_province_pages_are_for_province_staff_only(client):
 
 
 def test_wrong_password_and_unknown_account(client):
-    response = client.post('/login', data={'username': ZHANG_WEI, 'password': 'wrong'})
+    client.get('/captcha.png')
+    response = client.post('/login', data={'username': ZHANG_WEI, 'password': 'wrong', 'captcha': 'TEST'})
     assert response.status_code == 422 and '账号或密码错误' in response.get_data(as_text=True)
-    response = client.post('/login', data={'username': 'nobody', 'password': 'x'})
+    client.get('/captcha.png')
+    response = client.post('/login', data={'username': 'nobody', 'password': 'x', 'captcha': 'test'})
     assert '账号或密码错误' in response.get_data(as_text=True)
 
 
@@ -120,5 +122,5 @@ def test_forms_need_a_csrf_token(db_url, tmp_path):
     from ..conftest import make_app
     app = make_app(db_url, tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    response = client.post('/login', data={'username': ZHANG_WEI, 'password': 'Demo@2026'})
+    response = client.post('/login', data={'username': ZHANG_WEI, 'password': 'Demo@2026', 'captcha': 'TEST'})
     assert response.status_code == 400 and '页面已过期' in response.get_data(as_text=True)

@@ -34,7 +34,7 @@ class Browser:
 
     def get(self, path) -> str:
         with self.opener.open(self.base + path, timeout=20) as response:
-            return response.read().decode()
+            return response.read().decode(errors='replace')  # the captcha is an image
 
     def post(self, form_page, action, data) -> str:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
@@ -47,7 +47,7 @@ class Browser:
 @pytest.fixture
 def gunicorn(app, db_url, tmp_path):
     port = free_port()
-    env = {**os.environ, 'DATABASE_URL': db_url, 'SECRET_KEY': 'shared-by-all-workers',
+    env = {**os.environ, 'DATABASE_URL': db_url, 'SECRET_KEY': 'shared-by-all-workers', 'CAPTCHA_TEST_ANSWER': 'TEST',
            'EVIDENCE_DIR': str(tmp_path / 'evidence')}
     proc = subprocess.Popen([sys.executable, '-m', 'gunicorn', '--workers', '3', '--bind', f'127.0.0.1:{port}',
                              'webapp:create_app()'], cwd=ROOT, env=env,
@@ -68,7 +68,8 @@ def test_claim_path_across_three_workers(gunicorn, app):
     from webapp.claims.operations import today
     y = today().year
     learner = Browser(gunicorn)
-    learner.post('/login', '/login', {'username': ZHANG_WEI, 'password': 'Demo@2026'})
+    learner.get('/captcha.png')
+    learner.post('/login', '/login', {'username': ZHANG_WEI, 'password': 'Demo@2026', 'captcha': 'TEST'})
     page = learner.post('/claims/new', '/claims/new', {
         'pathway': 'exam', 'sub_type': '交通运输类执（职）业资格考试', 'quantity': '1', 'title': '多进程考试',
         'start_date': f'{y}-04-01', 'end_date': f'{y}-04-01', 'applied_hours': '8', 'year': str(y), 'pledge': 'y'})
@@ -77,7 +78,8 @@ def test_claim_path_across_three_workers(gunicorn, app):
         assert '多进程考试' in learner.get('/claims/')
     learner.post(f'/claims/{claim_id}/edit', f'/claims/{claim_id}/submit', {'target': 'unit'})
     admin = Browser(gunicorn)
-    admin.post('/login', '/login', {'username': 'jtjt_admin', 'password': 'Demo@2026'})
+    admin.get('/captcha.png')
+    admin.post('/login', '/login', {'username': 'jtjt_admin', 'password': 'Demo@2026', 'captcha': 'TEST'})
     detail = admin.get(f'/claims/{claim_id}')
     item_id = re.search(r'name="work_item_id" type="hidden" value="(\d+)"', detail).group(1)
     admin.post(f'/claims/{claim_id}', f'/claims/{claim_id}/review', {'work_item_id': item_id, 'decision': 'approve'})

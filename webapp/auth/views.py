@@ -1,22 +1,32 @@
 """Login by ID number or admin account name, logout, role switch and language choice."""
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from models import User, db
 
+from .. import audit
 from ..extensions import login_manager
 from ..urls import back_or
-from . import bp
+from . import bp, security
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l('身份证号 / 管理员账号'), validators=[DataRequired(_l('请输入身份证号或管理员账号'))])
-    password = PasswordField(_l('密码'), validators=[DataRequired(_l('请输入密码'))])
+    username = StringField(_l('身份证号 / 管理员账号'),
+                           validators=[DataRequired(_l('请输入身份证号或管理员账号')), Length(max=50)])
+    password = PasswordField(_l('密码'), validators=[DataRequired(_l('请输入密码')), Length(max=200)])
+    captcha = StringField(_l('验证码'), validators=[DataRequired(_l('请输入验证码')), Length(max=10)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l('原密码'), validators=[DataRequired(_l('请输入原密码'))])
+    new = PasswordField(_l('新密码'), validators=[DataRequired(_l('请输入新密码')), Length(max=200)])
+    confirm = PasswordField(_l('确认新密码'),
+                            validators=[DataRequired(_l('请再次输入新密码')), EqualTo('new', _l('两次输入的新密码不一致'))])
 
 
 class EmptyForm(FlaskForm):
@@ -35,17 +45,65 @@ def login():
         return redirect(url_for('main.home'))
     form = LoginForm()
     if form.validate_on_submit():
-        name = form.username.data.strip()
-        user = db.session.scalar(select(User).where(or_(User.id_number == name.upper(), User.account_name == name)))
-        if user is None or not user.is_enabled or not user.check_password(form.password.data):
-            form.password.errors = [_('账号或密码错误')]
-        elif not user.memberships:
-            form.username.errors = [_('您选择的登录角色未注册')]
+        name, ip = form.username.data.strip(), request.remote_addr or ''
+        if security.locked_out(name.upper(), ip):
+            form.username.errors = [_('登录失败次数过多，请 15 分钟后再试')]
+        elif problem := security.check_captcha(form.captcha.data):
+            form.captcha.errors = [_(problem)]
+            _remember_failure(name, ip)
         else:
-            login_user(user)
-            session['membership_id'] = user.memberships[0].id
-            return redirect(url_for('main.home'))
+            user = db.session.scalar(select(User).where(or_(User.id_number == name.upper(),
+                                                            User.account_name == name)))
+            if user is None or not user.is_enabled or not user.check_password(form.password.data):
+                form.password.errors = [_('账号或密码错误')]
+                _remember_failure(name, ip)
+            elif not user.memberships:
+                form.username.errors = [_('您选择的登录角色未注册')]
+            else:
+                security.record_attempt(name.upper(), ip, True)
+                login_user(user)
+                session['membership_id'] = user.memberships[0].id
+                if user.must_change_password:
+                    flash(_('您正在使用初始密码，请先修改密码'), 'warning')
+                    return redirect(url_for('auth.change_password'))
+                return redirect(url_for('main.home'))
+    form.captcha.data = ''
     return render_template('auth/login.html', form=form), 200 if request.method == 'GET' else 422
+
+
+def _remember_failure(name: str, ip: str) -> None:
+    # The refusal is answered with 422, which rolls the request back: commit the failed try on its own first.
+    db.session.rollback()
+    security.record_attempt(name.upper(), ip, False)
+    db.session.commit()
+
+
+@bp.route('/captcha.png')
+def captcha():
+    response = Response(security.new_captcha(), mimetype='image/png')
+    response.headers['Cache-Control'] = 'no-store'
+    return response
+
+
+@bp.route('/account/password', methods=['GET', 'POST'])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        problem = security.password_problem(form.new.data)
+        if not current_user.check_password(form.current.data):
+            form.current.errors = [_('原密码错误')]
+        elif problem:
+            form.new.errors = [_(problem)]
+        elif current_user.id_number and form.new.data == security.default_password(current_user.id_number):
+            form.new.errors = [_('新密码不能与初始密码相同')]
+        else:
+            current_user.set_password(form.new.data)
+            current_user.must_change_password = False
+            audit.log('user', current_user.id, '修改密码', None, current_user.name)
+            flash(_('密码已修改'), 'success')
+            return redirect(url_for('main.home'))
+    return render_template('auth/password.html', form=form), 200 if request.method == 'GET' else 422
 
 
 @bp.route('/logout', methods=['POST'])
@@ -73,3 +131,12 @@ def set_language(code):
     if code in ('zh_CN', 'en'):
         session['lang'] = code
     return redirect(back_or(url_for('main.home')))
+
+
+@bp.before_app_request
+def force_password_change():
+    """An initial or reset password may be used for nothing but choosing a new one."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in ('auth.change_password', 'auth.logout', 'auth.set_language', 'static',
+                                         'vendor.static')):
+        return redirect(url_for('auth.change_password'))

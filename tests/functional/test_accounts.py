@@ -1,0 +1,95 @@
+"""Login protection and passwords: captcha, rate limit, initial password and forced change, reset by the unit."""
+import io
+from datetime import datetime, timedelta, timezone
+
+import time_machine
+from PIL import Image
+from sqlalchemy import func, select
+
+from models import FlowLog, LoginAttempt, User, db
+
+from ..conftest import DEMO_PASSWORD, LI_NA, ZHANG_WEI, login, membership
+
+
+def try_login(client, username, password=DEMO_PASSWORD, captcha='TEST', fetch_captcha=True):
+    if fetch_captcha:
+        client.get('/captcha.png')
+    return client.post('/login', data={'username': username, 'password': password, 'captcha': captcha})
+
+
+def test_the_captcha_is_a_real_image_and_good_for_one_try(db_url, tmp_path):
+    from ..conftest import make_app
+    app = make_app(db_url, tmp_path, CAPTCHA_TEST_ANSWER=None)  # a random text, as in production
+    client = app.test_client()
+    response = client.get('/captcha.png')
+    assert response.mimetype == 'image/png' and response.headers['Cache-Control'] == 'no-store'
+    assert Image.open(io.BytesIO(response.data)).size == (160, 60)
+    page = try_login(client, ZHANG_WEI, captcha='0000', fetch_captcha=False)  # '0' is never in the alphabet
+    assert page.status_code == 422 and '验证码错误' in page.get_data(as_text=True)
+    page = try_login(client, ZHANG_WEI, captcha='0000', fetch_captcha=False)  # used up: ask for a new one
+    assert '验证码已失效' in page.get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(client, ctx):
+    with time_machine.travel(datetime(2026, 5, 1, 2, tzinfo=timezone.utc), tick=False) as clock:
+        for _ in range(5):
+            assert '账号或密码错误' in try_login(client, ZHANG_WEI, 'wrong-password').get_data(as_text=True)
+        page = try_login(client, ZHANG_WEI).get_data(as_text=True)  # even the right password
+        assert '登录失败次数过多，请 15 分钟后再试' in page
+        assert db.session.scalar(select(func.count(LoginAttempt.id)).where(LoginAttempt.success.is_(False))) == 5
+        assert try_login(client, LI_NA).status_code == 302  # another account is not locked
+        client.post('/logout')
+        clock.shift(timedelta(minutes=15, seconds=1))
+        assert try_login(client, ZHANG_WEI).status_code == 302
+
+
+def test_an_initial_password_must_be_changed_before_anything_else(client, ctx):
+    user = membership(ZHANG_WEI).user
+    user.set_password(ZHANG_WEI[-6:])
+    user.must_change_password = True
+    db.session.commit()
+    response = try_login(client, ZHANG_WEI, ZHANG_WEI[-6:])
+    assert response.headers['Location'].endswith('/account/password')
+    assert client.get('/claims/').headers['Location'].endswith('/account/password')
+    form = {'current': ZHANG_WEI[-6:], 'new': 'short1', 'confirm': 'short1'}
+    assert '密码至少 8 位' in client.post('/account/password', data=form).get_data(as_text=True)
+    form.update(new='onlyletters', confirm='onlyletters')
+    assert '须同时包含字母和数字' in client.post('/account/password', data=form).get_data(as_text=True)
+    form.update(new='Better2026', confirm='Better2027')
+    assert '两次输入的新密码不一致' in client.post('/account/password', data=form).get_data(as_text=True)
+    form.update(current='nope', confirm='Better2026')
+    assert '原密码错误' in client.post('/account/password', data=form).get_data(as_text=True)
+    form.update(current=ZHANG_WEI[-6:])
+    assert client.post('/account/password', data=form).status_code == 302
+    assert client.get('/claims/').status_code == 200
+    client.post('/logout')
+    assert try_login(client, ZHANG_WEI, 'Better2026').status_code == 302
+
+
+def test_a_unit_admin_resets_a_members_password_and_it_is_logged(client, ctx):
+    login(client, 'jtjt_gcb')  # 工程部: 张伟 is hers, 李娜 (设计院) is not
+    page = client.get('/unit/staff').get_data(as_text=True)
+    assert '张伟' in page and '李娜' not in page
+    zhang, li = membership(ZHANG_WEI, 'learner'), membership(LI_NA, 'learner')
+    assert client.post(f'/unit/staff/{li.id}/reset-password').status_code == 404
+    response = client.post(f'/unit/staff/{zhang.id}/reset-password', follow_redirects=True)
+    assert '已将 张伟 的密码重置为初始密码' in response.get_data(as_text=True)
+    user = db.session.get(User, zhang.user_id)
+    assert user.must_change_password and user.check_password(ZHANG_WEI[-6:])
+    assert db.session.scalar(select(FlowLog.action).where(FlowLog.subject_type == 'user')) == '重置密码'
+    other = client.application.test_client()
+    login(other, ZHANG_WEI, ZHANG_WEI[-6:])
+    assert other.get('/claims/').headers['Location'].endswith('/account/password')
+
+
+def test_staff_list_exports_with_its_search(client, ctx):
+    from openpyxl import load_workbook
+    login(client, 'jtjt_admin')
+    rows = list(load_workbook(io.BytesIO(client.get('/unit/staff?q=李娜&export=xlsx').data)).active
+                .iter_rows(values_only=True))
+    assert rows == [('姓名', '身份证号', '单位', '部门', '手机号'), ('李娜', LI_NA, '浙江交通工程建设集团有限公司', '设计院', None)]
+    learner = client.application.test_client()
+    login(learner, ZHANG_WEI)
+    assert learner.get('/unit/staff').status_code == 403

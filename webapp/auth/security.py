@@ -1,0 +1,73 @@
+"""Login protection: a locally generated captcha, rate limits on failed logins, initial passwords and the password
+policy. Attempts live in the database, so the limits hold across workers and hosts."""
+import hashlib
+import hmac
+import io
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from captcha.image import ImageCaptcha
+from flask import current_app, session
+from sqlalchemy import func, select
+
+from models import LoginAttempt, db, utcnow
+
+CAPTCHA_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'  # no 0/O, 1/I: easy to read
+CAPTCHA_LENGTH = 4
+CAPTCHA_TTL = timedelta(minutes=10)
+WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 30
+
+
+def _digest(text: str) -> str:
+    key = current_app.config['SECRET_KEY'].encode()
+    return hmac.new(key, text.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def new_captcha() -> bytes:
+    """A fresh captcha image; the session keeps only a keyed digest of its text (the cookie is signed, not secret)."""
+    text = current_app.config.get('CAPTCHA_TEST_ANSWER') or ''.join(
+        secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
+    session['captcha'] = {'digest': _digest(text), 'at': utcnow().isoformat()}
+    out = io.BytesIO()
+    ImageCaptcha(width=160, height=60).write(text, out, format='png')
+    return out.getvalue()
+
+
+def check_captcha(answer: str) -> str | None:
+    """None when right; otherwise why not. A captcha is good for one try only."""
+    stored = session.pop('captcha', None)
+    if not stored:
+        return '验证码已失效，请点击图片刷新后重新输入'
+    if utcnow() - datetime.fromisoformat(stored['at']) > CAPTCHA_TTL:
+        return '验证码已过期，请点击图片刷新后重新输入'
+    if not hmac.compare_digest(stored['digest'], _digest(answer or '')):
+        return '验证码错误'
+    return None
+
+
+def locked_out(username: str, ip: str) -> bool:
+    since = utcnow() - WINDOW
+    failures = select(func.count(LoginAttempt.id)).where(LoginAttempt.success.is_(False), LoginAttempt.at >= since)
+    by_account = db.session.scalar(failures.where(LoginAttempt.username == username))
+    by_address = db.session.scalar(failures.where(LoginAttempt.ip == ip))
+    return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
+def record_attempt(username: str, ip: str, success: bool) -> None:
+    db.session.add(LoginAttempt(username=username[:50], ip=(ip or '')[:45], success=success))
+
+
+def default_password(id_number: str) -> str:
+    """Seed 004: the initial (and reset) password is the last six characters of the ID number."""
+    return id_number[-6:]
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < 8:
+        return '密码至少 8 位'
+    if not (re.search(r'[A-Za-z]', password) and re.search(r'\d', password)):
+        return '密码须同时包含字母和数字'
+    return None
