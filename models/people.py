@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,6 +27,11 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     memberships: Mapped[list['Membership']] = relationship(back_populates='user', order_by='Membership.id')
+
+    @property
+    def active_memberships(self) -> list['Membership']:
+        """The roles this person may log in as (a unit may switch off an admin's login, seed 001)."""
+        return [m for m in self.memberships if m.login_allowed]
 
     def set_password(self, password: str) -> None:
         from flask import current_app  # tests use a cheaper hash; production keeps werkzeug's scrypt default
@@ -58,6 +63,7 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
     org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
+    login_allowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # 允许登录系统
 
     # Every page shows and every log line names "role (organisation · department)": load them with the membership.
     user: Mapped[User] = relationship(back_populates='memberships')

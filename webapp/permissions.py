@@ -15,7 +15,7 @@ def current_membership() -> Membership | None:
         return None
     key = (current_user.id, session.get('membership_id'))
     if g.get('membership_key') != key:  # cached per request (and per user, in case one context serves several)
-        memberships = current_user.memberships
+        memberships = current_user.active_memberships
         chosen = next((m for m in memberships if m.id == session.get('membership_id')), None)
         g.membership, g.membership_key = chosen or (memberships[0] if memberships else None), key
     return g.membership

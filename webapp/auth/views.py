@@ -57,12 +57,12 @@ def login():
             if user is None or not user.is_enabled or not user.check_password(form.password.data):
                 form.password.errors = [_('账号或密码错误')]
                 _remember_failure(name, ip)
-            elif not user.memberships:
-                form.username.errors = [_('您选择的登录角色未注册')]
+            elif not user.active_memberships:
+                form.username.errors = [_('您选择的登录角色未注册，或已被单位禁止登录')]
             else:
                 security.record_attempt(name.upper(), ip, True)
                 login_user(user)
-                session['membership_id'] = user.memberships[0].id
+                session['membership_id'] = user.active_memberships[0].id
                 if user.must_change_password:
                     flash(_('您正在使用初始密码，请先修改密码'), 'warning')
                     return redirect(url_for('auth.change_password'))
@@ -119,7 +119,7 @@ def logout():
 @login_required
 def switch_role():
     membership_id = request.form.get('membership_id', type=int)
-    if not EmptyForm().validate_on_submit() or membership_id not in {m.id for m in current_user.memberships}:
+    if not EmptyForm().validate_on_submit() or membership_id not in {m.id for m in current_user.active_memberships}:
         abort(403)
     session['membership_id'] = membership_id
     flash(_('已切换角色'), 'success')

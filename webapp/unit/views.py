@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from models import Membership, User, db
 from models.people import LEARNER, UNIT_ADMIN
@@ -13,7 +13,7 @@ from .. import audit
 from ..auth.security import default_password
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required
-from . import bp
+from . import bp, operations as ops
 
 
 def staff_query(m: Membership):
@@ -40,7 +40,8 @@ def staff():
             [s.user.name, s.user.id_number, s.org.name, s.department.name if s.department else '', s.user.phone or '']
             for s in db.session.scalars(query)))
     page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
-    return render_template('unit/staff.html', page=page, q=q, form=FlaskForm())
+    return render_template('unit/staff.html', page=page, q=q, form=FlaskForm(), departments=m.org.departments,
+                           principal=m.department_id is None)
 
 
 @bp.route('/staff/<int:membership_id>/reset-password', methods=['POST'])
@@ -57,3 +58,98 @@ def reset_password(membership_id: int):
     audit.log('user', user.id, '重置密码', m, f'{user.name}（{user.masked_id_number}）的密码已重置为初始密码')
     flash(_('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=user.name), 'success')
     return redirect(request.referrer or url_for('unit.staff'))
+
+
+def _attempt(action, success: str) -> None:
+    try:
+        action()
+    except ops.UnitError as exc:
+        db.session.rollback()
+        flash(exc.message, 'danger')
+    else:
+        flash(success, 'success')
+
+
+def _department_id(value) -> int | None:
+    try:
+        return int(value) if value not in (None, '', '0') else None
+    except ValueError:
+        abort(400)
+
+
+@bp.route('/departments', methods=['GET', 'POST'])
+@login_required
+@role_required(UNIT_ADMIN)
+def departments():
+    m = current_membership()
+    if request.method == 'POST':
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        action, department_id = request.form.get('action'), _department_id(request.form.get('department_id'))
+        name = request.form.get('name', '')
+        if action == 'add':
+            _attempt(lambda: ops.add_department(m, name), _('已新增部门'))
+        elif action == 'rename':
+            _attempt(lambda: ops.rename_department(m, department_id, name), _('已修改部门名称'))
+        elif action == 'delete':
+            _attempt(lambda: ops.delete_department(m, department_id), _('已删除部门'))
+        else:
+            abort(400)
+        return redirect(url_for('unit.departments'))
+    counts = dict(db.session.execute(select(Membership.department_id, func.count(Membership.id)).where(
+        Membership.org_id == m.org_id, Membership.department_id.is_not(None)).group_by(Membership.department_id)).all())
+    return render_template('unit/departments.html', departments=m.org.departments, counts=counts, form=FlaskForm(),
+                           principal=m.department_id is None)
+
+
+@bp.route('/admins', methods=['GET', 'POST'])
+@login_required
+@role_required(UNIT_ADMIN)
+def admins():
+    m = current_membership()
+    if request.method == 'POST':
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        action = request.form.get('action')
+        department_id = _department_id(request.form.get('department_id'))
+        allowed = request.form.get('login_allowed') == 'y'
+        target = request.form.get('membership_id', type=int)
+        if action == 'add':
+            _attempt(lambda: ops.add_admin(m, request.form.get('name', ''), request.form.get('id_number', ''),
+                                           department_id, allowed),
+                     _('已添加管理员，初始密码为其身份证号后 6 位'))
+        elif action == 'update' and target:
+            _attempt(lambda: ops.update_admin(m, target, department_id, allowed), _('已保存'))
+        elif action == 'delete' and target:
+            _attempt(lambda: ops.remove_admin(m, target), _('已删除管理员'))
+        else:
+            abort(400)
+        return redirect(url_for('unit.admins'))
+    return render_template('unit/admins.html', admins=ops.admins(m), departments=m.org.departments, form=FlaskForm(),
+                           principal=m.department_id is None)
+
+
+@bp.route('/staff/<int:membership_id>/department', methods=['POST'])
+@login_required
+@role_required(UNIT_ADMIN)
+def assign_department(membership_id: int):
+    m = current_membership()
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    _attempt(lambda: ops.assign_department(m, membership_id, _department_id(request.form.get('department_id'))),
+             _('已分配部门'))
+    return redirect(request.referrer or url_for('unit.staff'))
+
+
+@bp.route('/my-department', methods=['GET', 'POST'])
+@login_required
+@role_required(LEARNER)
+def my_department():
+    m = current_membership()
+    if request.method == 'POST':
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        _attempt(lambda: ops.choose_department(m, _department_id(request.form.get('department_id'))),
+                 _('已保存本人部门'))
+        return redirect(url_for('unit.my_department'))
+    return render_template('unit/my_department.html', departments=m.org.departments, form=FlaskForm(), m=m)

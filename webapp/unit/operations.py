@@ -1,0 +1,155 @@
+"""Departments and admins of a unit (seed 001). Only the unit's principal admin (an admin without a department)
+manages them; a secondary admin (二级管理员) works only with her department's staff. Flush, never commit."""
+from sqlalchemy import func, select
+from stdnum.cn import ric
+
+from models import Department, Membership, User, db
+from models.people import LEARNER, UNIT_ADMIN
+
+from .. import audit
+from ..auth.security import default_password
+
+
+class UnitError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def require_principal(m: Membership) -> None:
+    if m is None or m.role != UNIT_ADMIN or m.department_id is not None:
+        raise UnitError('只有本单位的主管理员（未分配部门的管理员）可以管理部门和管理员')
+
+
+def department_of(m: Membership, department_id: int | None) -> Department | None:
+    if department_id in (None, 0, ''):
+        return None
+    department = db.session.get(Department, department_id)
+    if department is None or department.unit_id != m.org_id:
+        raise UnitError('部门不存在', 'department_id')
+    return department
+
+
+def _clean_name(name: str) -> str:
+    name = (name or '').strip()
+    if not name or len(name) > 100:
+        raise UnitError('部门名称为必填，且不超过 100 个字', 'name')
+    return name
+
+
+def add_department(m: Membership, name: str) -> Department:
+    require_principal(m)
+    name = _clean_name(name)
+    if db.session.scalar(select(Department.id).where(Department.unit_id == m.org_id, Department.name == name)):
+        raise UnitError(f'部门“{name}”已存在', 'name')
+    department = Department(unit_id=m.org_id, name=name)
+    db.session.add(department)
+    db.session.flush()
+    audit.log('department', department.id, '新增部门', m, name)
+    return department
+
+
+def rename_department(m: Membership, department_id: int, name: str) -> None:
+    require_principal(m)
+    department = department_of(m, department_id)
+    old, department.name = department.name, _clean_name(name)
+    audit.log('department', department.id, '修改部门', m, f'{old} → {department.name}')
+
+
+def delete_department(m: Membership, department_id: int) -> None:
+    require_principal(m)
+    department = department_of(m, department_id)
+    members = db.session.scalar(select(func.count(Membership.id)).where(Membership.department_id == department.id))
+    if members:
+        raise UnitError(f'部门“{department.name}”还有 {members} 名人员或管理员，请先调整其部门')
+    audit.log('department', department.id, '删除部门', m, department.name)
+    db.session.delete(department)
+
+
+def admins(m: Membership) -> list[Membership]:
+    return db.session.scalars(select(Membership).where(Membership.role == UNIT_ADMIN, Membership.org_id == m.org_id)
+                              .order_by(Membership.id)).all()
+
+
+def _principals_left(m: Membership, excluding: Membership) -> int:
+    return sum(1 for a in admins(m) if a.id != excluding.id and a.department_id is None and a.login_allowed)
+
+
+def add_admin(m: Membership, name: str, id_number: str, department_id: int | None, login_allowed: bool) -> Membership:
+    """添加管理员: an existing person (same ID number) gets the role; a new one an account whose initial password
+    is the last six of the ID number, to be changed at first login."""
+    require_principal(m)
+    number = (id_number or '').strip().upper()
+    if not ric.is_valid(number):
+        raise UnitError('身份证号无效（位数、出生日期或校验位不对）', 'id_number')
+    name = (name or '').strip()
+    if not name or len(name) > 50:
+        raise UnitError('姓名为必填，且不超过 50 个字', 'name')
+    department = department_of(m, department_id)
+    user = db.session.scalar(select(User).where(User.id_number == number))
+    if user is None:
+        user = User(name=name, id_number=number, must_change_password=True)
+        user.set_password(default_password(number))
+        db.session.add(user)
+        db.session.flush()
+    elif user.name != name:
+        raise UnitError(f'身份证号 {number} 已注册，姓名与填写的不符', 'name')
+    if any(x.role == UNIT_ADMIN and x.org_id == m.org_id for x in user.memberships):
+        raise UnitError(f'{user.name} 已是本单位管理员', 'id_number')
+    admin = Membership(user=user, role=UNIT_ADMIN, org_id=m.org_id, department=department,
+                       login_allowed=login_allowed)
+    db.session.add(admin)
+    db.session.flush()
+    audit.log('membership', admin.id, '添加管理员', m,
+              f'{user.name}（{user.masked_id_number}）' + (f'，二级管理员：{department.name}' if department else '，主管理员')
+              + ('' if login_allowed else '，不允许登录'))
+    return admin
+
+
+def _admin(m: Membership, membership_id: int) -> Membership:
+    admin = db.session.get(Membership, membership_id)
+    if admin is None or admin.role != UNIT_ADMIN or admin.org_id != m.org_id:
+        raise UnitError('管理员不存在')
+    return admin
+
+
+def update_admin(m: Membership, membership_id: int, department_id: int | None, login_allowed: bool) -> None:
+    """Assign a department (→ 二级管理员) or none (→ 主管理员), and switch login; at least one principal stays."""
+    require_principal(m)
+    admin = _admin(m, membership_id)
+    department = department_of(m, department_id)
+    if (department is not None or not login_allowed) and admin.department_id is None and admin.login_allowed \
+            and _principals_left(m, admin) == 0:
+        raise UnitError('单位至少要保留一名可登录的主管理员')
+    admin.department, admin.login_allowed = department, login_allowed
+    audit.log('membership', admin.id, '修改管理员', m,
+              f'{admin.user.name}：{"二级管理员（" + department.name + "）" if department else "主管理员"}，'
+              f'{"允许" if login_allowed else "不允许"}登录')
+
+
+def remove_admin(m: Membership, membership_id: int) -> None:
+    require_principal(m)
+    admin = _admin(m, membership_id)
+    if admin.department_id is None and admin.login_allowed and _principals_left(m, admin) == 0:
+        raise UnitError('单位至少要保留一名可登录的主管理员')
+    audit.log('membership', admin.id, '删除管理员', m, admin.user.name)
+    db.session.delete(admin)
+
+
+def assign_department(m: Membership, member_id: int, department_id: int | None) -> None:
+    """The principal admin puts a member of staff in a department; a learner chooses her own (choose_department)."""
+    require_principal(m)
+    member = db.session.get(Membership, member_id)
+    if member is None or member.role != LEARNER or member.org_id != m.org_id:
+        raise UnitError('人员不存在')
+    department = department_of(m, department_id)
+    member.department = department
+    audit.log('membership', member.id, '分配部门', m, f'{member.user.name} → {department.name if department else "无"}')
+
+
+def choose_department(learner: Membership, department_id: int | None) -> None:
+    if learner.role != LEARNER:
+        raise UnitError('只有专技人员可以选择本人部门')
+    department = department_of(learner, department_id)
+    learner.department = department
+    audit.log('membership', learner.id, '选择部门', learner, department.name if department else '无')
