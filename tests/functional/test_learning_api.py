@@ -209,3 +209,32 @@ def test_only_the_tokens_hash_is_stored(ctx, platform):
     stored_platform = db.session.get(LearningPlatform, platform[0])
     assert stored_platform.token_sha256 == hashlib.sha256(platform[1].encode()).hexdigest()
     assert platform[1] not in stored_platform.token_sha256
+
+
+def test_the_api_needs_no_csrf_token_the_pages_still_do(db_url, tmp_path):
+    from ..conftest import make_app
+    app = make_app(db_url, tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        _platform, token = ops.create_platform(membership('shengji'), '测试学习平台')
+        db.session.commit()
+        client = app.test_client()
+        response = client.post(URL, json={'records': [record()]}, headers={'Authorization': f'Bearer {token}'})
+        assert response.status_code == 200 and response.get_json()['created'] == 1
+        response = client.post('/province/platforms', data={'name': '伪造的平台'})
+        assert response.status_code == 400 and '页面已过期' in response.get_data(as_text=True)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_record_stored_meanwhile_by_another_request_is_reported_not_a_500(ctx, platform, monkeypatch):
+    """Two requests with the same record id at once: the unique constraint decides; the loser gets a result."""
+    from models import LearningPlatform
+    target = db.session.get(LearningPlatform, platform[0])
+    ops.import_records(target, [record(record_id='R-1'), record(record_id='R-2', hours=2)])
+    db.session.commit()
+    monkeypatch.setattr(ops, '_existing', lambda *args: {})  # as if those were stored after this batch looked
+    results = ops.import_records(target, [record(record_id='R-1'), record(record_id='R-2', hours=3),
+                                          record(record_id='R-3')])
+    db.session.commit()
+    assert [r.status for r in results] == ['duplicate', 'conflict', 'created']
+    assert stored() == 3
