@@ -112,7 +112,7 @@ def _demo_claims(year: int) -> None:
     _demo_supplement(year, claim, member)
     from .learning.cli import seed_demo_learning
     seed_demo_learning(db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE)),
-                       demo_id('33010619850312001'))
+                       demo_id('33010219900708002'))  # 李娜: 张伟's totals stay those of his claims
 
 
 def _demo_supplement(year: int, claim, member) -> None:
