@@ -5,3 +5,4 @@ from .people import LoginAttempt, Membership, User, mask_id_number  # noqa: F401
 from .workflow import FlowLog, Notification, ProcessVersion, WorkflowInstance, WorkItem  # noqa: F401
 from .claims import Claim, Evidence, RegistrationWindow, Supplement, SupplementWindow  # noqa: F401
 from .imports import ImportJob  # noqa: F401
+from .learning import LearningPlatform, LearningRecord  # noqa: F401

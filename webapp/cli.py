@@ -110,6 +110,9 @@ def _demo_claims(year: int) -> None:
     learner, pending = claim(demo_id('33010519920215004'), '城市更新规划设计研讨班（省级）', days=2, hours=12)
     ops.submit_claim(learner, pending, 'unit')
     _demo_supplement(year, claim, member)
+    from .learning.cli import seed_demo_learning
+    seed_demo_learning(db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE)),
+                       demo_id('33010219900708002'))  # 李娜: 张伟's totals stay those of his claims
 
 
 def _demo_supplement(year: int, claim, member) -> None:
@@ -169,6 +172,8 @@ def worker(once: bool, poll: float | None):
 
 
 def register_commands(app) -> None:
+    from .learning.cli import platform_add
+    app.cli.add_command(platform_add)
     app.cli.add_command(load_processes)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)

@@ -6,7 +6,8 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import func, select
 
-from models import Claim, Evidence, Membership, Organisation, RegistrationWindow, User, WorkItem, db, utcnow
+from models import (Claim, Evidence, LearningRecord, Membership, Organisation, RegistrationWindow, User, WorkItem, db,
+                    utcnow)
 from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
 
@@ -421,10 +422,14 @@ def estimate_hours(pathway: str, level: str | None, quantity: Decimal, rank: int
 
 
 def yearly_totals(learner_id: int) -> list[dict]:
-    """Per year: 公需 / 专业 / 总 hours of approved, undeleted claims."""
+    """Per year: 公需 / 专业 / 总 hours of approved, undeleted claims; 公需 includes the learning platforms'
+    records (公需 hours come from the platforms, seed 002), by the year they were completed."""
     rows = db.session.execute(select(Claim.year, Claim.category, func.sum(Claim.registered_hours)).where(
         Claim.learner_id == learner_id, Claim.outcome == catalog.APPROVED, Claim.deleted_at.is_(None),
     ).group_by(Claim.year, Claim.category)).all()
+    rows += [(year, 'public', hours) for year, hours in db.session.execute(
+        select(LearningRecord.year, func.sum(LearningRecord.hours))
+        .where(LearningRecord.learner_id == learner_id).group_by(LearningRecord.year))]
     totals: dict[int, dict] = {}
     for year, category, hours in rows:
         entry = totals.setdefault(year, {'year': year, 'public': Decimal(0), 'professional': Decimal(0)})

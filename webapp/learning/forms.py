@@ -1,0 +1,18 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+
+class PlatformForm(FlaskForm):
+    name = StringField(_l('平台名称'), validators=[
+        DataRequired(_l('此项为必填项')), Length(max=100, message=_l('平台名称不能超过 100 个字符'))])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l('学习记录文件（CSV 或 .xlsx）'), validators=[FileRequired(_l('请选择要上传的文件'))])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

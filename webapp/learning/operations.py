@@ -1,0 +1,326 @@
+"""Learning-platform use cases: platforms and their tokens, and the one import of learning records that both the
+HTTP API and the province's file upload go through. Flushes, never commits (the request boundary commits)."""
+import hashlib
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from stdnum.cn import ric
+
+from models import LearningPlatform, LearningRecord, Membership, User, db
+from models.learning import GENERAL, INDUSTRY
+from models.people import LEARNER
+
+from .. import audit
+from ..claims.operations import today
+
+SUBJECT = 'learning_platform'
+MAX_RECORDS = 1000          # per API request
+MAX_HOURS = Decimal(100)
+CATEGORY_ALIASES = {GENERAL: GENERAL, INDUSTRY: INDUSTRY, '一般公需': GENERAL, '一般公需科目': GENERAL,
+                    '行业公需': INDUSTRY, '行业公需科目': INDUSTRY}
+FIELDS = ('id_number', 'course', 'category', 'hours', 'completed_on', 'record_id')
+ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
+CREATED, DUPLICATE, CONFLICT, ERROR = 'created', 'duplicate', 'conflict', 'error'
+
+
+class LearningError(Exception):
+    """Refused; nothing changed."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    index: int              # position in the batch (0-based)
+    record_id: str | None
+    status: str             # created | duplicate | conflict | error
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# Platforms and tokens ------------------------------------------------------------------------------------------------
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode('utf-8', 'surrogatepass')).hexdigest()
+
+
+def platform_for_token(token: str | None) -> LearningPlatform | None:
+    """The active platform whose token this is. Looked up by the token's sha256 (the token itself is not stored),
+    so no comparison of secrets happens in Python and no timing difference tells how much of a token was right."""
+    if not token:
+        return None
+    platform = db.session.scalar(select(LearningPlatform).where(LearningPlatform.token_sha256 == token_hash(token)))
+    return platform if platform is not None and platform.active else None
+
+
+def platforms_of(m: Membership) -> list[LearningPlatform]:
+    return list(db.session.scalars(select(LearningPlatform).where(LearningPlatform.province_id == m.org_id)
+                                   .order_by(LearningPlatform.id)))
+
+
+def platform_of(m: Membership, platform_id: int) -> LearningPlatform | None:
+    """The platform if it belongs to this province staff member's province."""
+    return db.session.scalar(select(LearningPlatform).where(LearningPlatform.id == platform_id,
+                                                            LearningPlatform.province_id == m.org_id))
+
+
+def create_platform(m: Membership | None, name: str, province_id: int | None = None) -> tuple[LearningPlatform, str]:
+    """A new platform of the province and its token, which is returned once and never stored (only its hash)."""
+    name = (name or '').strip()
+    if not name:
+        raise LearningError('平台名称不能为空', 'name')
+    if len(name) > 100:
+        raise LearningError('平台名称不能超过 100 个字符', 'name')
+    if db.session.scalar(select(LearningPlatform.id).where(LearningPlatform.name == name)) is not None:
+        raise LearningError('已有同名的学习平台', 'name')
+    token = secrets.token_urlsafe(32)
+    platform = LearningPlatform(name=name, province_id=province_id if province_id is not None else m.org_id,
+                                token_sha256=token_hash(token), active=True,
+                                created_by_id=m.user_id if m is not None else None)
+    db.session.add(platform)
+    db.session.flush()
+    audit.log(SUBJECT, platform.id, '新增学习平台', m, name)
+    return platform, token
+
+
+def set_active(m: Membership, platform: LearningPlatform, active: bool) -> None:
+    if platform.active == active:
+        raise LearningError('该平台已启用' if active else '该平台已停用')
+    platform.active = active
+    db.session.flush()
+    audit.log(SUBJECT, platform.id, '启用学习平台' if active else '停用学习平台', m, platform.name)
+
+
+# Importing records ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Valid:
+    record_id: str
+    learner_id: int
+    course: str
+    category: str
+    hours: Decimal
+    completed_on: date
+
+    def same_as(self, record: LearningRecord) -> bool:
+        return (record.learner_id, record.course, record.category, Decimal(record.hours), record.completed_on) == \
+            (self.learner_id, self.course, self.category, self.hours, self.completed_on)
+
+
+def _text(row: dict, key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ''
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError
+    return str(value).strip()
+
+
+def _check_text(row, key, label, limit, problems) -> str | None:
+    try:
+        value = _text(row, key)
+    except ValueError:
+        problems.append(f'{label}必须是文本')
+        return None
+    if not value:
+        problems.append(f'{label}不能为空')
+    elif '\x00' in value:
+        problems.append(f'{label}包含无效字符')
+    elif len(value) > limit:
+        problems.append(f'{label}不能超过 {limit} 个字符')
+    else:
+        return value
+    return None
+
+
+def _check_hours(value, problems) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems.append('学时不能为空')
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        problems.append('学时必须是数字')
+        return None
+    try:
+        hours = Decimal(str(value).strip())
+    except InvalidOperation:
+        problems.append('学时必须是数字')
+        return None
+    if not hours.is_finite():
+        problems.append('学时必须是有效的数字')
+    elif hours <= 0:
+        problems.append('学时必须大于 0')
+    elif hours > MAX_HOURS:
+        problems.append(f'学时不能超过 {MAX_HOURS}')
+    elif hours != hours.quantize(Decimal('0.1')):
+        problems.append('学时最多保留一位小数')
+    else:
+        return hours.quantize(Decimal('0.1'))
+    return None
+
+
+def _check_date(value, problems) -> date | None:
+    if value is None or value == '':
+        problems.append('完成日期不能为空')
+        return None
+    completed = None
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        try:
+            completed = date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if completed is None:
+        problems.append('完成日期格式应为 yyyy-mm-dd（如 2026-03-15）')
+    elif completed > today():
+        problems.append('完成日期不能晚于今天')
+    else:
+        return completed
+    return None
+
+
+class _Learners:
+    """ID number -> user id of a learner of the province (cached over one batch)."""
+
+    def __init__(self, province_id: int):
+        self.province_id, self.cache = province_id, {}
+
+    def find(self, id_number: str) -> int | None:
+        if id_number not in self.cache:
+            user = db.session.scalar(select(User).where(User.id_number == id_number))
+            ok = user is not None and any(
+                m.role == LEARNER and m.org.province is not None and m.org.province.id == self.province_id
+                for m in user.memberships)
+            self.cache[id_number] = user.id if ok else None
+        return self.cache[id_number]
+
+
+def _validate(row, learners: _Learners) -> tuple[str | None, _Valid | None, list[str]]:
+    """(record id as given, the valid record or None, the problems in Chinese)."""
+    if not isinstance(row, dict):
+        return None, None, ['记录格式无效（应为包含各字段的对象）']
+    problems: list[str] = []
+    record_id = _check_text(row, 'record_id', '记录编号', 100, problems)
+    learner_id = None
+    id_number = _check_text(row, 'id_number', '身份证号', 50, problems)
+    if id_number is not None:
+        id_number = id_number.upper()
+        if len(id_number) != 18 or not ric.is_valid(id_number):
+            problems.append('身份证号无效')
+        else:
+            learner_id = learners.find(id_number)
+            if learner_id is None:
+                problems.append('本省没有该身份证号的专技人员')
+    course = _check_text(row, 'course', '课程名称', 200, problems)
+    category = None
+    try:
+        category = CATEGORY_ALIASES.get(_text(row, 'category'))
+    except ValueError:
+        pass
+    if category is None:
+        problems.append('科目类别无效：应为 general（一般公需科目）或 industry（行业公需科目）')
+    hours = _check_hours(row.get('hours'), problems)
+    completed_on = _check_date(row.get('completed_on'), problems)
+    if problems:
+        return record_id, None, problems
+    return record_id, _Valid(record_id, learner_id, course, category, hours, completed_on), []
+
+
+def _compare(index: int, valid: _Valid, existing: LearningRecord) -> RecordResult:
+    if valid.same_as(existing):
+        return RecordResult(index, valid.record_id, DUPLICATE, '该记录已导入过，未重复计入')
+    return RecordResult(index, valid.record_id, CONFLICT, '已有相同记录编号但内容不同的记录，本条被拒绝')
+
+
+def _record(platform: LearningPlatform, valid: _Valid) -> LearningRecord:
+    return LearningRecord(platform_id=platform.id, record_id=valid.record_id, learner_id=valid.learner_id,
+                          course=valid.course, category=valid.category, hours=valid.hours,
+                          completed_on=valid.completed_on, year=valid.completed_on.year)
+
+
+def _existing(platform: LearningPlatform, record_ids: list[str]) -> dict[str, LearningRecord]:
+    found = {}
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start:start + 500]
+        found.update((r.record_id, r) for r in db.session.scalars(select(LearningRecord).where(
+            LearningRecord.platform_id == platform.id, LearningRecord.record_id.in_(chunk))))
+    return found
+
+
+def import_records(platform: LearningPlatform, rows: list, m: Membership | None = None) -> list[RecordResult]:
+    """Validate and store each record on its own: a bad record is not stored, the good ones are. A record id the
+    platform sent before is a duplicate when its content is the same (an idempotent replay) and a conflict
+    (refused) when it differs. *m*: the province staff member who uploaded a file; None for the API."""
+    learners = _Learners(platform.province_id)
+    checked = [_validate(row, learners) for row in rows]
+    existing = _existing(platform, sorted({v.record_id for _, v, _ in checked if v is not None}))
+    results: list[RecordResult | None] = []
+    new: dict[int, LearningRecord] = {}
+    for index, (record_id, valid, problems) in enumerate(checked):
+        if valid is None:
+            results.append(RecordResult(index, record_id, ERROR, '；'.join(problems)))
+        elif valid.record_id in existing:
+            results.append(_compare(index, valid, existing[valid.record_id]))
+        else:
+            existing[valid.record_id] = new[index] = _record(platform, valid)
+            results.append(RecordResult(index, valid.record_id, CREATED, '已导入'))
+    _store(platform, new, checked, results)
+    created = sum(r.status == CREATED for r in results)
+    duplicates = sum(r.status == DUPLICATE for r in results)
+    failed = len(results) - created - duplicates
+    remark = f'{created + duplicates} 条成功，{failed} 条失败' + (f'（其中 {duplicates} 条为重复提交）' if duplicates else '')
+    audit.log(SUBJECT, platform.id, '导入学习记录', m, remark)
+    db.session.flush()
+    return results
+
+
+def _store(platform, new: dict[int, LearningRecord], checked, results) -> None:
+    """Insert the new records together; if another request stored one of the same ids meanwhile (unique
+    constraint), insert them one by one and report the ones that lost as duplicates or conflicts."""
+    if not new:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(new.values())
+        return
+    except IntegrityError:
+        pass
+    for index in new:
+        valid = checked[index][1]
+        try:
+            with db.session.begin_nested():
+                db.session.add(_record(platform, valid))
+        except IntegrityError:
+            other = db.session.scalar(select(LearningRecord).where(LearningRecord.platform_id == platform.id,
+                                                                   LearningRecord.record_id == valid.record_id))
+            results[index] = _compare(index, valid, other) if other is not None else \
+                RecordResult(index, valid.record_id, ERROR, '保存失败，请重试')
+
+
+def summary(results: list[RecordResult]) -> dict:
+    return {'created': sum(r.status == CREATED for r in results),
+            'duplicates': sum(r.status == DUPLICATE for r in results),
+            'conflicts': sum(r.status == CONFLICT for r in results),
+            'errors': sum(r.status in (CONFLICT, ERROR) for r in results)}
+
+
+# Learners' hours ----------------------------------------------------------------------------------------------------
+
+def records_of(learner_id: int, year: int | None = None) -> list[LearningRecord]:
+    query = select(LearningRecord).where(LearningRecord.learner_id == learner_id)
+    if year is not None:
+        query = query.where(LearningRecord.year == year)
+    return list(db.session.scalars(query.order_by(LearningRecord.completed_on.desc(), LearningRecord.id.desc())))
+
+
+def hours_by_year(learner_id: int) -> dict[int, Decimal]:
+    rows = db.session.execute(select(LearningRecord.year, func.sum(LearningRecord.hours))
+                              .where(LearningRecord.learner_id == learner_id).group_by(LearningRecord.year))
+    return {year: Decimal(hours or 0) for year, hours in rows}
