@@ -4,3 +4,4 @@ from .org import Department, Organisation  # noqa: F401
 from .people import Membership, User, mask_id_number  # noqa: F401
 from .workflow import FlowLog, Notification, ProcessVersion, WorkflowInstance, WorkItem  # noqa: F401
 from .claims import Claim, Evidence, RegistrationWindow, Supplement, SupplementWindow  # noqa: F401
+from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, certificate_claim  # noqa: F401

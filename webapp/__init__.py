@@ -61,6 +61,7 @@ def configure_blueprints(app: Flask) -> None:
     from flask import Blueprint
 
     from .auth import bp as auth_bp
+    from .certificates import bp as certificates_bp, verify_bp
     from .claims import bp as claims_bp
     from .inbox import bp as inbox_bp
     from .notifications import bp as notifications_bp
@@ -83,7 +84,8 @@ def configure_blueprints(app: Flask) -> None:
     # Bootstrap comes from npm (node_modules), served locally: no CDN.
     vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
                        static_url_path='/vendor')
-    for bp in (main, vendor, auth_bp, claims_bp, inbox_bp, notifications_bp, province_bp, supplements_bp):
+    for bp in (main, vendor, auth_bp, claims_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
+               certificates_bp, verify_bp):
         app.register_blueprint(bp)
 
 
