@@ -300,8 +300,9 @@ def prints_of(learner_id: int, year: int | None = None) -> list[HourRecordPrint]
 
 
 def registered_by_pathway(learner_id: int, year: int) -> list[tuple[str, Decimal]]:
-    """登记学时 per pathway (approved, undeleted claims) of a year."""
+    """学时登记: registered professional hours per pathway (approved, undeleted claims) of a year."""
     rows = db.session.execute(select(Claim.pathway, func.sum(Claim.registered_hours)).where(
         Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == 'approved', Claim.deleted_at.is_(None),
+        Claim.category == 'professional',
     ).group_by(Claim.pathway).order_by(Claim.pathway)).all()
     return [(pathway, Decimal(hours or 0)) for pathway, hours in rows]

@@ -41,14 +41,20 @@ def _qr(url: str, size: float) -> Drawing:
     return drawing
 
 
-def _grid(rows, widths, header_rows=1):
-    table = Table(rows, colWidths=widths, repeatRows=header_rows)
-    table.setStyle(TableStyle([
-        ('FONT', (0, 0), (-1, -1), FONT, 10),
-        ('GRID', (0, 0), (-1, -1), 0.5, colors.grey),
-        ('BACKGROUND', (0, 0), (-1, header_rows - 1), colors.HexColor('#e9ecef')),
-        ('VALIGN', (0, 0), (-1, -1), 'MIDDLE'),
-    ]))
+SHADE = colors.HexColor('#e9ecef')
+
+
+def _grid(rows, widths, shaded=(('header',),)):
+    """A bordered table; *shaded*: ('header',) shades the first row, ('columns', i, j, ...) those label columns."""
+    style = [('FONT', (0, 0), (-1, -1), FONT, 10), ('GRID', (0, 0), (-1, -1), 0.5, colors.grey),
+             ('VALIGN', (0, 0), (-1, -1), 'MIDDLE')]
+    for kind, *columns in shaded:
+        if kind == 'header':
+            style.append(('BACKGROUND', (0, 0), (-1, 0), SHADE))
+        else:
+            style += [('BACKGROUND', (c, 0), (c, -1), SHADE) for c in columns]
+    table = Table(rows, colWidths=widths, repeatRows=1 if ('header',) in shaded else 0)
+    table.setStyle(TableStyle(style))
     return table
 
 
@@ -96,13 +102,13 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
                             author=issuer)
     width = A4[0] - 36 * mm
     story = [Paragraph('专业技术人员继续教育学时记录表', TITLE), Paragraph(f'（{year}年）', SUBTITLE), Spacer(1, 4 * mm)]
-    story.append(Paragraph(f'打印编号：{print_row.number}　　打印日期：{format_local_time(print_row.printed_at, "%Y-%m-%d")}',
-                           SMALL))
+    printed_on = format_local_time(print_row.printed_at, '%Y-%m-%d')
+    story.append(Paragraph(f'打印编号：{print_row.number}&nbsp;&nbsp;&nbsp;&nbsp;打印日期：{printed_on}', SMALL))
     story.append(Paragraph('学员信息', H2))
     unit = profile.unit_name + (f' · {profile.department_name}' if profile.department_name else '')
     story.append(_grid([['姓名', profile.name, '身份证号', profile.id_number or ''],
                         ['手机号码', profile.phone or '', '单位名称', Paragraph(escape(unit), SMALL)]],
-                       [width * 0.15, width * 0.3, width * 0.15, width * 0.4], header_rows=0))
+                       [width * 0.15, width * 0.3, width * 0.15, width * 0.4], shaded=(('columns', 0, 2),)))
     story.append(Paragraph('学时汇总', H2))
     rows = [['科目', '年度要求（不少于）', '已获得学时', '是否达标']]
     for part in progress.parts:
@@ -110,7 +116,7 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     story.append(_grid(rows, [width * 0.25] * 4))
     status = '已达标' if progress.met else '未达标'
     story.append(Paragraph(f'培训状态：{status}（适用要求：{escape(progress.jurisdiction or "默认")}）', SMALL))
-    story.append(Paragraph('登记学时（按认定类型）', H2))
+    story.append(Paragraph('学时登记（专业科目，按认定类型）', H2))
     rows = [['认定类型', '登记学时']]
     rows += [[PATHWAYS[code].label if code in PATHWAYS else code, format_hours(hours)]
              for code, hours in registered_by_pathway]
@@ -121,7 +127,7 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     rows = [['序号', '科目', '认定类型', '名称', '日期', '学时']]
     for i, c in enumerate(claims, 1):
         rows.append([str(i), CATEGORY_LABELS.get(c.category, c.category),
-                     Paragraph(PATHWAYS[c.pathway].label if c.pathway in PATHWAYS else c.pathway, SMALL),
+                     Paragraph(escape(PATHWAYS[c.pathway].label if c.pathway in PATHWAYS else c.sub_type), SMALL),
                      Paragraph(escape(c.title), SMALL), f'{c.start_date:%Y-%m-%d}', format_hours(c.registered_hours)])
     if len(rows) == 1:
         rows.append(['', '', '', '暂无已认定学时', '', ''])
