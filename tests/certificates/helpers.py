@@ -28,7 +28,7 @@ def public_hours(learner_key: str, hours, y=None) -> Claim:
     learner = membership(learner_key, 'learner')
     y = y or year()
     claim = Claim(learner_id=learner.user_id, unit_id=learner.org_id, province_id=learner.org.province.id,
-                  department_id=learner.department_id, category='public', pathway='public_course', sub_type='公需科目',
+                  department_id=learner.department_id, category='public', pathway='training', sub_type='公需科目',
                   title='一般公需科目在线学习', start_date=date(y, 2, 1), end_date=date(y, 2, 1),
                   applied_hours=Decimal(hours), registered_hours=Decimal(hours), year=y, status_label='通过认定',
                   outcome='approved', created_by_id=learner.user_id, pledged=True)

@@ -58,6 +58,13 @@ def _grid(rows, widths, shaded=(('header',),)):
     return table
 
 
+def _item_kind(claim) -> str:
+    """认定类型 of a professional claim; 公需 hours (not self-claimed) show their sub-type."""
+    if claim.category == 'professional' and claim.pathway in PATHWAYS:
+        return PATHWAYS[claim.pathway].label
+    return claim.sub_type
+
+
 def certificate_pdf(cert, verify_url: str) -> bytes:
     """One landscape A4 page: title, text, number, issuer, date, and a QR code of the verification URL."""
     buffer = BytesIO()
@@ -127,7 +134,7 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     rows = [['序号', '科目', '认定类型', '名称', '日期', '学时']]
     for i, c in enumerate(claims, 1):
         rows.append([str(i), CATEGORY_LABELS.get(c.category, c.category),
-                     Paragraph(escape(PATHWAYS[c.pathway].label if c.pathway in PATHWAYS else c.sub_type), SMALL),
+                     Paragraph(escape(_item_kind(c)), SMALL),
                      Paragraph(escape(c.title), SMALL), f'{c.start_date:%Y-%m-%d}', format_hours(c.registered_hours)])
     if len(rows) == 1:
         rows.append(['', '', '', '暂无已认定学时', '', ''])

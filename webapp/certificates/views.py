@@ -160,7 +160,7 @@ def print_record():
     except ops.CertificateError as exc:
         _refused(exc)
         return redirect(back)
-    return _pdf(data, f'hour-record-{form.year.data}-{row.number}.pdf')
+    return _pdf(data, f'hour-record-{form.year.data}-{row.number}.pdf', as_attachment=True)
 
 
 def _record_pdf(learner: User, year: int, row) -> bytes:
