@@ -190,6 +190,9 @@ def issue_certificate(m: Membership, year: int) -> Certificate:
     certificate of that year is returned as it is."""
     if m is None or m.role != LEARNER:
         raise CertificateError('只有专技人员本人可以生成合格证书')
+    # One valid certificate per learner and year: two clicks at once queue on the learner's row (PostgreSQL; SQLite
+    # writers are serialised anyway).
+    db.session.execute(select(User.id).where(User.id == m.user_id).with_for_update())
     existing = valid_certificate(m.user_id, year)
     if existing is not None:
         return existing
