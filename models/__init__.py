@@ -6,3 +6,4 @@ from .workflow import FlowLog, Notification, ProcessVersion, WorkflowInstance, W
 from .claims import Claim, Evidence, RegistrationWindow, Supplement, SupplementWindow  # noqa: F401
 from .imports import ImportJob  # noqa: F401
 from .learning import LearningPlatform, LearningRecord  # noqa: F401
+from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, certificate_claim  # noqa: F401

@@ -61,6 +61,7 @@ def configure_blueprints(app: Flask) -> None:
     from flask import Blueprint
 
     from .auth import bp as auth_bp
+    from .certificates import bp as certificates_bp, verify_bp
     from .claims import bp as claims_bp
     from .imports import bp as imports_bp
     from .inbox import bp as inbox_bp
@@ -87,7 +88,7 @@ def configure_blueprints(app: Flask) -> None:
     vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
                        static_url_path='/vendor')
     for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
-               unit_bp, learning_bp, learning_api):
+               unit_bp, learning_bp, learning_api, certificates_bp, verify_bp):
         app.register_blueprint(bp)
 
 

@@ -372,6 +372,8 @@ def delete_approved(m: Membership, claim: Claim, reason: str) -> None:
     claim.deleted_at, claim.deleted_reason = utcnow(), reason.strip()
     claim.status_label = '已删除'
     audit.log(SUBJECT, claim.id, '删除已认定学时', m, reason.strip())
+    from ..certificates.operations import void_for_claim  # certificates that relied on these hours become void
+    void_for_claim(claim, m, reason.strip())
 
 
 def add_evidence(m: Membership, claim: Claim, filename: str, data: bytes, caption: str) -> Evidence:

@@ -1,0 +1,80 @@
+"""In a real browser: the learner sees her progress chart, produces her certificate, confirms her profile and prints
+the 学时记录表; anyone opens the verification page; the unit admin sees her staff's completion."""
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from models import db
+
+from ..browser.test_claim_path import CHROMIUM, log_in, log_out, shot
+from ..conftest import ZHANG_WEI, make_app
+from ..helpers import year
+from .helpers import meet_requirement
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get('CI'),
+                                 reason='Debian chromium not installed (bin/test installs it)')]
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=['--no-sandbox', '--disable-gpu', '--disable-background-networking'])
+        context = browser.new_context(viewport={'width': 1400, 'height': 1000}, locale='zh-CN', accept_downloads=True)
+        yield context.new_page()
+        browser.close()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        meet_requirement(ZHANG_WEI)
+        db.session.commit()
+    server = make_server('127.0.0.1', 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f'http://127.0.0.1:{server.server_port}'
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_progress_certificate_verification_and_record(live_server, page):
+    base = live_server
+    log_in(page, base, ZHANG_WEI)
+    page.click('text=年度进度')
+    assert page.locator('#progress').get_attribute('data-met') == 'yes'
+    assert page.locator('svg.progress-chart rect').count() == 6
+    page.click('#issue-certificate')
+    number = f'ZJ{year()}000001'
+    assert number in page.locator('.alert-success').inner_text()
+    shot(page, 'certificates-progress')
+    pdf = page.request.get(base + page.locator('#certificate-link').get_attribute('href'))
+    assert pdf.ok and pdf.headers['content-type'] == 'application/pdf'
+    page.click('#record-link')
+    assert page.locator('#unconfirmed').is_visible()
+    page.click('#confirm')
+    assert page.locator('#confirmed').is_visible()
+    with page.expect_download() as download:
+        page.click('#print')
+    assert download.value.suggested_filename.endswith('.pdf')
+    page.reload()
+    assert f'XS{year()}000001' in page.locator('#prints').inner_text()
+    shot(page, 'certificates-record')
+    log_out(page)
+    page.goto(f'{base}/verify/{number}')  # signed out
+    assert '证书有效' in page.locator('#verify-result').inner_text()
+    assert '*****001X' in page.locator('#certificate').inner_text()
+    shot(page, 'certificates-verify')
+    log_in(page, base, 'jtjt_admin')
+    page.click('text=学时达标情况')
+    assert page.locator('#met-count').inner_text() == '1' and page.locator('#unmet-count').inner_text() == '1'
+    page.check('#unmet')
+    page.wait_for_url('**unmet=1**')
+    assert page.locator('#staff tbody tr').count() == 1 and '李娜' in page.locator('#staff').inner_text()
+    shot(page, 'certificates-staff')

@@ -1,0 +1,96 @@
+"""学时记录表 (seed 003 §3.5, §5): the learner confirms her profile once a year (then locked), each print gets a
+print-log row with a unique, increasing number, and the PDF shows her data, hours per category and items."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from models import HourRecordPrint, ProfileConfirmation, db
+from webapp.certificates import operations as certs
+
+from ..conftest import LI_NA, ZHANG_WEI, login, membership
+from ..helpers import year
+from .helpers import approved, public_hours
+from .pdfs import dark_share, pdf_text, render_first_page
+
+
+def learner():
+    return membership(ZHANG_WEI, 'learner')
+
+
+def prints():
+    return db.session.scalar(select(func.count(HourRecordPrint.id)))
+
+
+def test_printing_is_refused_until_the_profile_is_confirmed(ctx):
+    with pytest.raises(certs.CertificateError, match='尚未核实'):
+        certs.print_hour_record(learner(), learner().user_id, year())
+    assert prints() == 0
+    certs.confirm_profile(learner(), year())
+    assert certs.profile_locked(learner().user_id, year()) and not certs.profile_locked(learner().user_id, year() - 1)
+    with pytest.raises(certs.CertificateError, match='已于核实后锁定'):
+        certs.confirm_profile(learner(), year())
+    row = certs.print_hour_record(learner(), learner().user_id, year())
+    assert row.number and prints() == 1
+
+
+def test_print_numbers_are_unique_and_increasing(ctx):
+    certs.confirm_profile(learner(), year())
+    li = membership(LI_NA, 'learner')
+    certs.confirm_profile(li, year())
+    numbers = [certs.print_hour_record(learner(), learner().user_id, year()).number,
+               certs.print_hour_record(li, li.user_id, year()).number,
+               certs.print_hour_record(learner(), learner().user_id, year()).number]
+    assert len(set(numbers)) == 3 and numbers == sorted(numbers)
+    assert numbers[0] == f'XS{year()}000001' and numbers[2] == f'XS{year()}000003'
+
+
+def test_record_page_confirm_step_then_print_gives_the_pdf(client, ctx):
+    approved(ZHANG_WEI, applied_hours=Decimal(18), title='全省公路桥梁养护技术培训班')
+    public_hours(ZHANG_WEI, 12)
+    db.session.commit()
+    login(client, ZHANG_WEI)
+    page = client.get(f'/certificates/record?year={year()}').get_data(as_text=True)
+    assert 'id="unconfirmed"' in page and '张伟' in page and '*****001X' in page and '浙江交通工程建设集团有限公司' in page
+    assert ZHANG_WEI not in page and '暂无相关日志信息' in page
+    refused = client.post('/certificates/record/print', data={'year': year()}, follow_redirects=True)
+    assert '尚未核实' in refused.get_data(as_text=True) and prints() == 0
+    page = client.post('/certificates/record/confirm', data={'year': year()}, follow_redirects=True)
+    assert '个人资料已核实' in page.get_data(as_text=True) and 'id="confirmed"' in page.get_data(as_text=True)
+    assert db.session.scalar(select(ProfileConfirmation.name)) == '张伟'
+    response = client.post('/certificates/record/print', data={'year': year()})
+    assert response.status_code == 200 and response.mimetype == 'application/pdf'
+    number = db.session.scalar(select(HourRecordPrint.number))
+    text = pdf_text(response.data)
+    assert '继续教育学时记录表' in text and f'{year()}' in text and '张伟' in text and number in text
+    assert '全省公路桥梁养护技术培训班' in text and '参加培训进修' in text and '未达标' in text
+    assert '18' in text and '12' in text and '30' in text
+    image = render_first_page(response.data, 'hour-record.png')
+    assert 0.005 < dark_share(image) < 0.5
+    page = client.get(f'/certificates/record?year={year()}').get_data(as_text=True)
+    assert number in page  # the print log
+
+
+def test_unit_admin_prints_for_her_staff_only_after_confirmation(client, ctx):
+    zhang = learner().user_id
+    login(client, 'jtjt_admin')
+    response = client.post('/certificates/record/print', data={'year': year(), 'learner_id': zhang},
+                           follow_redirects=True)
+    assert '该学员尚未核实' in response.get_data(as_text=True) and prints() == 0
+    certs.confirm_profile(learner(), year())
+    db.session.commit()
+    response = client.post('/certificates/record/print', data={'year': year(), 'learner_id': zhang})
+    assert response.mimetype == 'application/pdf' and prints() == 1
+    other = login(ctx.test_client(), 'hzcj_admin')
+    assert other.post('/certificates/record/print', data={'year': year(), 'learner_id': zhang}).status_code == 404
+    assert other.post('/certificates/record/print', data={'year': year(), 'learner_id': 999999999}).status_code == 404
+    assert prints() == 1
+
+
+def test_a_learner_prints_only_her_own_record(client, ctx):
+    certs.confirm_profile(learner(), year())
+    db.session.commit()
+    login(client, LI_NA)
+    response = client.post('/certificates/record/print', data={'year': year(), 'learner_id': learner().user_id},
+                           follow_redirects=True)  # the learner_id is ignored: her own record, not yet confirmed
+    assert '尚未核实' in response.get_data(as_text=True) and prints() == 0

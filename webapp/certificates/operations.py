@@ -1,0 +1,311 @@
+"""Annual requirement, progress, certificates and hour-record prints. Each use case flushes and never commits."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from models import (Certificate, Claim, HourRecordPrint, Membership, ProfileConfirmation, User, certificate_claim, db,
+                    utcnow)
+from models.people import LEARNER, UNIT_ADMIN
+
+from .. import audit
+from ..claims import operations as claims_ops
+from ..formatting import format_hours
+from ..workflow.rules import DecisionUnavailable, decide
+
+SUBJECT = 'certificate'
+DECISION = 'annual_requirement'
+PARTS = (('total', '总学时'), ('professional', '专业科目'), ('public', '公需科目'))
+
+
+class CertificateError(Exception):
+    """Refused; nothing changed."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass(frozen=True)
+class Requirement:
+    total: Decimal
+    professional: Decimal
+    public: Decimal
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    label: str
+    required: Decimal
+    done: Decimal
+
+    @property
+    def met(self) -> bool:
+        return self.done >= self.required
+
+    @property
+    def missing(self) -> Decimal:
+        return max(Decimal(0), self.required - self.done)
+
+    @property
+    def percent(self) -> int:
+        """Share of the requirement done, 0–100 (for the bars)."""
+        if self.required <= 0:
+            return 100
+        return int(min(Decimal(100), self.done * 100 / self.required))
+
+
+@dataclass(frozen=True)
+class Progress:
+    learner_id: int
+    year: int
+    jurisdiction: str
+    parts: tuple[Part, ...]
+
+    @property
+    def met(self) -> bool:
+        return all(p.met for p in self.parts)
+
+    def part(self, key: str) -> Part:
+        return next(p for p in self.parts if p.key == key)
+
+
+def requirement(province: str) -> Requirement:
+    """The annual requirement of a jurisdiction (province name or code) from the published DMN table."""
+    try:
+        out = decide(DECISION, {'province': province or ''})
+    except DecisionUnavailable:
+        raise CertificateError('年度学时要求（决策表 annual_requirement）尚未发布，请联系省学时办') from None
+    if not out:
+        raise CertificateError(f'年度学时要求决策表中没有适用于“{province}”的规则')
+    return Requirement(*(Decimal(str(out[f'{key}_min'])) for key in ('total', 'professional', 'public')))
+
+
+def learner_membership(learner_id: int) -> Membership | None:
+    return db.session.scalar(select(Membership).where(Membership.user_id == learner_id, Membership.role == LEARNER)
+                             .order_by(Membership.id).limit(1))
+
+
+def jurisdiction(learner_id: int) -> str:
+    lm = learner_membership(learner_id)
+    province = lm.org.province if lm is not None else None
+    return province.name if province is not None else ''
+
+
+def progress(learner_id: int, year: int) -> Progress:
+    """Required vs done per part (总学时, 专业科目, 公需科目) for one learner and year."""
+    where = jurisdiction(learner_id)
+    req = requirement(where)
+    totals = next((t for t in claims_ops.yearly_totals(learner_id) if t['year'] == year), {})
+    parts = tuple(Part(key, label, getattr(req, key), Decimal(totals.get(key) or 0)) for key, label in PARTS)
+    return Progress(learner_id, year, where, parts)
+
+
+# ---- who may see whom -------------------------------------------------------------------------------------------
+
+def staff_query(m: Membership):
+    """Learner memberships a unit admin looks after: her unit, or only her department (secondary admin)."""
+    query = select(Membership).join(User, Membership.user_id == User.id).where(
+        Membership.role == LEARNER, Membership.org_id == m.org_id)
+    if m.department_id is not None:
+        query = query.where(Membership.department_id == m.department_id)
+    return query
+
+
+def can_see_learner(m: Membership | None, learner_id: int) -> bool:
+    if m is None:
+        return False
+    if m.role == LEARNER:
+        return m.user_id == learner_id
+    if m.role == UNIT_ADMIN:
+        return db.session.scalar(staff_query(m).where(Membership.user_id == learner_id).limit(1)) is not None
+    return False
+
+
+StaffRows = list[tuple[Membership, Progress]]
+
+
+def staff_progress(m: Membership, year: int, only_unmet: bool = False) -> tuple[StaffRows, int, int]:
+    """Every staff member with her progress; returns (rows, number met, number not met)."""
+    rows = [(lm, progress(lm.user_id, year)) for lm in db.session.scalars(staff_query(m).order_by(User.name, User.id))]
+    met = sum(p.met for _, p in rows)
+    unmet = len(rows) - met
+    if only_unmet:
+        rows = [(lm, p) for lm, p in rows if not p.met]
+    return rows, met, unmet
+
+
+# ---- certificates -----------------------------------------------------------------------------------------------
+
+def relied_claims(learner_id: int, year: int) -> list[Claim]:
+    return list(db.session.scalars(select(Claim).where(
+        Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == 'approved', Claim.deleted_at.is_(None),
+    ).order_by(Claim.id)))
+
+
+def valid_certificate(learner_id: int, year: int) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(
+        Certificate.learner_id == learner_id, Certificate.year == year, Certificate.voided_at.is_(None),
+    ).order_by(Certificate.id.desc()).limit(1))
+
+
+def certificates_of(learner_id: int) -> list[Certificate]:
+    return list(db.session.scalars(select(Certificate).where(Certificate.learner_id == learner_id)
+                                   .order_by(Certificate.year.desc(), Certificate.id.desc())))
+
+
+def _prefix() -> str:
+    return current_app.config.get('CERTIFICATE_PREFIX', 'ZJ')
+
+
+def _next_number(model, prefix: str) -> str:
+    """prefix + 6-digit sequence: the highest number issued under the prefix, plus one."""
+    last = db.session.scalar(select(func.max(model.number)).where(model.number.like(f'{prefix}%'),
+                                                                  func.length(model.number) == len(prefix) + 6))
+    seq = int(last[len(prefix):]) + 1 if last else 1
+    if seq > 999999:
+        raise CertificateError('编号已用完，请联系系统管理员')
+    return f'{prefix}{seq:06d}'
+
+
+def _insert_numbered(row, model, prefix: str):
+    """Add *row* with the next free number; a concurrent request taking the same number makes us retry."""
+    for _ in range(5):
+        row.number = _next_number(model, prefix)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+                db.session.flush()
+            return row
+        except IntegrityError:
+            continue
+    raise CertificateError('编号生成冲突，请稍后重试')
+
+
+def issue_certificate(m: Membership, year: int) -> Certificate:
+    """The learner produces her 《继续教育合格证书》 for a year whose requirement she met. An existing valid
+    certificate of that year is returned as it is."""
+    if m is None or m.role != LEARNER:
+        raise CertificateError('只有专技人员本人可以生成合格证书')
+    # One valid certificate per learner and year: two clicks at once queue on the learner's row (PostgreSQL; SQLite
+    # writers are serialised anyway).
+    db.session.execute(select(User.id).where(User.id == m.user_id).with_for_update())
+    existing = valid_certificate(m.user_id, year)
+    if existing is not None:
+        return existing
+    p = progress(m.user_id, year)
+    if not p.met:
+        missing = '；'.join(f'{part.label}还差 {format_hours(part.missing)} 学时' for part in p.parts if not part.met)
+        raise CertificateError(f'{year} 年度尚未达到继续教育学时要求（{missing}），暂不能生成合格证书')
+    claims = relied_claims(m.user_id, year)
+    province = m.org.province
+    cert = Certificate(learner_id=m.user_id, year=year, total_hours=p.part('total').done,
+                       professional_hours=p.part('professional').done, public_hours=p.part('public').done,
+                       learner_name=m.user.name, id_number=m.user.id_number, unit_name=m.org.name,
+                       issuer_name=province.name if province else m.org.name, issued_by_id=m.user_id,
+                       claims=claims)
+    _insert_numbered(cert, Certificate, f'{_prefix()}{year}')
+    audit.log(SUBJECT, cert.id, '生成合格证书', m, f'{cert.number}，{year} 年度 {format_hours(cert.total_hours)} 学时')
+    return cert
+
+
+def void_certificate(cert: Certificate, reason: str, m: Membership | None) -> None:
+    if cert.voided_at is not None:
+        return
+    cert.voided_at, cert.void_reason = utcnow(), reason[:500]
+    audit.log(SUBJECT, cert.id, '证书作废', m, f'{cert.number}：{reason}'[:500])
+
+
+def void_for_claim(claim: Claim, m: Membership | None, reason: str) -> list[Certificate]:
+    """Approved hours were deleted: every valid certificate that relied on them becomes void (seed 001)."""
+    certs = list(db.session.scalars(select(Certificate).join(
+        certificate_claim, certificate_claim.c.certificate_id == Certificate.id).where(
+        certificate_claim.c.claim_id == claim.id, Certificate.voided_at.is_(None))))
+    for cert in certs:
+        void_certificate(cert, f'所依据的学时“{claim.title}”（{format_hours(claim.registered_hours)} 学时）已被删除，'
+                               f'删除原因：{reason}', m)
+    db.session.flush()
+    return certs
+
+
+def certificate_for(m: Membership, certificate_id: int) -> Certificate | None:
+    """The certificate when the current role may download it (the learner herself or her unit admin)."""
+    cert = db.session.get(Certificate, certificate_id)
+    if cert is None or not can_see_learner(m, cert.learner_id):
+        return None
+    return cert
+
+
+def find_by_number(number: str) -> Certificate | None:
+    number = (number or '').strip().upper()
+    if not number or len(number) > 30:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.number == number))
+
+
+# ---- 学时记录表 -------------------------------------------------------------------------------------------------
+
+def confirmation(learner_id: int, year: int) -> ProfileConfirmation | None:
+    return db.session.scalar(select(ProfileConfirmation).where(ProfileConfirmation.learner_id == learner_id,
+                                                               ProfileConfirmation.year == year))
+
+
+def profile_locked(learner_id: int, year: int) -> bool:
+    """After confirmation (and so before any print) a year's profile data may no longer change."""
+    return confirmation(learner_id, year) is not None
+
+
+def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
+    """信息核实: the learner confirms name, ID number and unit; the snapshot is locked for the year."""
+    if m is None or m.role != LEARNER:
+        raise CertificateError('只有专技人员本人可以核实个人资料')
+    if not (2000 <= year <= claims_ops.today().year):
+        raise CertificateError('年度无效', 'year')
+    existing = confirmation(m.user_id, year)
+    if existing is not None:
+        raise CertificateError(f'{year} 年度的个人资料已于核实后锁定，不能再次核实')
+    row = ProfileConfirmation(learner_id=m.user_id, year=year, name=m.user.name, id_number=m.user.id_number,
+                              phone=m.user.phone, unit_name=m.org.name,
+                              department_name=m.department.name if m.department else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        raise CertificateError(f'{year} 年度的个人资料已核实') from None
+    audit.log('profile', m.user_id, '核实个人资料', m, f'{year} 年度：{row.name}，{row.unit_name}')
+    return row
+
+
+def print_hour_record(m: Membership, learner_id: int, year: int) -> HourRecordPrint:
+    """One print of the year's 学时记录表: refused until the learner confirmed her profile for that year."""
+    if not can_see_learner(m, learner_id):
+        raise CertificateError('无权打印该人员的学时记录表')
+    if confirmation(learner_id, year) is None:
+        who = '您' if m.user_id == learner_id else '该学员'
+        raise CertificateError(f'{who}尚未核实 {year} 年度的个人资料（姓名、身份证号、单位），核实后才能打印学时记录表')
+    p = progress(learner_id, year)
+    row = HourRecordPrint(learner_id=learner_id, year=year, total_hours=p.part('total').done, met=p.met,
+                          printed_at=utcnow(), printed_by_id=m.user_id)
+    _insert_numbered(row, HourRecordPrint, f'XS{claims_ops.today().year}')
+    audit.log('profile', learner_id, '打印学时记录表', m, f'{year} 年度，打印编号 {row.number}')
+    return row
+
+
+def prints_of(learner_id: int, year: int | None = None) -> list[HourRecordPrint]:
+    query = select(HourRecordPrint).where(HourRecordPrint.learner_id == learner_id)
+    if year is not None:
+        query = query.where(HourRecordPrint.year == year)
+    return list(db.session.scalars(query.order_by(HourRecordPrint.id.desc())))
+
+
+def registered_by_pathway(learner_id: int, year: int) -> list[tuple[str, Decimal]]:
+    """学时登记: registered professional hours per pathway (approved, undeleted claims) of a year."""
+    rows = db.session.execute(select(Claim.pathway, func.sum(Claim.registered_hours)).where(
+        Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == 'approved', Claim.deleted_at.is_(None),
+        Claim.category == 'professional',
+    ).group_by(Claim.pathway).order_by(Claim.pathway)).all()
+    return [(pathway, Decimal(hours or 0)) for pathway, hours in rows]
