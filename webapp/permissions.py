@@ -5,7 +5,7 @@ from flask import abort, g, session
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, select
 
-from models import Claim, Membership, Organisation, Supplement, WorkItem, db
+from models import Claim, Membership, Organisation, Supplement, User, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 
@@ -68,6 +68,15 @@ def claim_scope(m: Membership):
 def can_see_claim(m: Membership, claim: Claim) -> bool:
     return m is not None and db.session.query(
         db.session.query(Claim).filter(Claim.id == claim.id, claim_scope(m)).exists()).scalar()
+
+
+def staff_query(m: Membership):
+    """Learner memberships a unit admin looks after: her unit, or only her department (secondary admin)."""
+    query = select(Membership).join(User, Membership.user_id == User.id).where(
+        Membership.role == LEARNER, Membership.org_id == m.org_id)
+    if m.department_id is not None:
+        query = query.where(Membership.department_id == m.department_id)
+    return query
 
 
 def supplement_scope(m: Membership):

@@ -111,3 +111,20 @@ def test_bad_year_input_never_fails(client, ctx):
         assert client.post('/certificates/issue', data={'year': value}).status_code == 302
         assert client.post('/certificates/record/confirm', data={'year': value}).status_code == 302
         assert client.post('/certificates/record/print', data={'year': value}).status_code == 302
+
+
+def test_the_completion_list_exports_with_its_filter(client, ctx):
+    import io
+
+    from openpyxl import load_workbook
+
+    meet_requirement(ZHANG_WEI)
+    db.session.commit()
+    login(client, 'jtjt_admin')
+    rows = list(load_workbook(io.BytesIO(client.get(f'/certificates/staff?year={year()}&export=xlsx').data))
+                .active.iter_rows(values_only=True))
+    assert rows[0] == ('姓名', '身份证号', '部门', '总学时', '专业科目', '公需科目', '是否达标')
+    assert {r[0]: r[-1] for r in rows[1:]} == {'张伟': '达标', '李娜': '未达标'}
+    rows = list(load_workbook(io.BytesIO(client.get(f'/certificates/staff?year={year()}&unmet=1&export=xlsx').data))
+                .active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ['李娜']

@@ -13,6 +13,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from .. import audit
 from ..claims import operations as claims_ops
 from ..formatting import format_hours
+from ..permissions import staff_query
 from ..workflow.rules import DecisionUnavailable, decide
 
 SUBJECT = 'certificate'
@@ -105,15 +106,6 @@ def progress(learner_id: int, year: int) -> Progress:
 
 
 # ---- who may see whom -------------------------------------------------------------------------------------------
-
-def staff_query(m: Membership):
-    """Learner memberships a unit admin looks after: her unit, or only her department (secondary admin)."""
-    query = select(Membership).join(User, Membership.user_id == User.id).where(
-        Membership.role == LEARNER, Membership.org_id == m.org_id)
-    if m.department_id is not None:
-        query = query.where(Membership.department_id == m.department_id)
-    return query
-
 
 def can_see_learner(m: Membership | None, learner_id: int) -> bool:
     if m is None:

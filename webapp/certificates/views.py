@@ -10,6 +10,7 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..claims import operations as claims_ops
 from ..permissions import current_membership, role_required
+from ..exports import wants_export, xlsx_response
 from . import bp, operations as ops, verify_bp
 from .forms import ConfirmForm, PrintForm, YearForm
 from .pdf import certificate_pdf, hour_record_pdf
@@ -188,6 +189,12 @@ def staff():
     except ops.CertificateError as exc:
         flash(exc.message, 'danger')
         rows, met, unmet = [], 0, 0
+    if wants_export(request.args):
+        return xlsx_response(f'{year}年度人员学时达标情况', [
+            '姓名', '身份证号', '部门', '总学时', '专业科目', '公需科目', '是否达标'], (
+            [lm.user.name, lm.user.id_number, lm.department.name if lm.department else '',
+             p.part('total').done, p.part('professional').done, p.part('public').done, '达标' if p.met else '未达标']
+            for lm, p in rows))
     return render_template('certificates/staff.html', rows=rows, met=met, unmet=unmet, year=year, years=_years(),
                            only_unmet=only_unmet)
 

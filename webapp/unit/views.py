@@ -12,17 +12,8 @@ from models.people import LEARNER, UNIT_ADMIN
 from .. import audit
 from ..auth.security import default_password
 from ..exports import wants_export, xlsx_response
-from ..permissions import current_membership, role_required
+from ..permissions import current_membership, role_required, staff_query
 from . import bp, operations as ops
-
-
-def staff_query(m: Membership):
-    """Learner memberships of my unit, or of my department when I am a secondary admin."""
-    query = select(Membership).join(User, Membership.user_id == User.id).where(
-        Membership.role == LEARNER, Membership.org_id == m.org_id)
-    if m.department_id is not None:
-        query = query.where(Membership.department_id == m.department_id)
-    return query
 
 
 @bp.route('/staff')
