@@ -15,27 +15,33 @@ from ..permissions import current_membership, role_required
 from . import bp
 
 
-@bp.route('/window', methods=['GET', 'POST'])
-@login_required
-@role_required(PROVINCE_ADMIN)
-def window():
+def _window_page(model, default, moved, label: str, describe, endpoint: str, template: str):
+    """登记开放日期 / 增补开放日期: one row per province; saving re-times what waits for the window to close."""
     m = current_membership()
-    current = db.session.scalar(select(RegistrationWindow).where(RegistrationWindow.province_id == m.org_id))
-    form = WindowForm(obj=current)
+    current = db.session.scalar(select(model).where(model.province_id == m.org_id))
+    form = WindowForm(obj=current or default(m.org_id))
     if form.validate_on_submit():
         if current is None:
-            current = RegistrationWindow(province_id=m.org_id)
+            current = model(province_id=m.org_id)
             db.session.add(current)
         form.populate_obj(current)
         current.updated_by_id = m.user_id
         db.session.flush()
-        moved = claims.window_changed(m.org_id)
-        audit.log('registration_window', current.id, '设置登记开放日期', m,
-                  f'{current.year} 年度：{current.opens_on} 至 {current.closes_on}；{moved} 条草稿的截止时间随之调整')
-        flash(_('登记开放日期已保存'), 'success')
-        return redirect(url_for('province.window'))
-    return render_template('province/window.html', form=form, current=current), \
+        count = moved(m.org_id)
+        audit.log(model.__tablename__, current.id, f'设置{label}', m,
+                  f'{describe(current)}：{current.opens_on} 至 {current.closes_on}；{count} 条未提交事项的截止时间随之调整')
+        flash(_('%(label)s已保存', label=label), 'success')
+        return redirect(url_for(endpoint))
+    return render_template(template, form=form, current=default(m.org_id) or current), \
         422 if request.method == 'POST' else 200
+
+
+@bp.route('/window', methods=['GET', 'POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def window():
+    return _window_page(RegistrationWindow, lambda _province: None, claims.window_changed, '登记开放日期',
+                        lambda w: f'{w.year} 年度', 'province.window', 'province/window.html')
 
 
 @bp.route('/supplement-window', methods=['GET', 'POST'])
@@ -43,23 +49,9 @@ def window():
 @role_required(PROVINCE_ADMIN)
 def supplement_window():
     """增补开放日期: by default 1–20 January for the previous year (seed 000); the province may set other dates."""
-    m = current_membership()
-    current = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == m.org_id))
-    form = WindowForm(obj=current or supplements.window_for(m.org_id))
-    if form.validate_on_submit():
-        if current is None:
-            current = SupplementWindow(province_id=m.org_id)
-            db.session.add(current)
-        form.populate_obj(current)
-        current.updated_by_id = m.user_id
-        db.session.flush()
-        moved = supplements.window_changed(m.org_id)
-        audit.log('supplement_window', current.id, '设置增补开放日期', m,
-                  f'增补 {current.year} 年度：{current.opens_on} 至 {current.closes_on}；{moved} 条未上报申请的截止时间随之调整')
-        flash(_('增补开放日期已保存'), 'success')
-        return redirect(url_for('province.supplement_window'))
-    return render_template('province/supplement_window.html', form=form, current=supplements.window_for(m.org_id)), \
-        422 if request.method == 'POST' else 200
+    return _window_page(SupplementWindow, supplements.window_for, supplements.window_changed, '增补开放日期',
+                        lambda w: f'增补 {w.year} 年度', 'province.supplement_window',
+                        'province/supplement_window.html')
 
 
 @bp.route('/timers')
