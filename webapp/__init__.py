@@ -63,10 +63,12 @@ def configure_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .certificates import bp as certificates_bp, verify_bp
     from .claims import bp as claims_bp
+    from .enrolment import bp as enrolment_bp
     from .imports import bp as imports_bp
     from .inbox import bp as inbox_bp
     from .learning import api as learning_api, bp as learning_bp
     from .notifications import bp as notifications_bp
+    from .profile import bp as profile_bp
     from .province import bp as province_bp
     from .supplements import bp as supplements_bp
     from .unit import bp as unit_bp
@@ -88,7 +90,7 @@ def configure_blueprints(app: Flask) -> None:
     vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
                        static_url_path='/vendor')
     for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
-               unit_bp, learning_bp, learning_api, certificates_bp, verify_bp):
+               unit_bp, learning_bp, learning_api, certificates_bp, verify_bp, enrolment_bp, profile_bp):
         app.register_blueprint(bp)
 
 

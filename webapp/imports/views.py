@@ -2,7 +2,7 @@
 import io
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -18,8 +18,8 @@ from . import bp, operations as ops
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_('导入文件（.xlsx）'))
-    pledge = BooleanField(_('本单位承诺导入信息属实'))
+    file = FileField(_l('导入文件（.xlsx）'))
+    pledge = BooleanField(_l('本单位承诺导入信息属实'))
 
 
 def _scope(query):

@@ -14,6 +14,9 @@ FORM_KEYS = {
     'supplement_fill': '填报增补学时',
     'supplement_unit_review': '增补学时企业审核',
     'supplement_final_review': '增补学时学时办审核',
+    'enrolment_review': '单位审核报名',
+    'enrolment_edit': '修改报名资料',
+    'title_review': '单位审核职称变更',
 }
 
 # Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).
@@ -38,4 +41,6 @@ STATUSES = {
     '已截止': DRAFT,
     # Supplement request (增补申请, seed 000): 已申请 -> 个人申请中 -> 同意 (fill in entries) | 不同意.
     '已申请': DRAFT, '个人申请中': PENDING, '同意': DRAFT, '不同意': REJECTED,
+    # Enrolment (报名, seed 003) and title change (职称变更, seed 004).
+    '待单位审核': PENDING, '已报名': APPROVED, '审核不通过': RETURNED, '已生效': APPROVED,
 }

@@ -1,0 +1,144 @@
+"""报名 (seed 003 §2.2): a learner enrols for the year's training. A first enrolment, or one from another unit than
+last time, goes to her unit's review; the same unit as last time passes at once. Flush, never commit."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from models import Enrolment, Membership, WorkItem, db, utcnow
+from models.people import LEARNER
+from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
+
+from .. import audit, timers
+from ..claims import operations as claims
+from ..permissions import actionable_item
+from ..workflow import catalog, runtime
+
+SUBJECT = PROCESS = 'enrolment'
+REVIEW_FORM, EDIT_FORM = 'enrolment_review', 'enrolment_edit'
+
+
+class EnrolmentError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass(frozen=True)
+class EnrolmentInput:
+    identity: str
+    political_status: str
+    education: str
+    title: str
+    title_date: date | None
+    specialty: str
+
+
+def enrolment_year(m: Membership) -> int:
+    window = claims.window_for(m.org.province.id)
+    return window.year if window else claims.today().year
+
+
+def current(m: Membership) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(Enrolment.learner_id == m.user_id,
+                                                     Enrolment.year == enrolment_year(m)))
+
+
+def last_enrolled(learner_id: int, before: int) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(
+        Enrolment.learner_id == learner_id, Enrolment.year < before, Enrolment.outcome == catalog.APPROVED)
+        .order_by(Enrolment.year.desc()).limit(1))
+
+
+def scope_resolver(e: Enrolment):
+    def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
+        if lane == LEARNER:
+            return runtime.Scope(user_id=e.learner_id)
+        return runtime.Scope(org_id=e.unit_id, department_id=e.department_id)
+    return resolve
+
+
+def _apply(e: Enrolment, step: runtime.StepResult) -> None:
+    e.status_label, e.outcome = step.status_label, step.outcome
+    if step.completed:
+        e.decided_at = utcnow()
+
+
+def _check(inp: EnrolmentInput) -> None:
+    for value, allowed, field, label in ((inp.identity, IDENTITIES, 'identity', '人员身份'),
+                                         (inp.political_status, POLITICAL, 'political_status', '政治面貌'),
+                                         (inp.education, EDUCATION, 'education', '最高学历'),
+                                         (inp.title, TITLES, 'title', '专业技术职务任职资格'),
+                                         (inp.specialty, SPECIALTIES, 'specialty', '现从事专业')):
+        if value not in allowed:
+            raise EnrolmentError(f'请选择{label}', field)
+    if inp.title != '无' and inp.title_date is None:
+        raise EnrolmentError('请填写取得专业技术职务任职资格的时间', 'title_date')
+    if inp.title_date and inp.title_date > claims.today():
+        raise EnrolmentError('取得时间不能晚于今天', 'title_date')
+
+
+def _fill(e: Enrolment, inp: EnrolmentInput) -> None:
+    for name, value in inp.__dict__.items():
+        setattr(e, name, value)
+    if e.title == '无':
+        e.title_date = None
+
+
+def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
+    """确认报名."""
+    if m.role != LEARNER:
+        raise EnrolmentError('只有专技人员可以报名')
+    year = enrolment_year(m)
+    if current(m) is not None:
+        raise EnrolmentError(f'您已提交 {year} 年度报名，请查看审核状态')
+    _check(inp)
+    previous = last_enrolled(m.user_id, year)
+    e = Enrolment(learner_id=m.user_id, year=year, unit_id=m.org_id, department_id=m.department_id,
+                  status_label='', outcome=catalog.PENDING)
+    _fill(e, inp)
+    db.session.add(e)
+    db.session.flush()
+    review_needed = previous is None or previous.unit_id != m.org_id
+    data = {'enrolment_id': e.id, 'review_needed': review_needed, **timers.timer_data()}
+    instance, step = runtime.start(PROCESS, SUBJECT, e.id, data, scope_resolver(e))
+    e.instance_id = instance.id
+    _apply(e, step)
+    why = '首次报名' if previous is None else ('单位变更' if review_needed else f'与 {previous.year} 年度同一单位，免审核')
+    audit.log(SUBJECT, e.id, '确认报名', m, f'{year} 年度，{m.org.name}（{why}）')
+    return e
+
+
+def resubmit(m: Membership, e: Enrolment, inp: EnrolmentInput) -> None:
+    """审核不通过 → 修改报名资料 → 确认报名 again."""
+    if m.role != LEARNER or e.learner_id != m.user_id:
+        raise EnrolmentError('只能修改本人的报名资料')
+    item = claims.open_work_item(SUBJECT, e.id, EDIT_FORM)
+    if item is None:
+        raise EnrolmentError(f'报名当前状态为“{e.status_label}”，不能修改')
+    _check(inp)
+    _fill(e, inp)
+    _apply(e, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(e)))
+    audit.log(SUBJECT, e.id, '修改后重新报名', m)
+
+
+def review(m: Membership, work_item_id: int, decision: str, reason: str | None) -> Enrolment:
+    item = actionable_item(m, work_item_id)
+    if item is None or item.subject_type != SUBJECT:
+        raise EnrolmentError('无权处理该事项，或该事项不存在')
+    if item.completed_at is not None:
+        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    if decision not in ('approve', 'reject'):
+        raise EnrolmentError('请选择审核结果', 'decision')
+    reason = (reason or '').strip()
+    if decision == 'reject' and not reason:
+        raise EnrolmentError('审核不通过时必须填写原因', 'reason')
+    e = db.session.get(Enrolment, item.subject_id)
+    _apply(e, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(e)))
+    e.reason = reason if decision == 'reject' else None
+    audit.log(SUBJECT, e.id, '审核通过' if decision == 'approve' else '审核不通过', m, reason or None)
+    return e
+
+
+def open_review(e: Enrolment) -> WorkItem | None:
+    return claims.open_work_item(SUBJECT, e.id, REVIEW_FORM)

@@ -1,0 +1,20 @@
+from flask import Blueprint, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from models import TitleChange, db
+
+from ..inbox.kinds import InboxKind, Summary, register
+
+bp = Blueprint('profile', __name__, url_prefix='/profile')
+
+
+def _summarise(ids: list[int]) -> dict[int, Summary]:
+    return {c.id: Summary('职称变更', url_for('profile.title_change', change_id=c.id), c.learner.name,
+                          c.learner.id_number, f'{c.old_title or "无"} → {c.new_title}')
+            for c in db.session.scalars(select(TitleChange).where(TitleChange.id.in_(ids)))}
+
+
+register(InboxKind('title_change', _l('职称变更'), _summarise, order=30))
+
+from . import views  # noqa: E402,F401

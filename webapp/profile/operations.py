@@ -1,0 +1,130 @@
+"""个人信息: basic fields change at once; the professional title (专业技术职称) changes only when the unit approves
+(bpmn/title_change.bpmn); name and ID number only by province staff, with the reason logged."""
+import re
+from datetime import date
+
+from sqlalchemy import select
+from stdnum.cn import ric
+
+from models import Membership, TitleChange, User, db, utcnow
+from models.people import LEARNER, PROVINCE_ADMIN
+from models.profile import TITLES
+
+from .. import audit, timers
+from ..claims import operations as claims
+from ..permissions import actionable_item
+from ..workflow import catalog, runtime
+
+SUBJECT = PROCESS = 'title_change'
+REVIEW_FORM = 'title_review'
+PHONE = re.compile(r'^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$')
+EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')
+
+
+class ProfileError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def update_basic(user: User, phone: str, email: str) -> None:
+    phone, email = (phone or '').strip(), (email or '').strip()
+    if phone and not PHONE.match(phone):
+        raise ProfileError('手机号格式不正确（11 位手机号，或区号-电话号码）', 'phone')
+    if email and (len(email) > 120 or not EMAIL.match(email)):
+        raise ProfileError('电子邮箱格式不正确', 'email')
+    changes = [f'{label}：{old or "空"} → {new or "空"}' for label, old, new in
+               (('手机号', user.phone, phone), ('电子邮箱', user.email, email)) if (old or '') != new]
+    user.phone, user.email = phone or None, email or None
+    if changes:
+        audit.log('user', user.id, '修改个人信息', None, '；'.join(changes))
+
+
+def pending_title_change(user_id: int) -> TitleChange | None:
+    return db.session.scalar(select(TitleChange).where(TitleChange.learner_id == user_id,
+                                                       TitleChange.outcome == catalog.PENDING))
+
+
+def scope_resolver(change: TitleChange):
+    def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
+        if lane == LEARNER:
+            return runtime.Scope(user_id=change.learner_id)
+        return runtime.Scope(org_id=change.unit_id, department_id=change.department_id)
+    return resolve
+
+
+def _apply(change: TitleChange, step: runtime.StepResult) -> None:
+    change.status_label, change.outcome = step.status_label, step.outcome
+    if step.completed:
+        change.decided_at = utcnow()
+
+
+def request_title_change(m: Membership, new_title: str, title_date: date | None) -> TitleChange:
+    if m.role != LEARNER:
+        raise ProfileError('只有专技人员可以申请变更职称')
+    user = m.user
+    if new_title not in TITLES:
+        raise ProfileError('请选择专业技术职称', 'title')
+    if new_title == (user.title or '无'):
+        raise ProfileError('新职称与当前职称相同', 'title')
+    if title_date and title_date > claims.today():
+        raise ProfileError('取得时间不能晚于今天', 'title_date')
+    if pending_title_change(user.id) is not None:
+        raise ProfileError('已有一项职称变更正在等待单位审核')
+    change = TitleChange(learner_id=user.id, unit_id=m.org_id, department_id=m.department_id, old_title=user.title,
+                         new_title=new_title, title_date=title_date, status_label='', outcome=catalog.PENDING)
+    db.session.add(change)
+    db.session.flush()
+    instance, step = runtime.start(PROCESS, SUBJECT, change.id, {'title_change_id': change.id, **timers.timer_data()},
+                                   scope_resolver(change))
+    change.instance_id = instance.id
+    _apply(change, step)
+    audit.log(SUBJECT, change.id, '申请变更职称', m, f'{user.title or "无"} → {new_title}')
+    return change
+
+
+def review_title_change(m: Membership, work_item_id: int, decision: str, reason: str | None) -> TitleChange:
+    item = actionable_item(m, work_item_id)
+    if item is None or item.subject_type != SUBJECT:
+        raise ProfileError('无权处理该事项，或该事项不存在')
+    if item.completed_at is not None:
+        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    if decision not in ('approve', 'reject'):
+        raise ProfileError('请选择审核结果', 'decision')
+    reason = (reason or '').strip()
+    if decision == 'reject' and not reason:
+        raise ProfileError('不同意时必须填写原因', 'reason')
+    change = db.session.get(TitleChange, item.subject_id)
+    _apply(change, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason},
+                                    scope_resolver(change)))
+    if decision == 'approve':
+        change.learner.title = change.new_title
+    else:
+        change.reason = reason
+    audit.log(SUBJECT, change.id, '同意变更' if decision == 'approve' else '不同意变更', m, reason or None)
+    return change
+
+
+def province_of(user: User) -> set[int]:
+    return {x.org.province.id for x in user.memberships if x.org.province is not None}
+
+
+def change_identity(m: Membership, user: User, name: str, id_number: str, reason: str) -> None:
+    """Province staff only: a wrong name or ID number is corrected with the reason logged."""
+    if m.role != PROVINCE_ADMIN or m.org_id not in province_of(user):
+        raise ProfileError('只有本省的省级管理员可以修改姓名和身份证号')
+    name, number, reason = (name or '').strip(), (id_number or '').strip().upper(), (reason or '').strip()
+    if not name or len(name) > 50:
+        raise ProfileError('姓名为必填，且不超过 50 个字', 'name')
+    if not ric.is_valid(number):
+        raise ProfileError('身份证号无效（位数、出生日期或校验位不对）', 'id_number')
+    other = db.session.scalar(select(User).where(User.id_number == number, User.id != user.id))
+    if other is not None:
+        raise ProfileError('该身份证号已被其他账号使用', 'id_number')
+    if not reason:
+        raise ProfileError('请填写修改原因', 'reason')
+    if (name, number) == (user.name, user.id_number):
+        raise ProfileError('姓名和身份证号均未改变')
+    remark = f'姓名 {user.name} → {name}；身份证号 {user.masked_id_number} → *****{number[-4:]}。原因：{reason}'
+    user.name, user.id_number = name, number
+    audit.log('user', user.id, '修改姓名/身份证号', m, remark)
