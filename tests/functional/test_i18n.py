@@ -14,3 +14,36 @@ def test_chinese_by_default_and_english_on_request(client):
     assert response.status_code == 422 and 'This field is required' in page and 'Title' in page
     client.get('/lang/zh_CN')
     assert '新登记培训' in client.get('/claims/').get_data(as_text=True)
+
+
+def _english_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.get_data(as_text=True)
+    assert 'lang="en"' in page
+    return page
+
+
+def test_recent_pages_in_english(app):
+    learner = login(app.test_client(), ZHANG_WEI)
+    learner.get('/lang/en')
+    page = _english_page(learner, '/supplements/')
+    assert 'Supplement requests' in page and 'Supplement window' in page and 'Unit decision' in page
+    assert '增补申请' not in page and '增补开放日期' not in page
+    page = _english_page(learner, '/notifications/')
+    assert 'Notifications' in page and 'No notifications' in page
+    assert '暂无通知' not in page
+    page = _english_page(learner, '/certificates/progress')
+    assert 'Yearly progress' in page and 'Continuing-education certificates' in page
+    assert 'Print credit-hour record' in page
+    assert '年度学时进度' not in page and '继续教育合格证书' not in page and '学时记录表' not in page
+
+    admin = login(app.test_client(), 'jtjt_admin')
+    admin.get('/lang/en')
+    page = _english_page(admin, '/unit/staff')
+    assert 'Staff' in page and 'Reset password' in page and 'Department' in page and 'Export to Excel' in page
+    assert '人员管理' not in page and '重置密码' not in page
+    page = _english_page(admin, '/imports/')
+    assert 'Import training records' in page and 'Download the import template' in page and 'Upload and import' in page
+    assert '导入学员培训信息' not in page and '下载导入模板' not in page
+    assert 'Bulk import' in page and 'Departments and admins' in page  # the admin's navigation
