@@ -23,6 +23,7 @@ from .. import audit, timers
 from ..claims import operations as claims
 from ..claims.catalog import LEVEL_LABELS, PATHWAYS
 from ..claims.sheets import COLUMNS
+from ..workflow.versions import same_versions
 
 log = logging.getLogger('creditflow.imports')
 
@@ -229,6 +230,14 @@ def run_job(job: ImportJob) -> None:
     rows = _read_rows(job.content)
     m = job.membership
     job.total_rows = len(rows)
+    with same_versions():  # every row of one file starts on the same process and rule versions
+        _work_off(job, m, rows)
+    job.status, job.finished_at = DONE, utcnow()
+    audit.log('import_job', job.id, '导入完成', m, f'成功 {job.ok_rows} 行，失败 {job.failed_rows} 行')
+    db.session.commit()
+
+
+def _work_off(job: ImportJob, m: Membership, rows: list[dict]) -> None:
     while job.done_rows < len(rows):
         chunk = rows[job.done_rows:job.done_rows + CHUNK]
         results = [_import_row(m, job.done_rows + i + 2, row) for i, row in enumerate(chunk)]  # row 1: header
@@ -237,9 +246,6 @@ def run_job(job: ImportJob) -> None:
         job.ok_rows += sum(r['ok'] for r in results)
         job.failed_rows += sum(not r['ok'] for r in results)
         db.session.commit()
-    job.status, job.finished_at = DONE, utcnow()
-    audit.log('import_job', job.id, '导入完成', m, f'成功 {job.ok_rows} 行，失败 {job.failed_rows} 行')
-    db.session.commit()
 
 
 def run_pending() -> int:
