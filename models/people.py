@@ -21,6 +21,7 @@ class User(UserMixin, db.Model):
     account_name: Mapped[Optional[str]] = mapped_column(String(50), unique=True)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[Optional[str]] = mapped_column(String(20))
+    email: Mapped[Optional[str]] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(256))
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set for an initial or reset password (the last six digits of the ID number): the next login must change it.

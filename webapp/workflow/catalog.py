@@ -14,6 +14,7 @@ FORM_KEYS = {
     'supplement_fill': '填报增补学时',
     'supplement_unit_review': '增补学时企业审核',
     'supplement_final_review': '增补学时学时办审核',
+    'registration_review': '注册审核（通过/驳回）',
 }
 
 # Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).
@@ -38,4 +39,6 @@ STATUSES = {
     '已截止': DRAFT,
     # Supplement request (增补申请, seed 000): 已申请 -> 个人申请中 -> 同意 (fill in entries) | 不同意.
     '已申请': DRAFT, '个人申请中': PENDING, '同意': DRAFT, '不同意': REJECTED,
+    # Registration (注册, seed 004): 注册审核中 -> 已注册 | 注册未通过 | 已撤回 (the applicant withdrew it).
+    '注册审核中': PENDING, '已注册': APPROVED, '注册未通过': REJECTED, '已撤回': DELETED,
 }
