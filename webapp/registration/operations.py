@@ -352,7 +352,7 @@ def _activate(reg: Registration) -> Membership:
     membership = db.session.scalar(select(Membership).where(
         Membership.user_id == reg.user_id, Membership.role == role, Membership.org_id == org.id))
     if membership is None:
-        membership = Membership(user_id=reg.user_id, role=role, org_id=org.id)
+        membership = Membership(user=reg.user, role=role, org=org)
         db.session.add(membership)
     membership.login_allowed = True
     db.session.flush()
