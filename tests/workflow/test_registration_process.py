@@ -83,9 +83,10 @@ def test_learner_is_approved_by_her_units_main_admin_only(ctx):
     assert (reg.status_label, reg.outcome) == ('已注册', 'approved')
     [m] = user.active_memberships
     assert (m.role, m.org.name) == ('learner', '浙江交通工程建设集团有限公司')
-    actions = [log.action for log in db.session.scalars(select(FlowLog).where(FlowLog.subject_id == reg.id,
-                                                                                FlowLog.subject_type == 'registration'))]
-    assert actions == ['提交注册', '注册审核']
+    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_id == reg.id,
+                                                    FlowLog.subject_type == 'registration').order_by(FlowLog.id))
+    assert [(log.action, log.actor_label) for log in logs] == [
+        ('提交注册', '赵六（申请人）'), ('注册审核', '交工集团管理员（单位管理员（浙江交通工程建设集团有限公司））')]
 
 
 def test_unit_under_a_supervising_department_is_approved_there_and_gets_its_data(ctx):

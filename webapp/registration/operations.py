@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
-from models import Membership, Organisation, Registration, User, WorkItem, db, utcnow
+from models import FlowLog, Membership, Organisation, Registration, User, WorkItem, db, utcnow
 from models.org import PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
@@ -165,6 +165,12 @@ def search_orgs(q: str, page: int = 1, purpose: str = 'unit') -> tuple[list[Orga
 
 # --- registering --------------------------------------------------------------------------------------------
 
+def _log_applicant(reg: Registration, action: str, remark: str) -> None:
+    """The applicant acts without a role yet: the log names her as 申请人."""
+    db.session.add(FlowLog(subject_type=SUBJECT, subject_id=reg.id, action=action, actor_id=reg.user_id,
+                           actor_label=f'{reg.name}（申请人）', remark=remark))
+
+
 def scope_resolver(reg: Registration):
     def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
         return runtime.Scope(org_id=reg.approver_org_id)
@@ -280,7 +286,7 @@ def register(inp: RegistrationInput) -> Registration:
     reg.instance_id = instance.id
     _apply(reg, step)
     what = reg.org_name or name
-    audit.log(SUBJECT, reg.id, '提交注册', None, f'{reg.kind_label}“{what}”注册在“{parent.name}”下，由“{approver.name}”审核')
+    _log_applicant(reg, '提交注册', f'{reg.kind_label}“{what}”注册在“{parent.name}”下，由“{approver.name}”审核')
     return reg
 
 
@@ -311,7 +317,7 @@ def withdraw(login_name: str, password: str, registration_id: int) -> Registrati
     _apply(reg, runtime.send_message(reg.instance_id, WITHDRAW_MESSAGE, scope_resolver(reg),
                                      refused='该注册申请已审核完毕，不能撤回'))
     reg.decided_at = utcnow()
-    audit.log(SUBJECT, reg.id, '撤回申请', None, f'申请人 {reg.name} 撤回')
+    _log_applicant(reg, '撤回申请', '申请人撤回，可重新注册')
     return reg
 
 
