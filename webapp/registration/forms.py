@@ -11,7 +11,7 @@ from . import operations as ops
 
 
 def _select(values):
-    return [('', '请选择')] + [(v, v) for v in values]
+    return choices([('', '请选择')] + [(v, v) for v in values])
 
 
 class PersonForm(FlaskForm):

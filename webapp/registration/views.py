@@ -10,6 +10,7 @@ from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_
 
 from ..auth import security
 from ..claims.evidence import file_path
+from ..claims.forms import choices
 from ..claims.views import _flash_errors
 from ..permissions import actionable_item, current_membership, role_required
 from ..workflow.runtime import WorkflowError
@@ -68,7 +69,7 @@ def register(kind: str):
         flash(_('您已登录：注册其他角色请先退出，并在注册时勾选“如果已是本系统用户”'), 'info')
     form = FORMS[kind]()
     if kind == 'supervisor':
-        form.province_id.choices = [(p.id, p.name) for p in ops.provinces()]
+        form.province_id.choices = choices([(p.id, p.name) for p in ops.provinces()])
     if form.validate_on_submit():
         if problem := security.check_captcha(form.captcha.data):
             form.captcha.errors = [_(problem)]
