@@ -8,3 +8,4 @@ from .imports import ImportJob  # noqa: F401
 from .learning import LearningPlatform, LearningRecord  # noqa: F401
 from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, certificate_claim  # noqa: F401
 from .profile import Enrolment, TitleChange  # noqa: F401
+from .registration import Registration  # noqa: F401

@@ -18,6 +18,12 @@ class Organisation(db.Model):
     credit_code: Mapped[Optional[str]] = mapped_column(String(18), unique=True)
     locality: Mapped[Optional[str]] = mapped_column(String(100))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'), index=True)
+    # Unit data collected at registration (seed 004): 单位性质, 单位级别, 所属行业, 电话, 地址.
+    nature: Mapped[Optional[str]] = mapped_column(String(30))
+    level: Mapped[Optional[str]] = mapped_column(String(30))
+    industry: Mapped[Optional[str]] = mapped_column(String(50))
+    phone: Mapped[Optional[str]] = mapped_column(String(20))
+    address: Mapped[Optional[str]] = mapped_column(String(200))
 
     parent: Mapped[Optional['Organisation']] = relationship(remote_side=[id])
     departments: Mapped[list['Department']] = relationship(back_populates='unit', order_by='Department.name')

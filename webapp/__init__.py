@@ -70,6 +70,7 @@ def configure_blueprints(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .profile import bp as profile_bp
     from .province import bp as province_bp
+    from .registration import bp as registration_bp
     from .supplements import bp as supplements_bp
     from .unit import bp as unit_bp
 
@@ -90,7 +91,8 @@ def configure_blueprints(app: Flask) -> None:
     vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
                        static_url_path='/vendor')
     for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
-               unit_bp, learning_bp, learning_api, certificates_bp, verify_bp, enrolment_bp, profile_bp):
+               unit_bp, learning_bp, learning_api, certificates_bp, verify_bp, enrolment_bp, profile_bp,
+               registration_bp):
         app.register_blueprint(bp)
 
 

@@ -42,7 +42,9 @@ def seed_demo_data(with_claims: bool = True) -> bool:
                       locality='杭州市', parent=transport)
     nb = Organisation(kind=UNIT, name='宁波港航工程有限公司', locality='宁波市', parent=transport)
     hz = Organisation(kind=UNIT, name='杭州市城建设计研究院', locality='杭州市', parent=housing)
-    db.session.add_all([province, transport, housing, water, jt, nb, hz])
+    # Learners without an employer register under the province's 其他单位 (seed 004); the province approves them.
+    other = Organisation(kind=UNIT, name='其他单位', parent=province)
+    db.session.add_all([province, transport, housing, water, jt, nb, hz, other])
     eng = Department(unit=jt, name='工程部')
     design = Department(unit=jt, name='设计院')
     arch = Department(unit=hz, name='建筑所')

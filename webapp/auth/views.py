@@ -44,6 +44,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for('main.home'))
     form = LoginForm()
+    pending = False
     if form.validate_on_submit():
         name, ip = form.username.data.strip(), request.remote_addr or ''
         if security.locked_out(name.upper(), ip):
@@ -57,6 +58,9 @@ def login():
             if user is None or not user.is_enabled or not user.check_password(form.password.data):
                 form.password.errors = [_('账号或密码错误')]
                 _remember_failure(name, ip)
+            elif not user.active_memberships and _registration_pending(user.id):
+                form.username.errors = [_('您的账号正在审核中，审核通过后即可登录')]
+                pending = True
             elif not user.active_memberships:
                 form.username.errors = [_('您选择的登录角色未注册，或已被单位禁止登录')]
             else:
@@ -68,7 +72,13 @@ def login():
                     return redirect(url_for('auth.change_password'))
                 return redirect(url_for('main.home'))
     form.captcha.data = ''
-    return render_template('auth/login.html', form=form), 200 if request.method == 'GET' else 422
+    return render_template('auth/login.html', form=form, pending=pending), 200 if request.method == 'GET' else 422
+
+
+def _registration_pending(user_id: int) -> bool:
+    """A registration (注册, seed 004) of this account still waits for its superior's approval."""
+    from ..registration.operations import pending_for
+    return bool(pending_for(user_id))
 
 
 def _remember_failure(name: str, ip: str) -> None:

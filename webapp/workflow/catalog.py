@@ -17,6 +17,7 @@ FORM_KEYS = {
     'enrolment_review': '单位审核报名',
     'enrolment_edit': '修改报名资料',
     'title_review': '单位审核职称变更',
+    'registration_review': '注册审核（通过/驳回）',
 }
 
 # Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).
@@ -43,4 +44,6 @@ STATUSES = {
     '已申请': DRAFT, '个人申请中': PENDING, '同意': DRAFT, '不同意': REJECTED,
     # Enrolment (报名, seed 003) and title change (职称变更, seed 004).
     '待单位审核': PENDING, '已报名': APPROVED, '审核不通过': RETURNED, '已生效': APPROVED,
+    # Registration (注册, seed 004): 注册审核中 -> 已注册 | 注册未通过 | 已撤回 (the applicant withdrew it).
+    '注册审核中': PENDING, '已注册': APPROVED, '注册未通过': REJECTED, '已撤回': DELETED,
 }

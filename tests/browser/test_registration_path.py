@@ -1,0 +1,56 @@
+"""Browser: a professional registers under 浙江交通工程建设集团有限公司 (found with the unit search), the login says the
+account is under review, jtjt_admin approves it in 待我处理 · 注册审核, and the professional logs in."""
+from .test_claim_path import live_server, log_in, log_out, shot  # noqa: F401  (live_server is a fixture)
+from ..workflow.test_registration_process import PASSWORD, new_id
+
+JT = '浙江交通工程建设集团有限公司'
+
+
+def fill_login(page, base, username, password):
+    page.goto(f'{base}/login')
+    page.fill('#username', username)
+    page.fill('#password', password)
+    page.fill('#captcha', 'TEST')
+    page.click('button[type=submit]')
+
+
+def test_learner_registers_unit_admin_approves_learner_logs_in(live_server, page):  # noqa: F811
+    base = live_server
+    id_number = new_id(7)
+    page.goto(f'{base}/login')
+    page.click('#register-links a:text-is("注册")')
+    page.click('#register-kinds a:text-is("专业技术人员注册")')
+    page.fill('#unit_id-q', '交通工程')
+    page.click('.unit-search')
+    page.click(f'.unit-option:has-text("{JT}")')
+    page.wait_for_selector(f'#unit_id-chosen:has-text("{JT}")')
+    page.fill('#name', '赵六')
+    page.fill('#id_number', id_number)
+    page.fill('#phone', '13812345678')
+    page.fill('#email', 'zhaoliu@example.com')
+    page.fill('#password', PASSWORD)
+    page.fill('#confirm', PASSWORD)
+    page.fill('#captcha', 'TEST')
+    shot(page, 'reg-1-learner-form')
+    page.click('button:has-text("提交注册")')
+    page.wait_for_selector(f'text=注册信息已提交，等待“{JT}”审核')
+
+    fill_login(page, base, id_number, PASSWORD)
+    page.wait_for_selector('#pending-notice:has-text("您的账号正在审核中")')
+    shot(page, 'reg-2-pending-login')
+
+    log_in(page, base, 'jtjt_admin')
+    page.goto(f'{base}/inbox/?kind=registration')
+    page.click('text=注册 · 专业技术人员')
+    assert '*****' + id_number[-4:] in page.inner_text('#id-number')
+    page.check('#decision-form input[value=approve]')
+    shot(page, 'reg-3-unit-admin-review')
+    page.click('#decision-form button[type=submit]')
+    page.wait_for_selector('text=已通过注册')
+    page.wait_for_selector('#registration-status:has-text("已注册")')
+    log_out(page)
+
+    fill_login(page, base, id_number, PASSWORD)
+    page.wait_for_url(lambda url: '/login' not in url)
+    assert '赵六' in page.content()
+    shot(page, 'reg-4-learner-logged-in')

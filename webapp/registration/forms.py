@@ -1,0 +1,73 @@
+"""Registration forms (public: no login) and the approvers' decision form. Field formats (ID number, credit code,
+phone, e-mail) are checked by the operations, which name the field a message belongs to."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from ..claims.forms import choices, max_length
+from . import operations as ops
+
+
+def _select(values):
+    return choices([('', '请选择')] + [(v, v) for v in values])
+
+
+class PersonForm(FlaskForm):
+    existing = BooleanField(_l('如果已是本系统用户，请勾选复选框（下方“密码”输入原密码）'))
+    name = StringField(_l('姓名'), validators=[DataRequired(_l('请填写姓名')), Length(max=50, message=_l('姓名不能超过 50 个字'))])
+    id_number = StringField(_l('身份证号'), validators=[DataRequired(_l('请填写身份证号')), Length(max=30)])
+    phone = StringField(_l('手机号'), validators=[DataRequired(_l('请填写手机号或固定电话')), Length(max=30)])
+    email = StringField(_l('电子邮箱'), validators=[DataRequired(_l('请填写电子邮箱')), Length(max=120)])
+    password = PasswordField(_l('密码'), validators=[DataRequired(_l('请输入密码')), Length(max=200)])
+    confirm = PasswordField(_l('确认密码'), validators=[Optional(), Length(max=200)])
+    captcha = StringField(_l('验证码'), validators=[DataRequired(_l('请输入验证码')), Length(max=10)])
+
+
+class OrganisationFields:
+    org_name = StringField(_l('单位名称'), validators=[DataRequired(_l('请填写单位名称')), Length(max=200)])
+    credit_code = StringField(_l('统一社会信用代码'), validators=[Optional(), Length(max=30)])
+    no_credit_code = BooleanField(_l('无统一社会信用代码（审核通过后由平台发放临时代码）'))
+    locality = StringField(_l('注册所在地'), validators=[Optional(), Length(max=100)])
+    org_phone = StringField(_l('单位电话'), validators=[DataRequired(_l('请填写单位电话')), Length(max=30)])
+    address = StringField(_l('单位地址'), validators=[Optional(), Length(max=200)])
+    licence = FileField(_l('营业执照或统一社会信用代码证书扫描件（jpg/png/pdf）'))
+
+
+class SupervisorForm(OrganisationFields, PersonForm):
+    province_id = SelectField(_l('所属省份（审核单位）'), coerce=int, validate_choice=False)
+
+
+class UnitForm(OrganisationFields, PersonForm):
+    nature = SelectField(_l('单位性质'), choices=_select(ops.NATURES), validate_choice=False)
+    level = SelectField(_l('单位级别'), choices=_select(ops.LEVELS), validate_choice=False)
+    industry = SelectField(_l('所属行业'), choices=_select(ops.INDUSTRIES), validate_choice=False)
+    parent_org_id = HiddenField(validators=[Optional(), Regexp(r'^\d{1,9}$', message=_l('请选择上级单位'))])
+
+
+class LearnerForm(PersonForm):
+    unit_id = HiddenField(validators=[Optional(), Regexp(r'^\d{1,9}$', message=_l('请选择所在单位'))])
+    other_unit = BooleanField(_l('没有工作单位（自由职业等），选择“其他单位”'))
+
+
+FORMS = {'supervisor': SupervisorForm, 'unit': UnitForm, 'learner': LearnerForm}
+
+
+class ProgressForm(FlaskForm):
+    username = StringField(_l('身份证号 / 账号'), validators=[DataRequired(_l('请输入身份证号或账号')), Length(max=50)])
+    password = PasswordField(_l('注册时设置的密码'), validators=[DataRequired(_l('请输入密码')), Length(max=200)])
+    captcha = StringField(_l('验证码'), validators=[DataRequired(_l('请输入验证码')), Length(max=10)])
+
+
+class WithdrawForm(FlaskForm):
+    registration_id = HiddenField(validators=[DataRequired(), Regexp(r'^\d{1,9}$', message=_l('请求无效'))])
+    username = HiddenField(validators=[DataRequired(), Length(max=50)])
+    password = PasswordField(_l('注册时设置的密码'), validators=[DataRequired(_l('请输入注册时设置的密码')), Length(max=200)])
+
+
+class DecisionForm(FlaskForm):
+    work_item_id = HiddenField(validators=[DataRequired(), Regexp(r'^\d{1,9}$', message=_l('请求无效'))])
+    decision = RadioField(_l('审核结果'), validators=[DataRequired(_l('请选择审核结果'))],
+                          choices=choices([('approve', '通过'), ('reject', '驳回')]))
+    comment = TextAreaField(_l('驳回原因'), validators=[Optional(), max_length(500, _l('原因不能超过 500 个字'))])

@@ -1,0 +1,220 @@
+"""Registration pages: the public forms (注册), progress query and withdrawal (注册审核进度查询 / 撤回申请), the unit
+search used by the forms, and the approvers' detail page with the decision."""
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from models import FlowLog, Registration, db
+from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_number
+
+from ..auth import security
+from ..claims.evidence import file_path
+from ..claims.forms import choices
+from ..claims.views import _flash_errors
+from ..permissions import actionable_item, current_membership, role_required
+from ..workflow.runtime import WorkflowError
+from . import bp, operations as ops
+from .forms import FORMS, DecisionForm, ProgressForm, WithdrawForm
+
+REFUSALS = (ops.RegistrationError, WorkflowError)
+TITLES = {'supervisor': '主管部门注册', 'unit': '用人单位注册', 'learner': '专业技术人员注册'}
+
+
+def _refused(exc, form=None) -> None:
+    db.session.rollback()
+    message = getattr(exc, 'message', str(exc))
+    field = getattr(exc, 'field', None)
+    if form is not None and field and hasattr(form, field):
+        getattr(form, field).errors = list(getattr(form, field).errors) + [message]
+    else:
+        flash(message, 'danger')
+
+
+@bp.route('/register')
+def choose():
+    return render_template('registration/choose.html', titles=TITLES)
+
+
+def _input(kind: str, form) -> ops.RegistrationInput:
+    values = dict(kind=kind, name=form.name.data or '', id_number=form.id_number.data or '',
+                  phone=form.phone.data or '', email=form.email.data or '', password=form.password.data or '',
+                  confirm=form.confirm.data or '', existing=bool(form.existing.data), parent_org_id=None)
+    if kind == 'learner':
+        if form.other_unit.data:
+            province = ops.provinces()[0] if ops.provinces() else None
+            other = ops.other_unit(province.id) if province else None
+            values['parent_org_id'] = other.id if other else None
+        elif form.unit_id.data:
+            values['parent_org_id'] = int(form.unit_id.data)
+        return ops.RegistrationInput(**values)
+    upload = form.licence.data
+    values.update(org_name=form.org_name.data or '', credit_code=form.credit_code.data or '',
+                  no_credit_code=bool(form.no_credit_code.data), locality=form.locality.data or '',
+                  org_phone=form.org_phone.data or '', address=form.address.data or '',
+                  licence=upload.read() if upload and getattr(upload, 'filename', '') else None)
+    if kind == 'unit':
+        values.update(nature=form.nature.data or '', level=form.level.data or '', industry=form.industry.data or '',
+                      parent_org_id=int(form.parent_org_id.data) if form.parent_org_id.data else None)
+    else:
+        values['parent_org_id'] = form.province_id.data
+    return ops.RegistrationInput(**values)
+
+
+@bp.route('/register/<kind>', methods=['GET', 'POST'])
+def register(kind: str):
+    if kind not in FORMS:
+        abort(404)
+    if current_user.is_authenticated:
+        flash(_('您已登录：注册其他角色请先退出，并在注册时勾选“如果已是本系统用户”'), 'info')
+    form = FORMS[kind]()
+    if kind == 'supervisor':
+        form.province_id.choices = choices([(p.id, p.name) for p in ops.provinces()])
+    if form.validate_on_submit():
+        if problem := security.check_captcha(form.captcha.data):
+            form.captcha.errors = [_(problem)]
+        else:
+            try:
+                reg = ops.register(_input(kind, form))
+            except REFUSALS as exc:
+                _refused(exc, form)
+            else:
+                flash(_('注册信息已提交，等待“%(org)s”审核。审核通过后即可登录；可通过“注册审核进度查询”查看进度或撤回申请',
+                        org=reg.approver_org.name), 'success')
+                return redirect(url_for('registration.progress'))
+    form.captcha.data = ''
+    parent = None
+    field = {'unit': 'parent_org_id', 'learner': 'unit_id'}.get(kind)
+    if field and (getattr(form, field).data or '').isdigit():
+        parent = db.session.get(ops.Organisation, int(getattr(form, field).data))
+    status = 422 if request.method == 'POST' else 200
+    return render_template('registration/form.html', form=form, kind=kind, title=TITLES[kind], parent=parent,
+                           other_unit=ops.OTHER_UNIT), status
+
+
+@bp.route('/orgs/search')
+def search():
+    """单位搜索 (JSON, public: the registration forms use it): 10 per page."""
+    page = request.args.get('page', 1, type=int) or 1
+    purpose = 'parent' if request.args.get('purpose') == 'parent' else 'unit'
+    rows, total = ops.search_orgs(request.args.get('q', ''), min(max(page, 1), 10000), purpose)
+    kinds = {'province': '省级', 'supervisor': '主管部门', 'unit': '用人单位'}
+    return jsonify(page=max(page, 1), per_page=ops.PAGE_SIZE, total=total,
+                   pages=(total + ops.PAGE_SIZE - 1) // ops.PAGE_SIZE,
+                   items=[dict(id=o.id, name=o.name, credit_code=o.credit_code or '', locality=o.locality or '',
+                               kind=kinds.get(o.kind, o.kind), parent=o.parent.name if o.parent else '')
+                          for o in rows])
+
+
+def _locked(name: str) -> bool:
+    return security.locked_out(name.upper(), request.remote_addr or '')
+
+
+def _failed(name: str) -> None:
+    db.session.rollback()
+    security.record_attempt(name.upper(), request.remote_addr or '', False)
+    db.session.commit()
+
+
+@bp.route('/register/progress', methods=['GET', 'POST'])
+def progress():
+    """注册审核进度查询: ID number (or account) + the registration password."""
+    form = ProgressForm()
+    registrations, user = None, None
+    if form.validate_on_submit():
+        name = form.username.data.strip()
+        if _locked(name):
+            form.username.errors = [_('失败次数过多，请 15 分钟后再试')]
+        elif problem := security.check_captcha(form.captcha.data):
+            form.captcha.errors = [_(problem)]
+        else:
+            try:
+                user = ops.applicant(name, form.password.data)
+            except ops.RegistrationError as exc:
+                _failed(name)
+                form.password.errors = [exc.message]
+            else:
+                registrations = ops.registrations_of(user)
+    form.captcha.data = ''
+    status = 422 if request.method == 'POST' and registrations is None else 200
+    return render_template('registration/progress.html', form=form, registrations=registrations, user=user,
+                           withdraw_form=WithdrawForm(username=form.username.data), pending='pending',
+                           mask=mask_id_number), status
+
+
+@bp.route('/register/withdraw', methods=['POST'])
+def withdraw():
+    """撤回申请 (password again): the applicant may then register again."""
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for('registration.progress'))
+    name = form.username.data.strip()
+    if _locked(name):
+        flash(_('失败次数过多，请 15 分钟后再试'), 'danger')
+        return redirect(url_for('registration.progress'))
+    try:
+        ops.withdraw(name, form.password.data, int(form.registration_id.data))
+    except ops.RegistrationError as exc:
+        _failed(name)
+        flash(exc.message, 'danger')
+        return redirect(url_for('registration.progress'))
+    except WorkflowError as exc:
+        _refused(exc)
+        return redirect(url_for('registration.progress'))
+    flash(_('注册申请已撤回，您可以重新注册'), 'success')
+    return redirect(url_for('registration.choose'))
+
+
+def _registration_or_404(registration_id: int) -> Registration:
+    reg = db.session.get(Registration, registration_id)
+    if reg is None or not ops.can_see(current_membership(), reg):
+        abort(404)
+    return reg
+
+
+STAFF = (UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+
+
+@bp.route('/registrations/<int:registration_id>')
+@login_required
+@role_required(*STAFF)
+def detail(registration_id: int):
+    reg = _registration_or_404(registration_id)
+    m = current_membership()
+    item = ops.open_item(reg)
+    mine = item if item is not None and actionable_item(m, item.id) else None
+    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == reg.id)
+                              .order_by(FlowLog.at, FlowLog.id)).all()
+    return render_template('registration/detail.html', reg=reg, item=item, logs=logs,
+                           form=DecisionForm(work_item_id=mine.id) if mine else None)
+
+
+@bp.route('/registrations/<int:registration_id>/decide', methods=['POST'])
+@login_required
+@role_required(*STAFF)
+def decide(registration_id: int):
+    reg = _registration_or_404(registration_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        try:
+            ops.decide(current_membership(), int(form.work_item_id.data), form.decision.data, form.comment.data)
+        except REFUSALS as exc:
+            _refused(exc)
+        else:
+            flash(_('已通过注册') if form.decision.data == 'approve' else _('已驳回注册'), 'success')
+    return redirect(url_for('registration.detail', registration_id=reg.id))
+
+
+@bp.route('/registrations/<int:registration_id>/licence')
+@login_required
+@role_required(*STAFF)
+def licence(registration_id: int):
+    reg = _registration_or_404(registration_id)
+    if not reg.licence_sha256 or not file_path(reg.licence_sha256).exists():
+        abort(404)
+    extension = 'pdf' if reg.licence_type == 'application/pdf' else reg.licence_type.split('/')[-1]
+    return send_file(file_path(reg.licence_sha256), mimetype=reg.licence_type,
+                     download_name=f'licence-{reg.id}.{extension}')
