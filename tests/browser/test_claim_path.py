@@ -36,11 +36,18 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f'{name}.png'), full_page=True)
 
 
+def wait_for_captcha(page):
+    """The captcha image's response puts the captcha in the session: a form sent before it arrived is refused."""
+    page.wait_for_function(
+        "[...document.querySelectorAll('img[src*=captcha]')].every(i => i.complete && i.naturalWidth)")
+
+
 def log_in(page, base, username):
     page.goto(f'{base}/login')
     page.fill('#username', username)
     page.fill('#password', 'Demo@2026')
     page.fill('#captcha', 'TEST')  # the test app's captcha (CAPTCHA_TEST_ANSWER)
+    wait_for_captcha(page)
     page.click('button[type=submit]')
     page.wait_for_url(lambda url: '/login' not in url)
 

@@ -1,6 +1,6 @@
 """Browser: a professional registers under 浙江交通工程建设集团有限公司 (found with the unit search), the login says the
 account is under review, jtjt_admin approves it in 待我处理 · 注册审核, and the professional logs in."""
-from .test_claim_path import live_server, log_in, log_out, shot  # noqa: F401  (live_server is a fixture)
+from .test_claim_path import live_server, log_in, log_out, shot, wait_for_captcha  # noqa: F401  (live_server: fixture)
 from ..workflow.test_registration_process import PASSWORD, new_id
 
 JT = '浙江交通工程建设集团有限公司'
@@ -11,6 +11,7 @@ def fill_login(page, base, username, password):
     page.fill('#username', username)
     page.fill('#password', password)
     page.fill('#captcha', 'TEST')
+    wait_for_captcha(page)
     page.click('button[type=submit]')
 
 
@@ -31,6 +32,7 @@ def test_learner_registers_unit_admin_approves_learner_logs_in(live_server, page
     page.fill('#password', PASSWORD)
     page.fill('#confirm', PASSWORD)
     page.fill('#captcha', 'TEST')
+    wait_for_captcha(page)
     shot(page, 'reg-1-learner-form')
     page.click('button:has-text("提交注册")')
     page.wait_for_selector(f'text=注册信息已提交，等待“{JT}”审核')
