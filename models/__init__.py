@@ -7,3 +7,4 @@ from .claims import Claim, Evidence, RegistrationWindow, Supplement, SupplementW
 from .imports import ImportJob  # noqa: F401
 from .learning import LearningPlatform, LearningRecord  # noqa: F401
 from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, certificate_claim  # noqa: F401
+from .transfers import SuperiorChange, Transfer  # noqa: F401

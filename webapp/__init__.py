@@ -69,6 +69,7 @@ def configure_blueprints(app: Flask) -> None:
     from .notifications import bp as notifications_bp
     from .province import bp as province_bp
     from .supplements import bp as supplements_bp
+    from .transfers import bp as transfers_bp
     from .unit import bp as unit_bp
 
     main = Blueprint('main', __name__)
@@ -88,7 +89,7 @@ def configure_blueprints(app: Flask) -> None:
     vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
                        static_url_path='/vendor')
     for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
-               unit_bp, learning_bp, learning_api, certificates_bp, verify_bp):
+               transfers_bp, unit_bp, learning_bp, learning_api, certificates_bp, verify_bp):
         app.register_blueprint(bp)
 
 

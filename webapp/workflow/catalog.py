@@ -14,6 +14,11 @@ FORM_KEYS = {
     'supplement_fill': '填报增补学时',
     'supplement_unit_review': '增补学时企业审核',
     'supplement_final_review': '增补学时学时办审核',
+    'transfer_out_review': '单位调转：原单位审核（同意转出/不同意）',
+    'transfer_in_review': '单位调转：新单位审核（同意转入/不同意）',
+    'transfer_accept': '人员调出：新单位接收（接收/拒绝）',
+    'superior_old_review': '更换上级部门：原上级审核（同意/不同意）',
+    'superior_new_review': '更换上级部门：新上级审核（同意/不同意）',
 }
 
 # Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).
@@ -38,4 +43,10 @@ STATUSES = {
     '已截止': DRAFT,
     # Supplement request (增补申请, seed 000): 已申请 -> 个人申请中 -> 同意 (fill in entries) | 不同意.
     '已申请': DRAFT, '个人申请中': PENDING, '同意': DRAFT, '不同意': REJECTED,
+    # Transfer (单位调转 / 人员调出, seed 004): the old unit, then the new unit; a unit-initiated one only the new.
+    '待原单位审核': PENDING, '待新单位审核': PENDING, '待新单位接收': PENDING, '已调入': APPROVED,
+    '原单位不同意': REJECTED, '新单位不同意': REJECTED, '新单位拒绝接收': REJECTED, '已撤回': DELETED,
+    # Superior change (更换上级部门, seed 004): the old superior, then the new one.
+    '待原上级审核': PENDING, '待新上级审核': PENDING, '已更换': APPROVED, '原上级不同意': REJECTED,
+    '新上级不同意': REJECTED,
 }
