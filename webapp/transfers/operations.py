@@ -108,6 +108,7 @@ def _move(t: Transfer, m: Membership) -> None:
         raise TransferError('该人员在新单位已有专技人员身份，不能重复调入')
     member.org, member.department = t.to_unit, None
     audit.log(SUBJECT, t.id, '调转完成', m, f'{t.from_unit.name} → {t.to_unit.name}；学时记录随本人保留')
+    db.session.flush()
 
 
 def _apply(t: Transfer, step: runtime.StepResult, m: Membership) -> None:
@@ -162,6 +163,7 @@ def request_transfer(m: Membership, to_unit_id, reason: str | None) -> Transfer:
     to_unit = _check_target(m.user_id, m.org_id, to_unit_id)
     t = _start(m, to_unit, reason, BY_LEARNER, m)
     audit.log(SUBJECT, t.id, '提交转出申请', m, f'{t.from_unit.name} → {to_unit.name}。原因：{reason}')
+    db.session.flush()
     return t
 
 
@@ -177,6 +179,7 @@ def send_out(m: Membership, member_id, to_unit_id, reason: str | None) -> Transf
     to_unit = _check_target(member.user_id, member.org_id, to_unit_id)
     t = _start(member, to_unit, reason, BY_UNIT, m)
     audit.log(SUBJECT, t.id, '人员调出', m, f'{member.user.name}：{t.from_unit.name} → {to_unit.name}。原因：{reason}')
+    db.session.flush()
     return t
 
 
@@ -229,3 +232,4 @@ def withdraw(m: Membership, t: Transfer) -> None:
                                 refused=f'该调转当前状态为“{t.status_label}”，不能撤回')
     _apply(t, step, m)
     audit.log(SUBJECT, t.id, '撤回', m)
+    db.session.flush()

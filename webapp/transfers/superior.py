@@ -73,6 +73,7 @@ def _apply(c: SuperiorChange, step: runtime.StepResult, m: Membership) -> None:
     if step.outcome == catalog.APPROVED:
         c.unit.parent = c.new_parent
         audit.log(SUBJECT, c.id, '更换完成', m, f'上级：{c.old_parent.name if c.old_parent else "无"} → {c.new_parent.name}')
+        db.session.flush()
 
 
 def request_change(m: Membership, new_parent_id, reason: str | None) -> SuperiorChange:
@@ -109,6 +110,7 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
     _apply(c, step, m)
     audit.log(SUBJECT, c.id, '提交更换申请', m, f'{unit.parent.name}（{kind_label(unit.parent)}）→ '
               f'{new_parent.name}（{kind_label(new_parent)}）。原因：{reason}')
+    db.session.flush()
     return c
 
 
