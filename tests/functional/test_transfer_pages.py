@@ -168,3 +168,18 @@ def test_pages_are_role_scoped(client, ctx):
     page(learner, '/transfers/unit', 403)
     page(learner, '/transfers/send-out', 403)
     page(learner, '/transfers/999', 404)
+
+
+def test_bad_ids_change_nothing_and_never_fail(client, ctx):
+    login(client, ZHANG_WEI)
+    huge = '9' * 30
+    for value in (huge, '-1', 'abc', '0'):
+        response = client.post('/transfers/', data={'to_unit_id': value, 'reason': '原因'})
+        assert response.status_code == 422, value
+    hz = other(client, 'hzcj_admin')
+    for value in (huge, '-1'):
+        data = {'member_id': value, 'to_unit_id': org_id(NB), 'reason': '原因'}
+        assert hz.post('/transfers/send-out', data=data).status_code == 422
+        assert hz.post('/transfers/superior', data={'new_parent_id': value, 'reason': '原因'}).status_code == 422
+    assert client.get(f'/transfers/{huge}').status_code in (400, 404)
+    assert db.session.scalar(select(Transfer)) is None and db.session.scalar(select(SuperiorChange)) is None

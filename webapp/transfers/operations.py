@@ -31,6 +31,11 @@ class TransferError(ClaimError):
     """Refused; nothing changed (a Chinese message, optionally next to a form field)."""
 
 
+def valid_id(value) -> int | None:
+    """A row id from a form, or None when it cannot be one (a huge number would fail in the database)."""
+    return value if isinstance(value, int) and 0 < value < 2 ** 31 else None
+
+
 def _like(text: str) -> str:
     return '%' + text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
 
@@ -120,7 +125,7 @@ def _apply(t: Transfer, step: runtime.StepResult, m: Membership) -> None:
 
 
 def _check_target(learner_id: int, from_unit_id: int, to_unit_id) -> Organisation:
-    to_unit = db.session.get(Organisation, to_unit_id) if isinstance(to_unit_id, int) else None
+    to_unit = db.session.get(Organisation, to_unit_id) if valid_id(to_unit_id) else None
     if to_unit is None or to_unit.kind != UNIT:
         raise TransferError('请从搜索结果中选择新单位', 'to_unit_id')
     if to_unit.id == from_unit_id:
@@ -171,8 +176,7 @@ def send_out(m: Membership, member_id, to_unit_id, reason: str | None) -> Transf
     """人员调出 (调转方式二): the unit sends a member of its staff; the new unit accepts or refuses."""
     if m.role != UNIT_ADMIN:
         raise TransferError('只有单位管理员可以办理人员调出')
-    member = db.session.scalar(staff_query(m).where(Membership.id == member_id)) if isinstance(member_id, int) \
-        else None
+    member = db.session.scalar(staff_query(m).where(Membership.id == member_id)) if valid_id(member_id) else None
     if member is None:
         raise TransferError('请选择本单位（本部门）的专技人员', 'member_id')
     reason = _reason(reason)

@@ -10,7 +10,7 @@ from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 from .. import audit
 from ..permissions import actionable_item
 from ..workflow import catalog, runtime
-from .operations import TransferError, search_orgs
+from .operations import TransferError, search_orgs, valid_id
 
 SUBJECT = PROCESS = 'superior_change'
 OLD_FORM, NEW_FORM = 'superior_old_review', 'superior_new_review'
@@ -86,7 +86,7 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
         raise TransferError('请填写更换原因', 'reason')
     if len(reason) > 500:
         raise TransferError('更换原因不能超过 500 个字', 'reason')
-    new_parent = db.session.get(Organisation, new_parent_id) if isinstance(new_parent_id, int) else None
+    new_parent = db.session.get(Organisation, new_parent_id) if valid_id(new_parent_id) else None
     if new_parent is None or new_parent.kind not in (SUPERVISOR, UNIT):
         raise TransferError('请从搜索结果中选择新的上级单位或主管部门', 'new_parent_id')
     if new_parent.id == unit.parent_id:
