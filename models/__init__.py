@@ -9,3 +9,4 @@ from .learning import LearningPlatform, LearningRecord  # noqa: F401
 from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, certificate_claim  # noqa: F401
 from .profile import Enrolment, TitleChange  # noqa: F401
 from .registration import Registration  # noqa: F401
+from .transfers import SuperiorChange, Transfer  # noqa: F401

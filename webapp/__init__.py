@@ -72,6 +72,7 @@ def configure_blueprints(app: Flask) -> None:
     from .province import bp as province_bp
     from .registration import bp as registration_bp
     from .supplements import bp as supplements_bp
+    from .transfers import bp as transfers_bp
     from .unit import bp as unit_bp
 
     main = Blueprint('main', __name__)
@@ -92,7 +93,7 @@ def configure_blueprints(app: Flask) -> None:
                        static_url_path='/vendor')
     for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
                unit_bp, learning_bp, learning_api, certificates_bp, verify_bp, enrolment_bp, profile_bp,
-               registration_bp):
+               registration_bp, transfers_bp):
         app.register_blueprint(bp)
 
 

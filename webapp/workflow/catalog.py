@@ -18,6 +18,11 @@ FORM_KEYS = {
     'enrolment_edit': '修改报名资料',
     'title_review': '单位审核职称变更',
     'registration_review': '注册审核（通过/驳回）',
+    'transfer_out_review': '单位调转：原单位审核（同意转出/不同意）',
+    'transfer_in_review': '单位调转：新单位审核（同意转入/不同意）',
+    'transfer_accept': '人员调出：新单位接收（接收/拒绝）',
+    'superior_old_review': '更换上级部门：原上级审核（同意/不同意）',
+    'superior_new_review': '更换上级部门：新上级审核（同意/不同意）',
 }
 
 # Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).
@@ -46,4 +51,10 @@ STATUSES = {
     '待单位审核': PENDING, '已报名': APPROVED, '审核不通过': RETURNED, '已生效': APPROVED,
     # Registration (注册, seed 004): 注册审核中 -> 已注册 | 注册未通过 | 已撤回 (the applicant withdrew it).
     '注册审核中': PENDING, '已注册': APPROVED, '注册未通过': REJECTED, '已撤回': DELETED,
+    # Transfer (单位调转 / 人员调出, seed 004): the old unit, then the new unit; a unit-initiated one only the new.
+    '待原单位审核': PENDING, '待新单位审核': PENDING, '待新单位接收': PENDING, '已调入': APPROVED,
+    '原单位不同意': REJECTED, '新单位不同意': REJECTED, '新单位拒绝接收': REJECTED,  # 已撤回: see registration
+    # Superior change (更换上级部门, seed 004): the old superior, then the new one.
+    '待原上级审核': PENDING, '待新上级审核': PENDING, '已更换': APPROVED, '原上级不同意': REJECTED,
+    '新上级不同意': REJECTED,
 }

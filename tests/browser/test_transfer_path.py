@@ -1,0 +1,48 @@
+"""A real browser does a learner's transfer (单位调转): search and choose the new unit, the old unit approves the
+transfer out, the new unit the transfer in; she then appears in the new unit's staff list."""
+from .test_claim_path import live_server, log_in, log_out, pytestmark, shot  # noqa: F401 (fixture and marks)
+from ..conftest import ZHANG_WEI
+
+HZ = '杭州市城建设计研究院'
+
+
+def approve_from_inbox(page, base, who, task):
+    log_in(page, base, who)
+    page.goto(f'{base}/inbox/?kind=transfer')
+    page.click('#inbox-table a:has-text("单位调转")')
+    page.wait_for_selector(f'text={task}')
+    page.check('#decision-form input[value=approve]')
+    page.click('#decision-form button')
+    page.wait_for_selector('text=审核完成')
+
+
+def test_learner_transfer_with_both_approvals_in_a_browser(live_server, page):  # noqa: F811
+    base = live_server
+    page.on('dialog', lambda dialog: dialog.accept())
+    log_in(page, base, ZHANG_WEI)
+    page.click('nav >> text=单位调转')
+    page.fill('#q', '杭州')
+    page.click('#unit-search button')
+    page.check(f'#transfer-form label:has-text("{HZ}")')
+    page.fill('#reason', '工作调动')
+    page.click('#transfer-form button')
+    page.wait_for_selector('#transfer-status .status-label:has-text("待原单位审核")')
+    shot(page, 'transfer-1-requested')
+    log_out(page)
+
+    approve_from_inbox(page, base, 'jtjt_admin', '原单位审核转出')
+    page.wait_for_selector('#transfer-status .status-label:has-text("待新单位审核")')
+    log_out(page)
+
+    approve_from_inbox(page, base, 'hzcj_admin', '新单位审核转入')
+    page.wait_for_selector('#transfer-status .status-label:has-text("已调入")')
+    assert page.is_visible('#flow-log >> text=调转完成')
+    shot(page, 'transfer-2-transferred')
+    page.click('nav >> text=人员管理')
+    page.wait_for_selector('text=张伟')
+    log_out(page)
+
+    log_in(page, base, ZHANG_WEI)
+    page.click('nav >> text=单位调转')
+    assert page.inner_text('#current-unit') == HZ
+    assert page.is_visible('#transfers-table >> text=已调入')

@@ -1,0 +1,195 @@
+"""bpmn/transfer.bpmn through the transfer operations: learner-initiated (old unit, then new unit), unit-initiated
+(人员调出: the new unit accepts), refusals with reasons, withdrawal at each step, and the guard (nothing pending)."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from models import Claim, FlowLog, Membership, Organisation, db
+from webapp.claims import operations as claims
+from webapp.transfers import operations as ops
+from webapp.workflow import runtime
+
+from ..conftest import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, membership
+from ..helpers import claim_input
+
+JT, NB, HZ = '浙江交通工程建设集团有限公司', '宁波港航工程有限公司', '杭州市城建设计研究院'
+
+
+def unit(name) -> Organisation:
+    return db.session.scalar(select(Organisation).where(Organisation.name == name))
+
+
+def learner(key=ZHANG_WEI) -> Membership:
+    return membership(key, 'learner')
+
+
+def nb_admin() -> Membership:
+    return membership(WANG_QIANG, 'unit_admin')
+
+
+def logged(t) -> list[str]:
+    return list(db.session.scalars(select(FlowLog.action).where(
+        FlowLog.subject_type == 'transfer', FlowLog.subject_id == t.id).order_by(FlowLog.id)))
+
+
+def item_of(t):
+    return ops.open_item(t)
+
+
+def approved_claim(key=ZHANG_WEI) -> Claim:
+    claim = claims.create_claim(learner(key), claim_input())
+    claims.submit_claim(learner(key), claim, 'unit')
+    claims.review(membership('jtjt_admin'), claims.open_item(claim).id, 'approve', None, None)
+    claims.review(membership('jiaotong'), claims.open_item(claim).id, 'approve', Decimal(18), None)
+    assert claim.outcome == 'approved'
+    return claim
+
+
+def test_learner_transfer_approved_by_both_units_moves_her_and_keeps_her_hours(ctx):
+    claim = approved_claim()
+    m = learner()
+    before = claims.yearly_totals(m.user_id)
+    t = ops.request_transfer(m, unit(NB).id, '工作调动')
+    assert (t.status_label, t.outcome, t.from_unit.name, t.from_department.name) == ('待原单位审核', 'pending', JT, '工程部')
+    item = item_of(t)
+    assert (item.lane, item.scope_org.name, item.scope_department_id, item.form_key) == (
+        'unit_admin', JT, None, 'transfer_out_review')
+    with pytest.raises(ops.TransferError, match='无权处理'):  # the new unit cannot decide the transfer out
+        ops.decide(nb_admin(), item.id, 'approve', None)
+    with pytest.raises(ops.TransferError, match='无权处理'):  # a secondary admin does not decide transfers
+        ops.decide(membership('jtjt_gcb'), item.id, 'approve', None)
+    ops.decide(membership('jtjt_admin'), item.id, 'approve', None)
+    assert t.status_label == '待新单位审核'
+    item = item_of(t)
+    assert (item.scope_org.name, item.form_key) == (NB, 'transfer_in_review')
+    with pytest.raises(ops.TransferError, match='无权处理'):
+        ops.decide(membership('jtjt_admin'), item.id, 'approve', None)
+    ops.decide(nb_admin(), item.id, 'approve', None)
+    assert (t.status_label, t.outcome) == ('已调入', 'approved') and t.decided_at is not None
+    assert item_of(t) is None
+    db.session.expire_all()
+    m = learner()
+    assert (m.org.name, m.department_id) == (NB, None)
+    assert claim.unit.name == JT  # the claim keeps the unit it was made in
+    assert claims.yearly_totals(m.user_id) == before
+    assert logged(t) == ['提交转出申请', '原单位同意转出', '新单位同意转入', '调转完成']
+
+
+def test_the_old_unit_refuses_with_a_reason_she_sees(ctx):
+    t = ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    with pytest.raises(ops.TransferError, match='必须填写原因'):
+        ops.decide(membership('jtjt_admin'), item_of(t).id, 'reject', ' ')
+    ops.decide(membership('jtjt_admin'), item_of(t).id, 'reject', '项目未结束')
+    assert (t.status_label, t.outcome, t.refusal_reason) == ('原单位不同意', 'rejected', '项目未结束')
+    assert learner().org.name == JT and item_of(t) is None
+    assert logged(t) == ['提交转出申请', '原单位不同意转出']
+    again = ops.request_transfer(learner(), unit(NB).id, '再次申请')  # a refused transfer no longer blocks
+    assert again.status_label == '待原单位审核'
+
+
+def test_the_new_unit_refuses(ctx):
+    t = ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    ops.decide(membership('jtjt_admin'), item_of(t).id, 'approve', None)
+    ops.decide(nb_admin(), item_of(t).id, 'reject', '暂无编制')
+    assert (t.status_label, t.outcome, t.refusal_reason) == ('新单位不同意', 'rejected', '暂无编制')
+    assert learner().org.name == JT
+
+
+@pytest.mark.parametrize('approved_out', [False, True], ids=['at-old-unit', 'at-new-unit'])
+def test_she_withdraws_while_pending(ctx, approved_out):
+    t = ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    if approved_out:
+        ops.decide(membership('jtjt_admin'), item_of(t).id, 'approve', None)
+    stale = item_of(t)
+    with pytest.raises(ops.TransferError, match='只有发起人'):
+        ops.withdraw(learner(LI_NA), t)
+    ops.withdraw(learner(), t)
+    assert (t.status_label, t.outcome) == ('已撤回', 'deleted') and item_of(t) is None
+    assert stale.completed_at is not None and stale.outcome == 'cancelled'
+    with pytest.raises(ops.TransferError, match='不能撤回'):
+        ops.withdraw(learner(), t)
+    with pytest.raises(runtime.TaskAlreadyHandled):
+        ops.decide(nb_admin() if approved_out else membership('jtjt_admin'), stale.id, 'approve', None)
+    assert learner().org.name == JT
+    assert logged(t)[-1] == '撤回'
+
+
+def test_refused_while_something_is_pending_listing_it(ctx):
+    pending = claims.create_claim(learner(), claim_input(title='桥梁检测培训班'))
+    claims.submit_claim(learner(), pending, 'unit')
+    returned = claims.create_claim(learner(), claim_input(title='隧道施工培训班'))
+    claims.submit_claim(learner(), returned, 'unit')
+    claims.review(membership('jtjt_admin'), claims.open_item(returned).id, 'return', None, '请补充证明')
+    claims.create_claim(learner(), claim_input(title='草稿不算'))  # a draft is not under review
+    with pytest.raises(ops.TransferError) as refused:
+        ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    message = refused.value.message
+    assert '有待审核的信息' in message and '桥梁检测培训班' in message and '隧道施工培训班' in message
+    assert '草稿不算' not in message
+    assert ops.pending_items(learner().user_id) == ['学时登记“桥梁检测培训班”（待初审）', '学时登记“隧道施工培训班”（退回修改）']
+
+
+def test_an_open_transfer_blocks_another_and_is_listed(ctx):
+    ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    with pytest.raises(ops.TransferError, match='调往“宁波港航工程有限公司”的单位调转（待原单位审核）'):
+        ops.request_transfer(learner(), unit(HZ).id, '改去杭州')
+    with pytest.raises(ops.TransferError, match='调往“宁波港航工程有限公司”'):
+        ops.send_out(membership('jtjt_admin'), learner().id, unit(HZ).id, '单位调出')
+
+
+def test_refused_for_a_bad_target_or_reason(ctx):
+    with pytest.raises(ops.TransferError, match='不能是当前所在单位'):
+        ops.request_transfer(learner(), unit(JT).id, '原因')
+    with pytest.raises(ops.TransferError, match='请从搜索结果中选择'):
+        ops.request_transfer(learner(), unit(JT).parent_id, '原因')  # a supervising department is no unit
+    with pytest.raises(ops.TransferError, match='请填写调转原因'):
+        ops.request_transfer(learner(), unit(NB).id, '  ')
+
+
+def test_unit_sends_a_member_out_and_the_new_unit_accepts(ctx):
+    t = ops.send_out(membership('hzcj_admin'), learner(CHEN_JING).id, unit(NB).id, '项目部整体划转')
+    assert (t.status_label, t.initiated_by, t.initiator.name) == ('待新单位接收', 'unit', '城建院管理员')
+    item = item_of(t)
+    assert (item.scope_org.name, item.form_key) == (NB, 'transfer_accept')
+    with pytest.raises(ops.TransferError, match='只有发起人'):  # she did not start it
+        ops.withdraw(learner(CHEN_JING), t)
+    ops.decide(nb_admin(), item.id, 'approve', None)
+    assert t.status_label == '已调入'
+    db.session.expire_all()
+    assert learner(CHEN_JING).org.name == NB
+    assert logged(t) == ['人员调出', '新单位接收', '调转完成']
+
+
+def test_the_new_unit_refuses_to_accept_and_the_old_unit_may_withdraw(ctx):
+    t = ops.send_out(membership('hzcj_admin'), learner(CHEN_JING).id, unit(NB).id, '划转')
+    ops.decide(nb_admin(), item_of(t).id, 'reject', '不接收')
+    assert (t.status_label, t.refusal_reason) == ('新单位拒绝接收', '不接收')
+    again = ops.send_out(membership('hzcj_admin'), learner(CHEN_JING).id, unit(NB).id, '再次划转')
+    ops.withdraw(membership('hzcj_admin'), again)
+    assert again.status_label == '已撤回' and learner(CHEN_JING).org.name == HZ
+
+
+def test_a_unit_sends_out_only_its_own_staff(ctx):
+    with pytest.raises(ops.TransferError, match='请选择本单位'):
+        ops.send_out(membership('hzcj_admin'), learner(ZHANG_WEI).id, unit(NB).id, '划转')
+    with pytest.raises(ops.TransferError, match='请选择本单位'):  # 工程部's admin: not 设计院's 李娜
+        ops.send_out(membership('jtjt_gcb'), learner(LI_NA).id, unit(NB).id, '划转')
+    t = ops.send_out(membership('jtjt_gcb'), learner(ZHANG_WEI).id, unit(NB).id, '划转')
+    assert t.status_label == '待新单位接收'
+
+
+def test_a_second_reviewer_finds_the_task_done(ctx):
+    t = ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    item_id = item_of(t).id
+    ops.decide(membership('jtjt_admin'), item_id, 'approve', None)
+    with pytest.raises(runtime.TaskAlreadyHandled):
+        ops.decide(membership('jtjt_admin'), item_id, 'approve', None)
+
+
+def test_fuzzy_unit_search(ctx):
+    assert [o.name for o in ops.search_orgs('宁波')] == [NB]            # locality / name
+    assert [o.name for o in ops.search_orgs('MA27U0AB1J')] == [JT]     # credit code
+    assert [o.name for o in ops.search_orgs('交通运输厅')] == []         # supervising departments are no units
+    assert ops.search_orgs('%') == [] and ops.search_orgs(' ') == []
+    assert len(ops.search_orgs('有限公司')) == 2

@@ -1,0 +1,29 @@
+"""单位调转 / 人员调出 (a learner moves to another unit) and 更换上级部门 (a unit moves under another superior)."""
+from flask import Blueprint, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from models import SuperiorChange, Transfer, db
+
+from ..inbox.kinds import InboxKind, Summary, register
+
+bp = Blueprint('transfers', __name__, url_prefix='/transfers')
+
+
+def _summarise_transfers(ids: list[int]) -> dict[int, Summary]:
+    return {t.id: Summary(f'{"人员调出" if t.initiated_by == "unit" else "单位调转"} · {t.from_unit.name} → {t.to_unit.name}',
+                          url_for('transfers.detail', transfer_id=t.id), t.learner.name, t.learner.id_number or '',
+                          t.status_label)
+            for t in db.session.scalars(select(Transfer).where(Transfer.id.in_(ids)))}
+
+
+def _summarise_changes(ids: list[int]) -> dict[int, Summary]:
+    return {c.id: Summary(f'更换上级部门 · {c.unit.name}', url_for('transfers.change_detail', change_id=c.id),
+                          detail=f'{c.old_parent.name if c.old_parent else ""} → {c.new_parent.name}')
+            for c in db.session.scalars(select(SuperiorChange).where(SuperiorChange.id.in_(ids)))}
+
+
+register(InboxKind('transfer', _l('单位调转'), _summarise_transfers, order=20))
+register(InboxKind('superior_change', _l('更换上级部门'), _summarise_changes, order=30))
+
+from . import views  # noqa: E402,F401

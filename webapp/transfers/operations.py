@@ -1,0 +1,239 @@
+"""Transfer (单位调转 / 人员调出, seed 004) use cases. Each flushes and never commits; the request boundary commits.
+
+A learner asks to move to another unit (the old unit approves the transfer out, then the new unit the transfer in),
+or her unit sends her (人员调出: the new unit accepts). Only with nothing of hers pending. On approval her learner
+membership moves to the new unit; her claims keep the unit they were made in and her hours stay hers.
+"""
+from sqlalchemy import and_, false, or_, select
+
+from models import Claim, Membership, Organisation, Supplement, Transfer, WorkItem, db, utcnow
+from models.org import UNIT
+from models.people import LEARNER, UNIT_ADMIN
+
+from .. import audit
+from ..claims.catalog import PATHWAYS
+from ..claims.operations import ClaimError
+from ..permissions import actionable_item, staff_query
+from ..workflow import catalog, runtime
+
+SUBJECT = PROCESS = 'transfer'
+OUT_FORM, IN_FORM, ACCEPT_FORM = 'transfer_out_review', 'transfer_in_review', 'transfer_accept'
+REVIEW_FORMS = (OUT_FORM, IN_FORM, ACCEPT_FORM)
+BY_LEARNER, BY_UNIT = 'learner', 'unit'
+ACTIONS = {  # form key -> (approve, reject) as the flow log names them
+    OUT_FORM: ('原单位同意转出', '原单位不同意转出'),
+    IN_FORM: ('新单位同意转入', '新单位不同意转入'),
+    ACCEPT_FORM: ('新单位接收', '新单位拒绝接收'),
+}
+
+
+class TransferError(ClaimError):
+    """Refused; nothing changed (a Chinese message, optionally next to a form field)."""
+
+
+def valid_id(value) -> int | None:
+    """A row id from a form, or None when it cannot be one (a huge number would fail in the database)."""
+    return value if isinstance(value, int) and 0 < value < 2 ** 31 else None
+
+
+def _like(text: str) -> str:
+    return '%' + text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
+
+
+def search_orgs(q: str, kinds=(UNIT,), exclude=(), limit: int = 10) -> list[Organisation]:
+    """Fuzzy search: the name, credit code or locality contains the text; the first *limit* matches by name."""
+    q = (q or '').strip()[:100]
+    if not q:
+        return []
+    pattern = _like(q)
+    query = select(Organisation).where(
+        Organisation.kind.in_(kinds),
+        or_(Organisation.name.ilike(pattern, escape='\\'), Organisation.credit_code.ilike(pattern, escape='\\'),
+            Organisation.locality.ilike(pattern, escape='\\')))
+    if exclude:
+        query = query.where(Organisation.id.not_in(list(exclude)))
+    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.id).limit(limit)))
+
+
+def pending_items(learner_id: int) -> list[str]:
+    """What of hers is still under review: claims, supplement requests, other transfers (seed 004: 无待审核信息)."""
+    items = [f'学时登记“{c.title}”（{c.status_label}）' for c in db.session.scalars(
+        select(Claim).where(Claim.learner_id == learner_id, Claim.deleted_at.is_(None), Claim.supplement_id.is_(None),
+                            Claim.outcome.in_((catalog.PENDING, catalog.RETURNED))).order_by(Claim.id))]
+    for s in db.session.scalars(select(Supplement).where(Supplement.learner_id == learner_id,
+                                                         Supplement.outcome == catalog.PENDING)):
+        items.append(f'{s.year} 年度“{PATHWAYS[s.pathway].label}”增补申请（{s.status_label}）')
+    for t in db.session.scalars(select(Transfer).where(Transfer.learner_id == learner_id,
+                                                       Transfer.outcome == catalog.PENDING)):
+        items.append(f'调往“{t.to_unit.name}”的单位调转（{t.status_label}）')
+    return items
+
+
+def learner_membership(user_id: int, unit_id: int) -> Membership | None:
+    return db.session.scalar(select(Membership).where(Membership.user_id == user_id, Membership.role == LEARNER,
+                                                      Membership.org_id == unit_id))
+
+
+def scope_resolver(t: Transfer):
+    def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
+        if lane == LEARNER:
+            return runtime.Scope(user_id=t.learner_id)
+        # Transfers are decided by the principal admin of each unit (no department scope).
+        return runtime.Scope(org_id=t.to_unit_id if scope_key == 'new_unit' else t.from_unit_id)
+    return resolve
+
+
+def transfer_scope(m: Membership):
+    """SQL condition: transfers this role may see (hers; her unit's out and in; a secondary admin her department's
+    transfers out)."""
+    if m.role == LEARNER:
+        return Transfer.learner_id == m.user_id
+    if m.role == UNIT_ADMIN:
+        if m.department_id is not None:
+            return and_(Transfer.from_unit_id == m.org_id, Transfer.from_department_id == m.department_id)
+        return or_(Transfer.from_unit_id == m.org_id, Transfer.to_unit_id == m.org_id)
+    return false()
+
+
+def can_see(m: Membership | None, t: Transfer) -> bool:
+    return m is not None and db.session.query(db.session.query(Transfer).filter(
+        Transfer.id == t.id, transfer_scope(m)).exists()).scalar()
+
+
+def open_item(t: Transfer) -> WorkItem | None:
+    return db.session.scalar(select(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == t.id,
+                                                    WorkItem.completed_at.is_(None)).order_by(WorkItem.id))
+
+
+def _move(t: Transfer, m: Membership) -> None:
+    member = learner_membership(t.learner_id, t.from_unit_id)
+    if member is None:
+        raise TransferError('该人员已不在原单位，不能完成调转')
+    if learner_membership(t.learner_id, t.to_unit_id) is not None:
+        raise TransferError('该人员在新单位已有专技人员身份，不能重复调入')
+    member.org, member.department = t.to_unit, None
+    audit.log(SUBJECT, t.id, '调转完成', m, f'{t.from_unit.name} → {t.to_unit.name}；学时记录随本人保留')
+    db.session.flush()
+
+
+def _apply(t: Transfer, step: runtime.StepResult, m: Membership) -> None:
+    t.status_label, t.outcome = step.status_label, step.outcome
+    if step.completed:
+        t.decided_at = utcnow()
+    if step.outcome == catalog.APPROVED:
+        _move(t, m)
+
+
+def _check_target(learner_id: int, from_unit_id: int, to_unit_id) -> Organisation:
+    to_unit = db.session.get(Organisation, to_unit_id) if valid_id(to_unit_id) else None
+    if to_unit is None or to_unit.kind != UNIT:
+        raise TransferError('请从搜索结果中选择新单位', 'to_unit_id')
+    if to_unit.id == from_unit_id:
+        raise TransferError('新单位不能是当前所在单位', 'to_unit_id')
+    if learner_membership(learner_id, to_unit.id) is not None:
+        raise TransferError(f'已是“{to_unit.name}”的专技人员，无需调转', 'to_unit_id')
+    pending = pending_items(learner_id)
+    if pending:
+        raise TransferError('有待审核的信息，不能办理单位调转，请先处理完毕（或撤回）：' + '；'.join(pending))
+    return to_unit
+
+
+def _reason(reason: str | None) -> str:
+    reason = (reason or '').strip()
+    if not reason:
+        raise TransferError('请填写调转原因', 'reason')
+    if len(reason) > 500:
+        raise TransferError('调转原因不能超过 500 个字', 'reason')
+    return reason
+
+
+def _start(member: Membership, to_unit: Organisation, reason: str, by: str, m: Membership) -> Transfer:
+    t = Transfer(learner_id=member.user_id, from_unit_id=member.org_id, from_department_id=member.department_id,
+                 to_unit_id=to_unit.id, initiated_by=by, initiator_id=m.user_id, reason=reason, status_label='',
+                 outcome=catalog.PENDING)
+    db.session.add(t)
+    db.session.flush()
+    instance, step = runtime.start(PROCESS, SUBJECT, t.id, {'transfer_id': t.id, 'initiated_by': by},
+                                   scope_resolver(t))
+    t.instance_id = instance.id
+    _apply(t, step, m)
+    return t
+
+
+def request_transfer(m: Membership, to_unit_id, reason: str | None) -> Transfer:
+    """转出申请 (调转方式一): the learner asks; the old unit reviews first."""
+    if m.role != LEARNER:
+        raise TransferError('只有专技人员本人可以申请单位调转')
+    reason = _reason(reason)
+    to_unit = _check_target(m.user_id, m.org_id, to_unit_id)
+    t = _start(m, to_unit, reason, BY_LEARNER, m)
+    audit.log(SUBJECT, t.id, '提交转出申请', m, f'{t.from_unit.name} → {to_unit.name}。原因：{reason}')
+    db.session.flush()
+    return t
+
+
+def send_out(m: Membership, member_id, to_unit_id, reason: str | None) -> Transfer:
+    """人员调出 (调转方式二): the unit sends a member of its staff; the new unit accepts or refuses."""
+    if m.role != UNIT_ADMIN:
+        raise TransferError('只有单位管理员可以办理人员调出')
+    member = db.session.scalar(staff_query(m).where(Membership.id == member_id)) if valid_id(member_id) else None
+    if member is None:
+        raise TransferError('请选择本单位（本部门）的专技人员', 'member_id')
+    reason = _reason(reason)
+    to_unit = _check_target(member.user_id, member.org_id, to_unit_id)
+    t = _start(member, to_unit, reason, BY_UNIT, m)
+    audit.log(SUBJECT, t.id, '人员调出', m, f'{member.user.name}：{t.from_unit.name} → {to_unit.name}。原因：{reason}')
+    db.session.flush()
+    return t
+
+
+def _actionable(m: Membership, work_item_id: int) -> tuple[WorkItem, Transfer]:
+    item = actionable_item(m, work_item_id)
+    if item is None or item.subject_type != SUBJECT:
+        raise TransferError('无权处理该事项，或该事项不存在')
+    if item.completed_at is not None:
+        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    if item.form_key not in REVIEW_FORMS:
+        raise TransferError('该事项不是调转审核任务，请刷新后查看最新状态')
+    return item, db.session.get(Transfer, item.subject_id)
+
+
+def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) -> Transfer:
+    """The old unit (转出) or the new unit (转入 / 接收) approves, or refuses with a reason the learner sees."""
+    item, t = _actionable(m, work_item_id)
+    reason = (reason or '').strip()
+    if decision not in ('approve', 'reject'):
+        raise TransferError('请选择审核结果', 'decision')
+    if decision == 'reject' and not reason:
+        raise TransferError('不同意时必须填写原因', 'comment')
+    if len(reason) > 500:
+        raise TransferError('原因不能超过 500 个字', 'comment')
+    action = ACTIONS[item.form_key][0 if decision == 'approve' else 1]
+    audit.log(SUBJECT, t.id, action, m, reason or None)
+    if decision == 'reject':
+        t.refusal_reason = reason
+    _apply(t, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(t)), m)
+    return t
+
+
+def may_withdraw(m: Membership | None, t: Transfer) -> bool:
+    """The initiator withdraws: the learner her own request, the old unit a member it sent out."""
+    if m is None or t.outcome != catalog.PENDING:
+        return False
+    if t.initiated_by == BY_LEARNER:
+        return m.role == LEARNER and m.user_id == t.learner_id
+    return m.role == UNIT_ADMIN and m.org_id == t.from_unit_id and m.department_id in (None, t.from_department_id)
+
+
+def withdraw(m: Membership, t: Transfer) -> None:
+    """撤回 while a review waits (message withdraw_transfer on every review task)."""
+    if not may_withdraw(m, t):
+        if t.outcome != catalog.PENDING:
+            raise TransferError(f'该调转当前状态为“{t.status_label}”，不能撤回')
+        suffix = '（由原单位发起的人员调出只能由原单位撤回）' if t.initiated_by == BY_UNIT else ''
+        raise TransferError('只有发起人可以撤回该调转' + suffix)
+    step = runtime.send_message(t.instance_id, 'withdraw_transfer', scope_resolver(t),
+                                refused=f'该调转当前状态为“{t.status_label}”，不能撤回')
+    _apply(t, step, m)
+    audit.log(SUBJECT, t.id, '撤回', m)
+    db.session.flush()

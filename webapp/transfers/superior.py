@@ -1,0 +1,135 @@
+"""Superior change (更换上级部门, seed 004) use cases: a unit's principal admin asks to move the unit under another
+supervising department or parent unit; the old superior approves, then the new one; then the unit's parent changes.
+A superior that is a unit decides as its principal unit admin, a supervising department (or the province) as such."""
+from sqlalchemy import or_, select
+
+from models import Membership, Organisation, SuperiorChange, WorkItem, db, utcnow
+from models.org import ORG_KINDS, SUPERVISOR, UNIT
+from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+
+from .. import audit
+from ..permissions import actionable_item
+from ..workflow import catalog, runtime
+from .operations import TransferError, search_orgs, valid_id
+
+SUBJECT = PROCESS = 'superior_change'
+OLD_FORM, NEW_FORM = 'superior_old_review', 'superior_new_review'
+ACTIONS = {OLD_FORM: ('原上级同意', '原上级不同意'), NEW_FORM: ('新上级同意', '新上级不同意')}
+
+
+def is_principal(m: Membership | None) -> bool:
+    return m is not None and m.role == UNIT_ADMIN and m.department_id is None and m.org.kind == UNIT
+
+
+def _descendant_or_self(org: Organisation, unit: Organisation) -> bool:
+    while org is not None:
+        if org.id == unit.id:
+            return True
+        org = org.parent
+    return False
+
+
+def candidates(unit: Organisation, q: str) -> list[Organisation]:
+    """Supervising departments and units the unit may move under (not itself, its own sub-units or its superior)."""
+    found = search_orgs(q, kinds=(SUPERVISOR, UNIT), exclude=[unit.id] + ([unit.parent_id] if unit.parent_id else []),
+                        limit=20)
+    return [o for o in found if not _descendant_or_self(o, unit)][:10]
+
+
+def kind_label(org: Organisation | None) -> str:
+    return '上级单位' if org is not None and org.kind == UNIT else ORG_KINDS.get(org.kind, '') if org else ''
+
+
+def scope_resolver(c: SuperiorChange):
+    def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
+        return runtime.Scope(org_id=c.new_parent_id if scope_key == 'new_superior' else c.old_parent_id)
+    return resolve
+
+
+def change_scope(m: Membership):
+    """SQL condition: the unit's own principal admin, and the admins of the old and the new superior."""
+    if m.role == UNIT_ADMIN and m.department_id is not None:
+        return SuperiorChange.id.is_(None)
+    if m.role not in (UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN):
+        return SuperiorChange.id.is_(None)
+    mine = or_(SuperiorChange.old_parent_id == m.org_id, SuperiorChange.new_parent_id == m.org_id)
+    return or_(SuperiorChange.unit_id == m.org_id, mine) if m.role == UNIT_ADMIN else mine
+
+
+def can_see(m: Membership | None, c: SuperiorChange) -> bool:
+    return m is not None and db.session.query(db.session.query(SuperiorChange).filter(
+        SuperiorChange.id == c.id, change_scope(m)).exists()).scalar()
+
+
+def open_item(c: SuperiorChange) -> WorkItem | None:
+    return db.session.scalar(select(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == c.id,
+                                                    WorkItem.completed_at.is_(None)).order_by(WorkItem.id))
+
+
+def _apply(c: SuperiorChange, step: runtime.StepResult, m: Membership) -> None:
+    c.status_label, c.outcome = step.status_label, step.outcome
+    if step.completed:
+        c.decided_at = utcnow()
+    if step.outcome == catalog.APPROVED:
+        c.unit.parent = c.new_parent
+        audit.log(SUBJECT, c.id, '更换完成', m, f'上级：{c.old_parent.name if c.old_parent else "无"} → {c.new_parent.name}')
+        db.session.flush()
+
+
+def request_change(m: Membership, new_parent_id, reason: str | None) -> SuperiorChange:
+    """The principal admin chooses the new superior (主管部门 or 上级单位); the old superior reviews first."""
+    if not is_principal(m):
+        raise TransferError('只有单位超级管理员可以更换上级部门')
+    unit = m.org
+    reason = (reason or '').strip()
+    if not reason:
+        raise TransferError('请填写更换原因', 'reason')
+    if len(reason) > 500:
+        raise TransferError('更换原因不能超过 500 个字', 'reason')
+    new_parent = db.session.get(Organisation, new_parent_id) if valid_id(new_parent_id) else None
+    if new_parent is None or new_parent.kind not in (SUPERVISOR, UNIT):
+        raise TransferError('请从搜索结果中选择新的上级单位或主管部门', 'new_parent_id')
+    if new_parent.id == unit.parent_id:
+        raise TransferError(f'“{new_parent.name}”已是本单位的上级', 'new_parent_id')
+    if _descendant_or_self(new_parent, unit):
+        raise TransferError('不能选择本单位或本单位的下级单位作为上级', 'new_parent_id')
+    if unit.parent is None:
+        raise TransferError('本单位没有上级，不能办理更换，请联系省级管理员')
+    waiting = db.session.scalar(select(SuperiorChange).where(SuperiorChange.unit_id == unit.id,
+                                                             SuperiorChange.outcome == catalog.PENDING))
+    if waiting is not None:
+        raise TransferError(f'已有一条更换上级的申请（改为“{waiting.new_parent.name}”，{waiting.status_label}），'
+                            '请等待审核完成')
+    c = SuperiorChange(unit_id=unit.id, old_parent_id=unit.parent_id, new_parent_id=new_parent.id,
+                       requested_by_id=m.user_id, reason=reason, status_label='', outcome=catalog.PENDING)
+    db.session.add(c)
+    db.session.flush()
+    data = {'superior_change_id': c.id, 'old_kind': unit.parent.kind, 'new_kind': new_parent.kind}
+    instance, step = runtime.start(PROCESS, SUBJECT, c.id, data, scope_resolver(c))
+    c.instance_id = instance.id
+    _apply(c, step, m)
+    audit.log(SUBJECT, c.id, '提交更换申请', m, f'{unit.parent.name}（{kind_label(unit.parent)}）→ '
+              f'{new_parent.name}（{kind_label(new_parent)}）。原因：{reason}')
+    db.session.flush()
+    return c
+
+
+def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) -> SuperiorChange:
+    item = actionable_item(m, work_item_id)
+    if item is None or item.subject_type != SUBJECT:
+        raise TransferError('无权处理该事项，或该事项不存在')
+    if item.completed_at is not None:
+        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    c = db.session.get(SuperiorChange, item.subject_id)
+    reason = (reason or '').strip()
+    if decision not in ('approve', 'reject'):
+        raise TransferError('请选择审核结果', 'decision')
+    if decision == 'reject' and not reason:
+        raise TransferError('不同意时必须填写原因', 'comment')
+    if len(reason) > 500:
+        raise TransferError('原因不能超过 500 个字', 'comment')
+    audit.log(SUBJECT, c.id, ACTIONS[item.form_key][0 if decision == 'approve' else 1], m, reason or None)
+    if decision == 'reject':
+        c.refusal_reason = reason
+    _apply(c, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(c)), m)
+    return c

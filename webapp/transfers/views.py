@@ -1,0 +1,191 @@
+"""单位调转 pages (learner), 人员调出 and the unit's transfers (unit admin), 更换上级部门 (principal unit admin), and
+the detail pages with the flow log and the approve / reject forms."""
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from models import FlowLog, Membership, SuperiorChange, Transfer, User, db
+from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+
+from ..claims.views import REFUSALS, _attempt, _flash_errors, _refused
+from ..permissions import actionable_item, current_membership, role_required, staff_query
+from . import bp, operations as ops, superior
+from .forms import DecisionForm, SendOutForm, SuperiorForm, TransferForm
+
+
+def _logs(subject_type: str, subject_id: int) -> list[FlowLog]:
+    return db.session.scalars(select(FlowLog).where(FlowLog.subject_type == subject_type,
+                                                    FlowLog.subject_id == subject_id)
+                              .order_by(FlowLog.at, FlowLog.id)).all()
+
+
+def _q() -> str:
+    return (request.args.get('q') or '').strip()[:100]
+
+
+@bp.route('/units.json')
+@login_required
+def units_json():
+    """Fuzzy unit search (name, credit code or locality contains the text): the first 10 matches."""
+    return jsonify([{'id': o.id, 'name': o.name, 'credit_code': o.credit_code, 'locality': o.locality}
+                    for o in ops.search_orgs(_q())])
+
+
+# ---- learner: 单位调转 ----
+
+@bp.route('/', methods=['GET', 'POST'])
+@login_required
+@role_required(LEARNER)
+def index():
+    m = current_membership()
+    form = TransferForm()
+    if form.validate_on_submit():
+        try:
+            t = ops.request_transfer(m, form.to_unit_id.data, form.reason.data)
+        except REFUSALS as exc:
+            _refused(exc, form)
+        else:
+            flash(_('已提交转出申请，等待原单位审核'), 'success')
+            return redirect(url_for('transfers.detail', transfer_id=t.id))
+    q = _q()
+    transfers = db.session.scalars(select(Transfer).where(Transfer.learner_id == m.user_id)
+                                   .order_by(Transfer.id.desc())).all()
+    status = 422 if request.method == 'POST' else 200
+    return render_template('transfers/index.html', form=form, q=q, results=ops.search_orgs(q, exclude=[m.org_id]),
+                           transfers=transfers, pending=ops.pending_items(m.user_id)), status
+
+
+@bp.route('/<int:transfer_id>')
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def detail(transfer_id: int):
+    m = current_membership()
+    t = db.session.get(Transfer, transfer_id)
+    if t is None or not ops.can_see(m, t):
+        abort(404)
+    item = ops.open_item(t)
+    mine = item if item is not None and actionable_item(m, item.id) else None
+    return render_template('transfers/detail.html', t=t, item=item, logs=_logs(ops.SUBJECT, t.id),
+                           form=DecisionForm(work_item_id=mine.id) if mine else None,
+                           can_withdraw=ops.may_withdraw(m, t))
+
+
+@bp.route('/<int:transfer_id>/decide', methods=['POST'])
+@login_required
+@role_required(UNIT_ADMIN)
+def decide(transfer_id: int):
+    t = db.session.get(Transfer, transfer_id)
+    if t is None or not ops.can_see(current_membership(), t):
+        abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        _attempt(lambda: ops.decide(current_membership(), int(form.work_item_id.data), form.decision.data,
+                                    form.comment.data), _('审核完成'))
+    return redirect(url_for('transfers.detail', transfer_id=transfer_id))
+
+
+@bp.route('/<int:transfer_id>/withdraw', methods=['POST'])
+@login_required
+@role_required(LEARNER, UNIT_ADMIN)
+def withdraw(transfer_id: int):
+    t = db.session.get(Transfer, transfer_id)
+    if t is None or not ops.can_see(current_membership(), t):
+        abort(404)
+    _attempt(lambda: ops.withdraw(current_membership(), t), _('已撤回'))
+    return redirect(url_for('transfers.detail', transfer_id=transfer_id))
+
+
+# ---- unit admin: 人员调转 (调出 and the unit's transfers out and in) ----
+
+@bp.route('/unit')
+@login_required
+@role_required(UNIT_ADMIN)
+def unit():
+    m = current_membership()
+    transfers = db.session.scalars(select(Transfer).where(ops.transfer_scope(m)).order_by(Transfer.id.desc())).all()
+    return render_template('transfers/unit.html', transfers=transfers)
+
+
+@bp.route('/send-out', methods=['GET', 'POST'])
+@login_required
+@role_required(UNIT_ADMIN)
+def send_out():
+    m = current_membership()
+    form = SendOutForm()
+    staff = db.session.scalars(staff_query(m).order_by(User.name, Membership.id)).all()
+    form.member_id.choices = [(0, _('请选择'))] + [(s.id, f'{s.user.name}（{s.user.masked_id_number}）') for s in staff]
+    if request.method == 'GET' and request.args.get('member_id', '').isdigit():
+        form.member_id.data = int(request.args['member_id'])
+    if form.validate_on_submit():
+        try:
+            t = ops.send_out(m, form.member_id.data, form.to_unit_id.data, form.reason.data)
+        except REFUSALS as exc:
+            _refused(exc, form)
+        else:
+            flash(_('已提交人员调出，等待新单位接收'), 'success')
+            return redirect(url_for('transfers.detail', transfer_id=t.id))
+    q = _q()
+    status = 422 if request.method == 'POST' else 200
+    return render_template('transfers/send_out.html', form=form, q=q,
+                           results=ops.search_orgs(q, exclude=[m.org_id])), status
+
+
+# ---- 更换上级部门 ----
+
+@bp.route('/superior', methods=['GET', 'POST'])
+@login_required
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+def superior_index():
+    m = current_membership()
+    principal = superior.is_principal(m)
+    if not principal and m.role == UNIT_ADMIN and m.department_id is not None:
+        abort(403)
+    form = SuperiorForm()
+    if principal and form.validate_on_submit():
+        try:
+            c = superior.request_change(m, form.new_parent_id.data, form.reason.data)
+        except REFUSALS as exc:
+            _refused(exc, form)
+        else:
+            flash(_('已提交更换上级部门申请，等待原上级审核'), 'success')
+            return redirect(url_for('transfers.change_detail', change_id=c.id))
+    q = _q()
+    changes = db.session.scalars(select(SuperiorChange).where(superior.change_scope(m))
+                                 .order_by(SuperiorChange.id.desc())).all()
+    status = 422 if request.method == 'POST' else 200
+    return render_template('transfers/superior.html', form=form, q=q, principal=principal, unit=m.org,
+                           results=superior.candidates(m.org, q) if principal else [], changes=changes,
+                           kind_label=superior.kind_label), status
+
+
+@bp.route('/superior/<int:change_id>')
+@login_required
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+def change_detail(change_id: int):
+    m = current_membership()
+    c = db.session.get(SuperiorChange, change_id)
+    if c is None or not superior.can_see(m, c):
+        abort(404)
+    item = superior.open_item(c)
+    mine = item if item is not None and actionable_item(m, item.id) else None
+    return render_template('transfers/change_detail.html', c=c, item=item, logs=_logs(superior.SUBJECT, c.id),
+                           form=DecisionForm(work_item_id=mine.id) if mine else None, kind_label=superior.kind_label)
+
+
+@bp.route('/superior/<int:change_id>/decide', methods=['POST'])
+@login_required
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+def change_decide(change_id: int):
+    c = db.session.get(SuperiorChange, change_id)
+    if c is None or not superior.can_see(current_membership(), c):
+        abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        _attempt(lambda: superior.decide(current_membership(), int(form.work_item_id.data), form.decision.data,
+                                         form.comment.data), _('审核完成'))
+    return redirect(url_for('transfers.change_detail', change_id=change_id))
