@@ -193,3 +193,16 @@ def test_fuzzy_unit_search(ctx):
     assert [o.name for o in ops.search_orgs('交通运输厅')] == []         # supervising departments are no units
     assert ops.search_orgs('%') == [] and ops.search_orgs(' ') == []
     assert len(ops.search_orgs('有限公司')) == 2
+
+
+def test_a_title_change_or_enrolment_in_review_also_blocks_a_transfer(ctx):
+    from datetime import date
+
+    from webapp.enrolment import operations as enrol
+    from webapp.profile import operations as profile
+    profile.request_title_change(learner(), '高级工程师', date(2025, 1, 1))
+    enrol.enrol(learner(), enrol.EnrolmentInput('国有企业', '群众', '大学本科', '工程师', date(2018, 6, 1), '公路工程'))
+    with pytest.raises(ops.TransferError) as refused:
+        ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    assert '职称变更为“高级工程师”（待单位审核）' in refused.value.message
+    assert f'{enrol.enrolment_year(learner())} 年度报名（待单位审核）' in refused.value.message

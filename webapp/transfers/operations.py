@@ -6,7 +6,7 @@ membership moves to the new unit; her claims keep the unit they were made in and
 """
 from sqlalchemy import and_, false, or_, select
 
-from models import Claim, Membership, Organisation, Supplement, Transfer, WorkItem, db, utcnow
+from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db, utcnow
 from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 
@@ -66,6 +66,12 @@ def pending_items(learner_id: int) -> list[str]:
     for t in db.session.scalars(select(Transfer).where(Transfer.learner_id == learner_id,
                                                        Transfer.outcome == catalog.PENDING)):
         items.append(f'调往“{t.to_unit.name}”的单位调转（{t.status_label}）')
+    for change in db.session.scalars(select(TitleChange).where(TitleChange.learner_id == learner_id,
+                                                               TitleChange.outcome == catalog.PENDING)):
+        items.append(f'职称变更为“{change.new_title}”（{change.status_label}）')
+    for e in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == learner_id,
+                                                        Enrolment.outcome.in_((catalog.PENDING, catalog.RETURNED)))):
+        items.append(f'{e.year} 年度报名（{e.status_label}）')
     return items
 
 
