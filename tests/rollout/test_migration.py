@@ -78,6 +78,7 @@ def test_instance_page_shows_the_diagram_the_waiting_task_and_the_log(ctx, clien
     assert 'data-waiting="unit_review"' in page and 'bpmn-navigated-viewer' in page
     assert '<bpmn:userTask id="unit_review"' in page  # the diagram XML, unescaped for bpmn-js
     assert '单位初审' in page and '提交' in page
+    assert client.get('/vendor/bpmn-js/dist/bpmn-navigated-viewer.production.min.js').status_code == 200
 
 
 def test_migration_page_checks_and_migrates(ctx, client):

@@ -4,7 +4,6 @@ was actually computed with, and report what would change.
 Fast by construction: each table is parsed once, and the table is evaluated once per distinct input tuple
 (pathway, level, rank, quantity) — thousands of claims share a handful of tuples — never once per claim."""
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
