@@ -18,7 +18,8 @@ from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
 from models.workflow import BPMN, DMN
 
 from .catalog import STATUSES
-from .engine import SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow, new_workflow
+from .engine import (SERIALIZER, SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow,
+                     new_workflow)
 from .versions import called_decisions, parse_versions, published
 
 
@@ -280,3 +281,93 @@ def set_timer_data(instance_id: int, values: dict, scope_for: ScopeResolver) -> 
     for task in _ready_user_tasks(workflow):
         task.data.update(values)
     return _save(instance, workflow, scope_for)
+
+
+# Spec attributes that decide whether a task an instance has reached may move to another version: its kind, its lane
+# (role) and its extension properties (formKey, statusLabel, scope…). Flows and positions may change freely.
+_MIGRATION_KEYS = ('typename', 'lane', 'extensions')
+_REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+
+
+def _target_parsed(instance: WorkflowInstance, target: ProcessVersion):
+    """The target diagram with the instance's own rule versions where it still calls them (a claim keeps the credit
+    table it was computed with), the published one for a decision it did not call before."""
+    own = {r.key: r for r in (db.session.get(ProcessVersion, rid) for rid in instance.rule_version_ids) if r}
+    rules = []
+    for decision in called_decisions(target.content):
+        rule = own.get(decision) or published(DMN, decision)
+        if rule is None:
+            raise WorkflowError(f'目标版本引用的决策表 {decision} 尚未发布')
+        rules.append(rule)
+    return parse_versions(target, rules), rules
+
+
+def migration_problems(instance: WorkflowInstance, target: ProcessVersion) -> list[str]:
+    """Why the instance cannot move to *target* (empty: it can): a task it completed or waits in is missing from the
+    target or changed there (type, lane, properties)."""
+    if instance.is_completed:
+        return ['流程实例已结束']
+    if target.kind != BPMN or target.key != instance.process_key:
+        return ['目标版本不是同一流程']
+    if target.id == instance.process_version_id:
+        return ['已是该版本']
+    try:
+        new, _rules = _target_parsed(instance, target)
+        workflow = _load(instance)
+    except WorkflowError as exc:
+        return [str(exc)]
+    if workflow.subprocesses:
+        return ['含子流程的实例暂不支持迁移']
+    from SpiffWorkflow.bpmn.util.diff import SpecDiff
+    diff = SpecDiff(SERIALIZER.registry, workflow.spec, new.spec)
+    problems, seen = [], set()
+    for task in workflow.get_tasks(state=_REACHED):
+        spec = task.task_spec
+        if spec.name in seen:
+            continue
+        seen.add(spec.name)
+        label = spec.bpmn_name or spec.name
+        waiting = task.state != TaskState.COMPLETED
+        candidate = new.spec.task_specs.get(spec.name)
+        if candidate is None:
+            problems.append(f'{"所在" if waiting else "已完成"}的环节“{label}”在目标版本中不存在')
+            continue
+        changed = [k for k in diff.comparisons.get(spec, []) if k in _MIGRATION_KEYS]
+        if changed:
+            what = '、'.join({'typename': '类型', 'lane': '泳道（角色）', 'extensions': '属性'}[k] for k in changed)
+            problems.append(f'{"所在" if waiting else "已完成"}的环节“{label}”在目标版本中{what}已改变')
+    return problems
+
+
+@_collecting_services
+def migrate(instance_id: int, target: ProcessVersion) -> StepResult:
+    """Move a running instance onto another version of its process: the stored (spec-less) state is loaded with its
+    old spec, its tasks re-pointed at the target's task specs of the same name (SpiffWorkflow's migrate_workflow),
+    and the tasks it waits in re-predicted along the target's flows. Refused unless migration_problems is empty."""
+    from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+    instance = lock(instance_id)
+    problems = migration_problems(instance, target)
+    if problems:
+        raise WorkflowError('；'.join(problems))
+    new, rules = _target_parsed(instance, target)
+    workflow = _load(instance)
+    top_diff, _sub = diff_workflow(SERIALIZER.registry, workflow, new.spec, new.subprocess_specs)
+    kept = {t.id: dict(t.data) for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)}
+    for dropped in migrate_workflow(top_diff, workflow, new.spec):
+        workflow.event_manager.remove_task(dropped)
+    for task_id, data in kept.items():  # reset_branch re-inherits the parent's data: keep what the task had
+        if task_id in workflow.tasks:
+            workflow.tasks[task_id].data = data
+    workflow.subprocess_specs = new.subprocess_specs
+    instance.process_version = target
+    instance.rule_version_ids = [r.id for r in rules]
+    instance.spec_hash = new.spec_hash
+    open_scopes = {item.lane: Scope(item.scope_org_id, item.scope_department_id, item.scope_user_id)
+                   for item in db.session.scalars(select(WorkItem).where(
+                       WorkItem.instance_id == instance.id, WorkItem.completed_at.is_(None)))}
+
+    def same_scope(lane: str, _scope_key: str) -> Scope:
+        if lane not in open_scopes:
+            raise WorkflowError(f'迁移后出现了新的待办环节（{lane}），无法确定处理人')
+        return open_scopes[lane]
+    return _save(instance, workflow, same_scope)

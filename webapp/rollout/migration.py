@@ -1,0 +1,129 @@
+"""Moving running instances of a process onto another version: a check per instance, then one batch where each
+instance migrates in its own savepoint (one refusal never undoes the others)."""
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import func, select
+
+from models import Organisation, ProcessVersion, WorkflowInstance, WorkItem, db
+from models.workflow import BPMN
+from models.people import Membership
+
+from .. import audit, timers
+from ..workflow import runtime
+
+
+class MigrationError(Exception):
+    """A refusal to show (Chinese message)."""
+
+
+@dataclass
+class Check:
+    instance: WorkflowInstance
+    problems: list[str]
+
+    @property
+    def movable(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Outcome:
+    instance_id: int
+    migrated: bool
+    message: str
+
+
+def process_versions(key: str) -> list[ProcessVersion]:
+    return list(db.session.scalars(select(ProcessVersion).where(
+        ProcessVersion.kind == BPMN, ProcessVersion.key == key).order_by(ProcessVersion.version.desc())))
+
+
+def processes(province_id: int) -> list[dict]:
+    """Every process key with its versions and how many running instances of this province sit on each."""
+    counts: dict[int, int] = {}
+    for instance in running(None, province_id):
+        counts[instance.process_version_id] = counts.get(instance.process_version_id, 0) + 1
+    keys = db.session.scalars(select(ProcessVersion.key).where(ProcessVersion.kind == BPMN)
+                              .distinct().order_by(ProcessVersion.key)).all()
+    return [{'key': key, 'versions': [(v, counts.get(v.id, 0)) for v in process_versions(key)]} for key in keys]
+
+
+def _root_org(org_id: Optional[int]) -> Optional[int]:
+    seen = set()
+    while org_id is not None and org_id not in seen:
+        seen.add(org_id)
+        parent = db.session.scalar(select(Organisation.parent_id).where(Organisation.id == org_id))
+        if parent is None:
+            return org_id
+        org_id = parent
+    return org_id
+
+
+def province_of(instance: WorkflowInstance) -> Optional[int]:
+    """The province whose staff manage the instance: the subject's province where the feature registered it, else the
+    top of the organisation tree its tasks were scoped to."""
+    resolver = timers.PROVINCE_OF.get(instance.subject_type)
+    if resolver is not None:
+        try:
+            return resolver(instance.subject_id)
+        except AttributeError:  # subject row gone
+            return None
+    org_id = db.session.scalar(select(func.min(WorkItem.scope_org_id)).where(
+        WorkItem.instance_id == instance.id, WorkItem.scope_org_id.is_not(None)))
+    return _root_org(org_id)
+
+
+def running(version: Optional[ProcessVersion], province_id: int) -> list[WorkflowInstance]:
+    query = select(WorkflowInstance).where(WorkflowInstance.is_completed.is_(False))
+    if version is not None:
+        query = query.where(WorkflowInstance.process_version_id == version.id)
+    return [i for i in db.session.scalars(query.order_by(WorkflowInstance.id)) if province_of(i) == province_id]
+
+
+def instance_for(m: Membership, instance_id: int) -> Optional[WorkflowInstance]:
+    """The instance if the province member may see it, else None."""
+    instance = db.session.get(WorkflowInstance, instance_id)
+    return instance if instance is not None and province_of(instance) == m.org_id else None
+
+
+def _versions(source_id: int, target_id: int) -> tuple[ProcessVersion, ProcessVersion]:
+    source, target = db.session.get(ProcessVersion, source_id), db.session.get(ProcessVersion, target_id)
+    if source is None or target is None or source.kind != BPMN or target.kind != BPMN:
+        raise MigrationError('流程版本不存在')
+    if source.key != target.key:
+        raise MigrationError('只能在同一流程的版本之间迁移')
+    if source.id == target.id:
+        raise MigrationError('原版本与目标版本相同')
+    return source, target
+
+
+def check(m: Membership, source_id: int, target_id: int) -> list[Check]:
+    """Per running instance of the source version: can it move to the target, and if not, why."""
+    source, target = _versions(source_id, target_id)
+    return [Check(i, runtime.migration_problems(i, target)) for i in running(source, m.org_id)]
+
+
+def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[int]) -> list[Outcome]:
+    """Migrate the chosen instances, each in a savepoint; returns a result per instance."""
+    source, target = _versions(source_id, target_id)
+    if not instance_ids:
+        raise MigrationError('请选择要迁移的流程实例')
+    allowed = {i.id for i in running(source, m.org_id)}
+    outcomes = []
+    for instance_id in instance_ids:
+        if instance_id not in allowed:
+            outcomes.append(Outcome(instance_id, False, '不是原版本上运行中的流程实例'))
+            continue
+        savepoint = db.session.begin_nested()
+        try:
+            runtime.migrate(instance_id, target)
+            audit.log('workflow_instance', instance_id, '迁移流程版本', m, f'v{source.version} → v{target.version}')
+            db.session.flush()
+        except runtime.WorkflowError as exc:
+            savepoint.rollback()
+            outcomes.append(Outcome(instance_id, False, str(exc)))
+        else:
+            savepoint.commit()
+            outcomes.append(Outcome(instance_id, True, f'已迁移至 v{target.version}'))
+    return outcomes
