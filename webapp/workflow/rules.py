@@ -24,6 +24,20 @@ def validate_decision(dmn_xml: str) -> None:
         raise DiagramError(problems)
 
 
+def evaluate(dmn_xml: str, inputs: dict) -> tuple[list, dict]:
+    """Matched rules (row number, description) and outputs of *dmn_xml* (e.g. a draft) for *inputs*, as the engine
+    decides them; raises DiagramError with a readable message when a cell fails on these inputs."""
+    table = parse_decision(dmn_xml)
+    task = SimpleNamespace(data=dict(inputs), workflow=SimpleNamespace(script_engine=SCRIPT_ENGINE))
+    engine = DMNEngine(table)
+    try:
+        matched = engine.decide(task)
+        outputs = engine.result(task)
+    except Exception as exc:
+        raise DiagramError([f'决策表无法按这些输入求值：{exc}']) from exc
+    return [(rule.row_number, rule.description or '') for rule in matched], outputs
+
+
 def decide(decision_id: str, inputs: dict) -> dict:
     """Outputs of the first matching rule of the published decision table (empty dict when nothing matches)."""
     from .versions import published
