@@ -43,8 +43,7 @@ def history(kind, key):
     if not rows:
         abort(404)
     return render_template('workbench/history.html', kind=kind, key=key, rows=rows, authors=ops.authors(rows),
-                           kinds=ops.KINDS, publish_form=PublishForm(draft_sha=(ops.draft_of(kind, key) or rows[0]).sha256),
-                           draft=ops.draft_of(kind, key))
+                           kinds=ops.KINDS)
 
 
 @bp.route('/<kind>/<key>/diff')

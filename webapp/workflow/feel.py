@@ -180,4 +180,3 @@ def translate_decision(dmn_xml: str) -> str:
 def engine_expression(cell: str) -> str:
     """A cell as one Python expression (for the whitelist): `?` becomes the input name."""
     return _QUESTION_OUTSIDE_QUOTES.sub('dmninputexpr', cell)
-
