@@ -174,12 +174,10 @@
   show(null);
 
   document.getElementById('draft-form').addEventListener('submit', async function (event) {
-    if (this.dataset.ready) return;
     event.preventDefault();
     const {xml} = await modeler.saveXML({format: true});
     xmlField.value = xml;
-    this.dataset.ready = '1';
-    this.requestSubmit ? this.requestSubmit() : this.submit();
+    this.submit();  // no second submit event, no constraint validation of the hidden fields
   });
   page.dataset.loaded = '1';
 })();
