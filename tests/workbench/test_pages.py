@@ -17,7 +17,8 @@ CHANGED = CLAIM.replace('value="待初审"', 'value="等待单位审核"', 1)
 @pytest.mark.parametrize('account', ['jtjt_admin', 'jiaotong', ZHANG_WEI])
 def test_only_province_staff_may_open_the_workbench(ctx, client, account):
     login(client, account)
-    for url in ('/workbench/', '/workbench/bpmn/claim/', '/workbench/bpmn/claim/edit', '/workbench/dmn/credit_hours/edit'):
+    for url in ('/workbench/', '/workbench/bpmn/claim/', '/workbench/bpmn/claim/edit',
+                '/workbench/dmn/credit_hours/edit'):
         assert client.get(url).status_code == 403
     assert client.post('/workbench/bpmn/claim/publish', data={'comment': 'x'}).status_code == 403
     assert client.post('/workbench/bpmn/claim/edit', data={'xml': CHANGED}).status_code == 403
@@ -30,12 +31,12 @@ def test_list_editor_save_publish_history_and_diff(ctx, client):
     v1 = versions.published(BPMN, 'claim')
     editor = client.get('/workbench/bpmn/claim/edit').get_data(as_text=True)
     assert 'bpmn-modeler.production.min.js' in editor and '保存草稿' in editor
-    response = client.post('/workbench/bpmn/claim/edit', data={'xml': CHANGED, 'base_version_id': v1.id,
-                                                              'base_sha': v1.sha256}, follow_redirects=True)
+    response = client.post('/workbench/bpmn/claim/edit', follow_redirects=True, data={
+        'xml': CHANGED, 'base_version_id': v1.id, 'base_sha': v1.sha256})
     assert '草稿已保存（第 2 版草稿），校验通过' in response.get_data(as_text=True)
     # a second editor opened on version 1 is refused, and its XML stays in the page
-    response = client.post('/workbench/bpmn/claim/edit', data={'xml': CLAIM, 'base_version_id': v1.id,
-                                                              'base_sha': v1.sha256})
+    response = client.post('/workbench/bpmn/claim/edit', data={
+        'xml': CLAIM, 'base_version_id': v1.id, 'base_sha': v1.sha256})
     assert response.status_code == 422 and '草稿已被 省学时办审核员' in response.get_data(as_text=True)
     response = client.post('/workbench/bpmn/claim/publish', data={'comment': '初审状态改名'}, follow_redirects=True)
     text = response.get_data(as_text=True)
@@ -70,8 +71,8 @@ def test_dmn_bench_and_test_cases(ctx, client):
     editor = client.get('/workbench/dmn/credit_hours/edit').get_data(as_text=True)
     assert '未通过' in editor
     v1 = versions.published(DMN, 'credit_hours')
-    client.post('/workbench/dmn/credit_hours/edit', data={'xml': v1.content, 'base_version_id': v1.id,
-                                                         'base_sha': v1.sha256})
+    client.post('/workbench/dmn/credit_hours/edit', data={
+        'xml': v1.content, 'base_version_id': v1.id, 'base_sha': v1.sha256})
     response = client.post('/workbench/dmn/credit_hours/publish', data={'comment': 'x'}, follow_redirects=True)
     assert '测试用例未通过' in response.get_data(as_text=True)
     assert versions.published(DMN, 'credit_hours') == v1
