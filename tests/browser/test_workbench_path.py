@@ -1,6 +1,7 @@
 """A real browser edits the claim diagram in bpmn-js: changes a user task's status label through the form field,
-saves the draft, publishes; a new claim then starts on version 2 while a claim under review stays on version 1."""
+saves the draft, publishes; a new claim then starts on version 2 while a claim under review finishes on version 1."""
 import threading
+from decimal import Decimal
 
 import pytest
 from werkzeug.serving import make_server
@@ -9,6 +10,7 @@ from models import Claim, WorkflowInstance, db
 
 from ..conftest import LI_NA, ZHANG_WEI, make_app
 from ..helpers import submitted_claim
+from ..workflow.test_claim_process import act, supervisor, unit_admin
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
@@ -49,3 +51,11 @@ def test_edit_status_label_save_publish_new_claim_on_new_version(app_and_server,
         new_claim, _item = submitted_claim(LI_NA)
         assert _version_of(new_claim) == 2 and db.session.get(Claim, new_claim).status_label == '等待单位审核'
         assert _version_of(old_claim) == 1 and db.session.get(Claim, old_claim).status_label == '待初审'
+        # the old claim finishes on version 1
+        claim = db.session.get(Claim, old_claim)
+        act(unit_admin(), claim, 'approve', hours=Decimal(18))
+        act(supervisor(), claim, 'approve', hours=Decimal(18))
+        assert (claim.status_label, claim.outcome, _version_of(old_claim)) == ('通过认定', 'approved', 1)
+        db.session.commit()
+    page.goto(f'{base}/workbench/')
+    assert '第 2 版：1 件' in page.inner_text('#process-list tr[data-key=claim]')

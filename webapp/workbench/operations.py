@@ -8,6 +8,8 @@ makes the draft the version new instances start on. Running instances keep the v
 import difflib
 import json
 
+from lxml import etree
+
 from sqlalchemy import func, select
 
 from models import DecisionTestCase, Membership, ProcessVersion, User, WorkflowInstance, db, utcnow
@@ -213,7 +215,15 @@ def bench(content: str, inputs: dict) -> dict:
         matched, outputs = rules.evaluate(content, inputs)
     except DiagramError as exc:
         raise WorkbenchError('无法求值', exc.problems) from None
-    return {'matched': matched, 'outputs': outputs}
+    table = etree.fromstring(content.encode('utf-8')).find('.//{*}decisionTable')
+    policy = (table.get('hitPolicy') or 'UNIQUE').upper()
+    warning = None
+    if policy in ('UNIQUE', 'FIRST') and len(matched) > 1:
+        warning = (f'有 {len(matched)} 条规则同时匹配（第 {"、".join(str(row) for row, _ in matched)} 行），'
+                   f'引擎只取第 {matched[0][0]} 行')
+        if policy == 'UNIQUE':
+            warning += '（标准 DMN 的 UNIQUE 要求规则互不重叠；若有意按顺序取第一条，可把命中策略改为 FIRST）'
+    return {'matched': matched, 'outputs': outputs, 'warning': warning}
 
 
 def _outputs_equal(expected: dict, actual: dict) -> bool:
