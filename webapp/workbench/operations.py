@@ -146,6 +146,18 @@ def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | N
     return draft
 
 
+def discard_draft(kind: str, key: str, m: Membership, draft_sha: str | None) -> None:
+    """Throw the draft away (the published version stays); refused when it was saved again since it was shown."""
+    draft = draft_of(kind, key)
+    if draft is None:
+        raise WorkbenchError('没有草稿')
+    if draft_sha != draft.sha256:
+        raise WorkbenchError(f'草稿已被 {_author(draft.created_by_id)} 于 {_when(draft)} 再次保存，请先查看最新草稿')
+    audit.log('process_version', draft.id, '放弃草稿', m, f'{KINDS[kind]} {key} 第 {draft.version} 版草稿')
+    db.session.delete(draft)
+    db.session.flush()
+
+
 def history(kind: str, key: str) -> list[ProcessVersion]:
     return list(db.session.scalars(select(ProcessVersion).where(
         ProcessVersion.kind == kind, ProcessVersion.key == key).order_by(ProcessVersion.version.desc())))
@@ -156,16 +168,31 @@ def authors(rows) -> dict:
     return {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
 
 
+def normalised_lines(content: str) -> list[str]:
+    """The XML canonicalised (attributes in a fixed order) and indented the same way: the editors re-format the
+    whole file on save, and a diff should show what changed, not how bpmn-js indents."""
+    try:
+        parser = etree.XMLParser(remove_blank_text=True)
+        tree = etree.fromstring(content.encode('utf-8'), parser)
+        canonical = etree.canonicalize(etree.tostring(tree, encoding='unicode'), strip_text=True)
+        root = etree.fromstring(canonical.encode('utf-8'), parser)
+        etree.indent(root, space='  ')
+        return etree.tostring(root, encoding='unicode').splitlines()
+    except etree.Error:
+        return content.splitlines()
+
+
 def diff(a: ProcessVersion, b: ProcessVersion) -> str:
     """Side-by-side HTML diff of the two versions' XML (changed lines with context; the library escapes the text)."""
     return difflib.HtmlDiff(wrapcolumn=90).make_table(
-        a.content.splitlines(), b.content.splitlines(), f'第 {a.version} 版', f'第 {b.version} 版',
+        normalised_lines(a.content), normalised_lines(b.content), f'第 {a.version} 版', f'第 {b.version} 版',
         context=True, numlines=3)
 
 
 def unified_diff(a: ProcessVersion, b: ProcessVersion) -> str:
-    return ''.join(difflib.unified_diff(a.content.splitlines(True), b.content.splitlines(True),
-                                        f'v{a.version}', f'v{b.version}'))
+    lines = difflib.unified_diff(normalised_lines(a.content), normalised_lines(b.content), f'v{a.version}',
+                                 f'v{b.version}', lineterm='')
+    return '\n'.join(lines)
 
 
 def process_list() -> list[dict]:

@@ -123,6 +123,19 @@ def publish(kind, key):
     return redirect(url_for('workbench.history', kind=kind, key=key))
 
 
+@bp.route('/<kind>/<key>/discard', methods=['POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def discard(kind, key):
+    form = PublishForm()
+    try:
+        ops.discard_draft(_kind(kind), key, current_membership(), form.draft_sha.data or None)
+        flash('草稿已放弃，已发布版本不变', 'success')
+    except ops.WorkbenchError as exc:
+        _refused(exc)
+    return redirect(url_for('workbench.edit', kind=kind, key=key))
+
+
 @bp.route('/dmn/<key>/bench', methods=['POST'])
 @login_required
 @role_required(PROVINCE_ADMIN)
