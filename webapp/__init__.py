@@ -75,6 +75,7 @@ def configure_blueprints(app: Flask) -> None:
     from .supplements import bp as supplements_bp
     from .transfers import bp as transfers_bp
     from .unit import bp as unit_bp
+    from .workbench import bp as workbench_bp
 
     main = Blueprint('main', __name__)
 
@@ -94,7 +95,7 @@ def configure_blueprints(app: Flask) -> None:
                        static_url_path='/vendor')
     for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
                unit_bp, learning_bp, learning_api, certificates_bp, verify_bp, enrolment_bp, profile_bp,
-               registration_bp, transfers_bp, rollout_bp):
+               registration_bp, transfers_bp, rollout_bp, workbench_bp):
         app.register_blueprint(bp)
 
 

@@ -49,9 +49,14 @@ def check_timer(problems, where, timer) -> None:
 
 
 def check_dmn_cell(problems, where, cell):
-    """A DMN input cell is either a full expression ("exam") or an operator tail (<= 5), as the engine reads it."""
+    """A DMN input cell is a full expression ("exam"), an operator tail (<= 5) or uses `?` for the input (1 <= ? <= 5),
+    as the engine reads it."""
+    from .feel import engine_expression
     text = (cell or '').strip()
     if not text or text == '-':
+        return
+    if '?' in text:  # `?` stands for the input value (1 <= ? <= 5)
+        _check(problems, where, engine_expression(text))
         return
     try:
         check_expression(text)

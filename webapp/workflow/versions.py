@@ -64,12 +64,17 @@ def parse_versions(process: ProcessVersion, rules: list[ProcessVersion]):
     return parse_process(process.key, process.content, tuple(r.content for r in rules))
 
 
-def add_version(kind: str, content: str, user_id=None, comment=None, status=PUBLISHED) -> ProcessVersion:
-    """Store a new version after validating it; raises DiagramError with every problem found."""
+def content_key(kind: str, content: str) -> str:
+    """The process id (BPMN) or decision id (DMN) of *content*; DiagramError when it is not a diagram."""
     try:
-        key = _process_id(content) if kind == BPMN else _decision_id(content)
+        return _process_id(content) if kind == BPMN else _decision_id(content)
     except (etree.XMLSyntaxError, AttributeError, ValueError):
         raise DiagramError(['不是有效的 BPMN 流程图' if kind == BPMN else '不是有效的 DMN 决策表']) from None
+
+
+def validate_content(kind: str, content: str) -> str:
+    """Every check a version must pass before it may run; returns its key, raises DiagramError with every problem."""
+    key = content_key(kind, content)
     if kind == BPMN:
         rules = []
         for decision in called_decisions(content):
@@ -86,6 +91,12 @@ def add_version(kind: str, content: str, user_id=None, comment=None, status=PUBL
     else:
         from .rules import validate_decision
         validate_decision(content)
+    return key
+
+
+def add_version(kind: str, content: str, user_id=None, comment=None, status=PUBLISHED) -> ProcessVersion:
+    """Store a new version after validating it; raises DiagramError with every problem found."""
+    key = validate_content(kind, content)
     latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
         ProcessVersion.kind == kind, ProcessVersion.key == key)) or 0
     version = ProcessVersion(kind=kind, key=key, version=latest + 1, content=content, sha256=sha256(content),

@@ -1,0 +1,61 @@
+"""A real browser edits the claim diagram in bpmn-js: changes a user task's status label through the form field,
+saves the draft, publishes; a new claim then starts on version 2 while a claim under review finishes on version 1."""
+import threading
+from decimal import Decimal
+
+import pytest
+from werkzeug.serving import make_server
+
+from models import Claim, WorkflowInstance, db
+
+from ..conftest import LI_NA, ZHANG_WEI, make_app
+from ..helpers import submitted_claim
+from ..workflow.test_claim_process import act, supervisor, unit_admin
+from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
+
+
+@pytest.fixture
+def app_and_server(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
+    server = make_server('127.0.0.1', 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield app, f'http://127.0.0.1:{server.server_port}'
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _version_of(claim_id):
+    claim = db.session.get(Claim, claim_id)
+    return db.session.get(WorkflowInstance, claim.instance_id).process_version.version
+
+
+def test_edit_status_label_save_publish_new_claim_on_new_version(app_and_server, page):
+    app, base = app_and_server
+    with app.app_context():
+        old_claim, _item = submitted_claim(ZHANG_WEI)
+    log_in(page, base, 'shengji')
+    page.click('text=流程与规则')
+    page.click('#process-list tr[data-key=claim] >> text=编辑')
+    page.wait_for_selector('#bpmn-editor[data-loaded="1"]')
+    page.click('.djs-element[data-element-id=unit_review]')
+    page.select_option('#field-statusLabel', '等待单位审核')
+    shot(page, 'workbench_editor')
+    page.click('#save-draft')
+    page.wait_for_selector('text=草稿已保存（第 2 版草稿），校验通过')
+    page.fill('#publish-form input[name=comment]', '初审状态改为“等待单位审核”')
+    page.click('#publish')
+    page.wait_for_selector('text=已发布第 2 版')
+    shot(page, 'workbench_history')
+    with app.app_context():
+        new_claim, _item = submitted_claim(LI_NA)
+        assert _version_of(new_claim) == 2 and db.session.get(Claim, new_claim).status_label == '等待单位审核'
+        assert _version_of(old_claim) == 1 and db.session.get(Claim, old_claim).status_label == '待初审'
+        # the old claim finishes on version 1
+        claim = db.session.get(Claim, old_claim)
+        act(unit_admin(), claim, 'approve', hours=Decimal(18))
+        act(supervisor(), claim, 'approve', hours=Decimal(18))
+        assert (claim.status_label, claim.outcome, _version_of(old_claim)) == ('通过认定', 'approved', 1)
+        db.session.commit()
+    page.goto(f'{base}/workbench/')
+    assert '第 2 版：1 件' in page.inner_text('#process-list tr[data-key=claim]')

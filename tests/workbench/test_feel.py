@@ -1,0 +1,88 @@
+"""FEEL simple unary tests -> engine cells: the translation table, refusals, and what the engine then decides."""
+from pathlib import Path
+
+import pytest
+
+from webapp.workflow import rules
+from webapp.workflow.feel import FeelError, translate_cell, translate_decision
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = (ROOT / 'rules' / 'credit_hours.dmn').read_text(encoding='utf-8')
+
+
+@pytest.mark.parametrize('feel,engine', [
+    ('', ''),
+    ('-', ''),
+    ('"exam"', '"exam"'),
+    ('8', '8'),
+    ('-2.5', '-2.5'),
+    ('true', 'True'),
+    ('>= 3', '>= 3'),
+    ('<5', '< 5'),
+    ('> "b"', '> "b"'),
+    ('[1..5]', '1 <= ? <= 5'),
+    ('(1..5]', '1 < ? <= 5'),
+    (']1..5[', '1 < ? < 5'),
+    ('[1..5)', '1 <= ? < 5'),
+    ('"a","b"', '? in ("a", "b")'),
+    ('"a", "b", "c"', '? in ("a", "b", "c")'),
+    ('not("x")', 'not (? in ("x",))'),
+    ('not("a","b")', 'not (? in ("a", "b"))'),
+    ('not(>= 3)', 'not (? >= 3)'),
+    ('>= 3, "x"', '(? >= 3) or (? == "x")'),
+    ('[1..2], [8..9]', '(1 <= ? <= 2) or (8 <= ? <= 9)'),
+    ('1 <= ? <= 5', '1 <= ? <= 5'),  # already engine form: kept
+])
+def test_translation_table(feel, engine):
+    assert translate_cell(feel) == engine
+
+
+@pytest.mark.parametrize('feel', ['date("2020-01-01")', 'x > 0', '"a', '"a",,"b"', '[1..]', 'between 1 and 5',
+                                  'foo'])
+def test_what_cannot_be_translated_is_refused(feel):
+    with pytest.raises(FeelError, match='无法识别|引号|逗号'):
+        translate_cell(feel)
+
+
+def _table(cell, hit_policy='UNIQUE', extra=''):
+    return RULES.replace('hitPolicy="UNIQUE"', f'hitPolicy="{hit_policy}"{extra}').replace(
+        '<text>"exam"</text>', f'<text>{cell}</text>', 1)
+
+
+@pytest.mark.parametrize('cell,pathway,matches', [
+    ('"exam","training"', 'exam', True),
+    ('"exam","training"', 'seminar', False),
+    ('not("seminar")', 'exam', True),
+    ('not("seminar")', 'seminar', False),
+])
+def test_translated_cells_decide_as_feel_means(cell, pathway, matches):
+    translated = translate_decision(_table(cell))
+    matched, outputs = rules.evaluate(translated, {'pathway': pathway, 'level': None, 'rank': None, 'quantity': 1})
+    assert (bool(matched) and matched[0][0] == 1) is matches
+
+
+@pytest.mark.parametrize('cell,quantity,matches', [('[1..5]', 1, True), ('[1..5]', 5, True), ('(1..5]', 1, False),
+                                                   ('>= 3', 2, False), ('>= 3', 3, True)])
+def test_ranges_and_comparisons_on_quantity(cell, quantity, matches):
+    translated = translate_decision(RULES.replace('<text>&gt; 0</text>', f'<text>{cell}</text>', 1))
+    matched, _ = rules.evaluate(translated, {'pathway': 'exam', 'level': None, 'rank': None, 'quantity': quantity})
+    assert (bool(matched) and matched[0][0] == 1) is matches
+
+
+def test_untranslatable_cells_are_named_by_row_and_column():
+    with pytest.raises(FeelError) as info:
+        translate_decision(_table('date("2020-01-01")'))
+    assert info.value.problems == [
+        '第 1 行“认定类型”列：无法识别的条件“date("2020-01-01")”（支持："文字"、数字、>= 3、[1..5]、(1..5]、"a","b"、not(...)、-）']
+
+
+@pytest.mark.parametrize('policy,extra,refused', [
+    ('UNIQUE', '', False), ('FIRST', '', False), ('COLLECT', '', False),
+    ('ANY', '', True), ('RULE ORDER', '', True), ('PRIORITY', '', True), ('COLLECT', ' aggregation="SUM"', True),
+])
+def test_only_hit_policies_the_engine_implements(policy, extra, refused):
+    if refused:
+        with pytest.raises(FeelError, match='不受支持'):
+            translate_decision(_table('"exam"', policy, extra))
+    else:
+        translate_decision(_table('"exam"', policy, extra))

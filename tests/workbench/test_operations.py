@@ -1,0 +1,183 @@
+"""Drafts, conflict refusal, publishing, history, diff, running-instance counts, decision test cases, and the
+validation corpus of malicious or broken diagrams as province staff would save them."""
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from models import FlowLog, ProcessVersion, db
+from models.workflow import BPMN, DMN, DRAFT, PUBLISHED
+from webapp.workbench import operations as ops
+from webapp.workflow import versions
+
+from ..conftest import membership
+
+ROOT = Path(__file__).resolve().parents[2]
+CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
+RULES = (ROOT / 'rules' / 'credit_hours.dmn').read_text(encoding='utf-8')
+CHANGED = CLAIM.replace('value="待初审"', 'value="等待单位审核"', 1)
+
+
+def province():
+    return membership('shengji')
+
+
+def opened(kind='bpmn', key='claim'):
+    version = ops.working_copy(kind, key)
+    return version.id, version.sha256
+
+
+def test_save_draft_then_publish_makes_a_new_version_for_new_instances(ctx):
+    v1 = versions.published(BPMN, 'claim')
+    draft, problems = ops.save_draft(BPMN, 'claim', CHANGED, province(), *opened())
+    assert problems == [] and draft.status == DRAFT and draft.version == 2
+    assert versions.published(BPMN, 'claim') == v1  # a draft never runs
+    published = ops.publish(BPMN, 'claim', province(), '初审状态改名')
+    assert versions.published(BPMN, 'claim') == published and published.version == 2
+    assert [(v.version, v.status, v.comment) for v in ops.history(BPMN, 'claim')][0] == (2, PUBLISHED, '初审状态改名')
+    actions = db.session.scalars(select(FlowLog.action).where(FlowLog.subject_type == 'process_version')).all()
+    assert actions == ['保存草稿', '发布']
+
+
+def test_one_draft_per_key_saved_again_in_place(ctx):
+    first, _ = ops.save_draft(BPMN, 'claim', CHANGED, province(), *opened())
+    second, _ = ops.save_draft(BPMN, 'claim', CLAIM, province(), first.id, first.sha256)
+    assert second.id == first.id and second.content == CLAIM
+    assert db.session.scalar(select(db.func.count()).select_from(ProcessVersion).where(
+        ProcessVersion.key == 'claim', ProcessVersion.status == DRAFT)) == 1
+
+
+def test_saving_over_someone_elses_draft_is_refused_naming_who_and_when(ctx):
+    base = opened()
+    ops.save_draft(BPMN, 'claim', CHANGED, province(), *base)
+    with pytest.raises(ops.WorkbenchError, match='草稿已被 省学时办审核员 于 .* 保存') as info:
+        ops.save_draft(BPMN, 'claim', CLAIM, province(), *base)  # opened before the other save
+    assert '未保存' in info.value.message
+    assert ops.draft_of(BPMN, 'claim').content == CHANGED
+
+
+def test_saving_after_someone_published_is_refused(ctx):
+    base = opened()
+    draft, _ = ops.save_draft(BPMN, 'claim', CHANGED, province(), *base)
+    ops.publish(BPMN, 'claim', province(), '改名')
+    with pytest.raises(ops.WorkbenchError, match='第 2 版已被 .* 发布'):
+        ops.save_draft(BPMN, 'claim', CLAIM, province(), *base)
+
+
+def test_a_changed_key_or_non_xml_is_refused(ctx):
+    with pytest.raises(ops.WorkbenchError, match='标识不能修改'):
+        ops.save_draft(BPMN, 'claim', CLAIM.replace('id="claim"', 'id="other"', 1), province(), *opened())
+    with pytest.raises(ops.WorkbenchError, match='不是有效的 BPMN'):
+        ops.save_draft(BPMN, 'claim', 'hello', province(), *opened())
+
+
+def test_publish_needs_a_draft_a_comment_and_the_draft_seen(ctx):
+    with pytest.raises(ops.WorkbenchError, match='没有可发布的草稿'):
+        ops.publish(BPMN, 'claim', province(), 'x')
+    draft, _ = ops.save_draft(BPMN, 'claim', CHANGED, province(), *opened())
+    with pytest.raises(ops.WorkbenchError, match='发布说明'):
+        ops.publish(BPMN, 'claim', province(), '  ')
+    with pytest.raises(ops.WorkbenchError, match='再次保存'):
+        ops.publish(BPMN, 'claim', province(), 'x', draft_sha='0' * 64)
+
+
+ESCAPE = '().__class__.__base__.__subclasses__()'
+
+
+@pytest.mark.parametrize('replace,element,expected', [
+    (('action == "delete"', ESCAPE), '元素', '条件'),
+    (('table_hours = hours_per_unit * quantity', 'import os'), 'total_hours', 'Import'),
+    (('>remind_after<', '>"P3X"<'), '元素', 'ISO 8601'),
+    (('name="unit_admin"', 'name="janitor"'), '元素', '泳道 "janitor"'),
+    (('value="claim_unit_review"', 'value="no_such_form"'), 'unit_review', '表单 "no_such_form"'),
+    (('<spiffworkflow:property name="statusLabel" value="待初审"/>', ''), 'unit_review', '状态 ""'),
+])
+def test_broken_diagrams_are_saved_as_drafts_with_problems_and_never_published(ctx, replace, element, expected):
+    assert replace[0] in CLAIM
+    draft, problems = ops.save_draft(BPMN, 'claim', CLAIM.replace(*replace, 1), province(), *opened())
+    assert any(element in p and expected in p for p in problems), problems
+    with pytest.raises(ops.WorkbenchError, match='未通过校验'):
+        ops.publish(BPMN, 'claim', province(), '试试')
+    assert versions.published(BPMN, 'claim').version == 1
+
+
+def test_an_escape_in_a_dmn_cell_using_the_input_placeholder_is_refused(ctx):
+    content = RULES.replace('<text>"exam"</text>', f'<text>? == {ESCAPE}</text>', 1)
+    _draft, problems = ops.save_draft(DMN, 'credit_hours', content, province(), *opened(DMN, 'credit_hours'))
+    assert any('第 1 行' in p for p in problems), problems
+
+
+def test_feel_cells_are_translated_on_save_and_untranslatable_ones_refused(ctx):
+    base = opened(DMN, 'credit_hours')
+    with pytest.raises(ops.WorkbenchError) as info:
+        ops.save_draft(DMN, 'credit_hours', RULES.replace('<text>"exam"</text>', '<text>date("2020")</text>', 1),
+                       province(), *base)
+    assert info.value.problems[0].startswith('第 1 行“认定类型”列')
+    draft, problems = ops.save_draft(DMN, 'credit_hours', RULES.replace(
+        '<text>"exam"</text>', '<text>"exam","exam2"</text>', 1), province(), *base)
+    assert problems == [] and '<text>? in ("exam", "exam2")</text>' in draft.content
+
+
+def test_bench_shows_the_matched_rule_and_outputs_of_the_draft(ctx):
+    draft, _ = ops.save_draft(DMN, 'credit_hours', RULES.replace('<text>8</text>', '<text>10</text>', 1), province(),
+                              *opened(DMN, 'credit_hours'))
+    result = ops.bench(draft.content, ops.bench_inputs({'pathway': 'exam', 'quantity': '2'}))
+    assert result['matched'] == [(1, '参加资格证书考试，每通过一科'), (15, '其他情形不计学时')]
+    assert result['outputs'] == {'hours_per_unit': 10}  # the first match
+    first = RULES.replace('hitPolicy="UNIQUE"', 'hitPolicy="FIRST"')
+    assert ops.bench(first, {'pathway': 'exam', 'quantity': 2, 'level': None, 'rank': None})['warning'] == \
+        '有 2 条规则同时匹配（第 1、15 行），引擎只取第 1 行'
+    overlapping = RULES.replace('<text>"training"</text>', '<text>"exam"</text>', 1)
+    result = ops.bench(overlapping, ops.bench_inputs({'pathway': 'exam', 'quantity': '2'}))
+    assert [row for row, _ in result['matched']] == [1, 5, 15] and result['outputs'] == {'hours_per_unit': 8}
+    assert result['warning'].startswith('有 3 条规则同时匹配（第 1、5、15 行），引擎只取第 1 行（标准 DMN 的 UNIQUE')
+    with pytest.raises(ops.WorkbenchError, match='数量应为数字'):
+        ops.bench_inputs({'quantity': 'abc'})
+
+
+def test_publish_refuses_a_table_whose_saved_case_fails(ctx):
+    ops.add_case('credit_hours', '考试每科 8 学时', {'pathway': 'exam', 'level': None, 'rank': None, 'quantity': 1},
+                 '{"hours_per_unit": 8}', province())
+    ops.save_draft(DMN, 'credit_hours', RULES.replace('<text>8</text>', '<text>10</text>', 1), province(),
+                   *opened(DMN, 'credit_hours'))
+    with pytest.raises(ops.WorkbenchError, match='测试用例未通过') as info:
+        ops.publish(DMN, 'credit_hours', province(), '考试改 10 学时')
+    assert '考试每科 8 学时' in info.value.problems[0] and '"hours_per_unit": 10' in info.value.problems[0]
+    draft = ops.draft_of(DMN, 'credit_hours')
+    ops.save_draft(DMN, 'credit_hours', RULES, province(), draft.id, draft.sha256)
+    assert ops.publish(DMN, 'credit_hours', province(), '原样发布').version == 2
+
+
+def test_add_case_refuses_bad_expected_json(ctx):
+    with pytest.raises(ops.WorkbenchError, match='JSON'):
+        ops.add_case('credit_hours', '', {}, 'hours=8', province())
+
+
+def test_diff_and_process_list(ctx):
+    v1 = versions.published(BPMN, 'claim')
+    draft, _ = ops.save_draft(BPMN, 'claim', CHANGED, province(), *opened())
+    unified = ops.unified_diff(v1, draft)
+    assert 'value="待初审"' in unified and 'value="等待单位审核"' in unified
+    html = ops.diff(v1, draft)
+    assert 'class="diff_chg"' in html and 'statusLabel' in html
+    row = next(r for r in ops.process_list() if r['key'] == 'claim')
+    assert row['published'] == v1 and row['draft'] == draft and row['running'] == []
+
+
+def test_diff_ignores_reformatting_by_the_editor(ctx):
+    v1 = versions.published(BPMN, 'claim')
+    reformatted = CHANGED.replace('\n        ', '\n    ')
+    reformatted = reformatted.replace('id="unit_review" name="单位初审"', 'name="单位初审" id="unit_review"')
+    draft, _ = ops.save_draft(BPMN, 'claim', reformatted, province(), *opened())
+    changed = [line for line in ops.unified_diff(v1, draft).splitlines()
+               if line[:1] in '+-' and not line.startswith(('+++', '---'))]
+    assert changed == ['-          <spiffworkflow:property name="statusLabel" value="待初审"/>',
+                       '+          <spiffworkflow:property name="statusLabel" value="等待单位审核"/>']
+
+
+def test_discard_draft_keeps_the_published_version(ctx):
+    draft, _ = ops.save_draft(BPMN, 'claim', CHANGED, province(), *opened())
+    with pytest.raises(ops.WorkbenchError, match='再次保存'):
+        ops.discard_draft(BPMN, 'claim', province(), 'stale')
+    ops.discard_draft(BPMN, 'claim', province(), draft.sha256)
+    assert ops.draft_of(BPMN, 'claim') is None and ops.working_copy(BPMN, 'claim').version == 1

@@ -1,0 +1,302 @@
+"""Drafts, publishing, history and diffs of process (BPMN) and credit-table (DMN) versions; decision test cases.
+
+One draft per (kind, key). A save names the version it was based on (id + content hash): when someone else saved or
+published since, the save is refused naming who and when, so nobody overwrites an edit they have not seen. Drafts may
+be saved with problems (they never run); publishing validates everything again, runs the table's saved test cases and
+makes the draft the version new instances start on. Running instances keep the version they started on.
+"""
+import difflib
+import json
+
+from lxml import etree
+
+from sqlalchemy import func, select
+
+from models import DecisionTestCase, Membership, ProcessVersion, User, WorkflowInstance, db, utcnow
+from models.workflow import BPMN, DMN, DRAFT, PUBLISHED
+
+from .. import audit
+from ..formatting import format_local_time
+from ..workflow import rules, versions
+from ..workflow.engine import sha256
+from ..workflow.feel import FeelError, translate_decision
+from ..workflow.validation import DiagramError
+
+KINDS = {BPMN: '流程', DMN: '决策表'}
+BENCH_INPUTS = (('pathway', '认定类型', str), ('level', '级别', str), ('rank', '排名', int), ('quantity', '数量', float))
+
+
+class WorkbenchError(ValueError):
+    def __init__(self, message, problems=()):
+        self.message = message
+        self.problems = list(problems)
+        super().__init__(message if not self.problems else message + '：' + '；'.join(self.problems))
+
+
+def _author(user_id) -> str:
+    user = db.session.get(User, user_id) if user_id else None
+    return user.name if user else '系统'
+
+
+def _when(version: ProcessVersion) -> str:
+    return format_local_time(version.created_at)
+
+
+def draft_of(kind: str, key: str) -> ProcessVersion | None:
+    return db.session.scalar(select(ProcessVersion).where(
+        ProcessVersion.kind == kind, ProcessVersion.key == key, ProcessVersion.status == DRAFT))
+
+
+def version_of(kind: str, key: str, version_id) -> ProcessVersion:
+    version = db.session.get(ProcessVersion, version_id) if str(version_id or '').isdigit() else None
+    if version is None or version.kind != kind or version.key != key:
+        raise WorkbenchError('没有这个版本')
+    return version
+
+
+def working_copy(kind: str, key: str) -> ProcessVersion:
+    """What the editor opens: the draft if there is one, else the published version."""
+    version = draft_of(kind, key) or versions.published(kind, key)
+    if version is None:
+        raise WorkbenchError(f'没有{KINDS.get(kind, "")} {key}')
+    return version
+
+
+def problems_of(kind: str, content: str) -> list[str]:
+    try:
+        versions.validate_content(kind, content)
+    except DiagramError as exc:
+        return exc.problems
+    return []
+
+
+def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id, base_sha: str):
+    """Store *content* as the draft of (kind, key); returns (draft, validation problems). Refused (nothing changes)
+    when the content is not a diagram of this key, a DMN cell cannot be translated, or someone saved or published
+    since the version the editor opened (base_version_id, base_sha)."""
+    if kind not in KINDS:
+        raise WorkbenchError('未知的类型')
+    if kind == DMN:
+        try:
+            content = translate_decision(content)
+        except FeelError as exc:
+            raise WorkbenchError('决策表有无法识别的单元格，草稿未保存', exc.problems) from None
+    try:
+        content_key = versions.content_key(kind, content)
+    except DiagramError as exc:
+        raise WorkbenchError('草稿未保存', exc.problems) from None
+    if content_key != key:
+        raise WorkbenchError(f'{KINDS[kind]}标识不能修改（应为 {key}，收到 {content_key}），草稿未保存')
+    draft = draft_of(kind, key)
+    published = versions.published(kind, key)
+    base = str(base_version_id or '')
+    if draft is not None:
+        if base != str(draft.id) or base_sha != draft.sha256:
+            raise WorkbenchError(f'草稿已被 {_author(draft.created_by_id)} 于 {_when(draft)} 保存，与您打开时不同。'
+                                 f'为免覆盖对方的修改，本次未保存：请重新打开编辑器，在最新草稿上修改')
+    elif published is not None and (base != str(published.id) or base_sha != published.sha256):
+        raise WorkbenchError(f'第 {published.version} 版已被 {_author(published.created_by_id)} 于 {_when(published)} '
+                             f'发布，与您打开时不同。为免覆盖对方的修改，本次未保存：请重新打开编辑器')
+    if draft is None:
+        latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
+            ProcessVersion.kind == kind, ProcessVersion.key == key)) or 0
+        draft = ProcessVersion(kind=kind, key=key, version=latest + 1, status=DRAFT)
+        db.session.add(draft)
+    draft.content = content
+    draft.sha256 = sha256(content)
+    draft.created_by_id = m.user_id
+    draft.created_at = utcnow()
+    db.session.flush()
+    problems = problems_of(kind, content)
+    audit.log('process_version', draft.id, '保存草稿', m,
+              f'{KINDS[kind]} {key} 第 {draft.version} 版草稿' + (f'（{len(problems)} 个问题待修正）' if problems else ''))
+    return draft, problems
+
+
+def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | None = None) -> ProcessVersion:
+    """Make the draft the published version for new instances, after every check and (DMN) every saved test case."""
+    draft = draft_of(kind, key)
+    if draft is None:
+        raise WorkbenchError('没有可发布的草稿')
+    if draft_sha is not None and draft_sha != draft.sha256:
+        raise WorkbenchError(f'草稿已被 {_author(draft.created_by_id)} 于 {_when(draft)} 再次保存，'
+                             f'请先查看最新草稿再发布')
+    comment = (comment or '').strip()
+    if not comment:
+        raise WorkbenchError('请填写发布说明')
+    problems = problems_of(kind, draft.content)
+    if problems:
+        raise WorkbenchError('草稿未通过校验，不能发布', problems)
+    if kind == DMN:
+        failed = [r for r in run_cases(key, draft.content) if not r['passed']]
+        if failed:
+            raise WorkbenchError('决策表的测试用例未通过，不能发布',
+                                 [f'用例“{r["case"].name or r["case"].id}”：期望 {_json(r["case"].expected)}，'
+                                  f'实际 {r["actual"]}' for r in failed])
+    latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
+        ProcessVersion.kind == kind, ProcessVersion.key == key, ProcessVersion.id != draft.id)) or 0
+    if draft.version <= latest:
+        draft.version = latest + 1
+    draft.status = PUBLISHED
+    draft.comment = comment[:500]
+    draft.created_by_id = m.user_id
+    draft.created_at = utcnow()
+    db.session.flush()
+    audit.log('process_version', draft.id, '发布', m, f'{KINDS[kind]} {key} 第 {draft.version} 版：{comment}')
+    return draft
+
+
+def discard_draft(kind: str, key: str, m: Membership, draft_sha: str | None) -> None:
+    """Throw the draft away (the published version stays); refused when it was saved again since it was shown."""
+    draft = draft_of(kind, key)
+    if draft is None:
+        raise WorkbenchError('没有草稿')
+    if draft_sha != draft.sha256:
+        raise WorkbenchError(f'草稿已被 {_author(draft.created_by_id)} 于 {_when(draft)} 再次保存，请先查看最新草稿')
+    audit.log('process_version', draft.id, '放弃草稿', m, f'{KINDS[kind]} {key} 第 {draft.version} 版草稿')
+    db.session.delete(draft)
+    db.session.flush()
+
+
+def history(kind: str, key: str) -> list[ProcessVersion]:
+    return list(db.session.scalars(select(ProcessVersion).where(
+        ProcessVersion.kind == kind, ProcessVersion.key == key).order_by(ProcessVersion.version.desc())))
+
+
+def authors(rows) -> dict:
+    ids = {r.created_by_id for r in rows if r.created_by_id}
+    return {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def normalised_lines(content: str) -> list[str]:
+    """The XML canonicalised (attributes in a fixed order) and indented the same way: the editors re-format the
+    whole file on save, and a diff should show what changed, not how bpmn-js indents."""
+    try:
+        parser = etree.XMLParser(remove_blank_text=True)
+        tree = etree.fromstring(content.encode('utf-8'), parser)
+        canonical = etree.canonicalize(etree.tostring(tree, encoding='unicode'), strip_text=True)
+        root = etree.fromstring(canonical.encode('utf-8'), parser)
+        etree.indent(root, space='  ')
+        return etree.tostring(root, encoding='unicode').splitlines()
+    except etree.Error:
+        return content.splitlines()
+
+
+def diff(a: ProcessVersion, b: ProcessVersion) -> str:
+    """Side-by-side HTML diff of the two versions' XML (changed lines with context; the library escapes the text)."""
+    return difflib.HtmlDiff(wrapcolumn=90).make_table(
+        normalised_lines(a.content), normalised_lines(b.content), f'第 {a.version} 版', f'第 {b.version} 版',
+        context=True, numlines=3)
+
+
+def unified_diff(a: ProcessVersion, b: ProcessVersion) -> str:
+    lines = difflib.unified_diff(normalised_lines(a.content), normalised_lines(b.content), f'v{a.version}',
+                                 f'v{b.version}', lineterm='')
+    return '\n'.join(lines)
+
+
+def process_list() -> list[dict]:
+    """Each key: published version, draft, running instances per version."""
+    running = dict(db.session.execute(select(WorkflowInstance.process_version_id, func.count()).where(
+        WorkflowInstance.is_completed.is_(False)).group_by(WorkflowInstance.process_version_id)).all())
+    rows = {}
+    for version in db.session.scalars(select(ProcessVersion).order_by(
+            ProcessVersion.kind, ProcessVersion.key, ProcessVersion.version)):
+        row = rows.setdefault((version.kind, version.key), {
+            'kind': version.kind, 'key': version.key, 'published': None, 'draft': None, 'running': []})
+        if version.status == PUBLISHED:
+            row['published'] = version
+        elif version.status == DRAFT:
+            row['draft'] = version
+        if running.get(version.id):
+            row['running'].append((version.version, running[version.id]))
+    return sorted(rows.values(), key=lambda r: (r['kind'], r['key']))
+
+
+# --- DMN test bench and saved test cases ---
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def bench_inputs(form) -> dict:
+    """Typed inputs from the bench form; blank fields are None. Refuses numbers that are not numbers."""
+    inputs = {}
+    for name, label, kind in BENCH_INPUTS:
+        raw = (form.get(name) or '').strip()
+        if raw == '':
+            inputs[name] = None
+            continue
+        try:
+            inputs[name] = kind(raw)
+        except ValueError:
+            raise WorkbenchError(f'{label}应为数字') from None
+        if kind is float and inputs[name].is_integer():
+            inputs[name] = int(inputs[name])
+    return inputs
+
+
+def bench(content: str, inputs: dict) -> dict:
+    """Matched rules and outputs of *content* (the draft as saved) for *inputs*."""
+    try:
+        matched, outputs = rules.evaluate(content, inputs)
+    except DiagramError as exc:
+        raise WorkbenchError('无法求值', exc.problems) from None
+    table = etree.fromstring(content.encode('utf-8')).find('.//{*}decisionTable')
+    policy = (table.get('hitPolicy') or 'UNIQUE').upper()
+    warning = None
+    if policy in ('UNIQUE', 'FIRST') and len(matched) > 1:
+        warning = (f'有 {len(matched)} 条规则同时匹配（第 {"、".join(str(row) for row, _ in matched)} 行），'
+                   f'引擎只取第 {matched[0][0]} 行')
+        if policy == 'UNIQUE':
+            warning += '（标准 DMN 的 UNIQUE 要求规则互不重叠；若有意按顺序取第一条，可把命中策略改为 FIRST）'
+    return {'matched': matched, 'outputs': outputs, 'warning': warning}
+
+
+def _outputs_equal(expected: dict, actual: dict) -> bool:
+    return all(actual.get(name) == value for name, value in expected.items()) and bool(expected or not actual)
+
+
+def run_cases(key: str, content: str) -> list[dict]:
+    results = []
+    for case in cases(key):
+        try:
+            _matched, actual = rules.evaluate(content, case.inputs)
+            passed = _outputs_equal(case.expected, actual)
+            shown = _json(actual)
+        except DiagramError as exc:
+            passed, shown = False, '；'.join(exc.problems)
+        results.append({'case': case, 'passed': passed, 'actual': shown})
+    return results
+
+
+def cases(key: str) -> list[DecisionTestCase]:
+    return list(db.session.scalars(select(DecisionTestCase).where(DecisionTestCase.key == key)
+                                   .order_by(DecisionTestCase.id)))
+
+
+def add_case(key: str, name: str, inputs: dict, expected_text: str, m: Membership) -> DecisionTestCase:
+    """Save a test case with the table: *expected_text* is a JSON object of output names to values."""
+    if versions.published(DMN, key) is None and draft_of(DMN, key) is None:
+        raise WorkbenchError('没有这个决策表')
+    try:
+        expected = json.loads(expected_text or '')
+    except ValueError:
+        raise WorkbenchError('期望输出应为 JSON 对象，例如 {"hours_per_unit": 8}') from None
+    if not isinstance(expected, dict):
+        raise WorkbenchError('期望输出应为 JSON 对象，例如 {"hours_per_unit": 8}')
+    case = DecisionTestCase(key=key, name=(name or '').strip()[:200] or None, inputs=inputs, expected=expected,
+                            created_by_id=m.user_id)
+    db.session.add(case)
+    db.session.flush()
+    audit.log('decision_test_case', case.id, '添加测试用例', m, f'决策表 {key}：{_json(inputs)} → {_json(expected)}')
+    return case
+
+
+def delete_case(key: str, case_id, m: Membership) -> None:
+    case = db.session.get(DecisionTestCase, case_id) if str(case_id).isdigit() else None
+    if case is None or case.key != key:
+        raise WorkbenchError('没有这个测试用例')
+    audit.log('decision_test_case', case.id, '删除测试用例', m, f'决策表 {key}：{_json(case.inputs)}')
+    db.session.delete(case)
+    db.session.flush()

@@ -1,0 +1,183 @@
+/* BPMN editor: bpmn-js Modeler plus plain form fields for the SpiffWorkflow extension properties the app needs.
+   Every field writes into the XML through the modeler's moddle / modeling API (undoable, saved by saveXML). */
+(async function () {
+  const page = document.getElementById('bpmn-editor');
+  const options = JSON.parse(document.getElementById('editor-options').textContent);
+  const descriptor = await (await fetch(page.dataset.descriptor)).json();
+  const modeler = new BpmnJS({container: '#canvas', moddleExtensions: {spiffworkflow: descriptor}});
+  window.bpmnModeler = modeler;
+  const xmlField = document.getElementById('xml');
+  try {
+    await modeler.importXML(xmlField.value);
+    modeler.get('canvas').zoom('fit-viewport');
+  } catch (err) {
+    document.getElementById('editor-error').textContent = '流程图无法显示：' + err.message;
+  }
+  const moddle = modeler.get('moddle');
+  const modeling = modeler.get('modeling');
+  const canvas = modeler.get('canvas');
+  const registry = modeler.get('elementRegistry');
+  const panel = document.getElementById('properties');
+
+  for (const id of options.problemIds) {
+    if (registry.get(id)) canvas.addMarker(id, 'wb-problem');
+  }
+
+  function extensionValues(bo) {
+    return (bo.extensionElements && bo.extensionElements.values) || [];
+  }
+
+  function getProperty(bo, name) {
+    for (const ext of extensionValues(bo)) {
+      if (ext.$type === 'spiffworkflow:Properties') {
+        const prop = (ext.properties || []).find(p => p.name === name);
+        if (prop) return prop.value || '';
+      }
+    }
+    return '';
+  }
+
+  function ensureExtensions(element) {
+    const bo = element.businessObject;
+    let ext = bo.extensionElements;
+    if (!ext) {
+      ext = moddle.create('bpmn:ExtensionElements', {values: []});
+      ext.$parent = bo;
+      modeling.updateProperties(element, {extensionElements: ext});
+    }
+    return ext;
+  }
+
+  function setProperty(element, name, value) {
+    const bo = element.businessObject;
+    const ext = ensureExtensions(element);
+    let props = ext.values.find(v => v.$type === 'spiffworkflow:Properties');
+    if (!props) {
+      props = moddle.create('spiffworkflow:Properties', {properties: []});
+      props.$parent = ext;
+      ext.values.push(props);
+    }
+    const list = props.properties || (props.properties = []);
+    const existing = list.find(p => p.name === name);
+    if (value) {
+      if (existing) existing.value = value;
+      else {
+        const prop = moddle.create('spiffworkflow:Property', {name: name, value: value});
+        prop.$parent = props;
+        list.push(prop);
+      }
+    } else if (existing) {
+      list.splice(list.indexOf(existing), 1);
+    }
+    modeling.updateProperties(element, {extensionElements: ext});  // marks the diagram changed
+    bo.extensionElements = ext;
+  }
+
+  function getCalledDecision(bo) {
+    const el = extensionValues(bo).find(v => v.$type === 'spiffworkflow:CalledDecisionId');
+    return el ? (el.value || '').trim() : '';
+  }
+
+  function setCalledDecision(element, value) {
+    const ext = ensureExtensions(element);
+    let el = ext.values.find(v => v.$type === 'spiffworkflow:CalledDecisionId');
+    if (!el) {
+      el = moddle.create('spiffworkflow:CalledDecisionId', {value: value});
+      el.$parent = ext;
+      ext.values.push(el);
+    }
+    el.value = value;
+    modeling.updateProperties(element, {extensionElements: ext});
+  }
+
+  function select(label, name, choices, current, onChange, allowEmpty) {
+    const wrap = document.createElement('div');
+    wrap.className = 'mb-2';
+    const id = 'field-' + name;
+    wrap.innerHTML = `<label class="form-label small" for="${id}"></label><select class="form-select form-select-sm" id="${id}" name="${name}"></select>`;
+    wrap.querySelector('label').textContent = label;
+    const sel = wrap.querySelector('select');
+    const values = Object.entries(choices);
+    if (allowEmpty || !(current in choices)) values.unshift(['', allowEmpty ? '（无）' : '（请选择）']);
+    if (current && !(current in choices)) values.push([current, current + '（未知）']);
+    for (const [value, text] of values) {
+      const opt = document.createElement('option');
+      opt.value = value;
+      opt.textContent = text;
+      if (value === current) opt.selected = true;
+      sel.appendChild(opt);
+    }
+    sel.addEventListener('change', () => onChange(sel.value));
+    panel.appendChild(wrap);
+  }
+
+  function textField(label, name, current, onChange) {
+    const wrap = document.createElement('div');
+    wrap.className = 'mb-2';
+    wrap.innerHTML = `<label class="form-label small" for="field-${name}"></label><input class="form-control form-control-sm font-monospace" id="field-${name}" name="${name}">`;
+    wrap.querySelector('label').textContent = label;
+    const input = wrap.querySelector('input');
+    input.value = current;
+    input.addEventListener('change', () => onChange(input.value.trim()));
+    panel.appendChild(wrap);
+  }
+
+  const asChoices = list => Object.fromEntries(list.map(v => [v, v]));
+
+  function show(element) {
+    panel.innerHTML = '';
+    if (!element) {
+      panel.innerHTML = '<p class="text-muted small">在图中选择一个元素，编辑它的泳道、表单、状态或条件。</p>';
+      return;
+    }
+    const bo = element.businessObject;
+    const head = document.createElement('p');
+    head.className = 'small';
+    head.innerHTML = '<strong></strong> <code></code>';
+    head.querySelector('strong').textContent = bo.name || bo.$type.replace('bpmn:', '');
+    head.querySelector('code').textContent = bo.id;
+    panel.appendChild(head);
+    const type = bo.$type;
+    if (type === 'bpmn:Lane') {
+      select('泳道角色', 'lane', options.roles, bo.name || '', v => modeling.updateProperties(element, {name: v}));
+    }
+    if (type === 'bpmn:UserTask') {
+      select('表单 formKey', 'formKey', options.formKeys, getProperty(bo, 'formKey'), v => setProperty(element, 'formKey', v));
+      select('状态 statusLabel', 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
+             v => setProperty(element, 'statusLabel', v));
+    }
+    if (type === 'bpmn:EndEvent') {
+      select('结束状态 statusLabel', 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
+             v => setProperty(element, 'statusLabel', v), true);
+    }
+    if (type === 'bpmn:BusinessRuleTask') {
+      select('决策表 calledDecisionId', 'calledDecisionId', asChoices(options.decisions), getCalledDecision(bo),
+             v => setCalledDecision(element, v));
+    }
+    if (type === 'bpmn:SequenceFlow' && /Gateway$/.test(bo.sourceRef.$type)) {
+      const current = bo.conditionExpression ? (bo.conditionExpression.body || '') : '';
+      textField('条件（如 decision == "approve"；留空为默认路径）', 'condition', current, v => {
+        modeling.updateProperties(element, {
+          conditionExpression: v ? moddle.create('bpmn:FormalExpression', {body: v}) : undefined,
+        });
+      });
+    }
+    if (panel.children.length === 1) {
+      const note = document.createElement('p');
+      note.className = 'text-muted small';
+      note.textContent = '此元素没有需要设置的流程属性。';
+      panel.appendChild(note);
+    }
+  }
+
+  modeler.on('selection.changed', e => show(e.newSelection.length === 1 ? e.newSelection[0] : null));
+  show(null);
+
+  document.getElementById('draft-form').addEventListener('submit', async function (event) {
+    event.preventDefault();
+    const {xml} = await modeler.saveXML({format: true});
+    xmlField.value = xml;
+    this.submit();  // no second submit event, no constraint validation of the hidden fields
+  });
+  page.dataset.loaded = '1';
+})();

@@ -1,0 +1,192 @@
+"""流程与规则: province staff edit, test and publish processes (BPMN) and credit tables (DMN). Processes are global:
+the province role is the scope."""
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from models import db
+from models.people import PROVINCE_ADMIN
+from models.workflow import BPMN, DMN
+
+from ..permissions import current_membership, role_required
+from ..workflow.catalog import FORM_KEYS, ROLES, STATUSES
+from . import bp, operations as ops
+from .forms import BenchForm, CaseForm, DraftForm, PublishForm
+
+
+def _kind(kind: str) -> str:
+    if kind not in ops.KINDS:
+        abort(404)
+    return kind
+
+
+def _refused(exc: ops.WorkbenchError) -> None:
+    db.session.rollback()
+    flash(exc.message, 'danger')
+    for problem in exc.problems:
+        flash(problem, 'danger')
+
+
+@bp.route('/')
+@login_required
+@role_required(PROVINCE_ADMIN)
+def index():
+    return render_template('workbench/index.html', rows=ops.process_list(), kinds=ops.KINDS)
+
+
+@bp.route('/<kind>/<key>/')
+@login_required
+@role_required(PROVINCE_ADMIN)
+def history(kind, key):
+    rows = ops.history(_kind(kind), key)
+    if not rows:
+        abort(404)
+    return render_template('workbench/history.html', kind=kind, key=key, rows=rows, authors=ops.authors(rows),
+                           kinds=ops.KINDS)
+
+
+@bp.route('/<kind>/<key>/diff')
+@login_required
+@role_required(PROVINCE_ADMIN)
+def diff(kind, key):
+    try:
+        a = ops.version_of(_kind(kind), key, request.args.get('a'))
+        b = ops.version_of(kind, key, request.args.get('b'))
+    except ops.WorkbenchError as exc:
+        flash(exc.message, 'danger')
+        return redirect(url_for('workbench.history', kind=kind, key=key))
+    return render_template('workbench/diff.html', kind=kind, key=key, a=a, b=b, table=ops.diff(a, b),
+                           unified=ops.unified_diff(a, b), kinds=ops.KINDS)
+
+
+def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, case_form=None):
+    problems = ops.problems_of(kind, version.content) if version.status == 'draft' else []
+    problem_ids = sorted({m.group(1) for p in problems for m in [re.match(r'元素 ([\w.-]+)', p)] if m})
+    context = dict(kind=kind, key=key, form=form, version=version, problems=problems, kinds=ops.KINDS,
+                   problem_ids=problem_ids,
+                   publish_form=PublishForm(draft_sha=version.sha256))
+    if kind == BPMN:
+        decisions = sorted({r['key'] for r in ops.process_list() if r['kind'] == DMN})
+        return render_template('workbench/bpmn_editor.html', roles=ROLES, form_keys=FORM_KEYS,
+                               statuses=list(STATUSES), decisions=decisions, **context), status
+    return render_template('workbench/dmn_editor.html', bench=bench, bench_form=bench_form or BenchForm(),
+                           case_form=case_form or CaseForm(prefix='case'), cases=ops.run_cases(key, version.content),
+                           **context), status
+
+
+@bp.route('/<kind>/<key>/edit', methods=['GET', 'POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def edit(kind, key):
+    kind = _kind(kind)
+    try:
+        version = ops.working_copy(kind, key)
+    except ops.WorkbenchError:
+        abort(404)
+    form = DraftForm()
+    if request.method == 'GET':
+        form.xml.data, form.base_version_id.data, form.base_sha.data = version.content, version.id, version.sha256
+        return _editor(kind, key, form, version)
+    if form.validate_on_submit():
+        try:
+            draft, problems = ops.save_draft(kind, key, form.xml.data, current_membership(),
+                                             form.base_version_id.data, form.base_sha.data)
+        except ops.WorkbenchError as exc:
+            _refused(exc)
+        else:
+            flash(f'草稿已保存（第 {draft.version} 版草稿）' + ('，尚有以下问题需修正后才能发布' if problems else '，校验通过'),
+                  'warning' if problems else 'success')
+            return redirect(url_for('workbench.edit', kind=kind, key=key))
+    else:
+        for errors in form.errors.values():
+            flash('；'.join(map(str, errors)), 'danger')
+    # Refused: the editor shows what was posted, so the edits are not lost.
+    return _editor(kind, key, form, ops.working_copy(kind, key), 422)
+
+
+@bp.route('/<kind>/<key>/publish', methods=['POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def publish(kind, key):
+    form = PublishForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash('；'.join(map(str, errors)), 'danger')
+        return redirect(url_for('workbench.edit', kind=_kind(kind), key=key))
+    try:
+        version = ops.publish(_kind(kind), key, current_membership(), form.comment.data, form.draft_sha.data or None)
+    except ops.WorkbenchError as exc:
+        _refused(exc)
+        return redirect(url_for('workbench.edit', kind=kind, key=key))
+    flash(f'已发布第 {version.version} 版：新发起的事项将使用此版本，进行中的事项仍按原版本办理', 'success')
+    return redirect(url_for('workbench.history', kind=kind, key=key))
+
+
+@bp.route('/<kind>/<key>/discard', methods=['POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def discard(kind, key):
+    form = PublishForm()
+    try:
+        ops.discard_draft(_kind(kind), key, current_membership(), form.draft_sha.data or None)
+        flash('草稿已放弃，已发布版本不变', 'success')
+    except ops.WorkbenchError as exc:
+        _refused(exc)
+    return redirect(url_for('workbench.edit', kind=kind, key=key))
+
+
+@bp.route('/dmn/<key>/bench', methods=['POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def bench(key):
+    try:
+        version = ops.working_copy(DMN, key)
+    except ops.WorkbenchError:
+        abort(404)
+    form = DraftForm(formdata=None, xml=version.content, base_version_id=version.id, base_sha=version.sha256)
+    bench_form = BenchForm()
+    result = None
+    if bench_form.validate_on_submit():
+        try:
+            inputs = ops.bench_inputs(request.form)
+            result = ops.bench(version.content, inputs)
+            result['inputs'] = inputs
+        except ops.WorkbenchError as exc:
+            _refused(exc)
+    case_form = CaseForm(formdata=None, prefix='case', pathway=bench_form.pathway.data, level=bench_form.level.data,
+                         rank=bench_form.rank.data, quantity=bench_form.quantity.data,
+                         expected=ops._json(result['outputs']) if result else '')
+    return _editor(DMN, key, form, version, bench=result, bench_form=bench_form, case_form=case_form)
+
+
+@bp.route('/dmn/<key>/cases', methods=['POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def add_case(key):
+    form = CaseForm(prefix='case')
+    if form.validate_on_submit():
+        try:
+            inputs = ops.bench_inputs({name: getattr(form, name).data for name, _l, _t in ops.BENCH_INPUTS})
+            ops.add_case(key, form.name.data, inputs, form.expected.data, current_membership())
+            flash('测试用例已保存', 'success')
+        except ops.WorkbenchError as exc:
+            _refused(exc)
+    else:
+        for errors in form.errors.values():
+            flash('；'.join(map(str, errors)), 'danger')
+    return redirect(url_for('workbench.edit', kind=DMN, key=key))
+
+
+@bp.route('/dmn/<key>/cases/<int:case_id>/delete', methods=['POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def delete_case(key, case_id):
+    form = BenchForm()
+    if form.validate_on_submit():
+        try:
+            ops.delete_case(key, case_id, current_membership())
+            flash('测试用例已删除', 'success')
+        except ops.WorkbenchError as exc:
+            _refused(exc)
+    return redirect(url_for('workbench.edit', kind=DMN, key=key))

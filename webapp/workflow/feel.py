@@ -1,0 +1,182 @@
+"""FEEL simple unary tests -> the engine's Python cell form.
+
+Province staff (and dmn-js) write DMN input cells in FEEL: `"a","b"`, `>= 3`, `[1..5]`, `not("x")`, `-`. SpiffWorkflow
+evaluates cells as Python and misreads these silently (`"a","b"` is a tuple that never matches, `[1..5]` raises).
+`translate_cell` turns the simple-FEEL subset into what the engine reads correctly:
+
+    FEEL                 engine form
+    ""  or  -            (empty: any value)
+    "exam"               "exam"
+    8                    8
+    >= 3                 >= 3                      (operator tail: the engine puts the input in front)
+    [1..5]               1 <= ? <= 5               (`?` stands for the input value)
+    (1..5]               1 < ? <= 5
+    "a","b"              ? in ("a", "b")
+    not("x")             not (? in ("x",))
+    >= 3, "x"            (? >= 3) or (? == "x")
+
+A cell already in engine form (it uses `?`) is kept. Anything else is refused with a message naming the cell; only
+the hit policies the engine implements are accepted (UNIQUE and FIRST both act as first match; COLLECT gathers lists
+and has no aggregation).
+"""
+import re
+
+from lxml import etree
+
+HIT_POLICIES = {'UNIQUE': '唯一（取第一条匹配的规则）', 'FIRST': '第一条匹配', 'COLLECT': '收集（全部匹配规则的输出列表）'}
+
+_NUMBER = r'-?\d+(?:\.\d+)?'
+_STRING = r'"[^"\\]*"'
+_LITERAL = rf'(?:{_NUMBER}|{_STRING}|true|false)'
+_COMPARISON = re.compile(rf'^(<=|>=|<|>)\s*({_LITERAL})$')
+_RANGE = re.compile(rf'^([\[(\]])\s*({_NUMBER})\s*\.\.\s*({_NUMBER})\s*([\])\[])$')
+_QUESTION_OUTSIDE_QUOTES = re.compile(r'\?(?=(?:[^\'"]|[\'"][^\'"]*[\'"])*$)')
+
+
+class FeelError(ValueError):
+    """A cell the translation does not understand; the message says what is supported."""
+
+    def __init__(self, message, problems=None):
+        self.problems = list(problems or [message])
+        super().__init__(message)
+
+
+def _literal(text: str) -> str:
+    if text == 'true':
+        return 'True'
+    if text == 'false':
+        return 'False'
+    return text
+
+
+def _split(text: str) -> list[str]:
+    """Split at commas outside quotes and brackets."""
+    parts, depth, quoted, current = [], 0, False, ''
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in '([':
+            depth += 1
+        elif not quoted and char in ')]':
+            depth -= 1
+        if char == ',' and not quoted and depth <= 0:
+            parts.append(current.strip())
+            current = ''
+        else:
+            current += char
+    if quoted:
+        raise FeelError('引号未闭合')
+    parts.append(current.strip())
+    return parts
+
+
+def _test(item: str) -> tuple[str, str]:
+    """One unary test -> (kind, engine text): kind 'literal' (a value), 'tail' (operator tail) or 'predicate'."""
+    if re.fullmatch(_LITERAL, item):
+        return 'literal', _literal(item)
+    match = _COMPARISON.match(item)
+    if match:
+        return 'tail', f'{match.group(1)} {_literal(match.group(2))}'
+    match = _RANGE.match(item)
+    if match:
+        low_open = match.group(1) in '(]'
+        high_open = match.group(4) in ')['
+        low, high = match.group(2), match.group(3)
+        return 'predicate', f'{low} {"<" if low_open else "<="} ? {"<" if high_open else "<="} {high}'
+    raise FeelError(f'无法识别的条件“{item}”（支持："文字"、数字、>= 3、[1..5]、(1..5]、"a","b"、not(...)、-）')
+
+
+def _predicate(kind: str, text: str) -> str:
+    if kind == 'literal':
+        return f'? == {text}'
+    if kind == 'tail':
+        return f'? {text}'
+    return text
+
+
+def _disjunction(items: list[str]) -> tuple[str, str]:
+    tests = [_test(item) for item in items]
+    if len(tests) == 1:
+        return tests[0]
+    if all(kind == 'literal' for kind, _ in tests):
+        return 'predicate', f'? in ({", ".join(text for _, text in tests)})'
+    return 'predicate', ' or '.join(f'({_predicate(kind, text)})' for kind, text in tests)
+
+
+def translate_cell(cell: str | None) -> str:
+    """Engine form of one input cell; raises FeelError when the cell cannot be translated."""
+    text = (cell or '').strip()
+    if text in ('', '-'):
+        return ''
+    if _QUESTION_OUTSIDE_QUOTES.search(text):
+        return text  # already engine form; the expression whitelist checks it
+    negated = re.fullmatch(r'not\s*\((.*)\)', text, re.S)
+    body = negated.group(1).strip() if negated else text
+    items = _split(body)
+    if any(item == '' for item in items):
+        raise FeelError('条件之间有多余的逗号')
+    kind, translated = _disjunction(items)
+    if negated:
+        if kind == 'literal' and len(items) == 1:
+            return f'not (? in ({translated},))'
+        if kind == 'predicate' and translated.startswith('? in ('):
+            return f'not ({translated})'
+        return f'not ({_predicate(kind, translated)})'
+    return translated
+
+
+def translate_output(cell: str | None) -> str:
+    """Output cells: FEEL literals (numbers, strings, true/false) are Python literals too."""
+    text = (cell or '').strip()
+    if text in ('true', 'false'):
+        return _literal(text)
+    return text
+
+
+def _local(element) -> str:
+    return etree.QName(element).localname
+
+
+def translate_decision(dmn_xml: str) -> str:
+    """The DMN XML with every input cell in engine form; raises FeelError listing every cell it could not translate
+    (rule row and column) and a hit policy the engine does not implement."""
+    try:
+        root = etree.fromstring(dmn_xml.encode('utf-8'))
+    except etree.XMLSyntaxError as exc:
+        raise FeelError(f'不是有效的 DMN 决策表：{exc}') from None
+    problems = []
+    tables = [el for el in root.iter() if isinstance(el.tag, str) and _local(el) == 'decisionTable']
+    for table in tables:
+        policy = (table.get('hitPolicy') or 'UNIQUE').upper()
+        if policy not in HIT_POLICIES:
+            problems.append(f'命中策略 {policy} 不受支持（可用：{"、".join(HIT_POLICIES)}）')
+        if table.get('aggregation'):
+            problems.append(f'命中策略 COLLECT 的汇总方式 {table.get("aggregation")} 不受支持（引擎只返回列表）')
+        if any(isinstance(el, etree._Comment) for el in table.iter()):
+            problems.append('决策表中不能有 XML 注释')
+        columns = [(el.get('label') or el.get('id') or '') for el in table if _local(el) == 'input']
+        rules = [el for el in table if isinstance(el.tag, str) and _local(el) == 'rule']
+        for row, rule in enumerate(rules, start=1):
+            entries = [el for el in rule if isinstance(el.tag, str) and _local(el) == 'inputEntry']
+            for column, entry in enumerate(entries):
+                text_el = next((el for el in entry if isinstance(el.tag, str) and _local(el) == 'text'), None)
+                if text_el is None:
+                    continue
+                name = columns[column] if column < len(columns) else entry.get('id')
+                try:
+                    text_el.text = translate_cell(text_el.text)
+                except FeelError as exc:
+                    problems.append(f'第 {row} 行“{name}”列：{exc}')
+            for entry in rule:
+                if isinstance(entry.tag, str) and _local(entry) == 'outputEntry':
+                    for text_el in entry:
+                        if isinstance(text_el.tag, str) and _local(text_el) == 'text':
+                            text_el.text = translate_output(text_el.text)
+    if problems:
+        raise FeelError('；'.join(problems), problems)
+    return etree.tostring(root, encoding='unicode', xml_declaration=False)
+
+
+def engine_expression(cell: str) -> str:
+    """A cell as one Python expression (for the whitelist): `?` becomes the input name."""
+    return _QUESTION_OUTSIDE_QUOTES.sub('dmninputexpr', cell)
