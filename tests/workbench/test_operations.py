@@ -181,3 +181,15 @@ def test_discard_draft_keeps_the_published_version(ctx):
         ops.discard_draft(BPMN, 'claim', province(), 'stale')
     ops.discard_draft(BPMN, 'claim', province(), draft.sha256)
     assert ops.draft_of(BPMN, 'claim') is None and ops.working_copy(BPMN, 'claim').version == 1
+
+
+def test_running_instances_are_counted_per_process_and_table_version(ctx):
+    from webapp.claims import operations as claims
+    from ..helpers import claim_input
+    from ..conftest import ZHANG_WEI
+    learner = membership(ZHANG_WEI, 'learner')
+    claims.submit_claim(learner, claims.create_claim(learner, claim_input()), 'unit')
+    claims.create_claim(learner, claim_input())
+    rows = {r['key']: r for r in ops.process_list()}
+    assert rows['claim']['running'] == [(1, 2)]
+    assert rows['credit_hours']['running'] == [(1, 2)]  # each claim pinned the table version when it started

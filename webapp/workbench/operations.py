@@ -7,6 +7,7 @@ makes the draft the version new instances start on. Running instances keep the v
 """
 import difflib
 import json
+from collections import Counter
 
 from lxml import etree
 
@@ -196,9 +197,13 @@ def unified_diff(a: ProcessVersion, b: ProcessVersion) -> str:
 
 
 def process_list() -> list[dict]:
-    """Each key: published version, draft, running instances per version."""
-    running = dict(db.session.execute(select(WorkflowInstance.process_version_id, func.count()).where(
-        WorkflowInstance.is_completed.is_(False)).group_by(WorkflowInstance.process_version_id)).all())
+    """Each key: published version, draft, running instances per version (for a credit table: the running instances
+    whose process pinned that table version when it started)."""
+    running = Counter(dict(db.session.execute(select(WorkflowInstance.process_version_id, func.count()).where(
+        WorkflowInstance.is_completed.is_(False)).group_by(WorkflowInstance.process_version_id)).all()))
+    for rule_ids in db.session.scalars(select(WorkflowInstance.rule_version_ids).where(
+            WorkflowInstance.is_completed.is_(False), WorkflowInstance.rule_version_ids.is_not(None))):
+        running.update(rule_ids or [])
     rows = {}
     for version in db.session.scalars(select(ProcessVersion).order_by(
             ProcessVersion.kind, ProcessVersion.key, ProcessVersion.version)):
