@@ -8,6 +8,8 @@ from sqlalchemy import and_, false, or_, select
 from models import Claim, Membership, Organisation, Supplement, User, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from .workflow.runtime import TaskAlreadyHandled
+
 
 def current_membership() -> Membership | None:
     """The role the user acts in now (switchable in the UI); every page is scoped to it."""
@@ -106,3 +108,14 @@ def actionable_item(m: Membership, item_id: int) -> WorkItem | None:
     if m is None:
         return None
     return db.session.scalar(select(WorkItem).where(WorkItem.id == item_id, work_item_scope(m)))
+
+
+def open_task(m: Membership, work_item_id: int, subject_type: str, refused: type[Exception]) -> WorkItem:
+    """The inbox row of a *subject_type* this role may act on now. Not hers or unknown: *refused* (the feature's
+    refusal); already done: TaskAlreadyHandled (someone else was faster)."""
+    item = actionable_item(m, work_item_id)
+    if item is None or item.subject_type != subject_type:
+        raise refused('无权处理该事项，或该事项不存在')
+    if item.completed_at is not None:
+        raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    return item

@@ -10,6 +10,7 @@ from models import (Certificate, Claim, HourRecordPrint, Membership, ProfileConf
                     utcnow)
 from models.people import LEARNER, UNIT_ADMIN
 
+from ..refusals import Refused
 from .. import audit
 from ..claims import operations as claims_ops
 from ..formatting import format_hours
@@ -21,12 +22,8 @@ DECISION = 'annual_requirement'
 PARTS = (('total', '总学时'), ('professional', '专业科目'), ('public', '公需科目'))
 
 
-class CertificateError(Exception):
+class CertificateError(Refused):
     """Refused; nothing changed."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from models import (Claim, Evidence, LearningRecord, Membership, Organisation, R
 from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
 
+from ..refusals import Refused
 from .. import audit, timers
 from ..formatting import LOCAL_TZ, format_hours
-from ..permissions import actionable_item, can_see_claim
+from ..permissions import can_see_claim, open_task
 from ..workflow import catalog, runtime
 from ..workflow.rules import DecisionUnavailable, decide
 from . import evidence as evidence_store
@@ -24,12 +25,8 @@ PROCESS = 'claim'
 EDIT_FORM = 'claim_edit'
 
 
-class ClaimError(Exception):
+class ClaimError(Refused):
     """Refused; nothing changed. `field` names the form field the message belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 @dataclass(frozen=True)
@@ -307,11 +304,7 @@ DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回
 
 def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None) -> Claim:
     """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason."""
-    item = actionable_item(m, work_item_id)
-    if item is None or item.subject_type != SUBJECT:
-        raise ClaimError('无权处理该事项，或该事项不存在')
-    if item.completed_at is not None:
-        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    item = open_task(m, work_item_id, SUBJECT, ClaimError)
     if item.form_key not in ('claim_unit_review', 'claim_final_review'):
         raise ClaimError('该事项不是审核任务')
     claim = db.session.get(Claim, item.subject_id)

@@ -9,19 +9,18 @@ from models import Enrolment, Membership, WorkItem, db, utcnow
 from models.people import LEARNER
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
+from ..refusals import Refused
 from .. import audit, timers
 from ..claims import operations as claims
-from ..permissions import actionable_item
+from ..permissions import open_task
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'enrolment'
 REVIEW_FORM, EDIT_FORM = 'enrolment_review', 'enrolment_edit'
 
 
-class EnrolmentError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class EnrolmentError(Refused):
+    """Refused; nothing changed."""
 
 
 @dataclass(frozen=True)
@@ -123,11 +122,7 @@ def resubmit(m: Membership, e: Enrolment, inp: EnrolmentInput) -> None:
 
 
 def review(m: Membership, work_item_id: int, decision: str, reason: str | None) -> Enrolment:
-    item = actionable_item(m, work_item_id)
-    if item is None or item.subject_type != SUBJECT:
-        raise EnrolmentError('无权处理该事项，或该事项不存在')
-    if item.completed_at is not None:
-        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    item = open_task(m, work_item_id, SUBJECT, EnrolmentError)
     if decision not in ('approve', 'reject'):
         raise EnrolmentError('请选择审核结果', 'decision')
     reason = (reason or '').strip()

@@ -15,6 +15,7 @@ from models import LearningPlatform, LearningRecord, Membership, User, db
 from models.learning import GENERAL, INDUSTRY
 from models.people import LEARNER
 
+from ..refusals import Refused
 from .. import audit
 from ..claims.operations import today
 
@@ -28,12 +29,8 @@ ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
 CREATED, DUPLICATE, CONFLICT, ERROR = 'created', 'duplicate', 'conflict', 'error'
 
 
-class LearningError(Exception):
+class LearningError(Refused):
     """Refused; nothing changed."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from models import Membership, TitleChange, User, db, utcnow
 from models.people import LEARNER, PROVINCE_ADMIN
 from models.profile import TITLES
 
+from ..refusals import Refused
 from .. import audit, timers
 from ..claims import operations as claims
-from ..permissions import actionable_item
+from ..permissions import open_task
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'title_change'
@@ -21,10 +22,8 @@ PHONE = re.compile(r'^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$')
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')
 
 
-class ProfileError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class ProfileError(Refused):
+    """Refused; nothing changed."""
 
 
 def update_basic(user: User, phone: str, email: str) -> None:
@@ -84,11 +83,7 @@ def request_title_change(m: Membership, new_title: str, title_date: date | None)
 
 
 def review_title_change(m: Membership, work_item_id: int, decision: str, reason: str | None) -> TitleChange:
-    item = actionable_item(m, work_item_id)
-    if item is None or item.subject_type != SUBJECT:
-        raise ProfileError('无权处理该事项，或该事项不存在')
-    if item.completed_at is not None:
-        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    item = open_task(m, work_item_id, SUBJECT, ProfileError)
     if decision not in ('approve', 'reject'):
         raise ProfileError('请选择审核结果', 'decision')
     reason = (reason or '').strip()

@@ -20,10 +20,11 @@ from models import FlowLog, Membership, Organisation, Registration, User, WorkIt
 from models.org import PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from ..refusals import Refused
 from .. import audit
 from ..auth.security import password_problem
 from ..claims import evidence
-from ..permissions import actionable_item
+from ..permissions import open_task
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'registration'
@@ -45,12 +46,8 @@ MOBILE = re.compile(r'^1[3-9]\d{9}$')
 LANDLINE = re.compile(r'^0\d{2,3}-?\d{7,8}(-\d{1,6})?$')
 
 
-class RegistrationError(Exception):
+class RegistrationError(Refused):
     """Refused; nothing changed. `field` names the form field the message belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 @dataclass
@@ -368,11 +365,7 @@ def _activate(reg: Registration) -> Membership:
 
 def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) -> Registration:
     """审核注册: 通过 (the account may log in in the new role) or 驳回 with a reason the applicant sees."""
-    item = actionable_item(m, work_item_id)
-    if item is None or item.subject_type != SUBJECT:
-        raise RegistrationError('无权处理该事项，或该事项不存在')
-    if item.completed_at is not None:
-        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    item = open_task(m, work_item_id, SUBJECT, RegistrationError)
     reg = db.session.get(Registration, item.subject_id)
     if not can_see(m, reg):
         raise RegistrationError('无权处理该事项，或该事项不存在')

@@ -17,7 +17,7 @@ from ..claims import operations as claims
 from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError, ClaimInput
 from ..formatting import format_hours
-from ..permissions import actionable_item
+from ..permissions import open_task
 from ..workflow import catalog, runtime
 
 SUBJECT = 'supplement'
@@ -149,11 +149,7 @@ def send_request(m: Membership, s: Supplement) -> None:
 
 
 def _actionable(m: Membership, work_item_id: int, forms) -> tuple[WorkItem, Supplement]:
-    item = actionable_item(m, work_item_id)
-    if item is None or item.subject_type != SUBJECT:
-        raise ClaimError('无权处理该事项，或该事项不存在')
-    if item.completed_at is not None:
-        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    item = open_task(m, work_item_id, SUBJECT, ClaimError)
     if item.form_key not in forms:
         raise ClaimError('该事项不是此类审核任务，请刷新后查看最新状态')
     return item, db.session.get(Supplement, item.subject_id)

@@ -13,7 +13,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from .. import audit
 from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError
-from ..permissions import actionable_item, staff_query
+from ..permissions import open_task, staff_query
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'transfer'
@@ -194,11 +194,7 @@ def send_out(m: Membership, member_id, to_unit_id, reason: str | None) -> Transf
 
 
 def _actionable(m: Membership, work_item_id: int) -> tuple[WorkItem, Transfer]:
-    item = actionable_item(m, work_item_id)
-    if item is None or item.subject_type != SUBJECT:
-        raise TransferError('无权处理该事项，或该事项不存在')
-    if item.completed_at is not None:
-        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    item = open_task(m, work_item_id, SUBJECT, TransferError)
     if item.form_key not in REVIEW_FORMS:
         raise TransferError('该事项不是调转审核任务，请刷新后查看最新状态')
     return item, db.session.get(Transfer, item.subject_id)

@@ -8,7 +8,7 @@ from models.org import ORG_KINDS, SUPERVISOR, UNIT
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .. import audit
-from ..permissions import actionable_item
+from ..permissions import open_task
 from ..workflow import catalog, runtime
 from .operations import TransferError, search_orgs, valid_id
 
@@ -115,11 +115,7 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
 
 
 def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) -> SuperiorChange:
-    item = actionable_item(m, work_item_id)
-    if item is None or item.subject_type != SUBJECT:
-        raise TransferError('无权处理该事项，或该事项不存在')
-    if item.completed_at is not None:
-        raise runtime.TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+    item = open_task(m, work_item_id, SUBJECT, TransferError)
     c = db.session.get(SuperiorChange, item.subject_id)
     reason = (reason or '').strip()
     if decision not in ('approve', 'reject'):

@@ -6,14 +6,13 @@ from stdnum.cn import ric
 from models import Department, Membership, User, db
 from models.people import LEARNER, UNIT_ADMIN
 
+from ..refusals import Refused
 from .. import audit
 from ..auth.security import default_password
 
 
-class UnitError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class UnitError(Refused):
+    """Refused; nothing changed."""
 
 
 def require_principal(m: Membership) -> None:
