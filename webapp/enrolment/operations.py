@@ -49,12 +49,8 @@ def last_enrolled(learner_id: int, before: int) -> Enrolment | None:
         .order_by(Enrolment.year.desc()).limit(1))
 
 
-def scope_resolver(e: Enrolment):
-    def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
-        if lane == LEARNER:
-            return runtime.Scope(user_id=e.learner_id)
-        return runtime.Scope(org_id=e.unit_id, department_id=e.department_id)
-    return resolve
+def scope_resolver(e: Enrolment) -> runtime.ScopeResolver:
+    return runtime.learner_and_unit(e.learner_id, e.unit_id, e.department_id)
 
 
 def _apply(e: Enrolment, step: runtime.StepResult) -> None:

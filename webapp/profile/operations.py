@@ -44,12 +44,8 @@ def pending_title_change(user_id: int) -> TitleChange | None:
                                                        TitleChange.outcome == catalog.PENDING))
 
 
-def scope_resolver(change: TitleChange):
-    def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
-        if lane == LEARNER:
-            return runtime.Scope(user_id=change.learner_id)
-        return runtime.Scope(org_id=change.unit_id, department_id=change.department_id)
-    return resolve
+def scope_resolver(change: TitleChange) -> runtime.ScopeResolver:
+    return runtime.learner_and_unit(change.learner_id, change.unit_id, change.department_id)
 
 
 def _apply(change: TitleChange, step: runtime.StepResult) -> None:

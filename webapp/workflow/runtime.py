@@ -54,6 +54,16 @@ def register_service(name: str, handler: ServiceHandler) -> None:
     SERVICE_HANDLERS[name] = handler
 
 
+def learner_and_unit(learner_id: int, unit_id: int, department_id: Optional[int]) -> ScopeResolver:
+    """The scope of a learner's request reviewed by her unit: lane learner → her; any other lane → her unit (and
+    department, so that a secondary admin sees it)."""
+    def resolve(lane: str, scope_key: str = '') -> Scope:
+        if lane == 'learner':
+            return Scope(user_id=learner_id)
+        return Scope(org_id=unit_id, department_id=department_id)
+    return resolve
+
+
 @dataclass
 class StepResult:
     status_label: str
