@@ -32,6 +32,25 @@ def test_the_captcha_is_a_real_image_and_good_for_one_try(db_url, tmp_path):
         db.engine.dispose()
 
 
+def test_a_request_racing_the_captcha_does_not_lose_it(client, ctx):
+    """The browser fetches the captcha and, at the same time, something else (its favicon, say) whose response
+    writes the session back from a copy older than the captcha: the login must still go through."""
+    with client.session_transaction() as session:
+        session['_fresh'] = False  # what Flask-Login writes on any page
+    stale_session = client.get_cookie('session').value
+    client.get('/captcha.png')
+    client.set_cookie('session', stale_session)  # the racing response wrote the session back as it was
+    page = try_login(client, ZHANG_WEI, fetch_captcha=False)
+    assert page.status_code == 302, page.get_data(as_text=True)
+
+
+def test_an_expired_captcha_is_refused_with_its_reason(client, ctx):
+    client.get('/captcha.png')
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(minutes=11)):
+        page = try_login(client, ZHANG_WEI, fetch_captcha=False)
+    assert page.status_code == 422 and '验证码已过期' in page.get_data(as_text=True)
+
+
 def test_five_failures_lock_the_account_for_fifteen_minutes(client, ctx):
     with time_machine.travel(datetime(2026, 5, 1, 2, tzinfo=timezone.utc), tick=False) as clock:
         for _ in range(5):

@@ -5,10 +5,11 @@ import hmac
 import io
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from captcha.image import ImageCaptcha
-from flask import current_app, session
+from flask import after_this_request, current_app, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from models import LoginAttempt, db, utcnow
@@ -26,24 +27,44 @@ def _digest(text: str) -> str:
     return hmac.new(key, text.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def new_captcha() -> bytes:
-    """A fresh captcha image; the session keeps only a keyed digest of its text (the cookie is signed, not secret)."""
+CAPTCHA_COOKIE = 'captcha'
+
+
+def _captcha_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config['SECRET_KEY'], salt='captcha')
+
+
+def new_captcha() -> tuple[bytes, str]:
+    """A fresh captcha image and a signed, timestamped digest of its text for the captcha cookie.
+
+    The digest lives in a cookie of its own, not in the session: a request the browser sends at the same time
+    (its favicon fetch, say) may write the session back as it was before the captcha, and the login would then
+    fail for no reason the user can see."""
     text = current_app.config.get('CAPTCHA_TEST_ANSWER') or ''.join(
         secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
-    session['captcha'] = {'digest': _digest(text), 'at': utcnow().isoformat()}
     out = io.BytesIO()
     ImageCaptcha(width=160, height=60).write(text, out, format='png')
-    return out.getvalue()
+    return out.getvalue(), _captcha_signer().dumps(_digest(text))
 
 
 def check_captcha(answer: str) -> str | None:
-    """None when right; otherwise why not. A captcha is good for one try only."""
-    stored = session.pop('captcha', None)
-    if not stored:
+    """None when right; otherwise why not. A captcha is good for one try only: its cookie goes with the answer."""
+    token = request.cookies.get(CAPTCHA_COOKIE)
+
+    @after_this_request
+    def forget(response):
+        response.delete_cookie(CAPTCHA_COOKIE)
+        return response
+
+    if not token:
         return '验证码已失效，请点击图片刷新后重新输入'
-    if utcnow() - datetime.fromisoformat(stored['at']) > CAPTCHA_TTL:
+    try:
+        digest = _captcha_signer().loads(token, max_age=int(CAPTCHA_TTL.total_seconds()))
+    except SignatureExpired:
         return '验证码已过期，请点击图片刷新后重新输入'
-    if not hmac.compare_digest(stored['digest'], _digest(answer or '')):
+    except BadSignature:
+        return '验证码已失效，请点击图片刷新后重新输入'
+    if not hmac.compare_digest(digest, _digest(answer or '')):
         return '验证码错误'
     return None
 

@@ -1,5 +1,5 @@
 """Login by ID number or admin account name, logout, role switch and language choice."""
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -90,8 +90,11 @@ def _remember_failure(name: str, ip: str) -> None:
 
 @bp.route('/captcha.png')
 def captcha():
-    response = Response(security.new_captcha(), mimetype='image/png')
+    image, token = security.new_captcha()
+    response = Response(image, mimetype='image/png')
     response.headers['Cache-Control'] = 'no-store'
+    response.set_cookie(security.CAPTCHA_COOKIE, token, httponly=True, samesite='Lax',
+                        secure=current_app.config.get('SESSION_COOKIE_SECURE', False))
     return response
 
 
