@@ -10,4 +10,4 @@ from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, cer
 from .profile import Enrolment, TitleChange  # noqa: F401
 from .registration import Registration  # noqa: F401
 from .transfers import SuperiorChange, Transfer  # noqa: F401
-from .workbench import DecisionTestCase  # noqa: F401
+from .workbench import DecisionTestCase, RolloutJob  # noqa: F401

@@ -1,11 +1,16 @@
-"""Province workbench: test cases saved with a credit table (DMN decision), run before it may be published."""
+"""Province workbench: test cases saved with a credit table (DMN decision), run before it may be published, and the
+province's long-running rollout jobs."""
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
+from .imports import PENDING
+from .people import Membership
+
+IMPACT, MIGRATION = 'impact', 'migration'
 
 
 class DecisionTestCase(db.Model):
@@ -18,3 +23,24 @@ class DecisionTestCase(db.Model):
     expected: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
+
+
+class RolloutJob(db.Model):
+    """A province job too big for one request — an impact preview over a large year, a migration batch — worked off
+    by `flask worker` with its progress in the row, so any web worker can show it."""
+    __tablename__ = 'rollout_job'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))           # IMPACT or MIGRATION
+    membership_id: Mapped[int] = mapped_column(ForeignKey('membership.id'))  # who asked, in which province
+    params: Mapped[dict] = mapped_column(JSON)               # impact: version_id, year; migration: source/target/ids
+    status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[Optional[dict]] = mapped_column(JSON)
+    error: Mapped[Optional[str]] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[Optional[datetime]] = mapped_column()
+
+    membership: Mapped[Membership] = relationship()
+
+    __table_args__ = (Index('ix_rollout_job_status', 'status', 'id'),)

@@ -103,7 +103,7 @@ def client(app):
 
 
 def login(client, username, password=DEMO_PASSWORD):
-    client.get('/captcha.png')  # as the login page's image does: the session now expects the captcha's text
+    client.get('/captcha.png')  # as the login page's image does: its cookie carries what the answer must be
     response = client.post('/login', data={'username': username, 'password': password, 'captcha': 'TEST'})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client

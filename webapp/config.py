@@ -21,6 +21,9 @@ class Config:
     # A review task waiting this long notifies its reviewers; twice as long (by default) escalates it (ISO 8601).
     REVIEW_REMIND_AFTER = os.environ.get('REVIEW_REMIND_AFTER', 'P3D')
     REVIEW_ESCALATE_AFTER = os.environ.get('REVIEW_ESCALATE_AFTER', 'P7D')
+    # Larger impact previews (claims) and migration batches (instances) run in `flask worker` with a progress bar.
+    ROLLOUT_SYNC_CLAIMS = int(os.environ.get('ROLLOUT_SYNC_CLAIMS', '5000'))
+    ROLLOUT_SYNC_INSTANCES = int(os.environ.get('ROLLOUT_SYNC_INSTANCES', '20'))
     WORKER_POLL_SECONDS = float(os.environ.get('WORKER_POLL_SECONDS', '3'))  # imports wait at most this long
     PASSWORD_HASH_METHOD = 'scrypt'
     BABEL_DEFAULT_LOCALE = 'zh_CN'

@@ -25,3 +25,11 @@ OUTCOME_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回�
 
 def format_outcome(value) -> str:
     return OUTCOME_LABELS.get(value, value or '')
+
+
+VERSION_STATUS_LABELS = {'draft': '草稿', 'published': '已发布', 'retired': '已停用'}
+
+
+def format_version_status(status: str) -> str:
+    """A process or credit-table version's status as province staff read it."""
+    return VERSION_STATUS_LABELS.get(status, status)

@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Optional
+from typing import Callable, Optional
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Claim, Organisation, ProcessVersion, User, WorkflowInstance, db
 from models.workflow import DMN
@@ -100,6 +100,25 @@ class Impact:
     def difference(self) -> Decimal:
         return sum((g.difference for g in self.by_pathway), Decimal(0))
 
+    def to_json(self) -> dict:
+        """Plain JSON for a job's result row; decimals as strings so nothing is rounded on the way."""
+        def groups(rows):
+            return [[g.name, g.claims, g.changed, str(g.old_hours), str(g.new_hours)] for g in rows]
+        return {'year': self.year, 'claims': self.claims, 'distinct_inputs': self.distinct_inputs,
+                'seconds': self.seconds, 'by_pathway': groups(self.by_pathway), 'by_unit': groups(self.by_unit),
+                'changed': [[c.claim_id, c.learner, c.unit, c.pathway, c.title, str(c.registered_hours),
+                             str(c.old_hours), str(c.new_hours)] for c in self.changed]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> 'Impact':
+        def groups(rows):
+            return [Group(name, claims, changed, Decimal(old), Decimal(new))
+                    for name, claims, changed, old, new in rows]
+        return cls(year=data['year'], claims=data['claims'], distinct_inputs=data['distinct_inputs'],
+                   seconds=data['seconds'], by_pathway=groups(data['by_pathway']), by_unit=groups(data['by_unit']),
+                   changed=[Changed(cid, learner, unit, pathway, title, Decimal(registered), Decimal(old), Decimal(new))
+                            for cid, learner, unit, pathway, title, registered, old, new in data['changed']])
+
 
 def _content(draft) -> str:
     if isinstance(draft, ProcessVersion):
@@ -109,8 +128,23 @@ def _content(draft) -> str:
     return draft
 
 
-def preview(draft, year: int, province_id: int) -> Impact:
-    """*draft*: a ProcessVersion of credit_hours (any status) or plain DMN XML."""
+PROGRESS_EVERY = 5000  # claims between two progress reports
+
+
+def _replayed(year: int, province_id: int) -> tuple:
+    """The claims a preview replays: the year's approved claims with registered hours."""
+    return (Claim.province_id == province_id, Claim.year == year, Claim.outcome == APPROVED,
+            Claim.deleted_at.is_(None), Claim.registered_hours.is_not(None))
+
+
+def count(year: int, province_id: int) -> int:
+    """How many claims a preview of *year* replays: decides whether it runs in the request or in the worker."""
+    return db.session.scalar(select(func.count(Claim.id)).where(*_replayed(year, province_id)))
+
+
+def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int, int], None]] = None) -> Impact:
+    """*draft*: a ProcessVersion of credit_hours (any status) or plain DMN XML. *progress(done, total)* is called
+    every PROGRESS_EVERY claims."""
     started = time.perf_counter()
     new = Matcher(_content(draft))
     current = published(DMN, DECISION)
@@ -134,14 +168,16 @@ def preview(draft, year: int, province_id: int) -> Impact:
                Claim.registered_hours, User.name, WorkflowInstance.rule_version_ids)
         .join(User, User.id == Claim.learner_id)
         .outerjoin(WorkflowInstance, WorkflowInstance.id == Claim.instance_id)
-        .where(Claim.province_id == province_id, Claim.year == year, Claim.outcome == APPROVED,
-               Claim.deleted_at.is_(None), Claim.registered_hours.is_not(None))
+        .where(*_replayed(year, province_id))
         .order_by(Claim.unit_id, Claim.id)).all()
     pathways: dict[str, Group] = {}
     units: dict[int, Group] = {}
     changed_rows = []
     by_rules: dict[tuple, Matcher] = {}
-    for claim_id, unit_id, pathway, level, rank, quantity, title, registered, learner, rule_ids in rows:
+    for done, (claim_id, unit_id, pathway, level, rank, quantity, title, registered, learner, rule_ids) \
+            in enumerate(rows):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(rows))
         rules_key = tuple(rule_ids or ())
         old = by_rules.get(rules_key)
         if old is None:

@@ -1,7 +1,7 @@
 """Moving running instances of a process onto another version: a check per instance, then one batch where each
 instance migrates in its own savepoint (one refusal never undoes the others)."""
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from sqlalchemy import func, select
 
@@ -37,16 +37,6 @@ class Outcome:
 def process_versions(key: str) -> list[ProcessVersion]:
     return list(db.session.scalars(select(ProcessVersion).where(
         ProcessVersion.kind == BPMN, ProcessVersion.key == key).order_by(ProcessVersion.version.desc())))
-
-
-def processes(province_id: int) -> list[dict]:
-    """Every process key with its versions and how many running instances of this province sit on each."""
-    counts: dict[int, int] = {}
-    for instance in running(None, province_id):
-        counts[instance.process_version_id] = counts.get(instance.process_version_id, 0) + 1
-    keys = db.session.scalars(select(ProcessVersion.key).where(ProcessVersion.kind == BPMN)
-                              .distinct().order_by(ProcessVersion.key)).all()
-    return [{'key': key, 'versions': [(v, counts.get(v.id, 0)) for v in process_versions(key)]} for key in keys]
 
 
 def _root_org(org_id: Optional[int]) -> Optional[int]:
@@ -87,7 +77,7 @@ def instance_for(m: Membership, instance_id: int) -> Optional[WorkflowInstance]:
     return instance if instance is not None and province_of(instance) == m.org_id else None
 
 
-def _versions(source_id: int, target_id: int) -> tuple[ProcessVersion, ProcessVersion]:
+def versions_to_migrate(source_id: int, target_id: int) -> tuple[ProcessVersion, ProcessVersion]:
     source, target = db.session.get(ProcessVersion, source_id), db.session.get(ProcessVersion, target_id)
     if source is None or target is None or source.kind != BPMN or target.kind != BPMN:
         raise MigrationError('流程版本不存在')
@@ -100,13 +90,15 @@ def _versions(source_id: int, target_id: int) -> tuple[ProcessVersion, ProcessVe
 
 def check(m: Membership, source_id: int, target_id: int) -> list[Check]:
     """Per running instance of the source version: can it move to the target, and if not, why."""
-    source, target = _versions(source_id, target_id)
+    source, target = versions_to_migrate(source_id, target_id)
     return [Check(i, runtime.migration_problems(i, target)) for i in running(source, m.org_id)]
 
 
-def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[int]) -> list[Outcome]:
-    """Migrate the chosen instances, each in a savepoint; returns a result per instance."""
-    source, target = _versions(source_id, target_id)
+def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[int],
+            progress: Optional[Callable[[int, int], None]] = None) -> list[Outcome]:
+    """Migrate the chosen instances, each in a savepoint; returns a result per instance. *progress(done, total)* is
+    called after each instance."""
+    source, target = versions_to_migrate(source_id, target_id)
     if not instance_ids:
         raise MigrationError('请选择要迁移的流程实例')
     allowed = {i.id for i in running(source, m.org_id)}
@@ -126,4 +118,6 @@ def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[in
         else:
             savepoint.commit()
             outcomes.append(Outcome(instance_id, True, f'已迁移至 v{target.version}'))
+        if progress is not None:
+            progress(len(outcomes), len(instance_ids))
     return outcomes

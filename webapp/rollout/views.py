@@ -1,15 +1,16 @@
 """Province pages: rule impact preview, instance migration, instance view."""
-from flask import abort, flash, render_template, request
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from sqlalchemy import or_, select
 
 from models import FlowLog, ProcessVersion, WorkItem, db
 from models.people import PROVINCE_ADMIN
+from models.workbench import IMPACT, MIGRATION
 
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required
-from . import bp, impact, migration
+from . import bp, impact, jobs, migration
 
 
 @bp.route('/impact')
@@ -26,6 +27,11 @@ def impact_page():
     if version is not None and year is not None:
         if version not in versions:
             abort(404)
+        if impact.count(year, m.org_id) > current_app.config['ROLLOUT_SYNC_CLAIMS']:
+            # too many to answer within the request: the worker replays them while the job page shows progress
+            job = jobs.queue_impact(m, version, year)
+            db.session.commit()
+            return redirect(url_for('rollout.job', job_id=job.id))
         try:
             result = impact.preview(version, year, m.org_id)
         except impact.ImpactError as exc:
@@ -42,10 +48,8 @@ def impact_page():
 @login_required
 @role_required(PROVINCE_ADMIN)
 def processes():
-    """流程与规则: every process with its versions and running instances per version; the credit table's versions."""
-    m = current_membership()
-    return render_template('rollout/processes.html', processes=migration.processes(m.org_id),
-                           tables=impact.table_versions())
+    """The process list lives in the workbench (流程与规则); this address stays for old bookmarks."""
+    return redirect(url_for('workbench.index'))
 
 
 @bp.route('/migrate', methods=['GET', 'POST'])
@@ -65,6 +69,10 @@ def migrate():
         try:
             if request.method == 'POST':
                 ids = [int(i) for i in request.form.getlist('instance_id') if i.isdigit()]
+                if len(ids) > current_app.config['ROLLOUT_SYNC_INSTANCES']:
+                    job = jobs.queue_migration(m, source_id, target_id, ids)
+                    db.session.commit()
+                    return redirect(url_for('rollout.job', job_id=job.id))
                 outcomes = migration.migrate(m, source_id, target_id, ids)
                 done = sum(o.migrated for o in outcomes)
                 flash(f'已迁移 {done} 个流程实例，{len(outcomes) - done} 个未迁移',
@@ -91,3 +99,45 @@ def instance(instance_id: int):
         (FlowLog.subject_type == 'workflow_instance') & (FlowLog.subject_id == inst.id))).order_by(FlowLog.id)).all()
     waiting = sorted({i.task_name for i in items if i.completed_at is None})
     return render_template('rollout/instance.html', instance=inst, items=items, logs=logs, waiting=waiting)
+
+
+def _job_or_404(job_id: int):
+    job = jobs.job_for(current_membership(), job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route('/jobs/<int:job_id>')
+@login_required
+@role_required(PROVINCE_ADMIN)
+def job(job_id: int):
+    """后台任务: a large impact preview or migration batch — a progress bar while the worker runs, then its result."""
+    job = _job_or_404(job_id)
+    result = impact.Impact.from_json(job.result) if job.kind == IMPACT and job.result else None
+    version = db.session.get(ProcessVersion, job.params.get('version_id') or job.params.get('source_id'))
+    target = db.session.get(ProcessVersion, job.params.get('target_id') or 0)
+    return render_template('rollout/job.html', job=job, result=result, version=version, target=target, shown=200,
+                           outcomes=jobs.outcomes(job) if job.kind == MIGRATION else None)
+
+
+@bp.route('/jobs/<int:job_id>/progress')
+@login_required
+@role_required(PROVINCE_ADMIN)
+def job_progress(job_id: int):
+    job = _job_or_404(job_id)
+    return jsonify(status=job.status, total=job.total, done=job.done, error=job.error)
+
+
+@bp.route('/jobs/<int:job_id>/export')
+@login_required
+@role_required(PROVINCE_ADMIN)
+def job_export(job_id: int):
+    """The full list of an impact job's changed claims, as .xlsx."""
+    job = _job_or_404(job_id)
+    if job.kind != IMPACT or not job.result:
+        abort(404)
+    result = impact.Impact.from_json(job.result)
+    version = db.session.get(ProcessVersion, job.params['version_id'])
+    return xlsx_response(f'规则影响预览-{result.year}-v{version.version if version else ""}', impact.EXPORT_HEADERS,
+                         impact.export_rows(result), sheet='学时变化')

@@ -142,6 +142,7 @@ def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | N
     draft.comment = comment[:500]
     draft.created_by_id = m.user_id
     draft.created_at = utcnow()
+    versions.retire_superseded(draft)
     db.session.flush()
     audit.log('process_version', draft.id, '发布', m, f'{KINDS[kind]} {key} 第 {draft.version} 版：{comment}')
     return draft
@@ -214,7 +215,7 @@ def process_list() -> list[dict]:
         elif version.status == DRAFT:
             row['draft'] = version
         if running.get(version.id):
-            row['running'].append((version.version, running[version.id]))
+            row['running'].append((version, running[version.id]))
     return sorted(rows.values(), key=lambda r: (r['kind'], r['key']))
 
 

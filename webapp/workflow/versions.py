@@ -9,7 +9,7 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from models import ProcessVersion, db
-from models.workflow import BPMN, DMN, PUBLISHED
+from models.workflow import BPMN, DMN, PUBLISHED, RETIRED
 
 from .engine import parse_process, schema_check, sha256
 from .validation import DiagramError, validate_parsed
@@ -103,7 +103,18 @@ def add_version(kind: str, content: str, user_id=None, comment=None, status=PUBL
                              status=status, comment=comment, created_by_id=user_id)
     db.session.add(version)
     db.session.flush()
+    if status == PUBLISHED:
+        retire_superseded(version)
     return version
+
+
+def retire_superseded(version: ProcessVersion) -> None:
+    """The other published versions of the key become retired (已停用): no new instance starts on them, while the
+    instances already running on them carry on."""
+    for older in db.session.scalars(select(ProcessVersion).where(
+            ProcessVersion.kind == version.kind, ProcessVersion.key == version.key,
+            ProcessVersion.status == PUBLISHED, ProcessVersion.id != version.id)):
+        older.status = RETIRED
 
 
 def load_defaults() -> list[ProcessVersion]:

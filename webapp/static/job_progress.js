@@ -1,4 +1,5 @@
-// Polls an import's progress and reloads the page with its results when the worker has finished.
+// Polls a background job's progress (an import, an impact preview, a migration batch) and reloads the page with its
+// result when the worker has finished. Expects #job[data-progress-url][data-status] and #progress-bar.
 (function () {
   const job = document.getElementById('job');
   if (!job || !['pending', 'running'].includes(job.dataset.status)) return;

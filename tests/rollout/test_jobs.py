@@ -1,0 +1,105 @@
+"""Large impact previews and migration batches run in `flask worker`: the page queues a job, shows its progress, and
+shows the same result the request would have given once the worker is done."""
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select, text
+
+from models import FlowLog, RolloutJob, WorkflowInstance, db
+from webapp.claims import operations as ops
+from webapp.rollout import impact, jobs
+
+from ..conftest import LI_NA, ZHANG_WEI, login, membership
+from ..helpers import claim_input, year
+from .test_impact import small_year
+from .test_migration import versions
+
+
+def _job_id(response) -> int:
+    assert response.status_code == 302 and '/rollout/jobs/' in response.location, response.status_code
+    return int(response.location.rsplit('/', 1)[1])
+
+
+def test_a_large_preview_is_queued_and_its_page_shows_progress_then_the_result(ctx, client):
+    (a, *_), draft = small_year()
+    y, draft_id = year(), draft.id
+    db.session.commit()
+    ctx.config['ROLLOUT_SYNC_CLAIMS'] = 4  # the year has 5 approved claims: too many to answer in the request
+    login(client, 'shengji')
+    job_id = _job_id(client.get(f'/rollout/impact?version={draft_id}&year={y}'))
+    page = client.get(f'/rollout/jobs/{job_id}').get_data(as_text=True)
+    assert '排队中' in page and 'id="progress-bar"' in page and '0 / 5' in page
+    assert client.get(f'/rollout/jobs/{job_id}/progress').json == {'status': 'pending', 'total': 5, 'done': 0,
+                                                                   'error': None}
+    assert jobs.run_pending() == 1 and jobs.run_pending() == 0
+    assert client.get(f'/rollout/jobs/{job_id}/progress').json['status'] == 'done'
+    page = client.get(f'/rollout/jobs/{job_id}').get_data(as_text=True)
+    assert '5 / 5' in page and '5 条已通过的登记，其中 3 条的折算学时将改变，合计差额 +14 学时' in page
+    rows = list(load_workbook(io.BytesIO(client.get(f'/rollout/jobs/{job_id}/export').data)).active
+                .iter_rows(values_only=True))
+    assert sorted((r[4], r[6], r[7], r[8]) for r in rows[1:]) == [('A', 18, 24, 6), ('B', 30, 36, 6), ('E', 14, 16, 2)]
+
+
+def test_progress_is_committed_while_the_preview_runs(ctx, monkeypatch):
+    """Another process (the web worker answering the page's poll) sees the count grow during the run."""
+    (a, *_), draft = small_year()
+    job_id = jobs.queue_impact(membership('shengji'), draft, year()).id
+    db.session.commit()
+    seen = []
+    real_hours = impact.Matcher.hours
+
+    def hours_and_look(self, *args):
+        with db.engine.connect() as other:
+            seen.append(other.execute(text('select done from rollout_job where id = :id'), {'id': job_id}).scalar())
+        return real_hours(self, *args)
+
+    monkeypatch.setattr(impact, 'PROGRESS_EVERY', 2)
+    monkeypatch.setattr(impact.Matcher, 'hours', hours_and_look)
+    jobs.run_pending()
+    assert sorted(set(seen)) == [0, 2, 4]
+    assert db.session.get(RolloutJob, job_id).done == 5
+
+
+def test_a_job_the_worker_must_refuse_fails_with_its_reason(ctx, client):
+    (a, *_), draft = small_year()
+    job = jobs.queue_impact(membership('shengji'), draft, year())
+    job.params = {'version_id': 0, 'year': year()}  # the version is gone by the time the worker gets to it
+    db.session.commit()
+    jobs.run_pending()
+    login(client, 'shengji')
+    page = client.get(f'/rollout/jobs/{job.id}').get_data(as_text=True)
+    assert '任务失败' in page and '折算表版本不存在' in page
+
+
+def test_a_large_migration_batch_runs_in_the_worker_and_every_move_is_logged(ctx, client):
+    first = ops.create_claim(membership(ZHANG_WEI, 'learner'), claim_input())
+    second = ops.create_claim(membership(LI_NA, 'learner'), claim_input())
+    v1, v2 = versions()
+    ids = [first.instance_id, second.instance_id]
+    source, target = v1.id, v2.id
+    db.session.commit()
+    ctx.config['ROLLOUT_SYNC_INSTANCES'] = 1
+    login(client, 'shengji')
+    form = {'source': source, 'target': target, 'instance_id': [str(i) for i in ids]}
+    job_id = _job_id(client.post('/rollout/migrate', data=form))
+    assert db.session.get(WorkflowInstance, ids[0]).process_version_id == source  # nothing moved yet
+    assert jobs.run_pending() == 1
+    db.session.expire_all()
+    assert [db.session.get(WorkflowInstance, i).process_version_id for i in ids] == [target, target]
+    page = client.get(f'/rollout/jobs/{job_id}').get_data(as_text=True)
+    assert '已迁移 2 个流程实例，0 个未迁移' in page and page.count('已迁移至 v2') == 2
+    actions = db.session.scalars(select(FlowLog.action).where(FlowLog.subject_type.in_(
+        ['workflow_instance', 'rollout_job']))).all()
+    assert actions.count('迁移流程版本') == 2 and '提交迁移任务' in actions
+
+
+def test_jobs_are_for_the_province_only(ctx, app):
+    (a, *_), draft = small_year()
+    job_id = jobs.queue_impact(membership('shengji'), draft, year()).id
+    db.session.commit()
+    unit_admin = login(app.test_client(), 'jtjt_admin')
+    assert unit_admin.get(f'/rollout/jobs/{job_id}').status_code == 403
+    assert unit_admin.get(f'/rollout/jobs/{job_id}/progress').status_code == 403
+    province = login(app.test_client(), 'shengji')
+    assert province.get(f'/rollout/jobs/{job_id}').status_code == 200
+    assert province.get(f'/rollout/jobs/{job_id + 1}').status_code == 404

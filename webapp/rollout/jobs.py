@@ -1,0 +1,90 @@
+"""Province jobs too big for one request — an impact preview over a large year, a large migration batch: queued here,
+worked off by `flask worker` (SKIP LOCKED: one worker per job), their progress kept in the row for the page to poll."""
+import logging
+from typing import Optional
+
+from sqlalchemy import select
+
+from models import ProcessVersion, RolloutJob, db, utcnow
+from models.imports import DONE, FAILED, PENDING, RUNNING
+from models.people import Membership
+from models.workbench import IMPACT, MIGRATION
+
+from .. import audit, timers
+from . import impact, migration
+
+log = logging.getLogger(__name__)
+
+
+def queue_impact(m: Membership, version: ProcessVersion, year: int) -> RolloutJob:
+    job = RolloutJob(kind=IMPACT, membership_id=m.id, params={'version_id': version.id, 'year': year},
+                     status=PENDING, total=impact.count(year, m.org_id), done=0)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def queue_migration(m: Membership, source_id: int, target_id: int, instance_ids: list[int]) -> RolloutJob:
+    migration.versions_to_migrate(source_id, target_id)  # refuse now what the worker would refuse later
+    job = RolloutJob(kind=MIGRATION, membership_id=m.id, status=PENDING, total=len(instance_ids), done=0,
+                     params={'source_id': source_id, 'target_id': target_id, 'instance_ids': instance_ids})
+    db.session.add(job)
+    db.session.flush()
+    audit.log('rollout_job', job.id, '提交迁移任务', m, f'{len(instance_ids)} 个流程实例')
+    return job
+
+
+def job_for(m: Membership, job_id: int) -> Optional[RolloutJob]:
+    """The job if it belongs to the member's province, else None."""
+    job = db.session.get(RolloutJob, job_id)
+    return job if job is not None and job.membership.org_id == m.org_id else None
+
+
+def outcomes(job: RolloutJob) -> list[migration.Outcome]:
+    return [migration.Outcome(**o) for o in (job.result or {}).get('outcomes', [])]
+
+
+def _run(job: RolloutJob) -> None:
+    m = job.membership
+
+    def report(done: int, total: int) -> None:  # commit, so the page (another process) sees it
+        job.done, job.total = done, total
+        db.session.commit()
+
+    if job.kind == IMPACT:
+        version = db.session.get(ProcessVersion, job.params['version_id'])
+        if version is None:
+            raise impact.ImpactError('折算表版本不存在')
+        job.result = impact.preview(version, job.params['year'], m.org_id, progress=report).to_json()
+    else:
+        done = migration.migrate(m, job.params['source_id'], job.params['target_id'], job.params['instance_ids'],
+                                 progress=report)
+        job.result = {'outcomes': [vars(o) for o in done]}
+    job.done, job.status, job.finished_at = job.total, DONE, utcnow()
+    db.session.commit()
+
+
+def run_pending() -> int:
+    """`flask worker`: take the oldest waiting job and work it off; a refusal or a crash fails that job only."""
+    job = db.session.scalar(select(RolloutJob).where(RolloutJob.status == PENDING).order_by(RolloutJob.id)
+                            .limit(1).with_for_update(skip_locked=True))
+    if job is None:
+        db.session.rollback()
+        return 0
+    job.status = RUNNING
+    db.session.commit()
+    try:
+        _run(job)
+    except Exception as exc:
+        db.session.rollback()
+        refused = isinstance(exc, (impact.ImpactError, migration.MigrationError))
+        if not refused:
+            log.exception('rollout job %s failed', job.id)
+        job = db.session.get(RolloutJob, job.id)
+        job.status, job.finished_at = FAILED, utcnow()
+        job.error = str(exc)[:1000] if refused else '后台任务出错（已记入日志），请稍后重试或联系技术支持'
+        db.session.commit()
+    return 1
+
+
+timers.register_background(run_pending)
