@@ -6,6 +6,7 @@ instance that records the published table, so the preview reads the instance's r
 Run: .venv/bin/python bench/impact_preview.py [--claims N]   (PostgreSQL too when TEST_DATABASE_URL is set)
 """
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -19,12 +20,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from models import Claim, Membership, WorkflowInstance, db  # noqa: E402
-from models.workflow import DMN  # noqa: E402
+from models import Claim, Membership, RolloutJob, WorkflowInstance, db  # noqa: E402
+from models.workflow import DMN, DRAFT  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
-from webapp.rollout import impact  # noqa: E402
-from webapp.workflow.versions import published  # noqa: E402
+from webapp.rollout import impact, jobs  # noqa: E402
+from webapp.workflow.versions import add_version, published  # noqa: E402
 
 YEAR = 2025
 # (pathway, level, rank, quantity choices)
@@ -69,6 +70,11 @@ def fill(n: int) -> None:
     return province.org_id, draft_table(table.content)
 
 
+def province_membership(province_id: int) -> int:
+    return db.session.scalar(select(Membership.id).where(Membership.role == 'province',
+                                                         Membership.org_id == province_id))
+
+
 def run(url: str, n: int, label: str) -> None:
     app = create_app({'SQLALCHEMY_DATABASE_URI': url, 'TESTING': True})
     with app.app_context():
@@ -85,6 +91,17 @@ def run(url: str, n: int, label: str) -> None:
         print(f'{label:10} claims {result.claims:7}  changed {len(result.changed):6}  '
               f'distinct inputs {result.distinct_inputs:3}  difference {result.difference:9} h  '
               f'insert {t1 - t0:5.1f} s  preview {t2 - t1:5.2f} s')
+        # the same preview as the page queues it for `flask worker`: progress commits, result stored as JSON
+        version = add_version(DMN, draft, comment='bench', status=DRAFT)
+        job = jobs.queue_impact(db.session.get(Membership, province_membership(province_id)), version, YEAR)
+        db.session.commit()
+        t3 = time.perf_counter()
+        jobs.run_pending()
+        t4 = time.perf_counter()
+        job = db.session.get(RolloutJob, job.id)
+        print(f'{"":10} as a worker job: {job.status}, {job.done}/{job.total} claims, {t4 - t3:5.2f} s '
+              f'(progress committed every {impact.PROGRESS_EVERY} claims; '
+              f'result {len(json.dumps(job.result)) / 1e6:.1f} MB)')
         if url.startswith('postgresql'):
             db.session.remove()
             db.drop_all()
