@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from models import WorkflowInstance, db, utcnow
+from models.imports import FAILED, PENDING, RUNNING
 
 from .formatting import LOCAL_TZ
 
@@ -116,6 +117,32 @@ BACKGROUND: list[Callable[[], int]] = []
 
 def register_background(job: Callable[[], int]) -> None:
     BACKGROUND.append(job)
+
+
+def work_one(model, run: Callable, refusals: tuple[type[Exception], ...] = ()) -> int:
+    """Take the oldest waiting job of a job table (`status`, `error`, `finished_at`) — SKIP LOCKED, so one worker
+    per job — mark it running, and `run(job)`. A refusal fails that job with its own message; anything else is logged
+    and fails it with a general one. Returns how many jobs were taken (0 or 1)."""
+    job = db.session.scalar(select(model).where(model.status == PENDING).order_by(model.id)
+                            .limit(1).with_for_update(skip_locked=True))
+    if job is None:
+        db.session.rollback()
+        return 0
+    job.status = RUNNING
+    db.session.commit()
+    try:
+        run(job)
+    except Exception as exc:
+        db.session.rollback()
+        refused = isinstance(exc, refusals)
+        if not refused:
+            log.exception('%s %s failed', model.__tablename__, job.id)
+        job = db.session.get(model, job.id)
+        job.status, job.finished_at = FAILED, utcnow()
+        job.error = ((getattr(exc, 'message', None) or str(exc)) if refused
+                     else '后台任务出错（已记入日志），请稍后重试或联系技术支持')[:1000]
+        db.session.commit()
+    return 1
 
 
 def run_forever(poll_seconds: float = 30.0, batch: int = 200) -> None:  # pragma: no cover - the loop of `flask worker`

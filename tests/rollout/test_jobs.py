@@ -103,3 +103,18 @@ def test_jobs_are_for_the_province_only(ctx, app):
     province = login(app.test_client(), 'shengji')
     assert province.get(f'/rollout/jobs/{job_id}').status_code == 200
     assert province.get(f'/rollout/jobs/{job_id + 1}').status_code == 404
+
+
+def test_a_crashing_job_fails_alone_and_the_next_one_still_runs(ctx, monkeypatch):
+    (a, *_), draft = small_year()
+    province = membership('shengji')
+    first, second = jobs.queue_impact(province, draft, year()).id, jobs.queue_impact(province, draft, year()).id
+    db.session.commit()
+    real_preview = impact.preview
+    monkeypatch.setattr(impact, 'preview', lambda *args, **kw: 1 / 0)
+    assert jobs.run_pending() == 1
+    monkeypatch.setattr(impact, 'preview', real_preview)
+    assert jobs.run_pending() == 1
+    crashed, fine = db.session.get(RolloutJob, first), db.session.get(RolloutJob, second)
+    assert (crashed.status, crashed.error) == ('failed', '后台任务出错（已记入日志），请稍后重试或联系技术支持')
+    assert fine.status == 'done' and fine.result['claims'] == 5

@@ -5,7 +5,6 @@ through the same `create_claim` as the form, ready for batch submission. Files a
 in chunks, so a 10,000-row file shows its progress instead of holding a request open.
 """
 import io
-import logging
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from models import ImportJob, Membership, User, db, utcnow
-from models.imports import DONE, FAILED, PENDING, RUNNING
+from models.imports import DONE, PENDING
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit, timers
@@ -25,7 +24,6 @@ from ..claims.catalog import LEVEL_LABELS, PATHWAYS
 from ..claims.sheets import COLUMNS
 from ..workflow.versions import same_versions
 
-log = logging.getLogger('creditflow.imports')
 
 SHEET = '学员培训信息'
 REQUIRED = ['身份证号', '认定类型', '二级类型', '认定内容', '开始时间', '结束时间', '申请学时', '计入年度']
@@ -249,23 +247,8 @@ def _work_off(job: ImportJob, m: Membership, rows: list[dict]) -> None:
 
 
 def run_pending() -> int:
-    """`flask worker`: take the oldest waiting import (SKIP LOCKED: one worker per file) and work it off."""
-    job = db.session.scalar(select(ImportJob).where(ImportJob.status == PENDING).order_by(ImportJob.id)
-                            .limit(1).with_for_update(skip_locked=True))
-    if job is None:
-        db.session.rollback()
-        return 0
-    job.status = RUNNING
-    db.session.commit()
-    try:
-        run_job(job)
-    except Exception as exc:
-        db.session.rollback()
-        log.exception('import %s failed', job.id)
-        job = db.session.get(ImportJob, job.id)
-        job.status, job.error, job.finished_at = FAILED, getattr(exc, 'message', None) or str(exc)[:1000], utcnow()
-        db.session.commit()
-    return 1
+    """`flask worker`: take the oldest waiting import (one worker per file) and work it off."""
+    return timers.work_one(ImportJob, run_job, (ImportRefused,))
 
 
 timers.register_background(run_pending)

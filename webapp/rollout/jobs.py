@@ -1,19 +1,14 @@
 """Province jobs too big for one request — an impact preview over a large year, a large migration batch: queued here,
 worked off by `flask worker` (SKIP LOCKED: one worker per job), their progress kept in the row for the page to poll."""
-import logging
 from typing import Optional
 
-from sqlalchemy import select
-
 from models import ProcessVersion, RolloutJob, db, utcnow
-from models.imports import DONE, FAILED, PENDING, RUNNING
+from models.imports import DONE, PENDING
 from models.people import Membership
 from models.workbench import IMPACT, MIGRATION
 
 from .. import audit, timers
 from . import impact, migration
-
-log = logging.getLogger(__name__)
 
 
 def queue_impact(m: Membership, version: ProcessVersion, year: int) -> RolloutJob:
@@ -66,25 +61,7 @@ def _run(job: RolloutJob) -> None:
 
 def run_pending() -> int:
     """`flask worker`: take the oldest waiting job and work it off; a refusal or a crash fails that job only."""
-    job = db.session.scalar(select(RolloutJob).where(RolloutJob.status == PENDING).order_by(RolloutJob.id)
-                            .limit(1).with_for_update(skip_locked=True))
-    if job is None:
-        db.session.rollback()
-        return 0
-    job.status = RUNNING
-    db.session.commit()
-    try:
-        _run(job)
-    except Exception as exc:
-        db.session.rollback()
-        refused = isinstance(exc, (impact.ImpactError, migration.MigrationError))
-        if not refused:
-            log.exception('rollout job %s failed', job.id)
-        job = db.session.get(RolloutJob, job.id)
-        job.status, job.finished_at = FAILED, utcnow()
-        job.error = str(exc)[:1000] if refused else '后台任务出错（已记入日志），请稍后重试或联系技术支持'
-        db.session.commit()
-    return 1
+    return timers.work_one(RolloutJob, _run, (impact.ImpactError, migration.MigrationError))
 
 
 timers.register_background(run_pending)
