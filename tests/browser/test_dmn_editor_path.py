@@ -1,7 +1,8 @@
 """A real browser edits the credit table in dmn-js: types a new hours_per_unit into one rule's output cell and a FEEL
-list into another rule's input cell, saves the draft, tries the draft on the test bench, keeps that as a test case and
-publishes; a new claim is then computed with the new hours. A cell the translation cannot read is refused on save,
-naming its row and column, and the typed edits stay on the page."""
+list into another rule's input cell, saves the draft, tries the draft on the test bench, keeps that as a test case
+and publishes; a new claim is then computed with the new hours. The bench refuses to run on unsaved edits (it would
+evaluate the saved table and drop them), and a saved draft opens with its cells in FEEL again. A cell the
+translation cannot read is refused on save, naming its row and column, and the typed edits stay on the page."""
 import threading
 from decimal import Decimal
 
@@ -59,12 +60,22 @@ def bench(page, **inputs):
 def test_edit_cells_bench_case_publish_new_claim_uses_new_hours(app_and_server, page):
     app, base = app_and_server
     open_credit_table(page, base)
+    assert '命中策略' in page.inner_text('#canvas')  # dmn-js speaks Chinese
     type_into_cell(page, 'rule_5', 'out_hours', '8')  # 培训进修 6 -> 8 hours a day
     type_into_cell(page, 'rule_4', 'in_level', '"municipal","county"')  # 高研班（市级）also for county seminars
     shot(page, 'dmn_editor_edited')
+    # the bench uses the saved table: before saving, it says so instead of loading a page that drops the edits
+    page.fill('#bench-form [name=pathway]', 'training')
+    page.click('#bench-form button')
+    page.wait_for_selector('#unsaved-warning:has-text("决策表有未保存的修改")')
+    assert page.inner_text(_cell('rule_5', 'out_hours')).strip() == '8'
     page.click('#save-draft')
     page.wait_for_selector('text=草稿已保存（第 2 版草稿），校验通过')
     assert page.inner_text('#valid') == '草稿已通过校验。'
+    page.wait_for_selector('#dmn-editor[data-loaded="1"]')
+    # the saved draft opens with the cell as typed in FEEL (the engine form `? in (...)` is the server's business)
+    assert page.inner_text(_cell('rule_4', 'in_level')).strip() == '"municipal", "county"'
+    assert page.is_hidden('#unsaved-warning')
 
     result = bench(page, pathway='training', quantity=3)
     assert '匹配规则：第 5 行（培训进修，每天）' in result and '{"hours_per_unit":8}' in result.replace(' ', '')
@@ -105,8 +116,11 @@ def test_untranslatable_cell_is_refused_naming_row_and_column(app_and_server, pa
     page.wait_for_selector('text=决策表有无法识别的单元格，草稿未保存')
     assert '第 1 行“排名”列：无法识别的条件“date("2020-01-01")”' in page.inner_text('main')
     page.wait_for_selector('#dmn-editor[data-loaded="1"]')
-    # the refused edit is still in the table, to be corrected rather than typed again
+    # the refused edit is still in the table, to be corrected rather than typed again; until saved, it is unsaved
     assert page.inner_text(_cell('rule_1', 'in_rank')).strip() == 'date("2020-01-01")'
+    page.fill('#bench-form [name=pathway]', 'exam')
+    page.click('#bench-form button')
+    page.wait_for_selector('#unsaved-warning:visible')
     shot(page, 'dmn_editor_refused')
     with app.app_context():
         assert draft_of(DMN, 'credit_hours') is None
