@@ -89,6 +89,15 @@ def test_edit_cells_bench_case_publish_new_claim_uses_new_hours(app_and_server, 
     assert '匹配规则：第 4 行' in result and '{"hours_per_unit":24}' in result.replace(' ', '')
     shot(page, 'dmn_editor_bench')
 
+    # one more edit, then 发布 straight away: publishing takes the saved draft, so the page asks to save first
+    type_into_cell(page, 'rule_1', 'out_hours', '10')  # 资格证书考试 8 -> 10 hours a subject
+    page.fill('#publish-form input[name=comment]', '培训进修每天改为 8 学时；县级高研班按市级计')
+    page.click('#publish')
+    page.wait_for_selector('#unsaved-warning:has-text("发布都按已保存的草稿进行")')
+    assert '第 2 版草稿' in page.inner_text('#editing-version')
+    shot(page, 'dmn_editor_unsaved')
+    page.click('#save-draft')
+    page.wait_for_selector('text=草稿已保存（第 2 版草稿），校验通过')
     page.fill('#publish-form input[name=comment]', '培训进修每天改为 8 学时；县级高研班按市级计')
     page.click('#publish')
     page.wait_for_selector('text=已发布第 2 版')
@@ -106,6 +115,7 @@ def test_edit_cells_bench_case_publish_new_claim_uses_new_hours(app_and_server, 
     page.wait_for_selector('#dmn-editor[data-loaded="1"]')
     assert '第 2 版（已发布）' in page.inner_text('#editing-version')
     assert '{"hours_per_unit":8}' in bench(page, pathway='training', quantity=1).replace(' ', '')
+    assert '{"hours_per_unit":10}' in bench(page, pathway='exam', quantity=1).replace(' ', '')
 
 
 def test_untranslatable_cell_is_refused_naming_row_and_column(app_and_server, page):

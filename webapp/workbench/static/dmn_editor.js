@@ -61,14 +61,21 @@ function translate(template, replacements) {
     unsaved = false;
     this.submit();  // no second submit event, no constraint validation of the hidden fields
   });
-  // The bench and the test cases use the saved draft: sending them now would evaluate the old table and drop the edits.
-  for (const id of ['bench-form', 'case-form']) {
-    document.getElementById(id).addEventListener('submit', function (event) {
+  // The bench, the test cases and publishing use the saved draft: sending them now would use the old table and
+  // drop the edits. Discarding the draft drops them on purpose (its own confirm() has asked).
+  const warning = document.getElementById('unsaved-warning');
+  for (const id of ['bench-form', 'case-form', 'publish-form']) {
+    const form = document.getElementById(id);
+    if (!form) continue;  // no publish form without a draft
+    form.addEventListener('submit', event => {
       if (!unsaved) return;
       event.preventDefault();
-      document.getElementById('unsaved-warning').hidden = false;
+      warning.hidden = false;
+      warning.scrollIntoView({block: 'nearest'});
     });
   }
+  const discard = document.getElementById('discard-form');
+  if (discard) discard.addEventListener('submit', event => { if (!event.defaultPrevented) unsaved = false; });
   window.addEventListener('beforeunload', event => {
     if (unsaved) event.preventDefault();
   });
