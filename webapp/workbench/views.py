@@ -11,6 +11,7 @@ from models.workflow import BPMN, DMN
 
 from ..permissions import current_membership, role_required
 from ..workflow.catalog import FORM_KEYS, ROLES, STATUSES
+from ..workflow.feel import feel_decision
 from . import bp, operations as ops
 from .forms import BenchForm, CaseForm, DraftForm, PublishForm
 
@@ -60,11 +61,16 @@ def diff(kind, key):
                            unified=ops.unified_diff(a, b), kinds=ops.KINDS)
 
 
+def _shown(kind: str, content: str) -> str:
+    """What the editor opens: a credit table's cells in the FEEL staff type, not the engine form saving stored."""
+    return feel_decision(content) if kind == DMN else content
+
+
 def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, case_form=None):
     problems = ops.problems_of(kind, version.content) if version.status == 'draft' else []
     problem_ids = sorted({m.group(1) for p in problems for m in [re.match(r'元素 ([\w.-]+)', p)] if m})
     context = dict(kind=kind, key=key, form=form, version=version, problems=problems, kinds=ops.KINDS,
-                   problem_ids=problem_ids,
+                   problem_ids=problem_ids, unsaved=status == 422,  # a refused save: the page shows unsaved edits
                    publish_form=PublishForm(draft_sha=version.sha256))
     if kind == BPMN:
         decisions = sorted({r['key'] for r in ops.process_list() if r['kind'] == DMN})
@@ -86,7 +92,8 @@ def edit(kind, key):
         abort(404)
     form = DraftForm()
     if request.method == 'GET':
-        form.xml.data, form.base_version_id.data, form.base_sha.data = version.content, version.id, version.sha256
+        form.xml.data, form.base_version_id.data, form.base_sha.data = (_shown(kind, version.content), version.id,
+                                                                        version.sha256)
         return _editor(kind, key, form, version)
     if form.validate_on_submit():
         try:
@@ -144,7 +151,8 @@ def bench(key):
         version = ops.working_copy(DMN, key)
     except ops.WorkbenchError:
         abort(404)
-    form = DraftForm(formdata=None, xml=version.content, base_version_id=version.id, base_sha=version.sha256)
+    form = DraftForm(formdata=None, xml=_shown(DMN, version.content), base_version_id=version.id,
+                     base_sha=version.sha256)
     bench_form = BenchForm()
     result = None
     if bench_form.validate_on_submit():

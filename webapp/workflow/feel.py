@@ -177,6 +177,74 @@ def translate_decision(dmn_xml: str) -> str:
     return etree.tostring(root, encoding='unicode', xml_declaration=False)
 
 
+_ENGINE_LITERAL = rf'(?:{_NUMBER}|{_STRING}|True|False)'
+_ENGINE_RANGE = re.compile(rf'^({_NUMBER}) (<=|<) \? (<=|<) ({_NUMBER})$')
+_ENGINE_TAIL = re.compile(rf'^\? (<=|>=|<|>) ({_ENGINE_LITERAL})$')
+
+
+def _feel_literal(text: str) -> str:
+    return {'True': 'true', 'False': 'false'}.get(text, text)
+
+
+def _feel_item(text: str) -> str:
+    """One engine predicate (as translate_cell writes it) back to its FEEL unary test."""
+    match = re.fullmatch(rf'\? == ({_ENGINE_LITERAL})', text)
+    if match:
+        return _feel_literal(match.group(1))
+    match = _ENGINE_TAIL.match(text) or re.fullmatch(rf'(<=|>=|<|>) ({_ENGINE_LITERAL})', text)
+    if match:
+        return f'{match.group(1)} {_feel_literal(match.group(2))}'
+    match = _ENGINE_RANGE.match(text)
+    if match:
+        low, low_op, high_op, high = match.groups()
+        return f'{"[" if low_op == "<=" else "("}{low}..{high}{"]" if high_op == "<=" else ")"}'
+    if re.fullmatch(_ENGINE_LITERAL, text):
+        return _feel_literal(text)
+    raise FeelError(text)
+
+
+def _feel_items(text: str) -> str:
+    match = re.fullmatch(r'\? in \((.*?),?\)', text, re.S)
+    if match:
+        return ', '.join(_feel_literal(item) for item in _split(match.group(1)))
+    if text.startswith('(') and text.endswith(')') and ') or (' in text:
+        return ', '.join(_feel_item(item) for item in text[1:-1].split(') or ('))
+    return _feel_item(text)
+
+
+def feel_cell(cell: str | None) -> str:
+    """The FEEL for an input cell as translate_cell stored it (`? in ("a", "b")` -> `"a", "b"`), so the editor shows
+    staff what they typed. Only when translating it again gives the same cell; any other cell is shown as stored."""
+    text = (cell or '').strip()
+    if not text:
+        return cell or ''
+    try:
+        negated = re.fullmatch(r'not \((.*)\)', text, re.S)
+        feel = f'not({_feel_items(negated.group(1))})' if negated else _feel_items(text)
+        return feel if translate_cell(feel) == text else text
+    except FeelError:
+        return text
+
+
+def feel_decision(dmn_xml: str) -> str:
+    """The stored DMN XML with its cells in FEEL, for the editor (the reverse of translate_decision). XML the parser
+    refuses is returned unchanged: the editor reports it."""
+    try:
+        root = etree.fromstring(dmn_xml.encode('utf-8'))
+    except etree.XMLSyntaxError:
+        return dmn_xml
+    for entry in root.iter():
+        if not isinstance(entry.tag, str) or _local(entry) not in ('inputEntry', 'outputEntry'):
+            continue
+        for text_el in entry:
+            if isinstance(text_el.tag, str) and _local(text_el) == 'text' and text_el.text:
+                if _local(entry) == 'inputEntry':
+                    text_el.text = feel_cell(text_el.text)
+                elif text_el.text.strip() in ('True', 'False'):
+                    text_el.text = _feel_literal(text_el.text.strip())
+    return etree.tostring(root, encoding='unicode', xml_declaration=False)
+
+
 def engine_expression(cell: str) -> str:
     """A cell as one Python expression (for the whitelist): `?` becomes the input name."""
     return _QUESTION_OUTSIDE_QUOTES.sub('dmninputexpr', cell)
