@@ -250,13 +250,14 @@ def bench(content: str, inputs: dict) -> dict:
         raise WorkbenchError('无法求值', exc.problems) from None
     table = etree.fromstring(content.encode('utf-8')).find('.//{*}decisionTable')
     policy = (table.get('hitPolicy') or 'UNIQUE').upper()
-    warning = None
-    if policy in ('UNIQUE', 'FIRST') and len(matched) > 1:
+    warning = note = None
+    if len(matched) > 1 and policy == 'FIRST':  # overlaps are the point of FIRST (a catch-all last row): say which won
+        note = f'按命中策略 FIRST 取第 {matched[0][0]} 行（另有第 {"、".join(str(row) for row, _ in matched[1:])} 行也匹配）'
+    elif len(matched) > 1 and policy == 'UNIQUE':
         warning = (f'有 {len(matched)} 条规则同时匹配（第 {"、".join(str(row) for row, _ in matched)} 行），'
-                   f'引擎只取第 {matched[0][0]} 行')
-        if policy == 'UNIQUE':
-            warning += '（标准 DMN 的 UNIQUE 要求规则互不重叠；若有意按顺序取第一条，可把命中策略改为 FIRST）'
-    return {'matched': matched, 'outputs': outputs, 'warning': warning}
+                   f'引擎只取第 {matched[0][0]} 行（标准 DMN 的 UNIQUE 要求规则互不重叠；若有意按顺序取第一条，'
+                   f'可把命中策略改为 FIRST）')
+    return {'matched': matched, 'outputs': outputs, 'warning': warning, 'note': note}
 
 
 def _outputs_equal(expected: dict, actual: dict) -> bool:
