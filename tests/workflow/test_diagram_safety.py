@@ -90,6 +90,43 @@ def test_a_loop_waiting_only_for_an_error_boundary_event_is_refused(ctx):
         versions.add_version(BPMN, bad)
 
 
+TOTAL = CLAIM[CLAIM.index('    <bpmn:scriptTask id="total_hours"'):CLAIM.index('</bpmn:scriptTask>') + 18]
+ADD = ('<bpmn:scriptTask id="s_step" name="累加"><bpmn:script>table_hours = hours_per_unit * quantity'
+       '</bpmn:script></bpmn:scriptTask>')
+WAIT = ('<bpmn:intermediateCatchEvent id="s_step" name="等一天"><bpmn:timerEventDefinition id="s_t">'
+        '<bpmn:timeDuration>"P1D"</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
+LOOP = ('sourceRef="total_hours" targetRef="choose_target"', 'sourceRef="total_hours" targetRef="edited"')
+
+
+def subprocess(step, loop):
+    """total_hours as an embedded subprocess: start → s_again → s_step → s_check → end, maybe back to s_again."""
+    back = ('<bpmn:sequenceFlow id="s_f4" sourceRef="s_check" targetRef="s_again">'
+            '<bpmn:conditionExpression>table_hours &lt; 10</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    return CLAIM.replace(TOTAL, f"""<bpmn:subProcess id="total_hours" name="折算学时合计">
+      <bpmn:incoming>f_computed</bpmn:incoming><bpmn:outgoing>f_totalled</bpmn:outgoing>
+      <bpmn:startEvent id="s_start"/><bpmn:sequenceFlow id="s_f1" sourceRef="s_start" targetRef="s_again"/>
+      <bpmn:exclusiveGateway id="s_again" name="再算"/>
+      <bpmn:sequenceFlow id="s_f2" sourceRef="s_again" targetRef="s_step"/>{step}
+      <bpmn:sequenceFlow id="s_f3" sourceRef="s_step" targetRef="s_check"/>
+      <bpmn:exclusiveGateway id="s_check" name="够了吗" default="s_f5"/>{back if loop else ''}
+      <bpmn:sequenceFlow id="s_f5" sourceRef="s_check" targetRef="s_end"/><bpmn:endEvent id="s_end"/>
+    </bpmn:subProcess>""")
+
+
+def test_loops_inside_and_through_subprocesses(ctx):
+    """A subprocess is checked on its own, and counts as waiting in its parent when every path through it waits."""
+    assert TOTAL.startswith('    <bpmn:scriptTask') and TOTAL.endswith('</bpmn:scriptTask>')
+    with pytest.raises(DiagramError) as info:
+        versions.add_version(BPMN, subprocess(ADD, loop=True))
+    assert info.value.problems == ['元素 s_again（再算） → 元素 s_step（累加） → 元素 s_check（够了吗） → 元素 s_again：'
+                                   '流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），会无限运行']
+    with pytest.raises(DiagramError, match='元素 compute_hours（按折算表计算学时） → 元素 total_hours（折算学时合计） → '
+                                           '元素 edited：流程中的循环没有任何等待'):
+        versions.add_version(BPMN, subprocess(ADD, loop=False).replace(*LOOP))
+    assert versions.add_version(BPMN, subprocess(WAIT, loop=True)).version == 2
+    assert versions.add_version(BPMN, subprocess(WAIT, loop=False).replace(*LOOP)).version == 3
+
+
 REMIND = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">remind_after</bpmn:timeDuration>'
 
 

@@ -1,6 +1,5 @@
 """Checks a diagram (and the DMN tables it calls) before it may be stored as a version or run."""
 import ast
-
 from datetime import timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions import (MessageEventDefinition, MultipleEventDefinition,
