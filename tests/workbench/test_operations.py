@@ -92,6 +92,13 @@ ESCAPE = '().__class__.__base__.__subclasses__()'
     (('name="unit_admin"', 'name="janitor"'), '元素', '泳道 "janitor"'),
     (('value="claim_unit_review"', 'value="no_such_form"'), 'unit_review', '表单 "no_such_form"'),
     (('<spiffworkflow:property name="statusLabel" value="待初审"/>', ''), 'unit_review', '状态 ""'),
+    # runaway: a loop that never waits for anyone, a string repeated ten billion times, a timer firing for ever
+    (('sourceRef="total_hours" targetRef="choose_target"', 'sourceRef="total_hours" targetRef="edited"'),
+     '元素 edited（已编辑） → 元素 edit_action（提交还是删除） → 元素 compute_hours（按折算表计算学时） → '
+     '元素 total_hours（折算学时合计） → 元素 edited', '循环没有任何等待'),
+    (('hours_per_unit * quantity', '"9" * 10000000000'), 'total_hours', '不允许重复字符串或列表'),
+    (('<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">remind_after</bpmn:timeDuration>',
+      '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"R/PT1S"</bpmn:timeCycle>'), 'remind_unit', '没有重复次数'),
 ])
 def test_broken_diagrams_are_saved_as_drafts_with_problems_and_never_published(ctx, replace, element, expected):
     assert replace[0] in CLAIM

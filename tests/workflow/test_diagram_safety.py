@@ -22,8 +22,25 @@ def test_whitelist_refuses_escapes(source):
         expressions.check_expression(source)
 
 
+@pytest.mark.parametrize('source,mode', [
+    ('"a" * 10000000000', 'eval'), ('[0] * 100000000', 'eval'), ('10000000000 * (0,)', 'eval'),
+    ('str(x) * 1000', 'eval'), ('s = "a"\ns *= 10000000000', 'exec'), ('s = ["a"]\nt = s\nu = t * 1000', 'exec'),
+])
+def test_whitelist_refuses_repeating_a_sequence(source, mode):
+    """Repetition needs no loop to fill the memory: the engine would die before any time limit."""
+    with pytest.raises(expressions.UnsafeExpression, match='不允许重复字符串或列表'):
+        expressions.check_expression(source, mode)
+
+
+@pytest.mark.parametrize('source', ['10000000000000', 'x - 99999999999999', '1e300'])
+def test_whitelist_refuses_huge_numbers(source):
+    with pytest.raises(expressions.UnsafeExpression, match='过大'):
+        expressions.check_expression(source)
+
+
 @pytest.mark.parametrize('source', ['decision == "approve"', 'hours_per_unit * quantity', 'min(36, a + b)',
-                                    'level in ("national", "provincial")', 'rank <= 5 and not deleted'])
+                                    'level in ("national", "provincial")', 'rank <= 5 and not deleted',
+                                    'quantity * 1000000000000', 'round(hours * 1.5, 1)', '"第" + str(rank) + "名"'])
 def test_whitelist_allows_plain_expressions(source):
     expressions.check_expression(source)
 
@@ -38,6 +55,95 @@ def test_escape_in_a_script_is_refused_on_load(ctx):
     bad = CLAIM.replace('table_hours = hours_per_unit * quantity', f'table_hours = {ESCAPE}')
     with pytest.raises(DiagramError, match='total_hours'):
         versions.add_version(BPMN, bad)
+
+
+def test_a_loop_that_never_waits_is_refused_naming_its_elements(ctx):
+    """Gateways and a script going round with no user task: the engine would spin until its task tree breaks."""
+    bad = CLAIM.replace('sourceRef="total_hours" targetRef="choose_target"',
+                        'sourceRef="total_hours" targetRef="edited"', 1)
+    with pytest.raises(DiagramError) as info:
+        versions.add_version(BPMN, bad)
+    assert info.value.problems == [
+        '元素 edited（已编辑） → 元素 edit_action（提交还是删除） → 元素 compute_hours（按折算表计算学时） → '
+        '元素 total_hours（折算学时合计） → 元素 edited：流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），'
+        '会无限运行']
+
+
+def test_a_return_loop_through_a_user_task_is_accepted(ctx):
+    """Returning a claim straight back to the learner's edit step loops through a person: that is a workflow."""
+    returned = CLAIM.replace('sourceRef="unit_decision" targetRef="to_revise"',
+                             'sourceRef="unit_decision" targetRef="to_draft"', 1)
+    assert returned != CLAIM
+    assert versions.add_version(BPMN, returned).version == 2
+
+
+def test_a_loop_waiting_only_for_an_error_boundary_event_is_refused(ctx):
+    """An error boundary event does not wait for the outside world: a script that fails and retries spins."""
+    bad = CLAIM.replace(
+        '<bpmn:sequenceFlow id="f_totalled" sourceRef="total_hours" targetRef="choose_target"/>',
+        '<bpmn:sequenceFlow id="f_totalled" sourceRef="total_hours" targetRef="choose_target"/>'
+        '<bpmn:boundaryEvent id="retry_total" name="重算" attachedToRef="total_hours"><bpmn:outgoing>f_retry'
+        '</bpmn:outgoing><bpmn:errorEventDefinition id="retry_def"/></bpmn:boundaryEvent>'
+        '<bpmn:sequenceFlow id="f_retry" sourceRef="retry_total" targetRef="edited"/>', 1)
+    with pytest.raises(DiagramError, match='元素 edited（已编辑） → .* → 元素 compute_hours（按折算表计算学时） → '
+                                           '元素 retry_total（重算） → 元素 edited：流程中的循环没有任何等待'):
+        versions.add_version(BPMN, bad)
+
+
+TOTAL = CLAIM[CLAIM.index('    <bpmn:scriptTask id="total_hours"'):CLAIM.index('</bpmn:scriptTask>') + 18]
+ADD = ('<bpmn:scriptTask id="s_step" name="累加"><bpmn:script>table_hours = hours_per_unit * quantity'
+       '</bpmn:script></bpmn:scriptTask>')
+WAIT = ('<bpmn:intermediateCatchEvent id="s_step" name="等一天"><bpmn:timerEventDefinition id="s_t">'
+        '<bpmn:timeDuration>"P1D"</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
+LOOP = ('sourceRef="total_hours" targetRef="choose_target"', 'sourceRef="total_hours" targetRef="edited"')
+
+
+def subprocess(step, loop):
+    """total_hours as an embedded subprocess: start → s_again → s_step → s_check → end, maybe back to s_again."""
+    back = ('<bpmn:sequenceFlow id="s_f4" sourceRef="s_check" targetRef="s_again">'
+            '<bpmn:conditionExpression>table_hours &lt; 10</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    return CLAIM.replace(TOTAL, f"""<bpmn:subProcess id="total_hours" name="折算学时合计">
+      <bpmn:incoming>f_computed</bpmn:incoming><bpmn:outgoing>f_totalled</bpmn:outgoing>
+      <bpmn:startEvent id="s_start"/><bpmn:sequenceFlow id="s_f1" sourceRef="s_start" targetRef="s_again"/>
+      <bpmn:exclusiveGateway id="s_again" name="再算"/>
+      <bpmn:sequenceFlow id="s_f2" sourceRef="s_again" targetRef="s_step"/>{step}
+      <bpmn:sequenceFlow id="s_f3" sourceRef="s_step" targetRef="s_check"/>
+      <bpmn:exclusiveGateway id="s_check" name="够了吗" default="s_f5"/>{back if loop else ''}
+      <bpmn:sequenceFlow id="s_f5" sourceRef="s_check" targetRef="s_end"/><bpmn:endEvent id="s_end"/>
+    </bpmn:subProcess>""")
+
+
+def test_loops_inside_and_through_subprocesses(ctx):
+    """A subprocess is checked on its own, and counts as waiting in its parent when every path through it waits."""
+    assert TOTAL.startswith('    <bpmn:scriptTask') and TOTAL.endswith('</bpmn:scriptTask>')
+    with pytest.raises(DiagramError) as info:
+        versions.add_version(BPMN, subprocess(ADD, loop=True))
+    assert info.value.problems == ['元素 s_again（再算） → 元素 s_step（累加） → 元素 s_check（够了吗） → 元素 s_again：'
+                                   '流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），会无限运行']
+    with pytest.raises(DiagramError, match='元素 compute_hours（按折算表计算学时） → 元素 total_hours（折算学时合计） → '
+                                           '元素 edited：流程中的循环没有任何等待'):
+        versions.add_version(BPMN, subprocess(ADD, loop=False).replace(*LOOP))
+    assert versions.add_version(BPMN, subprocess(WAIT, loop=True)).version == 2
+    assert versions.add_version(BPMN, subprocess(WAIT, loop=False).replace(*LOOP)).version == 3
+
+
+REMIND = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">remind_after</bpmn:timeDuration>'
+
+
+@pytest.mark.parametrize('cycle,expected', [
+    ('R/P1D', '周期“R/P1D”没有重复次数，会无限触发（请写明次数，例如 R3/P1D）'),
+    ('R10/PT30S', '周期“R10/PT30S”的间隔短于 1 分钟'),
+])
+def test_a_runaway_cycle_timer_is_refused_naming_its_event(ctx, cycle, expected):
+    bad = CLAIM.replace(REMIND, f'<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"{cycle}"</bpmn:timeCycle>', 1)
+    with pytest.raises(DiagramError) as info:
+        versions.add_version(BPMN, bad)
+    assert info.value.problems == [f'元素 remind_unit（超时提醒） 的计时器：{expected}']
+
+
+def test_a_bounded_daily_reminder_cycle_is_accepted(ctx):
+    cycle = CLAIM.replace(REMIND, '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"R3/P1D"</bpmn:timeCycle>', 1)
+    assert versions.add_version(BPMN, cycle).version == 2
 
 
 def test_escape_in_a_dmn_cell_is_refused_on_load(ctx):

@@ -3,7 +3,8 @@
 SpiffWorkflow evaluates conditions, scripts and DMN cells with plain ``eval``/``exec``: it is not a sandbox
 (``().__class__.__base__.__subclasses__()`` works). Every expression is therefore parsed and checked against this
 whitelist before it may be loaded or run: no attribute access to dunders, no imports, no lambdas or definitions,
-calls only to a few named functions.
+calls only to a few named functions. Nothing may blow up either: no powers, no repetition of a string or list
+(``"a" * 10000000000`` fills the memory before any timeout), no huge numbers.
 """
 import ast
 from functools import lru_cache
@@ -22,6 +23,8 @@ _ALLOWED_NODES = (
     ast.IfExp, ast.Call, ast.Subscript, ast.Slice, ast.keyword,
 )
 MAX_EXPRESSION_LENGTH = 2000
+MAX_NUMBER = 10 ** 12
+_SEQUENCE_FUNCTIONS = {'str', 'sorted'}
 
 
 class UnsafeExpression(ValueError):
@@ -49,3 +52,49 @@ def check_expression(source: str, mode: str = 'eval') -> None:
                 raise UnsafeExpression('表达式只能调用以下函数：' + '、'.join(sorted(SAFE_FUNCTIONS)))
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and '__' in node.value:
             raise UnsafeExpression('表达式中的字符串不允许包含 "__"')
+        if (isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+                and abs(node.value) > MAX_NUMBER):
+            raise UnsafeExpression(f'表达式中的数字 {node.value} 过大（绝对值不能超过 10^12）')
+    _check_repetition(tree)
+
+
+def _is_sequence(node, names) -> bool:
+    """Whether *node* is visibly a string or list: a literal, str()/sorted(), a name assigned one, or built of them."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (str, bytes))
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id in _SEQUENCE_FUNCTIONS
+    if isinstance(node, ast.BinOp):
+        return _is_sequence(node.left, names) or _is_sequence(node.right, names)
+    if isinstance(node, ast.IfExp):
+        return _is_sequence(node.body, names) or _is_sequence(node.orelse, names)
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.slice, ast.Slice) and _is_sequence(node.value, names)
+    return False
+
+
+def _check_repetition(tree) -> None:
+    """Refuse `sequence * n`: a constant factor needs no loop to exhaust the memory. Names a script assigns a
+    string or list anywhere count as sequences (`s = "a"` then `s *= 10000000000`)."""
+    names, grown = set(), True
+    while grown:  # until no assignment makes another name a sequence
+        grown = False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and _is_sequence(node.value, names):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id not in names:
+                        names.add(target.id)
+                        grown = True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            repeated = _is_sequence(node.left, names) or _is_sequence(node.right, names)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Mult):
+            repeated = _is_sequence(node.target, names) or _is_sequence(node.value, names)
+        else:
+            continue
+        if repeated:
+            raise UnsafeExpression('表达式中不允许重复字符串或列表（如 "a" * 1000），结果可能大到耗尽内存')

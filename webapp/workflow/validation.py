@@ -1,9 +1,14 @@
 """Checks a diagram (and the DMN tables it calls) before it may be stored as a version or run."""
 import ast
+from datetime import timedelta
 
+from SpiffWorkflow.bpmn.specs.event_definitions import (MessageEventDefinition, MultipleEventDefinition,
+                                                        SignalEventDefinition)
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins import (EndEventMixin as EndEvent, ExclusiveGatewayMixin, InclusiveGatewayMixin,
-                                             ScriptTaskMixin as ScriptTask, UserTaskMixin as UserTask)
+from SpiffWorkflow.bpmn.specs.mixins import (EndEventMixin as EndEvent, EventBasedGatewayMixin, ExclusiveGatewayMixin,
+                                             InclusiveGatewayMixin, ScriptTaskMixin as ScriptTask,
+                                             SubWorkflowTaskMixin, UserTaskMixin as UserTask)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 
 from .catalog import FORM_KEYS, ROLES, SERVICE_TASKS, STATUSES
@@ -16,6 +21,9 @@ class DiagramError(ValueError):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__('；'.join(self.problems))
+
+
+MIN_CYCLE_INTERVAL = timedelta(minutes=1)
 
 
 def _check(problems, where, source, mode='eval'):
@@ -40,12 +48,20 @@ def check_timer(problems, where, timer) -> None:
         if not isinstance(literal, str):
             raise ValueError
         if isinstance(timer, CycleTimerEventDefinition):
-            TimerEventDefinition.parse_iso_recurring_interval(literal)
+            cycles, _start, interval = TimerEventDefinition.parse_iso_recurring_interval(literal)
         else:
             TimerEventDefinition.parse_time_or_duration(literal)
+            return
     except Exception:
         problems.append(f'{where} 的计时器：“{literal}” 不是有效的 ISO 8601 时间、时长或周期（例如 P3D、'
                         f'2027-01-20T23:59:59+08:00、R3/P1D）')
+        return
+    # A cycle fires its branch again and again: without a count (R/P1D) it never stops, and a fast one floods
+    # the instance's history (every firing adds tasks that each later step walks).
+    if cycles < 0:
+        problems.append(f'{where} 的计时器：周期“{literal}”没有重复次数，会无限触发（请写明次数，例如 R3/P1D）')
+    if interval < MIN_CYCLE_INTERVAL:
+        problems.append(f'{where} 的计时器：周期“{literal}”的间隔短于 1 分钟')
 
 
 def check_dmn_cell(problems, where, cell):
@@ -76,14 +92,126 @@ def check_decision_table(problems, table, name=''):
                 _check(problems, f'决策表 {name} 第 {rule.row_number} 行 {entry.id}', entry.text)
 
 
+def _describe(task_spec) -> str:
+    name = getattr(task_spec, 'bpmn_name', None)
+    return f'元素 {task_spec.bpmn_id or task_spec.name}' + (f'（{name}）' if name else '')
+
+
+_OUTSIDE_EVENTS = (MessageEventDefinition, SignalEventDefinition, TimerEventDefinition)
+
+
+def _waits(task_spec, subprocess_specs, seen) -> bool:
+    """Whether the engine stops at this element until the outside world acts: a person (user, manual or plain task),
+    a message, a signal or a timer (also as a boundary event), or a subprocess that waits on every path."""
+    if getattr(task_spec, 'manual', False) or isinstance(task_spec, EventBasedGatewayMixin):
+        return True
+    if isinstance(task_spec, CatchingEvent):
+        event = task_spec.event_definition
+        events = event.event_definitions if isinstance(event, MultipleEventDefinition) else [event]
+        return any(isinstance(e, _OUTSIDE_EVENTS) for e in events)
+    if isinstance(task_spec, SubWorkflowTaskMixin):
+        spec = subprocess_specs.get(task_spec.spec)
+        if spec is None or spec.name in seen:  # a missing or recursive call: the parser or the run reports it
+            return True
+        return not _runs_through(spec, subprocess_specs, seen | {spec.name})
+    return False
+
+
+def _runs_through(spec, subprocess_specs, seen=frozenset()) -> bool:
+    """Whether some path from the start to the end of *spec* meets nothing that waits."""
+    end = spec.task_specs.get('End')
+    todo, reached = [spec.start], {spec.start.name}
+    while todo:
+        task_spec = todo.pop()
+        if task_spec is end:
+            return True
+        for nxt in task_spec.outputs:
+            if nxt.name not in reached and not _waits(nxt, subprocess_specs, seen):
+                reached.add(nxt.name)
+                todo.append(nxt)
+    return False
+
+
+def _strongly_connected(nodes, successors):
+    """Tarjan's algorithm without recursion (a diagram may be long): the components of the graph, in order."""
+    index, low, on_stack, stack, components = {}, {}, set(), [], []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter(successors[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    components.append(component[::-1])
+    return components
+
+
+def _cycle_in(component, successors):
+    """One shortest cycle through the component's first diagram element (breadth first, inside the component)."""
+    inside = set(component)
+    first = next((n for n in component if n.bpmn_id), component[0])
+    came_from, todo = {}, [first]
+    while todo:
+        node = todo.pop(0)
+        for child in successors[node]:
+            if child not in inside or child in came_from:
+                continue
+            came_from[child] = node
+            if child is first:
+                path = [first]
+                while path[-1] is not first or len(path) == 1:
+                    path.append(came_from[path[-1]])
+                return path[::-1]
+            todo.append(child)
+    return [first, first]
+
+
+def check_loops(problems, spec, subprocess_specs) -> None:
+    """A cycle of flows with nothing that waits makes do_engine_steps spin forever (and the task tree grow until
+    the engine breaks): refuse one message per such cycle, naming its elements."""
+    running = [t for t in spec.task_specs.values() if not _waits(t, subprocess_specs, frozenset())]
+    kept = set(running)
+    successors = {t: [o for o in t.outputs if o in kept] for t in running}
+    for component in _strongly_connected(running, successors):
+        if len(component) == 1 and component[0] not in successors[component[0]]:
+            continue  # a single element not flowing into itself is no cycle
+        cycle = _cycle_in(component, successors)
+        shown = [t for t in cycle if t.bpmn_id] or cycle  # the engine's own nodes (boundary splits) have no id
+        path = ' → '.join([_describe(t) for t in shown[:-1]] + [f'元素 {shown[-1].bpmn_id or shown[-1].name}'])
+        problems.append(f'{path}：流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），会无限运行')
+
+
 def validate_parsed(parsed) -> None:
     """Raise DiagramError listing unknown lanes, form keys, status labels and unsafe expressions."""
     problems = []
     specs = [parsed.spec, *parsed.subprocess_specs.values()]
     for spec in specs:
+        check_loops(problems, spec, parsed.subprocess_specs)
         for task_spec in spec.task_specs.values():
-            name = getattr(task_spec, 'bpmn_name', None)
-            where = f'元素 {task_spec.bpmn_id or task_spec.name}' + (f'（{name}）' if name else '')
+            where = _describe(task_spec)
             lane = getattr(task_spec, 'lane', None)
             if lane is not None and lane not in ROLES:
                 problems.append(f'{where}：泳道 "{lane}" 不是已知角色（可用：{"、".join(ROLES)}）')
