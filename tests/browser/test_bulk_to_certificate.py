@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from openpyxl import Workbook
-from werkzeug.serving import make_server
 
 from sqlalchemy import select
 
@@ -17,20 +16,19 @@ from webapp.claims.sheets import COLUMNS
 from webapp.imports import operations as imports
 from webapp.learning.operations import create_platform
 
-from ..conftest import ZHANG_WEI, make_app
+from ..conftest import ZHANG_WEI
 from ..helpers import year
+from .conftest import serving
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
 @pytest.fixture
-def server(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
+def server(browser_app):
+    app = browser_app
     with app.app_context():
         province = db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE))
         _platform, token = create_platform(None, '浙江省专技人员继续教育在线学习平台', province_id=province)
         db.session.commit()
-    httpd = make_server('127.0.0.1', 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     stop = threading.Event()
 
     def worker():  # what `flask worker` does beside the web server
@@ -40,11 +38,9 @@ def server(tmp_path):
                     db.session.remove()
                     time.sleep(0.3)
     threading.Thread(target=worker, daemon=True).start()
-    yield f'http://127.0.0.1:{httpd.server_port}', token
+    with serving(app) as base:
+        yield base, token
     stop.set()
-    httpd.shutdown()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def staff_file(path):

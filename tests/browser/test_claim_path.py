@@ -1,15 +1,11 @@
 """A real browser (Debian's chromium via Playwright) does learner -> unit -> supervisor and checks the total."""
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from werkzeug.serving import make_server
 
-from models import db
-
-from ..conftest import ZHANG_WEI, make_app
+from ..conftest import ZHANG_WEI
 
 CHROMIUM = '/usr/bin/chromium'
 ARTIFACTS = Path(__file__).resolve().parents[2] / 'test-artifacts'
@@ -17,18 +13,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / 'test-artifacts'
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get('CI'),
                                  reason='Debian chromium not installed (bin/test installs it)')]
-
-
-@pytest.fixture
-def live_server(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
-    server = make_server('127.0.0.1', 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f'http://127.0.0.1:{server.server_port}'
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def shot(page, name):

@@ -3,31 +3,16 @@ list into another rule's input cell, saves the draft, tries the draft on the tes
 and publishes; a new claim is then computed with the new hours. The bench refuses to run on unsaved edits (it would
 evaluate the saved table and drop them), and a saved draft opens with its cells in FEEL again. A cell the
 translation cannot read is refused on save, naming its row and column, and the typed edits stay on the page."""
-import threading
 from decimal import Decimal
-
-import pytest
-from werkzeug.serving import make_server
 
 from models import Claim, DecisionTestCase, db
 from models.workflow import DMN
 from webapp.workbench.operations import draft_of
 from webapp.workflow import versions
 
-from ..conftest import LI_NA, make_app
+from ..conftest import LI_NA
 from ..helpers import submitted_claim
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
-
-
-@pytest.fixture
-def app_and_server(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
-    server = make_server('127.0.0.1', 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f'http://127.0.0.1:{server.server_port}'
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _cell(row, col):

@@ -6,10 +6,9 @@ from webapp.rollout import jobs
 from ..helpers import year
 from ..rollout.test_impact import small_year
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
-from .test_workbench_path import app_and_server  # noqa: F401 (fixture)
 
 
-def test_the_job_page_shows_progress_and_then_the_result(app_and_server, page):  # noqa: F811
+def test_the_job_page_shows_progress_and_then_the_result(app_and_server, page):
     app, base = app_and_server
     app.config['ROLLOUT_SYNC_CLAIMS'] = 4  # the year has 5 approved claims: the worker does it
     with app.app_context():

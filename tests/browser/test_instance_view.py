@@ -1,33 +1,26 @@
 """Province staff open a running claim's instance view: its own diagram is drawn by bpmn-js (served locally) with
 the task it waits in highlighted."""
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from models import db
 from webapp.claims import operations as ops
 
-from ..conftest import ZHANG_WEI, make_app, membership
+from ..conftest import ZHANG_WEI, membership
 from ..helpers import claim_input
+from .conftest import serving
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
 @pytest.fixture
-def server(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
-    with app.app_context():
+def server(browser_app):
+    with browser_app.app_context():
         learner = membership(ZHANG_WEI, 'learner')
         claim = ops.create_claim(learner, claim_input())
         ops.submit_claim(learner, claim, 'unit')
         db.session.commit()
         instance_id = claim.instance_id
-    httpd = make_server('127.0.0.1', 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f'http://127.0.0.1:{httpd.server_port}', instance_id
-    httpd.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with serving(browser_app) as base:
+        yield base, instance_id
 
 
 def test_the_instance_diagram_is_drawn_with_the_waiting_task_marked(server, page):

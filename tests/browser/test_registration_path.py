@@ -1,6 +1,6 @@
 """Browser: a professional registers under 浙江交通工程建设集团有限公司 (found with the unit search), the login says the
 account is under review, jtjt_admin approves it in 待我处理 · 注册审核, and the professional logs in."""
-from .test_claim_path import live_server, log_in, log_out, shot, wait_for_captcha  # noqa: F401  (live_server: fixture)
+from .test_claim_path import log_in, log_out, pytestmark, shot, wait_for_captcha  # noqa: F401 (the marks)
 from ..workflow.test_registration_process import PASSWORD, new_id
 
 JT = '浙江交通工程建设集团有限公司'
@@ -15,7 +15,7 @@ def fill_login(page, base, username, password):
     page.click('button[type=submit]')
 
 
-def test_learner_registers_unit_admin_approves_learner_logs_in(live_server, page):  # noqa: F811
+def test_learner_registers_unit_admin_approves_learner_logs_in(live_server, page):
     base = live_server
     id_number = new_id(7)
     page.goto(f'{base}/login')

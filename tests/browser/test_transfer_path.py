@@ -1,6 +1,6 @@
 """A real browser does a learner's transfer (单位调转): search and choose the new unit, the old unit approves the
 transfer out, the new unit the transfer in; she then appears in the new unit's staff list."""
-from .test_claim_path import live_server, log_in, log_out, pytestmark, shot  # noqa: F401 (fixture and marks)
+from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 from ..conftest import ZHANG_WEI
 
 HZ = '杭州市城建设计研究院'
@@ -16,7 +16,7 @@ def approve_from_inbox(page, base, who, task):
     page.wait_for_selector('text=审核完成')
 
 
-def test_learner_transfer_with_both_approvals_in_a_browser(live_server, page):  # noqa: F811
+def test_learner_transfer_with_both_approvals_in_a_browser(live_server, page):
     base = live_server
     page.on('dialog', lambda dialog: dialog.accept())
     log_in(page, base, ZHANG_WEI)

@@ -1,28 +1,13 @@
 """A real browser edits the claim diagram in bpmn-js: changes a user task's status label through the form field,
 saves the draft, publishes; a new claim then starts on version 2 while a claim under review finishes on version 1."""
-import threading
 from decimal import Decimal
-
-import pytest
-from werkzeug.serving import make_server
 
 from models import Claim, WorkflowInstance, db
 
-from ..conftest import LI_NA, ZHANG_WEI, make_app
+from ..conftest import LI_NA, ZHANG_WEI
 from ..helpers import submitted_claim
 from ..workflow.test_claim_process import act, supervisor, unit_admin
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
-
-
-@pytest.fixture
-def app_and_server(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
-    server = make_server('127.0.0.1', 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f'http://127.0.0.1:{server.server_port}'
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _version_of(claim_id):

@@ -1,47 +1,23 @@
 """In a real browser: the learner sees her progress chart, produces her certificate, confirms her profile and prints
 the 学时记录表; anyone opens the verification page; the unit admin sees her staff's completion."""
-import os
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from models import db
 
-from ..browser.test_claim_path import CHROMIUM, log_in, log_out, shot
-from ..conftest import ZHANG_WEI, make_app
+from ..certificates.helpers import meet_requirement
+from ..conftest import ZHANG_WEI
 from ..helpers import year
-from .helpers import meet_requirement
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get('CI'),
-                                 reason='Debian chromium not installed (bin/test installs it)')]
+from .conftest import serving
+from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=['--no-sandbox', '--disable-gpu', '--disable-background-networking'])
-        context = browser.new_context(viewport={'width': 1400, 'height': 1000}, locale='zh-CN', accept_downloads=True)
-        yield context.new_page()
-        browser.close()
-
-
-@pytest.fixture
-def live_server(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
-    with app.app_context():
+def live_server(browser_app):
+    with browser_app.app_context():
         meet_requirement(ZHANG_WEI)
         db.session.commit()
-    server = make_server('127.0.0.1', 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f'http://127.0.0.1:{server.server_port}'
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with serving(browser_app) as base:
+        yield base
 
 
 def test_progress_certificate_verification_and_record(live_server, page):
