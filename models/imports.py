@@ -29,6 +29,9 @@ class ImportJob(db.Model):
     error: Mapped[Optional[str]] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[Optional[datetime]] = mapped_column()
+    # Set when a worker takes the job and at every progress commit: a running job whose heartbeat is older than
+    # JOB_LEASE belongs to a worker that died, and another worker takes it over where it stopped.
+    heartbeat_at: Mapped[Optional[datetime]] = mapped_column()
 
     membership: Mapped[Membership] = relationship()
 

@@ -1,5 +1,6 @@
 """Configuration from the environment; defaults run on a laptop with SQLite under instance/."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +25,7 @@ class Config:
     # Larger impact previews (claims) and migration batches (instances) run in `flask worker` with a progress bar.
     ROLLOUT_SYNC_CLAIMS = int(os.environ.get('ROLLOUT_SYNC_CLAIMS', '5000'))
     ROLLOUT_SYNC_INSTANCES = int(os.environ.get('ROLLOUT_SYNC_INSTANCES', '20'))
+    JOB_LEASE = timedelta(minutes=int(os.environ.get('JOB_LEASE_MINUTES', '10')))  # see timers.work_one
     WORKER_POLL_SECONDS = float(os.environ.get('WORKER_POLL_SECONDS', '3'))  # imports wait at most this long
     PASSWORD_HASH_METHOD = 'scrypt'
     BABEL_DEFAULT_LOCALE = 'zh_CN'

@@ -120,15 +120,21 @@ def register_background(job: Callable[[], int]) -> None:
 
 
 def work_one(model, run: Callable, refusals: tuple[type[Exception], ...] = ()) -> int:
-    """Take the oldest waiting job of a job table (`status`, `error`, `finished_at`) — SKIP LOCKED, so one worker
-    per job — mark it running, and `run(job)`. A refusal fails that job with its own message; anything else is logged
-    and fails it with a general one. Returns how many jobs were taken (0 or 1)."""
-    job = db.session.scalar(select(model).where(model.status == PENDING).order_by(model.id)
-                            .limit(1).with_for_update(skip_locked=True))
+    """Take the oldest waiting job of a job table (`status`, `error`, `heartbeat_at`, `finished_at`), or one whose
+    worker died (no heartbeat for JOB_LEASE) — SKIP LOCKED, so one worker per job — mark it running, and `run(job)`,
+    which commits its progress with a fresh heartbeat and carries on from it when it is taken over. A refusal fails
+    that job with its own message; anything else is logged and fails it with a general one. Returns how many jobs
+    were taken (0 or 1)."""
+    abandoned = utcnow() - current_app.config['JOB_LEASE']
+    job = db.session.scalar(select(model).where(or_(
+        model.status == PENDING, (model.status == RUNNING) & (model.heartbeat_at < abandoned)))
+        .order_by(model.id).limit(1).with_for_update(skip_locked=True))
     if job is None:
         db.session.rollback()
         return 0
-    job.status = RUNNING
+    if job.status == RUNNING:
+        log.warning('%s %s: its worker stopped answering, taking it over', model.__tablename__, job.id)
+    job.status, job.heartbeat_at = RUNNING, utcnow()
     db.session.commit()
     try:
         run(job)

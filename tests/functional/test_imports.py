@@ -1,12 +1,12 @@
 """【导入学员培训信息】 and Excel exports through the real pages: per-row reasons, nothing stored from a bad row,
 scope, whole-file refusals, progress, and an export that imports again."""
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from models import Claim, ImportJob, db
+from models import Claim, ImportJob, db, utcnow
 from webapp.claims import operations as claims
 from webapp.claims.sheets import COLUMNS
 from webapp.imports import operations as imports
@@ -166,3 +166,24 @@ def test_learner_exports_her_claims_and_totals(client, ctx):
     assert [r[7] for r in rows[1:]] == ['草稿一']
     totals = load_workbook(io.BytesIO(client.get('/claims/totals?export=xlsx').data)).active
     assert [c.value for c in totals[1]] == ['年度', '公需科目学时', '专业科目学时', '总学时']
+
+
+def test_an_import_whose_worker_died_is_taken_over_where_it_stopped(client, ctx, monkeypatch):
+    """The worker committed the first chunk and died: after JOB_LEASE another worker finishes the file, and no row is
+    imported twice."""
+    monkeypatch.setattr(imports, 'CHUNK', 2)
+    login(client, 'jtjt_admin')
+    upload(client, xlsx([row(认定内容=f'培训 {n}') for n in range(5)]))
+    job = db.session.scalar(select(ImportJob))
+    job.status = 'running'
+    imports._work_off(job, job.membership, imports._read_rows(job.content)[:2])  # one chunk, then the worker died
+    assert (job.done_rows, claims_count()) == (2, 2)
+    job.heartbeat_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert imports.run_pending() == 0  # still within the lease: its worker may only be slow
+    job.heartbeat_at = utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    assert imports.run_pending() == 1
+    db.session.refresh(job)
+    assert (job.status, job.done_rows, job.ok_rows) == ('done', 5, 5)
+    assert sorted(db.session.scalars(select(Claim.title))) == [f'培训 {n}' for n in range(5)]

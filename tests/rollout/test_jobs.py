@@ -1,13 +1,14 @@
 """Large impact previews and migration batches run in `flask worker`: the page queues a job, shows its progress, and
 shows the same result the request would have given once the worker is done."""
 import io
+from datetime import timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
-from models import FlowLog, RolloutJob, WorkflowInstance, db
+from models import FlowLog, RolloutJob, WorkflowInstance, db, utcnow
 from webapp.claims import operations as ops
-from webapp.rollout import impact, jobs
+from webapp.rollout import impact, jobs, migration
 
 from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input, year
@@ -118,3 +119,23 @@ def test_a_crashing_job_fails_alone_and_the_next_one_still_runs(ctx, monkeypatch
     crashed, fine = db.session.get(RolloutJob, first), db.session.get(RolloutJob, second)
     assert (crashed.status, crashed.error) == ('failed', '后台任务出错（已记入日志），请稍后重试或联系技术支持')
     assert fine.status == 'done' and fine.result['claims'] == 5
+
+
+def test_a_migration_whose_worker_died_carries_on_after_the_instances_it_moved(ctx):
+    first = ops.create_claim(membership(ZHANG_WEI, 'learner'), claim_input())
+    second = ops.create_claim(membership(LI_NA, 'learner'), claim_input())
+    v1, v2 = versions()
+    province = membership('shengji')
+    ids = [first.instance_id, second.instance_id]
+    job = jobs.queue_migration(province, v1.id, v2.id, ids)
+    # the first worker moved the first instance, committed its outcome and died
+    done = migration.migrate(province, v1.id, v2.id, ids[:1])
+    job.status, job.done, job.result = 'running', 1, {'outcomes': [vars(o) for o in done]}
+    job.heartbeat_at = utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    assert jobs.run_pending() == 1
+    db.session.refresh(job)
+    assert (job.status, job.done) == ('done', 2)
+    assert [(o.instance_id, o.migrated) for o in jobs.outcomes(job)] == [(ids[0], True), (ids[1], True)]
+    moves = db.session.scalars(select(FlowLog.subject_id).where(FlowLog.action == '迁移流程版本')).all()
+    assert sorted(moves) == sorted(ids)  # each instance moved (and logged) once

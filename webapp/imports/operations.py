@@ -241,6 +241,7 @@ def _work_off(job: ImportJob, m: Membership, rows: list[dict]) -> None:
         results = [_import_row(m, job.done_rows + i + 2, row) for i, row in enumerate(chunk)]  # row 1: header
         job.results = list(job.results or []) + results
         job.done_rows += len(chunk)
+        job.heartbeat_at = utcnow()
         job.ok_rows += sum(r['ok'] for r in results)
         job.failed_rows += sum(not r['ok'] for r in results)
         db.session.commit()

@@ -43,18 +43,24 @@ def _run(job: RolloutJob) -> None:
     m = job.membership
 
     def report(done: int, total: int) -> None:  # commit, so the page (another process) sees it
-        job.done, job.total = done, total
+        job.done, job.total, job.heartbeat_at = done, total, utcnow()
         db.session.commit()
 
-    if job.kind == IMPACT:
+    if job.kind == IMPACT:  # a preview taken over from a dead worker starts again: it changes nothing
         version = db.session.get(ProcessVersion, job.params['version_id'])
         if version is None:
             raise impact.ImpactError('折算表版本不存在')
         job.result = impact.preview(version, job.params['year'], m.org_id, progress=report).to_json()
-    else:
-        done = migration.migrate(m, job.params['source_id'], job.params['target_id'], job.params['instance_ids'],
-                                 progress=report)
-        job.result = {'outcomes': [vars(o) for o in done]}
+    else:  # a migration carries on after the instances already done: their outcomes are committed one by one
+        previous = outcomes(job)
+        ids = job.params['instance_ids'][len(previous):]
+
+        def report_outcomes(done: list[migration.Outcome]) -> None:
+            job.result = {'outcomes': [vars(o) for o in previous + done]}
+            report(len(previous) + len(done), len(job.params['instance_ids']))
+
+        if ids:
+            migration.migrate(m, job.params['source_id'], job.params['target_id'], ids, progress=report_outcomes)
     job.done, job.status, job.finished_at = job.total, DONE, utcnow()
     db.session.commit()
 

@@ -95,9 +95,9 @@ def check(m: Membership, source_id: int, target_id: int) -> list[Check]:
 
 
 def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[int],
-            progress: Optional[Callable[[int, int], None]] = None) -> list[Outcome]:
-    """Migrate the chosen instances, each in a savepoint; returns a result per instance. *progress(done, total)* is
-    called after each instance."""
+            progress: Optional[Callable[[list[Outcome]], None]] = None) -> list[Outcome]:
+    """Migrate the chosen instances, each in a savepoint; returns a result per instance. *progress(outcomes)* is
+    called after each instance with the outcomes so far."""
     source, target = versions_to_migrate(source_id, target_id)
     if not instance_ids:
         raise MigrationError('请选择要迁移的流程实例')
@@ -119,5 +119,5 @@ def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[in
             savepoint.commit()
             outcomes.append(Outcome(instance_id, True, f'已迁移至 v{target.version}'))
         if progress is not None:
-            progress(len(outcomes), len(instance_ids))
+            progress(outcomes)
     return outcomes

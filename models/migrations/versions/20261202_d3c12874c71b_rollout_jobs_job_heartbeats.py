@@ -1,8 +1,8 @@
-"""rollout jobs
+"""rollout jobs; job heartbeats
 
-Revision ID: 2c89199f218b
+Revision ID: d3c12874c71b
 Revises: bb697936ad2f
-Create Date: 2026-12-02 09:44:17.258350
+Create Date: 2026-12-02 10:04:55.215772
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '2c89199f218b'
+revision = 'd3c12874c71b'
 down_revision = 'bb697936ad2f'
 branch_labels = None
 depends_on = None
@@ -29,15 +29,21 @@ def upgrade():
     sa.Column('error', sa.String(length=1000), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('heartbeat_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['membership_id'], ['membership.id'], name=op.f('fk_rollout_job_membership_id_membership')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rollout_job'))
     )
     with op.batch_alter_table('rollout_job', schema=None) as batch_op:
         batch_op.create_index('ix_rollout_job_status', ['status', 'id'], unique=False)
 
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.drop_column('heartbeat_at')
+
     with op.batch_alter_table('rollout_job', schema=None) as batch_op:
         batch_op.drop_index('ix_rollout_job_status')
 
