@@ -303,3 +303,54 @@ def test_moving_the_window_moves_the_closing_and_waiting_reviews_remind(january)
     texts = set(db.session.scalars(select(Notification.text)))
     assert texts == {'“单位审批增补申请”已等待 3 天，请尽快处理'}
     assert waiting.status_label == '个人申请中'
+
+
+def test_entries_sent_back_after_the_window_are_corrected_and_sent_again(january):
+    """Reviews come after 20 January: 退回修改 must still be answerable, and the hours still filed."""
+    m = learner()
+    s = agreed()
+    entry = ops.add_entry(m, s, entry_input())
+    ops.submit_entries(m, s)
+    db.session.commit()
+    january.move_to(local(Y, 1, 25, 9))
+    ops.review(membership('jtjt_admin'), item_of(s).id, 'return', '请补充结业证书')
+    assert ops.may_fill(s, item_of(s))
+    claims.update_claim(m, entry, entry_input(applied_hours=Decimal(8)))
+    ops.submit_entries(m, s)
+    ops.review(membership('jtjt_admin'), item_of(s).id, 'approve', None)
+    ops.review(membership('shengji'), item_of(s).id, 'approve', None)
+    assert (s.status_label, entry.registered_hours) == ('省级备案', Decimal(8))
+
+
+def test_after_the_window_the_unit_cannot_agree_and_closed_requests_take_no_entries(january):
+    m = learner()
+    s = ops.request_supplement(m, 'training')
+    ops.send_request(m, s)
+    s_closed = agreed_exam = None
+    approved_claim_last_year(pathway='exam', hours=16)
+    agreed_exam = ops.request_supplement(m, 'exam')
+    ops.send_request(m, agreed_exam)
+    ops.decide_request(membership('jtjt_admin'), item_of(agreed_exam).id, 'agree', None)
+    db.session.commit()
+    january.move_to(local(Y, 1, 21, 9))
+    timers.run_due()
+    with pytest.raises(claims.ClaimError, match='增补开放日期已截止.*同意后申请人也无法填报'):
+        ops.decide_request(membership('jtjt_admin'), item_of(s).id, 'agree', None)
+    ops.decide_request(membership('jtjt_admin'), item_of(s).id, 'refuse', '已过增补开放日期')
+    assert s.status_label == '不同意'
+    s_closed = db.session.get(type(s), agreed_exam.id)
+    assert s_closed.status_label == '已截止' and not ops.may_fill(s_closed, item_of(s_closed))
+    with pytest.raises(claims.ClaimError, match='不在增补开放日期内'):
+        ops.add_entry(m, s_closed, entry_input(pathway='exam', sub_type='交通运输类执（职）业资格考试'))
+    assert ops.live_entries(s_closed) == []
+
+
+def test_a_window_the_province_set_for_an_earlier_year_gives_way_to_the_default(january):
+    from models import SupplementWindow
+    province = learner().org.province
+    db.session.add(SupplementWindow(province_id=province.id, opens_on=date(Y - 1, 1, 1), closes_on=date(Y - 1, 1, 31),
+                                    year=Y - 2))
+    window = ops.window_for(province.id)
+    assert (window.opens_on, window.closes_on, window.year, window.configured) == (
+        date(Y, 1, 1), date(Y, 1, 20), Y - 1, False)
+    assert window.is_open()  # 5 January

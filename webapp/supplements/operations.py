@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import Claim, Membership, Supplement, SupplementWindow, WorkItem, db, utcnow
+from models import Claim, Membership, Supplement, SupplementWindow, User, WorkItem, db, utcnow
 from models.people import LEARNER
 
 from .. import audit, timers
@@ -23,6 +23,7 @@ from ..workflow import catalog, runtime
 SUBJECT = 'supplement'
 PROCESS = 'supplement'
 REQUEST_FORM, AGREE_FORM, FILL_FORM = 'supplement_request', 'supplement_unit_agree', 'supplement_fill'
+REVISE_TASK = 'revise_entries'  # the filling task after 退回修改 (bpmn/supplement.bpmn)
 REVIEW_FORMS = ('supplement_unit_review', 'supplement_final_review')
 # What an entry shows while its request is at a given status (seed 000: a saved entry is 个人保存).
 ENTRY_LABELS = {'同意': '个人保存'}
@@ -43,10 +44,11 @@ class Window:
 
 
 def window_for(province_id: int) -> Window:
-    row = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == province_id))
-    if row is not None:
-        return Window(row.opens_on, row.closes_on, row.year, True)
+    """The window the province set, while it is this year's (or a later one's); otherwise seed 000's default."""
     this_year = claims.today().year
+    row = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == province_id))
+    if row is not None and row.opens_on.year >= this_year:
+        return Window(row.opens_on, row.closes_on, row.year, True)
     return Window(date(this_year, 1, 1), date(this_year, 1, 20), this_year - 1, False)
 
 
@@ -115,6 +117,8 @@ def request_supplement(m: Membership, pathway: str) -> Supplement:
         raise ClaimError('只有专技人员可以申请增补')
     province = m.org.province
     window = _require_open_window(province.id)
+    # One request per category: a second tab (or a double click) waits here, then finds the category taken.
+    db.session.execute(select(User.id).where(User.id == m.user_id).with_for_update())
     if pathway not in eligible_pathways(m):
         raise ClaimError(f'{window.year} 年度没有可增补的“{PATHWAYS[pathway].label if pathway in PATHWAYS else pathway}”'
                          '类别：只能增补已终审通过的类别，且每个类别只能申请一次', 'pathway')
@@ -163,16 +167,33 @@ def decide_request(m: Membership, work_item_id: int, decision: str, reason: str 
         raise ClaimError('请选择“同意增补”或“拒绝增补”', 'decision')
     if decision == 'refuse' and not reason:
         raise ClaimError('拒绝增补时必须填写原因', 'comment')
+    window = window_for(s.province_id)
+    if decision == 'agree' and not window.is_open():
+        raise ClaimError(f'增补开放日期已截止（{window.describe()}），同意后申请人也无法填报：'
+                         '请拒绝并说明原因，或请省级学时办调整增补开放日期', 'decision')
     _apply(s, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(s)))
     s.unit_decision, s.reason = decision, reason or None
     audit.log(SUBJECT, s.id, '同意增补' if decision == 'agree' else '拒绝增补', m, reason or None)
     return s
 
 
+def may_fill(s: Supplement, item: WorkItem) -> bool:
+    """The first filing happens inside the window; entries sent back by a reviewer (退回修改) are corrected and
+    resent whenever the review comes, which is usually after the window."""
+    return item.task_name == REVISE_TASK or window_for(s.province_id).is_open()
+
+
+def _fill_item(s: Supplement) -> WorkItem:
+    item = _require(s, FILL_FORM)
+    if not may_fill(s, item):
+        _require_open_window(s.province_id)  # refuses, naming the window
+    return item
+
+
 def add_entry(m: Membership, s: Supplement, inp: ClaimInput) -> Claim:
     """新增: an entry of the request's pathway and year, saved as 个人保存 (same form and rules as a claim)."""
     _own(m, s)
-    _require(s, FILL_FORM)
+    _fill_item(s)
     inp = claims.check_input(inp, s.province_id, s)
     entry = Claim(learner_id=s.learner_id, unit_id=s.unit_id, department_id=s.department_id,
                   province_id=s.province_id, reviewer_org_id=s.province_id, created_by_id=m.user_id,
@@ -191,8 +212,7 @@ def add_entry(m: Membership, s: Supplement, inp: ClaimInput) -> Claim:
 def submit_entries(m: Membership, s: Supplement) -> None:
     """个人上报: every entry goes to the unit together; the credit table's hours are kept beside each entry."""
     _own(m, s)
-    item = _require(s, FILL_FORM)
-    _require_open_window(s.province_id)
+    item = _fill_item(s)
     entries = live_entries(s)
     if not entries:
         raise ClaimError('请先“新增”至少一条增补学时，再个人上报')

@@ -84,7 +84,7 @@ def detail(supplement_id: int):
         'supplements/detail.html', s=s, logs=logs, item=item, agree_form=agree_form, review_form=review_form,
         entries=ops.live_entries(s), pathways=PATHWAYS, window=ops.window_for(s.province_id),
         can_request=learner and item is not None and item.form_key == ops.REQUEST_FORM,
-        can_fill=learner and item is not None and item.form_key == ops.FILL_FORM,
+        can_fill=learner and item is not None and item.form_key == ops.FILL_FORM and ops.may_fill(s, item),
         remaining=ops.remaining_allowance(s) if review_form else None)
 
 
