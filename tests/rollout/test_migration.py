@@ -1,10 +1,12 @@
 """Moving running claim instances onto a new version of bpmn/claim.bpmn; the instance view."""
 from decimal import Decimal
 
+import pytest
+
 from sqlalchemy import select
 
 from models import FlowLog, WorkflowInstance, db
-from models.workflow import BPMN
+from models.workflow import BPMN, DRAFT
 from webapp.claims import operations as ops
 from webapp.rollout import migration
 from webapp.workflow.versions import add_version, published
@@ -60,8 +62,21 @@ def test_migration_refuses_instances_not_on_the_source_version(ctx):
     learner = membership(ZHANG_WEI, 'learner')
     claim = ops.create_claim(learner, claim_input())
     v1, v2 = versions()
-    [outcome] = migration.migrate(province(), v2.id, v1.id, [claim.instance_id])
+    v3 = add_version(BPMN, v2.content, comment='v3')
+    [outcome] = migration.migrate(province(), v2.id, v3.id, [claim.instance_id])
     assert not outcome.migrated and db.session.get(WorkflowInstance, claim.instance_id).process_version_id == v1.id
+
+
+@pytest.mark.parametrize('target, expected', [
+    ('draft', '第 3 版是草稿版本'),     # never validated for running, and may still change
+    ('older', '第 1 版是已停用版本'),   # backwards
+])
+def test_migration_only_goes_to_the_published_newer_version(ctx, target, expected):
+    v1, v2 = versions()
+    draft = add_version(BPMN, v2.content, comment='草稿', status=DRAFT)
+    source, to = (v1, draft) if target == 'draft' else (v2, v1)
+    with pytest.raises(migration.MigrationError, match=expected):
+        migration.check(province(), source.id, to.id)
 
 
 def test_instance_page_shows_the_diagram_the_waiting_task_and_the_log(ctx, client):

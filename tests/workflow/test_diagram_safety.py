@@ -1,4 +1,5 @@
 """Diagrams and DMN tables edited by province staff must not run arbitrary Python, nor name unknown things."""
+import re
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,49 @@ def test_not_xml_at_all_is_refused(ctx):
         versions.add_version(BPMN, 'print("hello")')
     with pytest.raises(DiagramError, match='不是有效的 DMN 决策表'):
         versions.add_version(DMN, '<definitions/>')
+
+
+@pytest.mark.parametrize('timer,expected', [
+    ('<bpmn:timeDate xsi:type="bpmn:tFormalExpression">"P3D"</bpmn:timeDate>', '“P3D” 不是有效的 ISO 8601'),
+    ('<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"2027-01-20T23:59:59+08:00"</bpmn:timeDuration>',
+     '“2027-01-20T23:59:59+08:00” 不是有效的 ISO 8601'),
+])
+def test_a_timer_of_the_wrong_kind_is_refused(ctx, timer, expected):
+    """A date where a moment is due (or the reverse) would only fail when the timer is reached."""
+    with pytest.raises(DiagramError, match=re.escape(f'remind_unit（超时提醒） 的计时器：{expected}')):
+        versions.add_version(BPMN, CLAIM.replace(REMIND, timer, 1))
+
+
+def test_loop_and_multi_instance_tasks_are_refused(ctx):
+    """Their cardinality and conditions run in the engine's own loop, out of reach of the loop check."""
+    end = CLAIM.index('</bpmn:userTask>', CLAIM.index('<bpmn:userTask id="unit_review"'))
+    looped = (CLAIM[:end] + '<bpmn:multiInstanceLoopCharacteristics isSequential="true"><bpmn:loopCardinality>'
+              '999999999999</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>' + CLAIM[end:])
+    with pytest.raises(DiagramError, match='元素 unit_review：不支持循环或多实例任务'):
+        versions.add_version(BPMN, looped)
+
+
+@pytest.mark.parametrize('source,context', [
+    ('comment * 999999999999', {'comment': '一段很长的审核意见'}),   # a learner's text, times a number
+    ('"%*d" % (900000000, 1)', {}),                                # printf padding: a gigabyte
+    ('fmt % (900000000, 1)', {'fmt': '%*d'}),
+])
+def test_the_engine_stops_results_that_would_exhaust_memory(source, context):
+    """What the parse check cannot see is bounded when it runs: the guards refuse before the memory is taken."""
+    with pytest.raises(expressions.UnsafeExpression):
+        engine.RestrictedEnvironment().evaluate(source, dict(context))
+
+
+def test_the_engine_stops_numbers_squared_again_and_again():
+    script = 'a = 999999999999\n' + 'a *= a\n' * 40
+    with pytest.raises(expressions.UnsafeExpression, match='整数过长'):
+        engine.RestrictedEnvironment().execute(script, {}, {})
+
+
+def test_guarded_arithmetic_gives_the_same_results():
+    env = engine.RestrictedEnvironment()
+    assert env.evaluate('hours_per_unit * quantity + 0.5', {'hours_per_unit': 6, 'quantity': 3}) == 18.5
+    assert env.evaluate('"第" + str(rank) + "名" if rank % 2 else "-"', {'rank': 3}) == '第3名'
+    data = {'d': {'k': 3}}
+    env.execute('d["k"] *= 2\nx = 7 % 3', data, {})
+    assert data == {'d': {'k': 6}, 'x': 1}

@@ -6,10 +6,11 @@ from typing import Callable, Optional
 from sqlalchemy import func, select
 
 from models import Organisation, ProcessVersion, WorkflowInstance, WorkItem, db
-from models.workflow import BPMN
+from models.workflow import BPMN, PUBLISHED
 from models.people import Membership
 
 from .. import audit, timers
+from ..formatting import format_version_status
 from ..workflow import runtime
 
 
@@ -85,6 +86,10 @@ def versions_to_migrate(source_id: int, target_id: int) -> tuple[ProcessVersion,
         raise MigrationError('只能在同一流程的版本之间迁移')
     if source.id == target.id:
         raise MigrationError('原版本与目标版本相同')
+    # Only onto what was validated and published for new instances: a draft may be broken or change under them.
+    if target.status != PUBLISHED or target.version < source.version:
+        raise MigrationError(f'只能迁移到当前发布的更新版本（第 {target.version} 版是'
+                             f'{format_version_status(target.status)}版本）')
     return source, target
 
 

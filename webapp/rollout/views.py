@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from models import FlowLog, ProcessVersion, WorkItem, db
 from models.people import PROVINCE_ADMIN
 from models.workbench import IMPACT, MIGRATION
+from models.workflow import PUBLISHED
 
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required
@@ -63,7 +64,8 @@ def migrate():
     source = db.session.get(ProcessVersion, source_id or 0)
     if source is None or source.kind != 'bpmn':
         abort(404)
-    versions = [v for v in migration.process_versions(source.key) if v.id != source.id]
+    versions = [v for v in migration.process_versions(source.key)
+                if v.status == PUBLISHED and v.version > source.version]
     checks, outcomes = None, None
     if target_id:
         try:

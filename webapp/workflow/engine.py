@@ -16,7 +16,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from .catalog import SERVICE_TASKS
-from .expressions import SAFE_FUNCTIONS, check_expression
+from .expressions import GUARDS, SAFE_FUNCTIONS, guarded_code
 
 # Service tasks requested during the current engine run: (operation name, evaluated parameters).
 SERVICE_REQUESTS: ContextVar[list | None] = ContextVar('service_requests', default=None)
@@ -26,18 +26,17 @@ STATE_FORMAT = 'creditflow-1/spiff-' + SPIFF_SERIALIZER_VERSION
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """Task-data environment that refuses any expression outside the whitelist before eval/exec."""
+    """Task-data environment that refuses any expression outside the whitelist before eval/exec, and runs what it
+    accepts with its arithmetic guarded against results that would exhaust memory or time."""
 
     def __init__(self):
-        super().__init__({'__builtins__': {}, **SAFE_FUNCTIONS})
+        super().__init__({'__builtins__': {}, **SAFE_FUNCTIONS, **GUARDS})
 
     def evaluate(self, expression, context, external_context=None):
-        check_expression(expression, 'eval')
-        return super().evaluate(expression, context, external_context)
+        return super().evaluate(guarded_code(expression, 'eval'), context, external_context)
 
     def execute(self, script, context, external_context=None):
-        check_expression(script, 'exec')
-        return super().execute(script, context, external_context)
+        return super().execute(guarded_code(script, 'exec'), context, external_context)
 
     def call_service(self, context, operation_name=None, operation_params=None, **_kwargs):
         """A service task only records its request; the runtime carries it out after the engine step, in the

@@ -90,6 +90,8 @@ def _check_repetition(tree) -> None:
                         names.add(target.id)
                         grown = True
     for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_sequence(node.left, names):
+            raise UnsafeExpression('表达式中不允许用 % 格式化字符串')
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
             repeated = _is_sequence(node.left, names) or _is_sequence(node.right, names)
         elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Mult):
@@ -98,3 +100,74 @@ def _check_repetition(tree) -> None:
             continue
         if repeated:
             raise UnsafeExpression('表达式中不允许重复字符串或列表（如 "a" * 1000），结果可能大到耗尽内存')
+
+
+# --- Run-time guards -------------------------------------------------------------------------------------------
+# What the parse check cannot see — a learner's text times a number, a value squared again and again — is bounded
+# when it runs: every `*`, `+` and `%` of a diagram's expression is compiled into a call of the guards below, which
+# refuse a result larger than MAX_RESULT_ITEMS characters or items, or an integer longer than MAX_RESULT_BITS bits.
+MAX_RESULT_ITEMS = 100_000
+MAX_RESULT_BITS = 256
+_SIZED = (str, bytes, list, tuple)
+
+
+def _too_big(value) -> bool:
+    if isinstance(value, _SIZED):
+        return len(value) > MAX_RESULT_ITEMS
+    return isinstance(value, int) and value.bit_length() > MAX_RESULT_BITS
+
+
+def _guard_mul(a, b):
+    if isinstance(a, _SIZED) or isinstance(b, _SIZED):
+        seq, times = (a, b) if isinstance(a, _SIZED) else (b, a)
+        if isinstance(times, int) and len(seq) * times > MAX_RESULT_ITEMS:
+            raise UnsafeExpression(f'表达式的结果过大（超过 {MAX_RESULT_ITEMS} 个字符或元素）')
+    elif isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_RESULT_BITS:
+        raise UnsafeExpression('表达式的结果过大（整数过长）')
+    return a * b
+
+
+def _guard_add(a, b):
+    result = a + b
+    if _too_big(result):
+        raise UnsafeExpression(f'表达式的结果过大（超过 {MAX_RESULT_ITEMS} 个字符或元素）')
+    return result
+
+
+def _guard_mod(a, b):
+    if isinstance(a, (str, bytes)):  # printf-style formatting: '%*d' % (10**9, 1) is a gigabyte
+        raise UnsafeExpression('表达式中不允许用 % 格式化字符串')
+    return a % b
+
+
+GUARDS = {'_guard_mul': _guard_mul, '_guard_add': _guard_add, '_guard_mod': _guard_mod}
+_GUARDED_OPS = {ast.Mult: '_guard_mul', ast.Add: '_guard_add', ast.Mod: '_guard_mod'}
+
+
+class _Guard(ast.NodeTransformer):
+    """`a * b` → `_guard_mul(a, b)`; `x *= y` → `x = _guard_mul(x, y)` (names starting with _ are refused in the
+    diagrams' own text, so nothing there can reach or replace the guards)."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        guard = _GUARDED_OPS.get(type(node.op))
+        if guard is None:
+            return node
+        return ast.copy_location(ast.Call(ast.Name(guard, ast.Load()), [node.left, node.right], []), node)
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        guard = _GUARDED_OPS.get(type(node.op))
+        if guard is None:
+            return node
+        current = ast.parse(ast.unparse(node.target), mode='eval').body  # the target, read
+        call = ast.Call(ast.Name(guard, ast.Load()), [current, node.value], [])
+        return ast.copy_location(ast.Assign([node.target], call), node)
+
+
+@lru_cache(maxsize=4096)
+def guarded_code(source: str, mode: str = 'eval'):
+    """*source*, checked against the whitelist, compiled with its arithmetic guarded."""
+    check_expression(source, mode)
+    tree = ast.fix_missing_locations(_Guard().visit(ast.parse(source, mode=mode)))
+    return compile(tree, '<diagram expression>', mode)

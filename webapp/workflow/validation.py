@@ -4,11 +4,13 @@ from datetime import timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions import (MessageEventDefinition, MultipleEventDefinition,
                                                         SignalEventDefinition)
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition, TimeDateEventDefinition,
+                                                              TimerEventDefinition)
 from SpiffWorkflow.bpmn.specs.mixins import (EndEventMixin as EndEvent, EventBasedGatewayMixin, ExclusiveGatewayMixin,
                                              InclusiveGatewayMixin, ScriptTaskMixin as ScriptTask,
                                              SubWorkflowTaskMixin, UserTaskMixin as UserTask)
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 
 from .catalog import FORM_KEYS, ROLES, SERVICE_TASKS, STATUSES
@@ -49,8 +51,13 @@ def check_timer(problems, where, timer) -> None:
             raise ValueError
         if isinstance(timer, CycleTimerEventDefinition):
             cycles, _start, interval = TimerEventDefinition.parse_iso_recurring_interval(literal)
+        elif isinstance(timer, TimeDateEventDefinition):  # a moment: a duration here fails only when reached
+            if literal.startswith('P'):
+                raise ValueError
+            TimerEventDefinition.get_datetime(literal)
+            return
         else:
-            TimerEventDefinition.parse_time_or_duration(literal)
+            TimerEventDefinition.parse_iso_duration(literal)
             return
     except Exception:
         problems.append(f'{where} 的计时器：“{literal}” 不是有效的 ISO 8601 时间、时长或周期（例如 P3D、'
@@ -237,6 +244,12 @@ def validate_parsed(parsed) -> None:
             event = getattr(task_spec, 'event_definition', None)
             if isinstance(event, TimerEventDefinition):
                 check_timer(problems, where, event)
+            elif isinstance(getattr(event, 'expression', None), str):  # a message payload, a conditional event
+                _check(problems, f'{where} 的事件表达式', event.expression)
+            for prop in getattr(event, 'correlation_properties', None) or ():
+                _check(problems, f'{where} 的关联属性', getattr(prop, 'retrieval_expression', None))
+            if isinstance(task_spec, LoopTask):  # cardinality and loop conditions run in the engine's own loop
+                problems.append(f'{where}：不支持循环或多实例任务（重复的办理请用网关连回一个用户任务）')
             if hasattr(task_spec, 'operation_name'):  # a service task
                 if task_spec.operation_name not in SERVICE_TASKS:
                     problems.append(f'{where}：服务任务 "{task_spec.operation_name}" 不存在'
