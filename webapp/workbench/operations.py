@@ -71,6 +71,14 @@ def problems_of(kind: str, content: str) -> list[str]:
     return []
 
 
+def _lock_key(kind: str, key: str) -> None:
+    """Saves, publishes and discards of one process take turns (row locks on its versions; SQLite's writes queue
+    anyway): the second of two people acting at once then sees the first one's change and is told, instead of
+    overwriting it or publishing what nobody validated."""
+    db.session.execute(select(ProcessVersion.id).where(ProcessVersion.kind == kind, ProcessVersion.key == key)
+                       .with_for_update())
+
+
 def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id, base_sha: str):
     """Store *content* as the draft of (kind, key); returns (draft, validation problems). Refused (nothing changes)
     when the content is not a diagram of this key, a DMN cell cannot be translated, or someone saved or published
@@ -88,6 +96,7 @@ def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id
         raise WorkbenchError('草稿未保存', exc.problems) from None
     if content_key != key:
         raise WorkbenchError(f'{KINDS[kind]}标识不能修改（应为 {key}，收到 {content_key}），草稿未保存')
+    _lock_key(kind, key)
     draft = draft_of(kind, key)
     published = versions.published(kind, key)
     base = str(base_version_id or '')
@@ -116,6 +125,7 @@ def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id
 
 def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | None = None) -> ProcessVersion:
     """Make the draft the published version for new instances, after every check and (DMN) every saved test case."""
+    _lock_key(kind, key)
     draft = draft_of(kind, key)
     if draft is None:
         raise WorkbenchError('没有可发布的草稿')
@@ -150,6 +160,7 @@ def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | N
 
 def discard_draft(kind: str, key: str, m: Membership, draft_sha: str | None) -> None:
     """Throw the draft away (the published version stays); refused when it was saved again since it was shown."""
+    _lock_key(kind, key)
     draft = draft_of(kind, key)
     if draft is None:
         raise WorkbenchError('没有草稿')
