@@ -159,7 +159,7 @@ def configure_request_boundary(app: Flask) -> None:
 def configure_templates(app: Flask) -> None:
     from models import mask_id_number
 
-    from .formatting import format_hours, format_local_time, format_outcome, format_version_status
+    from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
 
     from .permissions import current_membership
 
@@ -178,4 +178,5 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters['localtime'] = format_local_time
     app.jinja_env.filters['outcome'] = format_outcome
     app.jinja_env.filters['version_status'] = format_version_status
+    app.jinja_env.filters['process_name'] = format_process_name
     app.jinja_env.add_extension('jinja2.ext.do')

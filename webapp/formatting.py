@@ -27,6 +27,12 @@ def format_outcome(value) -> str:
     return OUTCOME_LABELS.get(value, value or '')
 
 
+def format_process_name(key: str) -> str:
+    """claim -> 学时登记 (a process, credit table or subject type as people call it)."""
+    from .workflow.catalog import PROCESS_NAMES
+    return PROCESS_NAMES.get(key, key or '')
+
+
 VERSION_STATUS_LABELS = {'draft': '草稿', 'published': '已发布', 'retired': '已停用'}
 
 

@@ -4,6 +4,11 @@
 ROLES = {'learner': '专技人员', 'unit_admin': '单位管理员', 'supervisor': '主管部门', 'province': '省级/学时办',
          'hr': '人社部门'}
 
+# Process key (and the subject type of its instances) -> what people call it.
+PROCESS_NAMES = {'claim': '学时登记', 'supplement': '增补', 'registration': '注册', 'enrolment': '报名',
+                 'title_change': '职称变更', 'transfer': '单位调转', 'superior_change': '更换上级部门',
+                 'credit_hours': '学时折算表', 'annual_requirement': '年度学时要求'}
+
 # formKey -> title. A user task naming any other key is refused when its diagram is loaded.
 FORM_KEYS = {
     'claim_edit': '学时登记表',
