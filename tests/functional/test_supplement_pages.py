@@ -91,6 +91,18 @@ def test_agreed_learner_adds_an_entry_with_the_claim_form_and_reports_it(client,
     html = client.post(f'/supplements/{s.id}/submit', follow_redirects=True).get_data(as_text=True)
     assert '已个人上报' in html and '个人上报' in html
     assert '增补</a>' in page(client, '/claims/')  # the entry shows in the claim list, marked 增补
+    entry = db.session.scalars(select(Supplement).where(Supplement.id == s.id)).one().entries[0]
+    admin = login(client.application.test_client(), 'jtjt_admin')
+    review = page(admin, f'/supplements/{s.id}')
+    assert f'name="hours-{entry.id}" value="12"' in review  # the unit sees each entry's hours, ready to change
+    item = ops.open_item(s).id
+    html = admin.post(f'/supplements/{s.id}/review', follow_redirects=True, data={
+        'work_item_id': item, 'decision': 'approve', f'hours-{entry.id}': '20'}).get_data(as_text=True)
+    assert '“补登：桥梁检测培训”的审核学时应大于 0 且不超过 12' in html and entry.reviewed_hours is None
+    html = admin.post(f'/supplements/{s.id}/review', follow_redirects=True, data={
+        'work_item_id': item, 'decision': 'approve', f'hours-{entry.id}': '10'}).get_data(as_text=True)
+    db.session.refresh(entry)
+    assert '审核完成' in html and entry.reviewed_hours == 10
 
 
 def test_strangers_get_404_and_other_roles_cannot_act(client, january):

@@ -354,3 +354,24 @@ def test_a_window_the_province_set_for_an_earlier_year_gives_way_to_the_default(
     assert (window.opens_on, window.closes_on, window.year, window.configured) == (
         date(Y, 1, 1), date(Y, 1, 20), Y - 1, False)
     assert window.is_open()  # 5 January
+
+
+def test_each_reviewer_sets_the_hours_she_approves(january):
+    """审核学时 by the unit, then 登记学时 by the 学时办, each at most the step before's; blank keeps that."""
+    m = learner()
+    s = agreed()
+    first = ops.add_entry(m, s, entry_input(title='甲', applied_hours=Decimal(12)))
+    second = ops.add_entry(m, s, entry_input(title='乙', applied_hours=Decimal(6)))
+    ops.submit_entries(m, s)
+    unit = item_of(s).id
+    for typed, why in (('13', '“甲”的审核学时应大于 0 且不超过 12'), ('0', '不超过 12'), ('NaN', '不超过 12'), ('abc', '不超过 12')):
+        with pytest.raises(claims.ClaimError, match=why):
+            ops.review(membership('jtjt_admin'), unit, 'approve', None, {first.id: typed})
+    ops.review(membership('jtjt_admin'), unit, 'approve', None, {first.id: '10', second.id: ''})
+    assert (first.reviewed_hours, second.reviewed_hours) == (Decimal(10), Decimal(6))
+    with pytest.raises(claims.ClaimError, match='“甲”的登记学时应大于 0 且不超过 10'):
+        ops.review(membership('shengji'), item_of(s).id, 'approve', None, {first.id: '12'})
+    ops.review(membership('shengji'), item_of(s).id, 'approve', None, {first.id: '8.5'})
+    assert (first.registered_hours, second.registered_hours) == (Decimal('8.5'), Decimal(6))
+    assert '审核学时 16' in ' '.join(r or '' for r in db.session.scalars(select(FlowLog.remark).where(
+        FlowLog.subject_type == 'supplement', FlowLog.subject_id == s.id)))

@@ -5,7 +5,7 @@ A request names a pathway of the supplemented year whose claims were finally app
 """
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
@@ -234,9 +234,29 @@ def remaining_allowance(s: Supplement) -> Decimal:
 DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}
 
 
-def review(m: Membership, work_item_id: int, decision: str, comment: str | None) -> Supplement:
-    """企业审核 (unit) then 学时办审核 (province). Filing (省级备案) grants the entries' hours to the supplemented
-    year, within that year's per-pathway cap: what exceeds it is not counted, and the log says so."""
+def _reviewed_hours(s: Supplement, final: bool, given: dict | None) -> dict[int, Decimal]:
+    """Each entry's hours as the reviewer approves them (审核学时 by the unit, 登记学时 by the 学时办): what she typed,
+    or else what the step before gave; never more than that, never 0 or less."""
+    hours = {}
+    for entry in live_entries(s):
+        before = (entry.reviewed_hours or entry.applied_hours) if final else entry.applied_hours
+        raw = str((given or {}).get(entry.id) or '').strip()
+        try:
+            value = Decimal(raw) if raw else before
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value <= 0 or value > before:
+            raise ClaimError(f'“{entry.title}”的{"登记" if final else "审核"}学时应大于 0 且不超过 '
+                             f'{format_hours(before)}', 'hours')
+        hours[entry.id] = value.quantize(Decimal('0.1'))
+    return hours
+
+
+def review(m: Membership, work_item_id: int, decision: str, comment: str | None,
+           hours: dict | None = None) -> Supplement:
+    """企业审核 (unit) then 学时办审核 (province), each approving every entry's hours (*hours*: entry id → hours as
+    typed; blank keeps the previous step's). Filing (省级备案) grants the entries' hours to the supplemented year,
+    within that year's per-pathway cap: what exceeds it is not counted, and the log says so."""
     item, s = _actionable(m, work_item_id, REVIEW_FORMS)
     comment = (comment or '').strip()
     if decision not in DECISION_LABELS:
@@ -245,19 +265,22 @@ def review(m: Membership, work_item_id: int, decision: str, comment: str | None)
         raise ClaimError('不通过或退回修改时必须填写审核意见', 'comment')
     final = item.form_key == 'supplement_final_review'
     remark = DECISION_LABELS[decision]
+    if decision == 'approve':
+        approved = _reviewed_hours(s, final, hours)
     if decision == 'approve' and final:
         left = remaining_allowance(s)
         granted = Decimal(0)
         for entry in live_entries(s):
-            hours = min(entry.reviewed_hours or entry.applied_hours, left)
-            entry.registered_hours, left, granted = hours, left - hours, granted + hours
+            granted_here = min(approved[entry.id], left)
+            entry.registered_hours, left, granted = granted_here, left - granted_here, granted + granted_here
         remark += f'，备案学时 {format_hours(granted)}'
-        asked = sum((e.reviewed_hours or e.applied_hours for e in live_entries(s)), Decimal(0))
+        asked = sum(approved.values(), Decimal(0))
         if asked > granted:
             remark += f'（超出 {s.year} 年该类别 {format_hours(claims.cap())} 学时上限的 {format_hours(asked - granted)} 学时不计）'
     elif decision == 'approve':
         for entry in live_entries(s):
-            entry.reviewed_hours = entry.applied_hours
+            entry.reviewed_hours = approved[entry.id]
+        remark += f'，审核学时 {format_hours(sum(approved.values(), Decimal(0)))}'
     _apply(s, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(s)))
     stage = '学时办审核' if final else '企业审核'
     audit.log(SUBJECT, s.id, stage, m, remark + (f'。意见：{comment}' if comment else ''))

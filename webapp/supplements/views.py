@@ -158,6 +158,7 @@ def review(supplement_id: int):
     if not form.validate_on_submit():
         _flash_errors(form)
     else:
+        hours = {e.id: request.form.get(f'hours-{e.id}') for e in ops.live_entries(s)}
         _attempt(lambda: ops.review(current_membership(), int(form.work_item_id.data), form.decision.data,
-                                    form.comment.data), _('审核完成'))
+                                    form.comment.data, hours), _('审核完成'))
     return redirect(url_for('supplements.detail', supplement_id=s.id))
