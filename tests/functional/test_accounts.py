@@ -64,6 +64,32 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, ctx):
         assert try_login(client, ZHANG_WEI).status_code == 302
 
 
+def test_a_successful_login_clears_the_failures_before_it(client, ctx):
+    with time_machine.travel(datetime(2026, 5, 1, 2, tzinfo=timezone.utc), tick=False):  # one timestamp for all
+        for _ in range(4):
+            assert '账号或密码错误' in try_login(client, ZHANG_WEI, 'wrong-password').get_data(as_text=True)
+        assert try_login(client, ZHANG_WEI).status_code == 302
+        client.post('/logout')
+        assert '账号或密码错误' in try_login(client, ZHANG_WEI, 'wrong-password').get_data(as_text=True)
+        assert try_login(client, ZHANG_WEI).status_code == 302  # one failure since her login: not locked
+        client.post('/logout')
+        for _ in range(5):
+            try_login(client, ZHANG_WEI, 'wrong-password')
+        assert '登录失败次数过多' in try_login(client, ZHANG_WEI).get_data(as_text=True)  # five since: locked
+
+
+def test_an_old_15_digit_id_number_logs_in_to_the_upgraded_account(client, ctx):
+    old = ZHANG_WEI[:6] + ZHANG_WEI[8:17]  # 330106850312001: registration stored it as 33010619850312001X
+    assert len(old) == 15
+    assert try_login(client, old).status_code == 302
+    assert client.get('/claims/').status_code == 200
+    client.post('/logout')
+    assert '账号或密码错误' in try_login(client, old, 'wrong-password').get_data(as_text=True)
+    assert db.session.scalar(select(LoginAttempt.username).where(LoginAttempt.success.is_(False))) == ZHANG_WEI
+    page = try_login(client, '330106851312001')  # month 13: not an ID number, refused as any unknown account
+    assert page.status_code == 422 and '账号或密码错误' in page.get_data(as_text=True)
+
+
 def test_an_initial_password_must_be_changed_before_anything_else(client, ctx):
     user = membership(ZHANG_WEI).user
     user.set_password(ZHANG_WEI[-6:])
