@@ -1,5 +1,5 @@
 """CreditFlow (学时通) Flask application factory."""
-from flask import Flask, has_request_context, redirect, render_template, request, session, url_for
+from flask import Flask, has_request_context, make_response, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
 from .config import Config
@@ -102,7 +102,7 @@ def configure_blueprints(app: Flask) -> None:
 def configure_request_boundary(app: Flask) -> None:
     """One request = one transaction: commit when the request succeeded, roll back otherwise."""
     from flask_wtf.csrf import CSRFError
-    from sqlalchemy.exc import DataError, OperationalError
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 
     from .extensions import db
@@ -112,10 +112,19 @@ def configure_request_boundary(app: Flask) -> None:
         db.session.rollback()
         return render_template('errors/error.html', code=code, title=title), code
 
+    def conflict(error=None):
+        # A unique or foreign key the checks before it did not see (someone else's request committed in between).
+        # Nothing was saved: drop the success message the view may already have queued.
+        session.pop('_flashes', None)
+        return error_page(409, '数据已被他人同时修改，请刷新后重试')
+
     @app.after_request
     def commit(response):
         if response.status_code < 400:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # raised here, after the view, no error handler would see it: a bare 500
+                response = make_response(conflict())
         else:
             db.session.rollback()
         response.headers.setdefault('X-Content-Type-Options', 'nosniff')  # uploaded files are served as typed
@@ -140,6 +149,7 @@ def configure_request_boundary(app: Flask) -> None:
         app.register_error_handler(code, lambda error, code=code, title=title: error_page(code, title))
     # Someone else's save of the same workflow instance came first (version column).
     app.register_error_handler(StaleDataError, lambda error: error_page(409, '该事项已被他人处理，请刷新后查看最新状态'))
+    app.register_error_handler(IntegrityError, conflict)
     app.register_error_handler(CSRFError, lambda error: error_page(400, '页面已过期，请刷新后重试'))
 
     @app.errorhandler(OverflowError)

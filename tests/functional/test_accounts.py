@@ -64,6 +64,32 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, ctx):
         assert try_login(client, ZHANG_WEI).status_code == 302
 
 
+def test_a_successful_login_clears_the_failures_before_it(client, ctx):
+    with time_machine.travel(datetime(2026, 5, 1, 2, tzinfo=timezone.utc), tick=False):  # one timestamp for all
+        for _ in range(4):
+            assert '账号或密码错误' in try_login(client, ZHANG_WEI, 'wrong-password').get_data(as_text=True)
+        assert try_login(client, ZHANG_WEI).status_code == 302
+        client.post('/logout')
+        assert '账号或密码错误' in try_login(client, ZHANG_WEI, 'wrong-password').get_data(as_text=True)
+        assert try_login(client, ZHANG_WEI).status_code == 302  # one failure since her login: not locked
+        client.post('/logout')
+        for _ in range(5):
+            try_login(client, ZHANG_WEI, 'wrong-password')
+        assert '登录失败次数过多' in try_login(client, ZHANG_WEI).get_data(as_text=True)  # five since: locked
+
+
+def test_an_old_15_digit_id_number_logs_in_to_the_upgraded_account(client, ctx):
+    old = ZHANG_WEI[:6] + ZHANG_WEI[8:17]  # 330106850312001: registration stored it as 33010619850312001X
+    assert len(old) == 15
+    assert try_login(client, old).status_code == 302
+    assert client.get('/claims/').status_code == 200
+    client.post('/logout')
+    assert '账号或密码错误' in try_login(client, old, 'wrong-password').get_data(as_text=True)
+    assert db.session.scalar(select(LoginAttempt.username).where(LoginAttempt.success.is_(False))) == ZHANG_WEI
+    page = try_login(client, '330106851312001')  # month 13: not an ID number, refused as any unknown account
+    assert page.status_code == 422 and '账号或密码错误' in page.get_data(as_text=True)
+
+
 def test_an_initial_password_must_be_changed_before_anything_else(client, ctx):
     user = membership(ZHANG_WEI).user
     user.set_password(ZHANG_WEI[-6:])
@@ -101,6 +127,36 @@ def test_a_unit_admin_resets_a_members_password_and_it_is_logged(client, ctx):
     other = client.application.test_client()
     login(other, ZHANG_WEI, ZHANG_WEI[-6:])
     assert other.get('/claims/').headers['Location'].endswith('/account/password')
+
+
+def test_a_unit_admin_cannot_reset_an_account_that_holds_roles_outside_her_unit(client, ctx):
+    """The password is the whole account's: a learner here who is an admin or learner elsewhere keeps his."""
+    from models import Membership, Organisation
+    from models.people import LEARNER, PROVINCE_ADMIN, UNIT_ADMIN
+    zhang = membership(ZHANG_WEI, 'learner')
+    province = db.session.scalar(select(Organisation).where(Organisation.kind == 'province'))
+    other_unit = db.session.scalar(select(Organisation).where(Organisation.name == '杭州市城建设计研究院'))
+    extra = Membership(user_id=zhang.user_id, role=PROVINCE_ADMIN, org_id=province.id)
+    db.session.add(extra)
+    db.session.commit()
+    login(client, 'jtjt_gcb')
+    for role, org in ((PROVINCE_ADMIN, province), (LEARNER, other_unit), (UNIT_ADMIN, zhang.org)):
+        extra.role, extra.org_id = role, org.id
+        extra.login_allowed = role != UNIT_ADMIN  # a switched-off admin role may be switched on again
+        db.session.commit()
+        response = client.post(f'/unit/staff/{zhang.id}/reset-password', follow_redirects=True)
+        assert response.status_code == 200
+        assert '该账号还有其他单位或管理员角色，请联系省级学时办重置密码' in response.get_data(as_text=True)
+        db.session.expire_all()
+        user = db.session.get(User, zhang.user_id)
+        assert user.check_password(DEMO_PASSWORD) and not user.must_change_password
+    assert db.session.scalar(select(func.count(FlowLog.id)).where(FlowLog.subject_type == 'user')) == 0
+    wang = membership('330203198801010034', 'learner')  # learner and unit admin of 宁波港航
+    other = client.application.test_client()
+    login(other, '330203198801010034')
+    other.post('/switch-role', data={'membership_id': membership('330203198801010034', 'unit_admin').id})
+    response = other.post(f'/unit/staff/{wang.id}/reset-password', follow_redirects=True)
+    assert '该账号还有其他单位或管理员角色' in response.get_data(as_text=True)
 
 
 def test_staff_list_exports_with_its_search(client, ctx):

@@ -38,6 +38,29 @@ def test_the_principal_admin_manages_departments(ctx):
         ops.rename_department(membership('hzcj_admin'), dept('设计院').id, '抢来的部门')
 
 
+def test_a_department_with_records_is_not_deleted(client, ctx):
+    """张伟 filed a claim in 工程部 and moved on: the claim (and its inbox row) still name the department, so the
+    principal admin is told why it stays instead of a database error."""
+    zhang = membership(ZHANG_WEI, 'learner')
+    claim = claims.create_claim(zhang, claim_input())
+    claims.submit_claim(zhang, claim, 'unit')
+    engineering = dept('工程部')
+    assert claim.department_id == engineering.id
+    zhang.department_id = membership('jtjt_gcb').department_id = None
+    db.session.commit()
+    login(client, 'jtjt_admin')
+    response = client.post('/unit/departments', data={'action': 'delete', 'department_id': engineering.id},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert '部门“工程部”已有学时登记、待办事项等业务记录，不能删除；可修改部门名称' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert dept('工程部') is not None
+    assert '删除部门' not in db.session.scalars(select(FlowLog.action).where(FlowLog.subject_type == 'department'))
+    client.post('/unit/departments', data={'action': 'add', 'name': '后勤部'})
+    client.post('/unit/departments', data={'action': 'delete', 'department_id': dept('后勤部').id})
+    assert dept('后勤部') is None  # one nothing refers to still goes
+
+
 def test_a_new_admin_starts_on_the_initial_password_and_an_existing_person_keeps_his(client, ctx):
     m = membership('jtjt_admin')
     admin = ops.add_admin(m, '赵敏', NEW_ADMIN, dept('设计院').id, True)

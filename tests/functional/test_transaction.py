@@ -50,3 +50,30 @@ def test_in_production_the_error_page_is_shown_and_nothing_is_saved(db_url, tmp_
     with app.app_context():
         assert snapshot(claim_id) == before
         db.engine.dispose()
+
+
+@pytest.mark.parametrize('when', ['in the view', 'at commit'])
+def test_a_conflicting_save_answers_409_and_saves_nothing(app, client, monkeypatch, when):
+    """Two admins add the same thing at once: the second request's checks passed before the first committed, and
+    the database refuses its insert (a real unique-key violation here), during the view or at the final commit."""
+    from models import Department, Membership
+    from webapp.unit import operations as unit_ops
+    real_add = unit_ops.add_department
+
+    def racing_add(m, name):
+        department = real_add(m, name)
+        db.session.add(Membership(user_id=m.user_id, role=m.role, org_id=m.org_id))  # the other request's row
+        if when == 'in the view':
+            db.session.flush()
+        return department
+
+    monkeypatch.setattr(unit_ops, 'add_department', racing_add)
+    login(client, 'jtjt_admin')
+    response = client.post('/unit/departments', data={'action': 'add', 'name': '质检部'})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and '数据已被他人同时修改，请刷新后重试' in page
+    assert '已新增部门' not in page
+    with app.app_context():
+        assert db.session.scalar(select(Department.id).where(Department.name == '质检部')) is None
+        assert db.session.scalar(select(func.count(FlowLog.id)).where(FlowLog.subject_type == 'department')) == 0
+    assert '已新增部门' not in client.get('/unit/departments').get_data(as_text=True)  # no stale success message

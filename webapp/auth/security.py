@@ -72,7 +72,12 @@ def check_captcha(answer: str) -> str | None:
 def locked_out(username: str, ip: str) -> bool:
     since = utcnow() - WINDOW
     failures = select(func.count(LoginAttempt.id)).where(LoginAttempt.success.is_(False), LoginAttempt.at >= since)
-    by_account = db.session.scalar(failures.where(LoginAttempt.username == username))
+    # The owner's own successful login clears the failures before it (her typos of this morning); the ids say
+    # which came after, even when two attempts share a timestamp.
+    last_success = db.session.scalar(select(func.max(LoginAttempt.id)).where(
+        LoginAttempt.username == username, LoginAttempt.success.is_(True), LoginAttempt.at >= since))
+    by_account = db.session.scalar(failures.where(LoginAttempt.username == username,
+                                                  LoginAttempt.id > (last_success or 0)))
     by_address = db.session.scalar(failures.where(LoginAttempt.ip == ip))
     return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
 

@@ -46,7 +46,7 @@ def login():
     form = LoginForm()
     pending = False
     if form.validate_on_submit():
-        name, ip = form.username.data.strip(), request.remote_addr or ''
+        name, ip = _login_name(form.username.data), request.remote_addr or ''
         if security.locked_out(name.upper(), ip):
             form.username.errors = [_('登录失败次数过多，请 15 分钟后再试')]
         elif problem := security.check_captcha(form.captcha.data):
@@ -73,6 +73,19 @@ def login():
                 return redirect(url_for('main.home'))
     form.captcha.data = ''
     return render_template('auth/login.html', form=form, pending=pending), 200 if request.method == 'GET' else 422
+
+
+def _login_name(raw: str) -> str:
+    """An old 15-digit ID number is stored as the 18-digit one registration made of it: log in (and count
+    failures) under that."""
+    name = raw.strip()
+    if len(name) == 15 and name.isdigit():
+        from ..registration.operations import RegistrationError, normalise_id_number
+        try:
+            return normalise_id_number(name)
+        except RegistrationError:  # not a valid ID number: looked up as typed, and refused as usual
+            pass
+    return name
 
 
 def _registration_pending(user_id: int) -> bool:

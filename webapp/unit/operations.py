@@ -55,12 +55,37 @@ def rename_department(m: Membership, department_id: int, name: str) -> None:
     audit.log('department', department.id, '修改部门', m, f'{old} → {department.name}')
 
 
+# What a department's records are called on the page; a table added later still counts, as 业务记录.
+RECORD_LABELS = {'claim': '学时登记', 'supplement': '增补申请', 'enrolment': '报名', 'title_change': '职称变更',
+                 'transfer': '调转', 'work_item': '待办事项'}
+
+
+def _records_of(department: Department) -> list[str]:
+    """What still refers to the department (every foreign key to it, found from the schema, so none is missed):
+    deleting it would break them, and the database would refuse."""
+    used = []
+    for table in db.metadata.sorted_tables:
+        if table.name == Membership.__tablename__:
+            continue  # counted above, with a message of its own
+        for fk in table.foreign_keys:
+            if fk.column.table.name != Department.__tablename__:
+                continue
+            if db.session.scalar(select(fk.parent).where(fk.parent == department.id).limit(1)) is not None:
+                label = RECORD_LABELS.get(table.name, '业务记录')
+                if label not in used:
+                    used.append(label)
+    order = list(RECORD_LABELS.values())  # the user's records first, the inbox rows they made after
+    return sorted(used, key=lambda label: order.index(label) if label in order else len(order))
+
+
 def delete_department(m: Membership, department_id: int) -> None:
     require_principal(m)
     department = department_of(m, department_id)
     members = db.session.scalar(select(func.count(Membership.id)).where(Membership.department_id == department.id))
     if members:
         raise UnitError(f'部门“{department.name}”还有 {members} 名人员或管理员，请先调整其部门')
+    if used := _records_of(department):
+        raise UnitError(f'部门“{department.name}”已有{"、".join(used)}等业务记录，不能删除；可修改部门名称')
     audit.log('department', department.id, '删除部门', m, department.name)
     db.session.delete(department)
 

@@ -44,6 +44,12 @@ def reset_password(membership_id: int):
     if member is None or not FlaskForm().validate_on_submit():
         abort(404)
     user = member.user
+    # The password is the whole account's: resetting it would let this admin log in as the person's other roles
+    # too (another unit, or an admin role). Those are not hers to reset, switched-off roles included, since a
+    # role's login can be switched back on later.
+    if any(x.id != member.id for x in user.memberships):
+        flash(_('该账号还有其他单位或管理员角色，请联系省级学时办重置密码'), 'danger')
+        return redirect(request.referrer or url_for('unit.staff'))
     user.set_password(default_password(user.id_number))
     user.must_change_password = True
     audit.log('user', user.id, '重置密码', m, f'{user.name}（{user.masked_id_number}）的密码已重置为初始密码')
