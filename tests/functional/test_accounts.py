@@ -168,3 +168,21 @@ def test_staff_list_exports_with_its_search(client, ctx):
     learner = client.application.test_client()
     login(learner, ZHANG_WEI)
     assert learner.get('/unit/staff').status_code == 403
+
+
+def test_province_staff_reset_an_account_with_several_roles(client, ctx):
+    """王强 is a learner and his unit's admin: no unit may reset him, the province may."""
+    from ..conftest import WANG_QIANG
+    unit = login(client.application.test_client(), 'jtjt_admin')
+    assert unit.post('/profile/people/reset-password', data={'q': WANG_QIANG}).status_code == 403
+    province = login(client, 'shengji')
+    page = province.get(f'/profile/people?q={WANG_QIANG}').get_data(as_text=True)
+    assert 'id="reset-password-form"' in page
+    html = province.post('/profile/people/reset-password', data={'q': WANG_QIANG},
+                         follow_redirects=True).get_data(as_text=True)
+    assert '已将 王强 的密码重置为初始密码' in html
+    user = db.session.scalar(select(User).where(User.id_number == WANG_QIANG))
+    db.session.refresh(user)
+    assert user.check_password(WANG_QIANG[-6:]) and user.must_change_password
+    assert db.session.scalar(select(FlowLog.remark).where(FlowLog.action == '重置密码')).startswith('王强')
+    assert province.post('/profile/people/reset-password', data={'q': '110105194912310021'}).status_code == 404

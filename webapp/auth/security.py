@@ -86,6 +86,14 @@ def record_attempt(username: str, ip: str, success: bool) -> None:
     db.session.add(LoginAttempt(username=username[:50], ip=(ip or '')[:45], success=success))
 
 
+def reset_to_default(user, actor) -> None:
+    """Back to the initial password, to be changed at the next login; logged with who did it."""
+    from .. import audit
+    user.set_password(default_password(user.id_number))
+    user.must_change_password = True
+    audit.log('user', user.id, '重置密码', actor, f'{user.name}（{user.masked_id_number}）的密码已重置为初始密码')
+
+
 def default_password(id_number: str) -> str:
     """Seed 004: the initial (and reset) password is the last six characters of the ID number."""
     return id_number[-6:]

@@ -11,6 +11,7 @@ from models import FlowLog, TitleChange, User, db
 from models.people import LEARNER, PROVINCE_ADMIN
 from models.profile import TITLES
 
+from ..auth.security import reset_to_default
 from ..claims.forms import choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
 from ..workflow.runtime import WorkflowError
@@ -121,3 +122,18 @@ def people():
             return redirect(url_for('profile.people', q=person.id_number))
     return render_template('profile/people.html', q=q, person=person, form=form), \
         422 if request.method == 'POST' else 200
+
+
+@bp.route('/people/reset-password', methods=['POST'])
+@login_required
+@role_required(PROVINCE_ADMIN)
+def reset_password():
+    """Province staff reset any account of their province, whatever roles it holds (units may only reset accounts
+    that are nothing but their own learner's)."""
+    m = current_membership()
+    person = db.session.scalar(select(User).where(User.id_number == (request.form.get('q') or '').strip().upper()))
+    if person is None or m.org_id not in ops.province_of(person) or not FlaskForm().validate_on_submit():
+        abort(404)
+    reset_to_default(person, m)
+    flash(_('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=person.name), 'success')
+    return redirect(url_for('profile.people', q=person.id_number))

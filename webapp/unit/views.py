@@ -9,8 +9,7 @@ from sqlalchemy import func, or_, select
 from models import Membership, User, db
 from models.people import LEARNER, UNIT_ADMIN
 
-from .. import audit
-from ..auth.security import default_password
+from ..auth.security import reset_to_default
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required, staff_query
 from . import bp, operations as ops
@@ -50,9 +49,7 @@ def reset_password(membership_id: int):
     if any(x.id != member.id for x in user.memberships):
         flash(_('该账号还有其他单位或管理员角色，请联系省级学时办重置密码'), 'danger')
         return redirect(request.referrer or url_for('unit.staff'))
-    user.set_password(default_password(user.id_number))
-    user.must_change_password = True
-    audit.log('user', user.id, '重置密码', m, f'{user.name}（{user.masked_id_number}）的密码已重置为初始密码')
+    reset_to_default(user, m)
     flash(_('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=user.name), 'success')
     return redirect(request.referrer or url_for('unit.staff'))
 
