@@ -9,10 +9,20 @@ from openpyxl.styles import Font
 
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 MAX_EXPORT_ROWS = 100_000
+FORMULA_STARTS = ('=', '+', '-', '@')  # what Excel or LibreOffice would take as the start of a formula
 
 
 def wants_export(args) -> bool:
     return args.get('export') == 'xlsx'
+
+
+def _as_text(ws, value: str) -> WriteOnlyCell:
+    """User text such as =HYPERLINK(...) stays text: a string cell (never a formula, so the export shows and
+    imports again exactly what was typed), marked quote-prefixed so that editing it in Excel keeps it text."""
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = 's'
+    cell.quotePrefix = True
+    return cell
 
 
 def xlsx_response(filename: str, headers: list[str], rows: Iterable[list], sheet: str = '数据'):
@@ -27,7 +37,8 @@ def xlsx_response(filename: str, headers: list[str], rows: Iterable[list], sheet
     for n, row in enumerate(rows):
         if n >= MAX_EXPORT_ROWS:
             break
-        ws.append(row)
+        ws.append([_as_text(ws, value) if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+                   for value in row])
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)

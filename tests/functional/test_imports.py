@@ -1,15 +1,19 @@
 """【导入学员培训信息】 and Excel exports through the real pages: per-row reasons, nothing stored from a bad row,
 scope, whole-file refusals, progress, and an export that imports again."""
 import io
+import re
 from datetime import date, timedelta
+from decimal import Decimal
+from html import unescape
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from models import Claim, ImportJob, db, utcnow
+from models import Claim, ImportJob, Organisation, db, utcnow
 from webapp.claims import operations as claims
 from webapp.claims.sheets import COLUMNS
 from webapp.imports import operations as imports
+from webapp.transfers import operations as transfers
 
 from ..conftest import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input
@@ -187,3 +191,155 @@ def test_an_import_whose_worker_died_is_taken_over_where_it_stopped(client, ctx,
     db.session.refresh(job)
     assert (job.status, job.done_rows, job.ok_rows) == ('done', 5, 5)
     assert sorted(db.session.scalars(select(Claim.title))) == [f'培训 {n}' for n in range(5)]
+
+
+DATE_ROWS = [
+    (row(开始时间=date(2015, 4, 1), 结束时间=date(2015, 4, 3)), f'结束时间 2015-04-03 不在计入年度 {Y} 年内'),
+    (row(开始时间=date(Y - 1, 12, 30), 结束时间=date(Y, 1, 1)), f'开始时间 {Y - 1}-12-30 不在计入年度 {Y} 年内'),
+    (row(开始时间='0001-01-01', 结束时间='9999-12-31', 申请学时=18), f'结束时间 9999-12-31 不在计入年度 {Y} 年内'),
+    (row(认定类型='发表论文著作', 二级类型='论文', 级别='核心期刊', 排名=1, 数量=10 ** 9, 申请学时=24), '数量应在 0.1 到 1000 之间'),
+]
+
+
+def test_training_dates_outside_the_year_are_refused_on_their_row(client, ctx):
+    """A 2015 training cannot count for this year, and 0001-01-01 → 9999-12-31 (3,652,059 days, more than the
+    quantity column holds) is refused on its row instead of failing the whole file."""
+    login(client, 'jtjt_admin')
+    upload(client, xlsx([r for r, _ in DATE_ROWS] + [row()]))
+    assert imports.run_pending() == 1
+    job = db.session.scalar(select(ImportJob))
+    assert (job.status, job.ok_rows, job.failed_rows) == ('done', 1, len(DATE_ROWS))
+    for result, (_row, reason) in zip(job.results, DATE_ROWS):
+        assert result['message'].startswith(reason), result
+    assert claims_count() == 1
+
+
+def test_the_claim_form_refuses_a_training_of_another_year(client, ctx):
+    from ..helpers import claim_form
+    login(client, ZHANG_WEI)
+    response = client.post('/claims/new', data=claim_form(start_date='2015-04-01', end_date='2015-04-03'))
+    assert response.status_code == 422 and f'不在计入年度 {Y} 年内' in response.get_data(as_text=True)
+    assert claims_count() == 0
+
+
+def test_a_row_the_database_refuses_fails_alone(client, ctx, monkeypatch):
+    """Should a value pass the checks and still be refused by the database (a constraint, a column too small),
+    only that row fails, with its sheet row number; the rows around it are imported."""
+    create = claims.create_claim
+
+    def create_refused_by_database(m, inp, learner=None):
+        claim = create(m, inp, learner)
+        if inp.title == '数据库拒绝':
+            claim.learner_id = None  # NOT NULL: IntegrityError on every database
+            db.session.flush()
+        elif inp.title == '数量溢出':
+            claim.quantity = Decimal(3652059)  # Numeric(6, 1): DataError on PostgreSQL
+            db.session.flush()
+        return claim
+    monkeypatch.setattr(claims, 'create_claim', create_refused_by_database)
+    login(client, 'jtjt_admin')
+    upload(client, xlsx([row(认定内容='之前'), row(认定内容='数据库拒绝'), row(认定内容='数量溢出'), row(认定内容='之后')]))
+    assert imports.run_pending() == 1
+    job = db.session.scalar(select(ImportJob))
+    assert job.status == 'done'
+    assert job.results[1] == {'row': 3, 'ok': False, 'message': '第 3 行：数据超出范围或不符合数据库约束，本行未导入'}
+    titles = set(db.session.scalars(select(Claim.title)))
+    assert {'之前', '之后'} <= titles and '数据库拒绝' not in titles
+    if db.engine.dialect.name == 'postgresql':
+        assert job.results[2]['message'].startswith('第 4 行：数据超出范围') and '数量溢出' not in titles
+
+
+def test_result_rows_are_the_sheet_rows_when_blank_rows_are_left_between(client, ctx):
+    login(client, 'jtjt_admin')
+    upload(client, xlsx([row(), [None] * len(COLUMNS), [], row(认定内容=''), row(申请学时=30)]))
+    imports.run_pending()
+    job = db.session.scalar(select(ImportJob))
+    assert [(r['row'], r['ok']) for r in job.results] == [(2, True), (5, False), (6, False)]
+    html = client.get(f'/imports/{job.id}').get_data(as_text=True)
+    assert '<tr><td>5</td><td>“认定内容”为必填项' in html and '<tr><td>6</td><td>申请学时 30 超过折算表的 18' in html
+
+
+def test_text_dates_with_slashes_and_one_digit_months_import(client, ctx):
+    login(client, 'jtjt_admin')
+    upload(client, xlsx([row(开始时间=f'{Y}-4-1', 结束时间=f'{Y}/4/3'), row(开始时间=f'{Y}/04/1', 结束时间=f'{Y}-04-03'),
+                         row(开始时间=f'{Y}-4/1')]))
+    imports.run_pending()
+    job = db.session.scalar(select(ImportJob))
+    assert [r['ok'] for r in job.results] == [True, True, False]
+    assert job.results[2]['message'] == f'开始时间“{Y}-4/1”不是有效日期（例如 2026-03-01 或 2026/3/1）'
+    assert {(c.start_date, c.end_date) for c in db.session.scalars(select(Claim))} == {(date(Y, 4, 1), date(Y, 4, 3))}
+
+
+FORMULA_TITLES = ['=HYPERLINK("http://example.com","点击")', '+86 交通培训', '-桥梁养护-', '@培训']
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_imports_again(client, ctx):
+    m = membership(ZHANG_WEI, 'learner')
+    for title in FORMULA_TITLES:
+        claims.submit_claim(m, claims.create_claim(m, claim_input(title=title, description='=1+1')), 'unit')
+    db.session.commit()
+    login(client, 'jtjt_admin')
+    exported = client.get('/claims/manage?export=xlsx').data
+    sheet = load_workbook(io.BytesIO(exported)).active
+    cells = [r[7] for r in list(sheet.iter_rows(min_row=2))]
+    assert sorted(c.value for c in cells) == sorted(FORMULA_TITLES)
+    assert all(c.data_type == 's' and c.quotePrefix for c in cells)  # shown as typed, never evaluated
+    upload(client, exported, name='导出.xlsx')
+    imports.run_pending()
+    job = db.session.scalar(select(ImportJob))
+    assert (job.ok_rows, job.failed_rows) == (4, 0), job.results
+    copies = db.session.scalars(select(Claim).where(Claim.status_label == '待提交')).all()
+    assert sorted(c.title for c in copies) == sorted(FORMULA_TITLES)
+    assert {c.description for c in copies} == {'=1+1'}
+
+
+def export_href(html: str) -> str:
+    found = re.search(r'class="[^"]*export-link" href="([^"]+)"', html)
+    assert found, 'no 导出 Excel button'
+    return unescape(found[1])
+
+
+def sheet_rows(response) -> list[tuple]:
+    assert response.status_code == 200 and response.mimetype.endswith('spreadsheetml.sheet')
+    return list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+
+
+def test_totals_page_has_an_export_button(client, ctx):
+    m = membership(ZHANG_WEI, 'learner')
+    claim = claims.create_claim(m, claim_input())
+    claims.submit_claim(m, claim, 'unit')
+    claims.review(membership('jtjt_admin'), claims.open_item(claim).id, 'approve', None, None)
+    claims.review(membership('jiaotong'), claims.open_item(claim).id, 'approve', 18, None)
+    db.session.commit()
+    login(client, ZHANG_WEI)
+    href = export_href(client.get(f'/claims/totals?year={Y}').get_data(as_text=True))
+    rows = sheet_rows(client.get(href))
+    assert rows[0] == ('年度', '公需科目学时', '专业科目学时', '总学时') and rows[1][0] == Y and rows[1][3] == 18
+
+
+def test_my_claims_export_keeps_every_filter(client, ctx):
+    m = membership(ZHANG_WEI, 'learner')
+    claims.create_claim(m, claim_input(title='培训一'))
+    claims.create_claim(m, claim_input(title='考试一', pathway='exam', sub_type='交通运输类执（职）业资格考试', applied_hours=8))
+    db.session.commit()
+    login(client, ZHANG_WEI)
+    html = client.get('/claims/?status=待提交&pathway=exam&year=' + str(Y)).get_data(as_text=True)
+    assert '考试一' in html and '培训一' not in html
+    href = export_href(html)
+    assert 'pathway=exam' in href and f'year={Y}' in href and 'status=' in href
+    assert [r[7] for r in sheet_rows(client.get(href))[1:]] == ['考试一']
+
+
+def test_other_inbox_tabs_export_the_columns_they_show(client, ctx):
+    nb = db.session.scalar(select(Organisation.id).where(Organisation.name == '宁波港航工程有限公司'))
+    transfers.request_transfer(membership(ZHANG_WEI, 'learner'), nb, '工作调动')
+    db.session.commit()
+    login(client, 'jtjt_admin')
+    html = client.get('/inbox/?kind=transfer').get_data(as_text=True)
+    href = export_href(html)
+    assert 'kind=transfer' in href and 'export=xlsx' in href
+    rows = sheet_rows(client.get(href))
+    assert rows[0] == ('环节', '事项', '姓名', '身份证号', '说明', '状态', '超期', '到达时间')
+    assert len(rows) == 2 and rows[1][1] == '单位调转 · 浙江交通工程建设集团有限公司 → 宁波港航工程有限公司'
+    assert rows[1][2] == '张伟' and rows[1][3] in html  # masked as on the page
+    assert sheet_rows(client.get('/inbox/done?kind=transfer&export=xlsx'))[0][-2:] == ('处理结果', '处理时间')

@@ -97,7 +97,7 @@ def test_csv_upload_stores_the_good_rows_and_reports_each_row(client, platform_i
             ['330106198503120010', '课程', '一般公需', '6', f'{y}-01-01', 'C-3'],  # bad check digit
             [ZHANG_WEI, '课程', '专业科目', '6', f'{y}-01-01', 'C-4'],
             [ZHANG_WEI, '课程', '一般公需', '', f'{y}-01-01', 'C-5'],
-            [ZHANG_WEI, '课程', '一般公需', '6', f'{y}/01/01', 'C-6']]
+            [ZHANG_WEI, '课程', '一般公需', '6', f'01/01/{y}', 'C-6']]
     login(client, 'shengji')
     response = upload(client, platform_id, csv_bytes(rows), 'records.csv')
     page = response.get_data(as_text=True)
@@ -111,6 +111,27 @@ def test_csv_upload_stores_the_good_rows_and_reports_each_row(client, platform_i
     # the same file again: duplicates, nothing doubled
     page = upload(client, platform_id, csv_bytes(rows), 'records.csv').get_data(as_text=True)
     assert result_rows(page)[:2] == [('2', 'duplicate'), ('3', 'duplicate')] and count_records() == 2
+
+
+def test_dates_with_slashes_or_one_digit_months_are_read(client, platform_id):
+    """Excel shows and saves dates as 2026/3/15 and people type 2026-3-1: both are the same day as 2026-03-15."""
+    y = year()
+    rows = [[ZHANG_WEI, '课程一', '一般公需', '1', f'{y}/1/2', 'D-1'], [ZHANG_WEI, '课程二', '一般公需', '1', f'{y}-1-1', 'D-2'],
+            [ZHANG_WEI, '课程三', '一般公需', '1', f'{y}/01/02', 'D-3'], [ZHANG_WEI, '课程四', '一般公需', '1', f'{y}/1-2', 'D-4'],
+            [ZHANG_WEI, '课程五', '一般公需', '1', f'{y}/2/30', 'D-5']]
+    login(client, 'shengji')
+    page = upload(client, platform_id, csv_bytes(rows), 'records.csv').get_data(as_text=True)
+    assert result_rows(page) == [('2', 'created'), ('3', 'created'), ('4', 'created'), ('5', 'error'), ('6', 'error')]
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append([LI_NA, '课程六', '行业公需', 2, f'{y}/1/1', 'D-6'])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert result_rows(upload(client, platform_id, buffer.getvalue(), 'records.xlsx').get_data(as_text=True)) == [
+        ('2', 'created')]
+    db.session.rollback()
+    stored = {r.record_id: r.completed_on for r in db.session.scalars(select(LearningRecord))}
+    assert stored == {'D-1': date(y, 1, 2), 'D-2': date(y, 1, 1), 'D-3': date(y, 1, 2), 'D-6': date(y, 1, 1)}
 
 
 def test_gbk_csv_from_excel_is_read(client, platform_id):

@@ -62,6 +62,16 @@ def cap() -> Decimal:
     return Decimal(current_app.config['PATHWAY_ANNUAL_CAP'])
 
 
+def check_dates(pathway: str, start: date, end: date, year: int) -> None:
+    """学时登记材料仅当年有效 (seed 003): the activity ends (获得日期) within the 计入年度. Training counts its days, so
+    it also starts within that year; a research project or a degree course may have started in an earlier year."""
+    if end.year != year:
+        raise ClaimError(f'结束时间 {end.isoformat()} 不在计入年度 {year} 年内', 'end_date')
+    if pathway == 'training' and start.year != year:
+        raise ClaimError(f'开始时间 {start.isoformat()} 不在计入年度 {year} 年内（培训进修按天计算学时，'
+                         '跨年的培训请按年度分开登记）', 'start_date')
+
+
 def check_input(inp: ClaimInput, province_id: int, supplement=None) -> ClaimInput:
     """*supplement*: an entry of a supplement request, fixed to the request's year and pathway."""
     pathway = PATHWAYS.get(inp.pathway)
@@ -79,6 +89,7 @@ def check_input(inp: ClaimInput, province_id: int, supplement=None) -> ClaimInpu
         year = window.year if window else today().year
         if inp.year != year:
             raise ClaimError(f'计入年度只能是当前登记年度 {year} 年', 'year')
+    check_dates(inp.pathway, inp.start_date, inp.end_date, inp.year)
     if not (Decimal('0') < inp.applied_hours <= cap()):
         raise ClaimError(f'申请学时应大于 0 且不超过 {cap()}', 'applied_hours')
     if not inp.pledged:

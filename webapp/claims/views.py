@@ -97,9 +97,8 @@ def _province_id() -> int:
 def my_claims():
     m = current_membership()
     status = request.args.get('status', '')
-    query = select(Claim).where(Claim.learner_id == m.user_id, Claim.deleted_at.is_(None))
-    if status:
-        query = query.where(Claim.status_label == status)
+    query = filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
+                          .where(Claim.learner_id == m.user_id, Claim.deleted_at.is_(None)), request.args)
     if wants_export(request.args):
         return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '培训登记详情')
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])

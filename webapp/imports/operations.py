@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
 from stdnum.cn import ric
 
 from models import ImportJob, Membership, User, db, utcnow
@@ -19,6 +20,7 @@ from models.imports import DONE, PENDING
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit, timers
+from ..dates import parse_day
 from ..claims import operations as claims
 from ..claims.catalog import LEVEL_LABELS, PATHWAYS
 from ..claims.sheets import COLUMNS
@@ -29,6 +31,7 @@ SHEET = '学员培训信息'
 REQUIRED = ['身份证号', '认定类型', '二级类型', '认定内容', '开始时间', '结束时间', '申请学时', '计入年度']
 MAX_ROWS = 20000
 MAX_BYTES = 10 * 1024 * 1024
+MAX_QUANTITY = Decimal(1000)  # as on the claim form; the column holds at most 99999.9
 CHUNK = 200
 LEVEL_CODES = {label: code for code, label in LEVEL_LABELS.items()}
 PATHWAY_CODES = {p.label: p.code for p in PATHWAYS.values()}
@@ -97,11 +100,11 @@ def _date(value, name: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value).replace('/', '-').replace('.', '-')
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise RowError(f'{name}“{text}”不是有效日期（例如 2026-03-01）') from None
+    text = _text(value)
+    day = parse_day(text)
+    if day is None:
+        raise RowError(f'{name}“{text}”不是有效日期（例如 2026-03-01 或 2026/3/1）')
+    return day
 
 
 def _learner(m: Membership, value, name_value) -> User:
@@ -149,6 +152,8 @@ def parse_row(m: Membership, row: dict) -> tuple[User, claims.ClaimInput]:
         if not 1 <= rank <= pathway.max_rank:
             raise RowError(f'排名应在 1 到 {pathway.max_rank} 之间')
     quantity = _decimal(row.get('数量') or 1, '数量')
+    if quantity > MAX_QUANTITY:
+        raise RowError(f'数量应在 0.1 到 {MAX_QUANTITY} 之间')
     start, end = _date(row['开始时间'], '开始时间'), _date(row['结束时间'], '结束时间')
     if end < start:
         raise RowError('结束时间不能早于开始时间')
@@ -170,7 +175,9 @@ def parse_row(m: Membership, row: dict) -> tuple[User, claims.ClaimInput]:
         certificate_no=_text(row.get('证书编号'))[:100] or None, pledged=True)
 
 
-def _read_rows(content: bytes) -> list[dict]:
+def _read_rows(content: bytes) -> list[tuple[int, dict]]:
+    """(sheet row number, values by column) of each non-blank row: the number is the one Excel shows, so that a
+    result still points at the right row when blank rows were skipped."""
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
@@ -182,10 +189,10 @@ def _read_rows(content: bytes) -> list[dict]:
     if missing:
         raise ImportRefused(f'表头不正确，缺少列：{"、".join(missing)}（请使用导入模板）')
     found = []
-    for values in rows:
+    for number, values in enumerate(rows, start=2):  # read-only sheets yield gaps as empty rows: numbers hold
         if not any(_text(v) for v in values):
             continue
-        found.append(dict(zip(header, values)))
+        found.append((number, dict(zip(header, values))))
         if len(found) > MAX_ROWS:
             raise ImportRefused(f'一次最多导入 {MAX_ROWS} 行，请拆分文件')
     wb.close()
@@ -221,6 +228,10 @@ def _import_row(m: Membership, number: int, row: dict) -> dict:
         return {'row': number, 'ok': True, 'message': f'已导入为待提交：{learner.name}', 'claim_id': claim.id}
     except (RowError, claims.ClaimError) as exc:
         return {'row': number, 'ok': False, 'message': getattr(exc, 'message', None) or str(exc)}
+    except (DataError, IntegrityError):
+        # the database refused what the checks let through (a value too large for its column …): the savepoint is
+        # rolled back, so only this row fails and the rest of the file goes on
+        return {'row': number, 'ok': False, 'message': f'第 {number} 行：数据超出范围或不符合数据库约束，本行未导入'}
 
 
 def run_job(job: ImportJob) -> None:
@@ -235,10 +246,10 @@ def run_job(job: ImportJob) -> None:
     db.session.commit()
 
 
-def _work_off(job: ImportJob, m: Membership, rows: list[dict]) -> None:
+def _work_off(job: ImportJob, m: Membership, rows: list[tuple[int, dict]]) -> None:
     while job.done_rows < len(rows):
         chunk = rows[job.done_rows:job.done_rows + CHUNK]
-        results = [_import_row(m, job.done_rows + i + 2, row) for i, row in enumerate(chunk)]  # row 1: header
+        results = [_import_row(m, number, row) for number, row in chunk]
         job.results = list(job.results or []) + results
         job.done_rows += len(chunk)
         job.heartbeat_at = utcnow()

@@ -7,14 +7,15 @@ from flask import abort, current_app, render_template, request
 from flask_login import login_required
 from sqlalchemy import and_, func, or_, select
 
-from models import Claim, User, WorkItem, db
+from models import Claim, User, WorkItem, db, mask_id_number
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..claims.catalog import PATHWAYS
 from ..claims.forms import BatchReviewForm, SubmitForm
 from ..claims.queries import filter_claims
 from ..claims.sheets import export_claims
-from ..exports import wants_export
+from ..exports import MAX_EXPORT_ROWS, wants_export, xlsx_response
+from ..formatting import format_local_time, format_outcome
 from ..pagination import paginate_rows
 from ..permissions import current_membership, work_item_scope
 from . import bp
@@ -47,9 +48,35 @@ def _tabs(condition) -> tuple[str, list]:
 def _generic(tab: str, condition, order, tabs, current):
     """Inbox rows of a non-claim kind, each summarised by its feature."""
     query = select(WorkItem).where(condition, WorkItem.subject_type == current).order_by(*order)
+    if wants_export(request.args):
+        return _export_generic(tab, query, current)
     page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
     summaries = kind_for(current).summarise(sorted({i.subject_id for i in page.items}))
     return render_template('inbox/generic.html', tab=tab, page=page, summaries=summaries, tabs=tabs, current=current)
+
+
+def _export_generic(tab: str, query, current: str):
+    """The tab's rows as .xlsx, with the columns the page shows (the ID number masked as there)."""
+    kind = kind_for(current)
+    items = db.session.scalars(query.limit(MAX_EXPORT_ROWS)).all()
+
+    def rows():
+        for start in range(0, len(items), 500):  # summaries a batch at a time, as the page does per page
+            batch = items[start:start + 500]
+            summaries = kind.summarise(sorted({i.subject_id for i in batch}))
+            for item in batch:
+                s = summaries.get(item.subject_id)
+                row = [item.task_title, s.title if s else '', s.person_name if s else '',
+                       mask_id_number(s.id_number) if s and s.id_number else '', s.detail if s else '',
+                       item.status_label or '']
+                if tab == 'done':
+                    row += [format_outcome(item.outcome), format_local_time(item.completed_at)]
+                else:
+                    row += ['是' if item.overdue_at else '', format_local_time(item.created_at)]
+                yield row
+    last = ['处理结果', '处理时间'] if tab == 'done' else ['超期', '到达时间']
+    title = '我已处理' if tab == 'done' else '待我处理'
+    return xlsx_response(f'{title}-{kind.label}', ['环节', '事项', '姓名', '身份证号', '说明', '状态'] + last, rows())
 
 
 @bp.route('/')

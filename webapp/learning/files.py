@@ -3,6 +3,7 @@ import csv
 import io
 from datetime import date, datetime
 
+from ..dates import parse_day
 from .operations import LearningError
 
 COLUMNS = {'身份证号': 'id_number', '课程名称': 'course', '科目类别': 'category', '学时': 'hours',
@@ -33,10 +34,19 @@ def read_upload(filename: str, data: bytes) -> list[tuple[int, dict]]:
         values = [_cell(value) for value in row]
         if len(records) >= MAX_ROWS:
             raise LearningError(f'一个文件最多 {MAX_ROWS} 条记录，请分批上传', 'file')
-        records.append((count + 1, {key: values[i] if i < len(values) else '' for key, i in positions.items()}))
+        record = {key: values[i] if i < len(values) else '' for key, i in positions.items()}
+        record['completed_on'] = _day(record['completed_on'])
+        records.append((count + 1, record))
     if not records:
         raise LearningError('文件中没有记录', 'file')
     return records
+
+
+def _day(text: str) -> str:
+    """A date typed as Excel or a person writes it (2026/3/15, 2026-3-1) in the API's form (2026-03-15); anything
+    else is left for the import to refuse with its message. The JSON API itself stays strict."""
+    day = parse_day(text)
+    return day.isoformat() if day is not None else text
 
 
 def _cell(value) -> str:
