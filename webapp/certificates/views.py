@@ -216,5 +216,8 @@ def verify(number: str):
     cert = ops.find_by_number(number)
     if cert is None:
         return render_template('certificates/verify.html', cert=None, number=number[:30]), 404
+    # Numbers are sequential, so anyone can walk them: the admin's free-text deletion reason is shown only to
+    # people who may see this learner anyway (her unit admin, or herself); the public gets a generic statement.
     return render_template('certificates/verify.html', cert=cert, number=cert.number,
-                           masked_id=mask_id_number(cert.id_number))
+                           masked_id=mask_id_number(cert.id_number),
+                           show_reason=ops.can_see_learner(current_membership(), cert.learner_id))
