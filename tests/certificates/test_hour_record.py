@@ -47,7 +47,9 @@ def test_print_numbers_are_unique_and_increasing(ctx):
 
 def test_record_page_confirm_step_then_print_gives_the_pdf(client, ctx):
     approved(ZHANG_WEI, applied_hours=Decimal(18), title='全省公路桥梁养护技术培训班')
-    public_hours(ZHANG_WEI, 12)
+    public_hours(ZHANG_WEI, 8, course='数字经济与创新驱动发展')
+    public_hours(ZHANG_WEI, 4, category='industry', course='交通运输安全生产法规解读', platform_name='交通学习平台')
+    public_hours(ZHANG_WEI, 5, y=year() - 1, course='去年的公需课程')  # another year: not on this record
     db.session.commit()
     login(client, ZHANG_WEI)
     page = client.get(f'/certificates/record?year={year()}').get_data(as_text=True)
@@ -65,6 +67,16 @@ def test_record_page_confirm_step_then_print_gives_the_pdf(client, ctx):
     assert '继续教育学时记录表' in text and f'{year()}' in text and '张伟' in text and number in text
     assert '全省公路桥梁养护技术培训班' in text and '参加培训进修' in text and '未达标' in text
     assert '18' in text and '12' in text and '30' in text
+    # Online learning (公需, from the platforms) per category with subtotals, and each record as an item.
+    lines = text.splitlines()
+    assert '在线学习（公需科目，由学习平台报送）' in lines and '学时清单（在线学习）' in lines
+    at = lines.index('在线学习（公需科目，由学习平台报送）') + 1
+    assert lines[at:at + 10] == ['一般公需科目', '行业公需科目', '在线学习小计', '学时登记', '学时合计',
+                                 '8', '4', '12', '18', '30'], text
+    at = lines.index('学时清单（在线学习）') + 7
+    assert lines[at:at + 5] == ['1', '数字经济与创新驱动发展', '一般公需科目', f'{year()}-02-01', '8'], text
+    assert '数字经济与创新驱动发展' in text and '交通运输安全生产法规解读' in text and '去年的公需课程' not in text
+    assert '浙江省公需科目学习平台' in text and '交通学习平台' in text and f'{year()}-02-01' in text
     image = render_first_page(response.data, 'hour-record.png')
     assert 0.005 < dark_share(image) < 0.5
     page = client.get(f'/certificates/record?year={year()}').get_data(as_text=True)

@@ -6,8 +6,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from models import (Certificate, Claim, HourRecordPrint, Membership, ProfileConfirmation, User, certificate_claim, db,
-                    utcnow)
+from models import (Certificate, Claim, HourRecordPrint, LearningRecord, Membership, ProfileConfirmation, User,
+                    certificate_claim, db, utcnow)
+from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
@@ -298,3 +299,14 @@ def registered_by_pathway(learner_id: int, year: int) -> list[tuple[str, Decimal
         Claim.category == 'professional',
     ).group_by(Claim.pathway).order_by(Claim.pathway)).all()
     return [(pathway, Decimal(hours or 0)) for pathway, hours in rows]
+
+
+def online_learning(learner_id: int, year: int) -> tuple[list[LearningRecord], list[tuple[str, Decimal]]]:
+    """在线学习: the platforms' records of a year (oldest first) and the hours per 公需 category (一般公需科目,
+    行业公需科目; both listed, 0 when none), as the 学时记录表 shows them."""
+    records = list(db.session.scalars(select(LearningRecord).where(
+        LearningRecord.learner_id == learner_id, LearningRecord.year == year,
+    ).order_by(LearningRecord.completed_on, LearningRecord.id)))
+    subtotals = [(label, sum((Decimal(r.hours) for r in records if r.category == key), Decimal(0)))
+                 for key, label in LEARNING_CATEGORIES.items()]
+    return records, subtotals

@@ -168,8 +168,10 @@ def _record_pdf(learner: User, year: int, row) -> bytes:
     profile = ops.confirmation(learner.id, year)
     lm = ops.learner_membership(learner.id)
     province = lm.org.province if lm is not None else None
+    records, online_subtotals = ops.online_learning(learner.id, year)
     return hour_record_pdf(year=year, profile=profile, progress=ops.progress(learner.id, year),
                            claims=ops.relied_claims(learner.id, year), print_row=row,
+                           records=records, online_subtotals=online_subtotals,
                            issuer=province.name if province else current_app.config.get('ISSUER_NAME', ''),
                            registered_by_pathway=ops.registered_by_pathway(learner.id, year))
 
