@@ -116,9 +116,13 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     story.append(Paragraph(f'打印编号：{print_row.number}&nbsp;&nbsp;&nbsp;&nbsp;打印日期：{printed_on}', SMALL))
     story.append(Paragraph('学员信息', H2))
     unit = profile.unit_name + (f' · {profile.department_name}' if profile.department_name else '')
-    story.append(_grid([['姓名', profile.name, '身份证号', profile.id_number or ''],
-                        ['手机号码', profile.phone or '', '单位名称', Paragraph(escape(unit), SMALL)]],
-                       [width * 0.15, width * 0.3, width * 0.15, width * 0.4], shaded=(('columns', 0, 2),)))
+    learner = _grid([['姓名', profile.name, '身份证号', profile.id_number or ''],
+                     ['手机号码', profile.phone or '', '单位名称', Paragraph(escape(unit), SMALL)],
+                     ['所属对象', profile.identity or '', '现从事专业', profile.specialty or ''],
+                     [Paragraph('专业技术职务任职资格', SMALL), profile.title or '', '', '']],
+                    [width * 0.15, width * 0.3, width * 0.15, width * 0.4], shaded=(('columns', 0, 2),))
+    learner.setStyle(TableStyle([('SPAN', (1, 3), (3, 3)), ('BACKGROUND', (1, 3), (3, 3), colors.white)]))
+    story.append(learner)
     story.append(Paragraph('学时汇总', H2))
     rows = [['科目', '年度要求（不少于）', '已获得学时', '是否达标']]
     for part in progress.parts:
