@@ -63,6 +63,10 @@ class ProfileConfirmation(db.Model):
     phone: Mapped[Optional[str]] = mapped_column(String(20))
     unit_name: Mapped[str] = mapped_column(String(200))
     department_name: Mapped[Optional[str]] = mapped_column(String(100))
+    # From the enrolment (报名) and the approved title, printed on the 学时记录表 (seed 003 §5).
+    identity: Mapped[Optional[str]] = mapped_column(String(20))    # 所属对象 / 人员身份
+    title: Mapped[Optional[str]] = mapped_column(String(20))       # 专业技术职务任职资格
+    specialty: Mapped[Optional[str]] = mapped_column(String(30))   # 现从事专业
 
 
 class HourRecordPrint(db.Model):

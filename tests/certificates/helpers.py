@@ -1,10 +1,13 @@
 """Approved hours for the certificate tests: professional claims through the real operations, public hours
-(never self-claimed) as an approved row of category 'public'."""
+(never self-claimed) as learning records pushed by a platform through the learning import the API uses."""
 from datetime import date
 from decimal import Decimal
 
-from models import Claim, db
+from sqlalchemy import select
+
+from models import Claim, LearningPlatform, LearningRecord, db
 from webapp.claims import operations as ops
+from webapp.learning import operations as learning
 
 from ..conftest import membership
 from ..helpers import claim_input, year
@@ -24,25 +27,35 @@ def approved(learner_key: str, hours=None, **overrides) -> Claim:
     return claim
 
 
-def public_hours(learner_key: str, hours, y=None) -> Claim:
+def platform(name: str = '浙江省公需科目学习平台') -> LearningPlatform:
+    """The province's learning platform (created on first use), as province staff would add it."""
+    found = db.session.scalar(select(LearningPlatform).where(LearningPlatform.name == name))
+    if found is None:
+        found, _token = learning.create_platform(membership('shengji'), name)
+    return found
+
+
+def public_hours(learner_key: str, hours, y=None, category='general', course='一般公需科目在线学习',
+                 platform_name: str = '浙江省公需科目学习平台') -> LearningRecord:
+    """公需 hours as the real system gets them: a completed course pushed by a learning platform (seed 002)."""
     learner = membership(learner_key, 'learner')
     y = y or year()
-    claim = Claim(learner_id=learner.user_id, unit_id=learner.org_id, province_id=learner.org.province.id,
-                  department_id=learner.department_id, category='public', pathway='training', sub_type='公需科目',
-                  title='一般公需科目在线学习', start_date=date(y, 2, 1), end_date=date(y, 2, 1),
-                  applied_hours=Decimal(hours), registered_hours=Decimal(hours), year=y, status_label='通过认定',
-                  outcome='approved', created_by_id=learner.user_id, pledged=True)
-    db.session.add(claim)
-    db.session.flush()
-    return claim
+    completed = min(date(y, 2, 1), ops.today())
+    record_id = f'{learner.user_id}-{y}-{category}-{course}-{hours}'
+    results = learning.import_records(platform(platform_name), [{
+        'id_number': learner.user.id_number, 'course': course, 'category': category, 'hours': str(hours),
+        'completed_on': completed.isoformat(), 'record_id': record_id}])
+    assert results[0].status == learning.CREATED, results[0].message
+    return db.session.scalar(select(LearningRecord).where(LearningRecord.record_id == record_id))
 
 
 def meet_requirement(learner_key: str) -> list[Claim]:
-    """36 training + 36 seminar = 72 professional, 18 public: 90 in total (the Zhejiang requirement)."""
+    """36 training + 36 seminar = 72 professional, 18 public (a platform's record): 90 in total (the Zhejiang
+    requirement). Returns the two claims (a certificate relies on these; learning records are not deletable)."""
     y = year()
     training = approved(learner_key, title='公路养护技术培训班', start_date=date(y, 3, 1), end_date=date(y, 3, 6),
                         applied_hours=Decimal(36))
     seminar = approved(learner_key, pathway='seminar', sub_type='高级研修班', level='provincial',
                        title='智慧交通高级研修班', applied_hours=Decimal(36))
-    public = public_hours(learner_key, 18)
-    return [training, seminar, public]
+    public_hours(learner_key, 18)
+    return [training, seminar]

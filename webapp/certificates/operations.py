@@ -6,8 +6,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from models import (Certificate, Claim, HourRecordPrint, Membership, ProfileConfirmation, User, certificate_claim, db,
-                    utcnow)
+from models import (Certificate, Claim, Enrolment, HourRecordPrint, LearningRecord, Membership, ProfileConfirmation,
+                    TitleChange, User, certificate_claim, db, utcnow)
+from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
@@ -15,6 +16,7 @@ from .. import audit
 from ..claims import operations as claims_ops
 from ..formatting import format_hours
 from ..permissions import staff_query
+from ..workflow import catalog
 from ..workflow.rules import DecisionUnavailable, decide
 
 SUBJECT = 'certificate'
@@ -247,6 +249,28 @@ def profile_locked(learner_id: int, year: int) -> bool:
     return confirmation(learner_id, year) is not None
 
 
+def locked_year(learner_id: int) -> int | None:
+    """The current year when the learner has confirmed its record: until the year ends, the data printed on the
+    学时记录表 (phone, 职称, enrolment) may not change, so every print of the year matches the current profile.
+    A confirmed past year locks nothing: its prints show the snapshot, and the profile is today's data."""
+    year = claims_ops.today().year
+    return year if profile_locked(learner_id, year) else None
+
+
+def refuse_if_locked(learner_id: int, what: str, year: int | None = None) -> None:
+    """Refuse a learner's change of printed data (*what*) while her record is locked (for *year* if given)."""
+    locked = locked_year(learner_id) if year is None else (year if profile_locked(learner_id, year) else None)
+    if locked is not None:
+        raise CertificateError(f'您已核实 {locked} 年度的个人资料，学时记录表按核实时的资料打印，{locked} 年度内不能再修改'
+                               f'{what}；如确需修改，请联系省学时办')
+
+
+def _enrolment_for(learner_id: int, year: int) -> Enrolment | None:
+    """The year's enrolment, else the latest earlier one (报名 data carries over)."""
+    return db.session.scalar(select(Enrolment).where(Enrolment.learner_id == learner_id, Enrolment.year <= year)
+                             .order_by(Enrolment.year.desc(), Enrolment.id.desc()).limit(1))
+
+
 def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
     """信息核实: the learner confirms name, ID number and unit; the snapshot is locked for the year."""
     if m is None or m.role != LEARNER:
@@ -256,9 +280,17 @@ def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
     existing = confirmation(m.user_id, year)
     if existing is not None:
         raise CertificateError(f'{year} 年度的个人资料已于核实后锁定，不能再次核实')
+    if db.session.scalar(select(TitleChange.id).where(TitleChange.learner_id == m.user_id,
+                                                      TitleChange.outcome == catalog.PENDING)) is not None:
+        # Approving it later would change a locked 职称.
+        raise CertificateError('您有一项职称变更正在等待单位审核，审核完成后再核实个人资料')
+    enrolment = _enrolment_for(m.user_id, year)
     row = ProfileConfirmation(learner_id=m.user_id, year=year, name=m.user.name, id_number=m.user.id_number,
                               phone=m.user.phone, unit_name=m.org.name,
-                              department_name=m.department.name if m.department else None)
+                              department_name=m.department.name if m.department else None,
+                              identity=enrolment.identity if enrolment else None,
+                              title=m.user.title or (enrolment.title if enrolment else None),
+                              specialty=enrolment.specialty if enrolment else None)
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -298,3 +330,14 @@ def registered_by_pathway(learner_id: int, year: int) -> list[tuple[str, Decimal
         Claim.category == 'professional',
     ).group_by(Claim.pathway).order_by(Claim.pathway)).all()
     return [(pathway, Decimal(hours or 0)) for pathway, hours in rows]
+
+
+def online_learning(learner_id: int, year: int) -> tuple[list[LearningRecord], list[tuple[str, Decimal]]]:
+    """在线学习: the platforms' records of a year (oldest first) and the hours per 公需 category (一般公需科目,
+    行业公需科目; both listed, 0 when none), as the 学时记录表 shows them."""
+    records = list(db.session.scalars(select(LearningRecord).where(
+        LearningRecord.learner_id == learner_id, LearningRecord.year == year,
+    ).order_by(LearningRecord.completed_on, LearningRecord.id)))
+    subtotals = [(label, sum((Decimal(r.hours) for r in records if r.category == key), Decimal(0)))
+                 for key, label in LEARNING_CATEGORIES.items()]
+    return records, subtotals

@@ -2,6 +2,7 @@
 
 Chinese text uses reportlab's built-in CID font STSong-Light (Adobe-GB1), so no font file has to ship: PDF readers
 bring the glyphs. The QR code is reportlab's own widget."""
+from decimal import Decimal
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -100,9 +101,11 @@ def certificate_pdf(cert, verify_url: str) -> bytes:
     return buffer.getvalue()
 
 
-def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, registered_by_pathway) -> bytes:
-    """学时记录表 of one year: learner data (the confirmed snapshot), hours per category against the requirement,
-    registered hours per pathway, the approved items, and the print number and date."""
+def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, registered_by_pathway,
+                    records=(), online_subtotals=()) -> bytes:
+    """学时记录表 of one year (seed 003 §5): learner data (the confirmed snapshot), hours per category against the
+    requirement, online learning (公需, from the platforms) per category, registered hours per pathway, the items
+    (platform records and approved claims), and the print number and date."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=f'继续教育学时记录表（{year}年）{print_row.number}',
@@ -113,9 +116,13 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     story.append(Paragraph(f'打印编号：{print_row.number}&nbsp;&nbsp;&nbsp;&nbsp;打印日期：{printed_on}', SMALL))
     story.append(Paragraph('学员信息', H2))
     unit = profile.unit_name + (f' · {profile.department_name}' if profile.department_name else '')
-    story.append(_grid([['姓名', profile.name, '身份证号', profile.id_number or ''],
-                        ['手机号码', profile.phone or '', '单位名称', Paragraph(escape(unit), SMALL)]],
-                       [width * 0.15, width * 0.3, width * 0.15, width * 0.4], shaded=(('columns', 0, 2),)))
+    learner = _grid([['姓名', profile.name, '身份证号', profile.id_number or ''],
+                     ['手机号码', profile.phone or '', '单位名称', Paragraph(escape(unit), SMALL)],
+                     ['所属对象', profile.identity or '', '现从事专业', profile.specialty or ''],
+                     [Paragraph('专业技术职务任职资格', SMALL), profile.title or '', '', '']],
+                    [width * 0.15, width * 0.3, width * 0.15, width * 0.4], shaded=(('columns', 0, 2),))
+    learner.setStyle(TableStyle([('SPAN', (1, 3), (3, 3)), ('BACKGROUND', (1, 3), (3, 3), colors.white)]))
+    story.append(learner)
     story.append(Paragraph('学时汇总', H2))
     rows = [['科目', '年度要求（不少于）', '已获得学时', '是否达标']]
     for part in progress.parts:
@@ -123,6 +130,13 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     story.append(_grid(rows, [width * 0.25] * 4))
     status = '已达标' if progress.met else '未达标'
     story.append(Paragraph(f'培训状态：{status}（适用要求：{escape(progress.jurisdiction or "默认")}）', SMALL))
+    story.append(Paragraph('在线学习（公需科目，由学习平台报送）', H2))
+    online_total = sum((hours for _, hours in online_subtotals), Decimal(0))
+    registered_total = sum((hours for _, hours in registered_by_pathway), Decimal(0))
+    rows = [[label for label, _ in online_subtotals] + ['在线学习小计', '学时登记', '学时合计'],
+            [format_hours(h) for h in [hours for _, hours in online_subtotals]
+             + [online_total, registered_total, online_total + registered_total]]]
+    story.append(_grid(rows, [width / len(rows[0])] * len(rows[0])))
     story.append(Paragraph('学时登记（专业科目，按认定类型）', H2))
     rows = [['认定类型', '登记学时']]
     rows += [[PATHWAYS[code].label if code in PATHWAYS else code, format_hours(hours)]
@@ -130,7 +144,15 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     if len(rows) == 1:
         rows.append(['无', '0'])
     story.append(_grid(rows, [width * 0.6, width * 0.4]))
-    story.append(Paragraph('学时清单（已认定）', H2))
+    story.append(Paragraph('学时清单（在线学习）', H2))
+    rows = [['序号', '课程', '科目类别', '完成日期', '学时', '学习平台']]
+    for i, r in enumerate(records, 1):
+        rows.append([str(i), Paragraph(escape(r.course), SMALL), r.category_label, f'{r.completed_on:%Y-%m-%d}',
+                     format_hours(r.hours), Paragraph(escape(r.platform.name), SMALL)])
+    if len(rows) == 1:
+        rows.append(['', '暂无在线学习记录', '', '', '', ''])
+    story.append(_grid(rows, [width * w for w in (0.07, 0.32, 0.14, 0.13, 0.08, 0.26)]))
+    story.append(Paragraph('学时清单（学时登记，已认定）', H2))
     rows = [['序号', '科目', '认定类型', '名称', '日期', '学时']]
     for i, c in enumerate(claims, 1):
         rows.append([str(i), CATEGORY_LABELS.get(c.category, c.category),

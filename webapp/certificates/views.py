@@ -168,8 +168,10 @@ def _record_pdf(learner: User, year: int, row) -> bytes:
     profile = ops.confirmation(learner.id, year)
     lm = ops.learner_membership(learner.id)
     province = lm.org.province if lm is not None else None
+    records, online_subtotals = ops.online_learning(learner.id, year)
     return hour_record_pdf(year=year, profile=profile, progress=ops.progress(learner.id, year),
                            claims=ops.relied_claims(learner.id, year), print_row=row,
+                           records=records, online_subtotals=online_subtotals,
                            issuer=province.name if province else current_app.config.get('ISSUER_NAME', ''),
                            registered_by_pathway=ops.registered_by_pathway(learner.id, year))
 
@@ -216,5 +218,8 @@ def verify(number: str):
     cert = ops.find_by_number(number)
     if cert is None:
         return render_template('certificates/verify.html', cert=None, number=number[:30]), 404
+    # Numbers are sequential, so anyone can walk them: the admin's free-text deletion reason is shown only to
+    # people who may see this learner anyway (her unit admin, or herself); the public gets a generic statement.
     return render_template('certificates/verify.html', cert=cert, number=cert.number,
-                           masked_id=mask_id_number(cert.id_number))
+                           masked_id=mask_id_number(cert.id_number),
+                           show_reason=ops.can_see_learner(current_membership(), cert.learner_id))

@@ -369,10 +369,16 @@ def delete_approved(m: Membership, claim: Claim, reason: str) -> None:
     """A unit admin removes an approved claim; the hours stop counting (seed 001)."""
     if m.role != UNIT_ADMIN or not can_see_claim(m, claim):
         raise ClaimError('只有本单位管理员可以删除已认定的学时')
-    if claim.outcome != catalog.APPROVED or claim.deleted_at is not None:
-        raise ClaimError('只能删除已通过认定的学时登记')
     if not (reason or '').strip():
         raise ClaimError('请填写删除原因', 'reason')
+    # The learner's row is the lock issue_certificate takes: a certificate is issued either before the deletion
+    # (and is voided by it) or after it (and no longer counts these hours); two deletions of one claim queue here.
+    db.session.execute(select(User.id).where(User.id == claim.learner_id).with_for_update())
+    db.session.refresh(claim)  # what the other request committed while we waited
+    if claim.deleted_at is not None:
+        raise ClaimError('该登记已被他人删除')
+    if claim.outcome != catalog.APPROVED:
+        raise ClaimError('只能删除已通过认定的学时登记')
     claim.deleted_at, claim.deleted_reason = utcnow(), reason.strip()
     claim.status_label = '已删除'
     audit.log(SUBJECT, claim.id, '删除已认定学时', m, reason.strip())

@@ -111,6 +111,11 @@ def resubmit(m: Membership, e: Enrolment, inp: EnrolmentInput) -> None:
     item = claims.open_work_item(SUBJECT, e.id, EDIT_FORM)
     if item is None:
         raise EnrolmentError(f'报名当前状态为“{e.status_label}”，不能修改')
+    from ..certificates.operations import CertificateError, refuse_if_locked
+    try:  # the enrolment data of a year whose 学时记录表 was confirmed is printed as confirmed
+        refuse_if_locked(e.learner_id, '报名资料', year=e.year)
+    except CertificateError as exc:
+        raise EnrolmentError(exc.message) from None
     _check(inp)
     _fill(e, inp)
     _apply(e, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(e)))
