@@ -95,6 +95,8 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
         raise TransferError('不能选择本单位或本单位的下级单位作为上级', 'new_parent_id')
     if unit.parent is None:
         raise TransferError('本单位没有上级，不能办理更换，请联系省级管理员')
+    # A double submit: the second request waits for the first one's commit, then finds it pending.
+    db.session.execute(select(Organisation.id).where(Organisation.id == unit.id).with_for_update())
     waiting = db.session.scalar(select(SuperiorChange).where(SuperiorChange.unit_id == unit.id,
                                                              SuperiorChange.outcome == catalog.PENDING))
     if waiting is not None:
