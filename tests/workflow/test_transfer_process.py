@@ -189,11 +189,23 @@ def test_a_second_reviewer_finds_the_task_done(ctx):
 
 
 def test_fuzzy_unit_search(ctx):
-    assert [o.name for o in ops.search_orgs('宁波')] == [NB]            # locality / name
-    assert [o.name for o in ops.search_orgs('MA27U0AB1J')] == [JT]     # credit code
-    assert [o.name for o in ops.search_orgs('交通运输厅')] == []         # supervising departments are no units
-    assert ops.search_orgs('%') == [] and ops.search_orgs(' ') == []
-    assert len(ops.search_orgs('有限公司')) == 2
+    assert [o.name for o in ops.search_orgs('宁波').items] == [NB]            # locality / name
+    assert [o.name for o in ops.search_orgs('MA27U0AB1J').items] == [JT]     # credit code
+    assert [o.name for o in ops.search_orgs('交通运输厅').items] == []         # supervising departments are no units
+    assert ops.search_orgs('%').items == [] and ops.search_orgs(' ').items == []
+    assert ops.search_orgs('有限公司').total == 2
+
+
+def test_unit_search_pages_beyond_the_first_ten(ctx):
+    for seq in range(12):
+        db.session.add(Organisation(kind='unit', name=f'测试单位{seq:02d}', parent_id=unit(JT).parent_id))
+    db.session.flush()
+    first, second = ops.search_orgs('测试单位'), ops.search_orgs('测试单位', 2)
+    assert (len(first.items), first.total, first.pages, first.has_next) == (10, 12, 2, True)
+    assert [o.name for o in second.items] == ['测试单位10', '测试单位11']
+    eleventh = second.items[0]
+    assert ops.request_transfer(learner(), eleventh.id, '工作调动').to_unit == eleventh
+    assert unit(JT) not in ops.search_orgs('有限公司', exclude=[unit(JT).id]).items
 
 
 def test_a_title_change_or_enrolment_in_review_also_blocks_a_transfer(ctx):
@@ -220,7 +232,7 @@ def test_nothing_new_starts_while_a_transfer_is_pending(ctx):
         claims.submit_claim(learner(), draft, 'unit')
     with pytest.raises(claims.ClaimError, match=busy + '新增学时登记'):
         claims.create_claim(learner(), claim_input())
-    with pytest.raises(claims.ClaimError, match=busy):  # her unit cannot file one for her either
+    with pytest.raises(claims.ClaimError, match='张伟有单位调转申请正在办理中'):  # nor her unit for her
         claims.create_claim(membership('jtjt_admin'), claim_input(), learner().user)
     with pytest.raises(profile.ProfileError, match=busy + '申请变更职称'):
         profile.request_title_change(learner(), '高级工程师', date(2025, 1, 1))

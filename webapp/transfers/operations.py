@@ -14,7 +14,9 @@ from models.people import LEARNER, UNIT_ADMIN
 from .. import audit
 from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError
+from ..pagination import RowPage
 from ..permissions import open_task, staff_query
+from ..registration import operations as registration
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'transfer'
@@ -37,23 +39,13 @@ def valid_id(value) -> int | None:
     return value if isinstance(value, int) and 0 < value < 2 ** 31 else None
 
 
-def _like(text: str) -> str:
-    return '%' + text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
-
-
-def search_orgs(q: str, kinds=(UNIT,), exclude=(), limit: int = 10) -> list[Organisation]:
-    """Fuzzy search: the name, credit code or locality contains the text; the first *limit* matches by name."""
-    q = (q or '').strip()[:100]
-    if not q:
-        return []
-    pattern = _like(q)
-    query = select(Organisation).where(
-        Organisation.kind.in_(kinds),
-        or_(Organisation.name.ilike(pattern, escape='\\'), Organisation.credit_code.ilike(pattern, escape='\\'),
-            Organisation.locality.ilike(pattern, escape='\\')))
-    if exclude:
-        query = query.where(Organisation.id.not_in(list(exclude)))
-    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.id).limit(limit)))
+def search_orgs(q: str, page: int = 1, kinds=(UNIT,), exclude=()) -> RowPage:
+    """The registration unit search (name, credit code or locality; 10 a page), nothing until something is typed."""
+    page = min(max(page or 1, 1), 10000)
+    if not (q or '').strip():
+        return RowPage([], 1, registration.PAGE_SIZE, 0)
+    rows, total = registration.search_orgs(q, page, kinds=kinds, exclude=exclude)
+    return RowPage(rows, page, registration.PAGE_SIZE, total)
 
 
 def pending_items(learner_id: int, but: int | None = None) -> list[str]:
@@ -82,14 +74,14 @@ def pending_transfer(learner_id: int) -> Transfer | None:
                                                     Transfer.outcome == catalog.PENDING).order_by(Transfer.id))
 
 
-def refuse_while_transferring(learner_id: int, what: str, error=None) -> None:
+def refuse_while_transferring(learner_id: int, what: str, error=None, who: str = '您') -> None:
     """Seed 004: a transfer needs nothing pending, so nothing new may start while one is open (claims, supplement
     requests, title changes, enrolments); otherwise the new unit would take her with items waiting at the old one."""
     # The same row lock as a transfer request: a claim sent while she asks to transfer waits for one or the other.
     db.session.execute(select(User.id).where(User.id == learner_id).with_for_update())
     t = pending_transfer(learner_id)
     if t is not None:
-        raise (error or TransferError)(f'您有单位调转申请正在办理中（调往“{t.to_unit.name}”，{t.status_label}），'
+        raise (error or TransferError)(f'{who}有单位调转申请正在办理中（调往“{t.to_unit.name}”，{t.status_label}），'
                                        f'办结或撤回后才能{what}')
 
 

@@ -8,6 +8,7 @@ from models.org import ORG_KINDS, SUPERVISOR, UNIT
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .. import audit
+from ..pagination import RowPage
 from ..permissions import open_task
 from ..workflow import catalog, runtime
 from .operations import TransferError, search_orgs, valid_id
@@ -29,11 +30,20 @@ def _descendant_or_self(org: Organisation, unit: Organisation) -> bool:
     return False
 
 
-def candidates(unit: Organisation, q: str) -> list[Organisation]:
-    """Supervising departments and units the unit may move under (not itself, its own sub-units or its superior)."""
-    found = search_orgs(q, kinds=(SUPERVISOR, UNIT), exclude=[unit.id] + ([unit.parent_id] if unit.parent_id else []),
-                        limit=20)
-    return [o for o in found if not _descendant_or_self(o, unit)][:10]
+def _self_and_descendants(unit: Organisation) -> list[int]:
+    ids, level = [unit.id], [unit.id]
+    while level:
+        level = list(db.session.scalars(select(Organisation.id).where(Organisation.parent_id.in_(level),
+                                                                      Organisation.id.not_in(ids))))
+        ids += level
+    return ids
+
+
+def candidates(unit: Organisation, q: str, page: int = 1) -> RowPage:
+    """Supervising departments and units the unit may move under (not itself, its own sub-units or its superior),
+    10 a page: left out in the query so that every page is full."""
+    exclude = _self_and_descendants(unit) + ([unit.parent_id] if unit.parent_id else [])
+    return search_orgs(q, page, kinds=(SUPERVISOR, UNIT), exclude=exclude)
 
 
 def kind_label(org: Organisation | None) -> str:
