@@ -46,3 +46,26 @@ def test_learner_transfer_with_both_approvals_in_a_browser(live_server, page):
     page.click('nav >> text=单位调转')
     assert page.inner_text('#current-unit') == HZ
     assert page.is_visible('#transfers-table >> text=已调入')
+
+
+def test_the_unit_search_pages_past_the_first_ten(app_and_server, page):
+    from models import Organisation, db
+    app, base = app_and_server
+    with app.app_context():
+        parent = db.session.query(Organisation).filter_by(name='浙江省住房和城乡建设厅').one()
+        db.session.add_all(Organisation(kind='unit', name=f'测试单位{seq:02d}', parent_id=parent.id)
+                           for seq in range(12))
+        db.session.commit()
+    page.on('dialog', lambda dialog: dialog.accept())
+    log_in(page, base, ZHANG_WEI)
+    page.click('nav >> text=单位调转')
+    page.fill('#q', '测试单位')
+    page.click('#unit-search button')
+    assert page.locator('#transfer-form .form-check').count() == 10
+    page.click('#unit-pager >> text=下一页')
+    page.check('#transfer-form label:has-text("测试单位11")')
+    page.fill('#reason', '工作调动')
+    shot(page, 'transfer-3-second-page')
+    page.click('#transfer-form button')
+    page.wait_for_selector('#transfer-status .status-label:has-text("待原单位审核")')
+    assert page.is_visible('text=测试单位11')

@@ -2,12 +2,13 @@
 import threading
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from models import Claim, FlowLog, WorkItem, db
 from webapp.claims import operations as ops
 
-from ..conftest import ZHANG_WEI, login, membership
+from ..conftest import WANG_QIANG, ZHANG_WEI, login, membership
 from ..helpers import submitted_claim
 
 
@@ -84,3 +85,59 @@ def test_overlapping_batches_do_not_deadlock(app):
     assert statuses == ['待终审'] * 4, (statuses, results)
     assert all(isinstance(r, tuple) for r in results.values()), results
     assert sum(done for done, _refused in results.values()) == 4
+
+
+def _org_id(name: str) -> int:
+    from models import Organisation
+    return db.session.scalar(select(Organisation.id).where(Organisation.name == name))
+
+
+def _transfer():
+    from webapp.transfers import operations as transfers
+    return transfers.request_transfer(membership(ZHANG_WEI, 'learner'), _org_id('宁波港航工程有限公司'), '工作调动')
+
+
+def _superior_change():
+    from webapp.transfers import superior
+    return superior.request_change(membership(WANG_QIANG, 'unit_admin'), _org_id('浙江省住房和城乡建设厅'), '业务划转')
+
+
+@pytest.mark.parametrize('request_it, model, refusal', [
+    (_transfer, 'Transfer', '调往“宁波港航工程有限公司”的单位调转（待原单位审核）'),
+    (_superior_change, 'SuperiorChange', '已有一条更换上级的申请'),
+], ids=['transfer', 'superior-change'])
+def test_a_double_submitted_request_creates_one_and_refuses_the_other(app, db_url, request_it, model, refusal):
+    """Two tabs send the same request at once: the second waits for the first's row lock, then is refused."""
+    if db_url.startswith('sqlite'):
+        pytest.skip('SQLite has no row locks; it serialises whole transactions')
+    import models
+    from webapp.refusals import Refused
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def first_tab():
+        with app.app_context():
+            try:
+                request_it()
+                locked.set()
+                release.wait(10)
+                db.session.commit()
+                outcome['first'] = 'ok'
+            except Exception as exc:  # pragma: no cover - reported by the assertion below
+                outcome['first'] = repr(exc)
+                db.session.rollback()
+                locked.set()
+            finally:
+                db.session.remove()
+
+    worker = threading.Thread(target=first_tab)
+    worker.start()
+    assert locked.wait(10)
+    threading.Timer(0.5, release.set).start()  # the first commits while the second waits for the row lock
+    with app.app_context():
+        with pytest.raises(Refused) as refused:
+            request_it()
+        db.session.rollback()
+        worker.join(10)
+        assert outcome['first'] == 'ok'
+        assert refusal in refused.value.message
+        assert db.session.scalar(select(func.count()).select_from(getattr(models, model))) == 1

@@ -78,3 +78,20 @@ def test_province_corrects_a_name_with_a_reason(client, ctx):
     unit_admin = client.application.test_client()
     login(unit_admin, 'jtjt_admin')
     assert unit_admin.get(f'/profile/people?q={LI_NA}').status_code == 403
+
+
+def test_she_withdraws_a_title_change_still_in_review(client, ctx):
+    login(client, ZHANG_WEI)
+    client.post('/profile/', data={'what': 'title', 'title-title': '高级工程师', 'title-title_date': '2024-01-01'})
+    change = db.session.scalar(select(TitleChange))
+    html = client.get('/profile/').get_data(as_text=True)
+    assert 'id="withdraw-title"' in html
+    other = client.application.test_client()
+    login(other, LI_NA)
+    assert other.post(f'/profile/title-change/{change.id}/withdraw').status_code == 404
+    html = client.post(f'/profile/title-change/{change.id}/withdraw', follow_redirects=True).get_data(as_text=True)
+    assert '已撤回职称变更申请' in html and '已撤回' in html and 'withdraw-form' not in html
+    html = client.get('/profile/').get_data(as_text=True)
+    assert 'id="title-form"' in html and 'id="withdraw-title"' not in html  # she may ask again
+    assert db.session.scalar(select(WorkItem).where(WorkItem.subject_type == 'title_change',
+                                                    WorkItem.completed_at.is_(None))) is None

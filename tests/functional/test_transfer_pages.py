@@ -41,8 +41,9 @@ def test_learner_searches_chooses_and_both_units_approve(client, ctx):
     login(client, ZHANG_WEI)
     html = page(client, '/transfers/?q=宁波')
     assert 'id="current-unit">浙江交通工程建设集团有限公司' in html and NB in html
-    assert client.get('/transfers/units.json?q=宁波').get_json() == [
-        {'id': org_id(NB), 'name': NB, 'credit_code': None, 'locality': '宁波市'}]
+    found = client.get('/transfers/units.json?q=宁波').get_json()
+    assert found == {'page': 1, 'per_page': 10, 'total': 1, 'pages': 1,
+                     'items': [{'id': org_id(NB), 'name': NB, 'credit_code': None, 'locality': '宁波市'}]}
     html = post(client, '/transfers/?q=宁波', {'to_unit_id': '', 'reason': '工作调动'})
     assert '请从搜索结果中选择新单位' in html
     html = post(client, '/transfers/?q=宁波', {'to_unit_id': org_id(NB), 'reason': '工作调动'})
@@ -183,3 +184,36 @@ def test_bad_ids_change_nothing_and_never_fail(client, ctx):
         assert hz.post('/transfers/superior', data={'new_parent_id': value, 'reason': '原因'}).status_code == 422
     assert client.get(f'/transfers/{huge}').status_code in (400, 404)
     assert db.session.scalar(select(Transfer)) is None and db.session.scalar(select(SuperiorChange)) is None
+
+
+def test_unit_search_pages_reach_past_the_first_ten(client, ctx):
+    parent = db.session.scalar(select(Organisation).where(Organisation.name == '浙江省住房和城乡建设厅'))
+    for seq in range(12):
+        db.session.add(Organisation(kind='unit', name=f'测试单位{seq:02d}', parent_id=parent.id))
+    db.session.commit()
+    login(client, ZHANG_WEI)
+    html = page(client, '/transfers/?q=测试单位')
+    assert '测试单位09' in html and '测试单位10' not in html and '1 / 2（共 12 条）' in html
+    assert '/transfers/?q=%E6%B5%8B%E8%AF%95%E5%8D%95%E4%BD%8D&amp;page=2' in html  # 下一页 keeps the search
+    html = page(client, '/transfers/?q=测试单位&page=2')
+    assert '测试单位10' in html and '测试单位11' in html and '测试单位09' not in html
+    assert client.get('/transfers/units.json?q=测试单位&page=2').get_json()['items'][0]['name'] == '测试单位10'
+    html = post(client, '/transfers/?q=测试单位&page=2', {'to_unit_id': org_id('测试单位11'), 'reason': '工作调动'})
+    assert '已提交转出申请' in html and '测试单位11' in html
+
+    admin = other(client, 'hzcj_admin')
+    html = page(admin, f'/transfers/send-out?member_id={membership(CHEN_JING, "learner").id}&q=测试单位&page=2')
+    assert '测试单位11' in html and 'member_id=' in html.split('id="unit-pager"')[1].split('</nav>')[0]
+    nb = as_nb_admin(client.application.test_client())
+    html = page(nb, '/transfers/superior?q=测试单位&page=2')
+    assert '测试单位10' in html and '2 / 2（共 12 条）' in html
+
+
+def test_her_unit_pages_tell_her_a_transfer_is_under_way(client, ctx):
+    from ..helpers import claim_form
+    login(client, ZHANG_WEI)
+    post(client, '/transfers/?q=宁波', {'to_unit_id': org_id(NB), 'reason': '工作调动'})
+    response = client.post('/claims/new', data=claim_form())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422, html[-500:]
+    assert '您有单位调转申请正在办理中（调往“宁波港航工程有限公司”，待原单位审核），办结或撤回后才能新增学时登记' in html

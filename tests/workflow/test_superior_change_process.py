@@ -116,13 +116,25 @@ def test_refusals(ctx):
     sub = sub_unit_of_jt()
     with pytest.raises(TransferError, match='下级单位'):  # no cycle: 交工集团 may not move under its sub-unit
         ops.request_change(membership('jtjt_admin'), sub.org_id, '原因')
-    assert sub.org not in ops.candidates(org(JT), '交工集团')
+    assert sub.org not in ops.candidates(org(JT), '交工集团').items
     ops.request_change(nb_admin(), org(HOUSING).id, '原因')
     with pytest.raises(TransferError, match='已有一条更换上级的申请'):
         ops.request_change(nb_admin(), org(JT).id, '原因')
 
 
 def test_candidates_are_supervising_departments_and_other_units(ctx):
-    names = [o.name for o in ops.candidates(org(NB), '厅')]
+    names = [o.name for o in ops.candidates(org(NB), '厅').items]
     assert HOUSING in names and TRANSPORT not in names  # not the current superior
-    assert [o.name for o in ops.candidates(org(NB), '宁波')] == []  # not itself
+    assert ops.candidates(org(NB), '宁波').items == []  # not itself
+
+
+def test_candidates_page_by_ten_without_the_units_own_sub_units(ctx):
+    nb = org(NB)
+    for seq in range(12):
+        db.session.add(Organisation(kind=UNIT, name=f'测试单位{seq:02d}', parent_id=org(HOUSING).id))
+    for seq in range(3):  # its own sub-units never count, so every page stays full
+        db.session.add(Organisation(kind=UNIT, name=f'测试单位下级{seq}', parent=nb))
+    db.session.flush()
+    first, second = ops.candidates(nb, '测试单位'), ops.candidates(nb, '测试单位', 2)
+    assert (len(first.items), first.total) == (10, 12)
+    assert [o.name for o in second.items] == ['测试单位10', '测试单位11']

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from models import FlowLog, RegistrationWindow, WorkItem, db
+from models import FlowLog, Organisation, RegistrationWindow, WorkItem, db
 from webapp import timers
 from webapp.claims import operations as claims
 from webapp.permissions import can_see_supplement
@@ -375,3 +375,23 @@ def test_each_reviewer_sets_the_hours_she_approves(january):
     assert (first.registered_hours, second.registered_hours) == (Decimal('8.5'), Decimal(6))
     assert '审核学时 16' in ' '.join(r or '' for r in db.session.scalars(select(FlowLog.remark).where(
         FlowLog.subject_type == 'supplement', FlowLog.subject_id == s.id)))
+
+
+def test_no_supplement_moves_on_while_a_transfer_is_pending(january):
+    from webapp.transfers import operations as transfers
+    nb = db.session.scalar(select(Organisation).where(Organisation.name == '宁波港航工程有限公司'))
+    m = learner()
+    s = ops.request_supplement(m, 'training')  # 已申请: not yet before the unit, no obstacle to a transfer
+    t = transfers.request_transfer(m, nb.id, '工作调动')
+    with pytest.raises(ops.ClaimError, match='您有单位调转申请正在办理中.*办结或撤回后才能提交增补申请'):
+        ops.send_request(m, s)
+    ops.cancel_request(m, s)
+    with pytest.raises(ops.ClaimError, match='办结或撤回后才能申请增补'):
+        ops.request_supplement(m, 'training')
+    transfers.withdraw(m, t)
+    s = agreed(m)  # 同意: she fills in her entries
+    ops.add_entry(m, s, entry_input())
+    transfers.request_transfer(m, nb.id, '工作调动')
+    with pytest.raises(ops.ClaimError, match='办结或撤回后才能上报增补学时'):
+        ops.submit_entries(m, s)
+    assert s.status_label == '同意'

@@ -1,11 +1,12 @@
 """bpmn/transfer.bpmn through the transfer operations: learner-initiated (old unit, then new unit), unit-initiated
 (人员调出: the new unit accepts), refusals with reasons, withdrawal at each step, and the guard (nothing pending)."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from models import Claim, FlowLog, Membership, Organisation, db
+from models import Claim, FlowLog, Membership, Organisation, WorkItem, db
 from webapp.claims import operations as claims
 from webapp.transfers import operations as ops
 from webapp.workflow import runtime
@@ -188,16 +189,26 @@ def test_a_second_reviewer_finds_the_task_done(ctx):
 
 
 def test_fuzzy_unit_search(ctx):
-    assert [o.name for o in ops.search_orgs('宁波')] == [NB]            # locality / name
-    assert [o.name for o in ops.search_orgs('MA27U0AB1J')] == [JT]     # credit code
-    assert [o.name for o in ops.search_orgs('交通运输厅')] == []         # supervising departments are no units
-    assert ops.search_orgs('%') == [] and ops.search_orgs(' ') == []
-    assert len(ops.search_orgs('有限公司')) == 2
+    assert [o.name for o in ops.search_orgs('宁波').items] == [NB]            # locality / name
+    assert [o.name for o in ops.search_orgs('MA27U0AB1J').items] == [JT]     # credit code
+    assert [o.name for o in ops.search_orgs('交通运输厅').items] == []         # supervising departments are no units
+    assert ops.search_orgs('%').items == [] and ops.search_orgs(' ').items == []
+    assert ops.search_orgs('有限公司').total == 2
+
+
+def test_unit_search_pages_beyond_the_first_ten(ctx):
+    for seq in range(12):
+        db.session.add(Organisation(kind='unit', name=f'测试单位{seq:02d}', parent_id=unit(JT).parent_id))
+    db.session.flush()
+    first, second = ops.search_orgs('测试单位'), ops.search_orgs('测试单位', 2)
+    assert (len(first.items), first.total, first.pages, first.has_next) == (10, 12, 2, True)
+    assert [o.name for o in second.items] == ['测试单位10', '测试单位11']
+    eleventh = second.items[0]
+    assert ops.request_transfer(learner(), eleventh.id, '工作调动').to_unit == eleventh
+    assert unit(JT) not in ops.search_orgs('有限公司', exclude=[unit(JT).id]).items
 
 
 def test_a_title_change_or_enrolment_in_review_also_blocks_a_transfer(ctx):
-    from datetime import date
-
     from webapp.enrolment import operations as enrol
     from webapp.profile import operations as profile
     profile.request_title_change(learner(), '高级工程师', date(2025, 1, 1))
@@ -206,3 +217,92 @@ def test_a_title_change_or_enrolment_in_review_also_blocks_a_transfer(ctx):
         ops.request_transfer(learner(), unit(NB).id, '工作调动')
     assert '职称变更为“高级工程师”（待单位审核）' in refused.value.message
     assert f'{enrol.enrolment_year(learner())} 年度报名（待单位审核）' in refused.value.message
+
+
+DETAILS = ('国有企业', '群众', '大学本科', '工程师', date(2018, 6, 1), '公路工程')
+
+
+def test_nothing_new_starts_while_a_transfer_is_pending(ctx):
+    from webapp.enrolment import operations as enrol
+    from webapp.profile import operations as profile
+    draft = claims.create_claim(learner(), claim_input(title='调转前的草稿'))  # a draft does not block a transfer
+    t = ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    busy = '您有单位调转申请正在办理中（调往“宁波港航工程有限公司”，待原单位审核），办结或撤回后才能'
+    with pytest.raises(claims.ClaimError, match=busy + '提交学时登记'):
+        claims.submit_claim(learner(), draft, 'unit')
+    with pytest.raises(claims.ClaimError, match=busy + '新增学时登记'):
+        claims.create_claim(learner(), claim_input())
+    with pytest.raises(claims.ClaimError, match='张伟有单位调转申请正在办理中'):  # nor her unit for her
+        claims.create_claim(membership('jtjt_admin'), claim_input(), learner().user)
+    with pytest.raises(profile.ProfileError, match=busy + '申请变更职称'):
+        profile.request_title_change(learner(), '高级工程师', date(2025, 1, 1))
+    with pytest.raises(enrol.EnrolmentError, match=busy + '报名'):
+        enrol.enrol(learner(), enrol.EnrolmentInput(*DETAILS))
+    ops.decide(membership('jtjt_admin'), item_of(t).id, 'approve', None)
+    with pytest.raises(claims.ClaimError, match='（调往“宁波港航工程有限公司”，待新单位审核）'):
+        claims.submit_claim(learner(), draft, 'unit')
+    ops.withdraw(learner(), t)
+    claims.submit_claim(learner(), draft, 'unit')  # withdrawn: she files again
+    assert draft.status_label == '待初审'
+
+
+def test_a_member_sent_out_cannot_file_either(ctx):
+    ops.send_out(membership('hzcj_admin'), learner(CHEN_JING).id, unit(NB).id, '划转')
+    with pytest.raises(claims.ClaimError, match='待新单位接收'):
+        claims.create_claim(learner(CHEN_JING), claim_input())
+
+
+def test_the_new_unit_cannot_take_her_while_something_still_waits_at_the_old_one(ctx, monkeypatch):
+    t = ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    ops.decide(membership('jtjt_admin'), item_of(t).id, 'approve', None)
+    # Filed by a path that skipped the guard (e.g. before it existed): it must not travel with her.
+    monkeypatch.setattr(ops, 'refuse_while_transferring', lambda *args: None)
+    waiting = claims.create_claim(learner(), claim_input(title='桥梁检测培训班'))
+    claims.submit_claim(learner(), waiting, 'unit')
+    monkeypatch.undo()
+    with pytest.raises(ops.TransferError) as refused:
+        ops.decide(nb_admin(), item_of(t).id, 'approve', None)
+    assert '暂不能同意调入' in refused.value.message and '学时登记“桥梁检测培训班”（待初审）' in refused.value.message
+    assert '单位调转' not in refused.value.message  # the transfer being decided is not "pending" against itself
+    assert t.status_label == '待新单位审核' and learner().org.name == JT
+    claims.review(membership('jtjt_admin'), claims.open_item(waiting).id, 'approve', None, None)
+    claims.review(membership('jiaotong'), claims.open_item(waiting).id, 'approve', Decimal(18), None)
+    ops.decide(nb_admin(), item_of(t).id, 'approve', None)
+    assert t.status_label == '已调入'
+
+
+def test_a_refused_enrolment_does_not_block_and_after_the_move_the_new_unit_reviews_it(ctx):
+    from webapp.enrolment import operations as enrol
+    e = enrol.enrol(learner(), enrol.EnrolmentInput(*DETAILS))
+    enrol.review(membership('jtjt_admin'), enrol.open_review(e).id, 'reject', '资料不全')
+    assert (e.status_label, e.outcome) == ('审核不通过', 'returned')
+    assert ops.pending_items(learner().user_id) == []
+    t = ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    with pytest.raises(enrol.EnrolmentError, match='办结或撤回后才能重新报名'):
+        enrol.resubmit(learner(), e, enrol.EnrolmentInput(*DETAILS))
+    ops.decide(membership('jtjt_admin'), item_of(t).id, 'approve', None)
+    ops.decide(nb_admin(), item_of(t).id, 'approve', None)
+    db.session.expire_all()
+    enrol.resubmit(learner(), e, enrol.EnrolmentInput(*DETAILS))
+    assert e.status_label == '待单位审核' and enrol.open_review(e).scope_org.name == NB
+
+
+def test_she_withdraws_a_title_change_in_review_and_may_then_transfer(ctx):
+    from webapp.profile import operations as profile
+    change = profile.request_title_change(learner(), '高级工程师', date(2025, 1, 1))
+    review = db.session.scalar(select(WorkItem).where(WorkItem.subject_type == 'title_change',
+                                                      WorkItem.completed_at.is_(None)))
+    with pytest.raises(ops.TransferError, match='职称变更为“高级工程师”（待单位审核）'):
+        ops.request_transfer(learner(), unit(NB).id, '工作调动')
+    with pytest.raises(profile.ProfileError, match='只能撤回本人'):
+        profile.withdraw_title_change(learner(LI_NA), change)
+    profile.withdraw_title_change(learner(), change)
+    assert (change.status_label, change.outcome) == ('已撤回', 'deleted')
+    assert review.completed_at is not None and learner().user.title != '高级工程师'
+    with pytest.raises(runtime.TaskAlreadyHandled):
+        profile.review_title_change(membership('jtjt_admin'), review.id, 'approve', None)
+    with pytest.raises(profile.ProfileError, match='不能撤回'):
+        profile.withdraw_title_change(learner(), change)
+    assert ops.request_transfer(learner(), unit(NB).id, '工作调动').status_label == '待原单位审核'
+    assert list(db.session.scalars(select(FlowLog.action).where(FlowLog.subject_type == 'title_change'))) == [
+        '申请变更职称', '撤回']

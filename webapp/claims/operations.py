@@ -167,6 +167,11 @@ def _fill(claim: Claim, inp: ClaimInput) -> None:
     claim.level = inp.level or None
 
 
+def _refuse_while_transferring(learner_id: int, what: str, who: str = '您') -> None:
+    from ..transfers.operations import refuse_while_transferring  # transfers import this module
+    refuse_while_transferring(learner_id, what, ClaimError, who)
+
+
 def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) -> Claim:
     """Save a new draft (待提交) for the learner, or for a member of staff when a unit admin files it."""
     learner = learner or m.user
@@ -177,6 +182,7 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
         raise ClaimError('只能为本单位（本部门）人员登记学时', 'learner_id')
     if m.role not in (LEARNER, UNIT_ADMIN):
         raise ClaimError('当前角色不能登记学时')
+    _refuse_while_transferring(learner.id, '新增学时登记', '您' if learner.id == m.user_id else learner.name)
     unit = lm.org
     province = unit.province
     inp = check_input(inp, province.id)
@@ -229,6 +235,8 @@ def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisat
     item = _require_edit(m, claim)
     if claim.supplement_id is not None:
         raise ClaimError('增补学时请在增补申请页面统一“个人上报”')
+    _refuse_while_transferring(claim.learner_id, '提交学时登记',
+                               '您' if claim.learner_id == m.user_id else claim.learner.name)
     window = window_for(claim.province_id)
     now = today()
     if window is None or not (window.opens_on <= now <= window.closes_on):

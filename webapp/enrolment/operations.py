@@ -80,6 +80,11 @@ def _fill(e: Enrolment, inp: EnrolmentInput) -> None:
         e.title_date = None
 
 
+def _refuse_while_transferring(learner_id: int, what: str) -> None:
+    from ..transfers.operations import refuse_while_transferring  # transfers import claims, which this imports
+    refuse_while_transferring(learner_id, what, EnrolmentError)
+
+
 def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     """确认报名."""
     if m.role != LEARNER:
@@ -88,6 +93,7 @@ def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     if current(m) is not None:
         raise EnrolmentError(f'您已提交 {year} 年度报名，请查看审核状态')
     _check(inp)
+    _refuse_while_transferring(m.user_id, '报名')
     previous = last_enrolled(m.user_id, year)
     e = Enrolment(learner_id=m.user_id, year=year, unit_id=m.org_id, department_id=m.department_id,
                   status_label='', outcome=catalog.PENDING)
@@ -117,7 +123,10 @@ def resubmit(m: Membership, e: Enrolment, inp: EnrolmentInput) -> None:
     except CertificateError as exc:
         raise EnrolmentError(exc.message) from None
     _check(inp)
+    _refuse_while_transferring(m.user_id, '重新报名')
     _fill(e, inp)
+    # A refused enrolment does not block a transfer: resubmitted after one, the new unit reviews it.
+    e.unit_id, e.department_id = m.org_id, m.department_id
     _apply(e, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(e)))
     audit.log(SUBJECT, e.id, '修改后重新报名', m)
 

@@ -78,6 +78,8 @@ def request_title_change(m: Membership, new_title: str, title_date: date | None)
     if pending_title_change(user.id) is not None:
         raise ProfileError('已有一项职称变更正在等待单位审核')
     _refuse_if_locked(user.id, '专业技术职称', None)
+    from ..transfers.operations import refuse_while_transferring  # transfers import claims, which profile imports
+    refuse_while_transferring(user.id, '申请变更职称', ProfileError)
     change = TitleChange(learner_id=user.id, unit_id=m.org_id, department_id=m.department_id, old_title=user.title,
                          new_title=new_title, title_date=title_date, status_label='', outcome=catalog.PENDING)
     db.session.add(change)
@@ -106,6 +108,18 @@ def review_title_change(m: Membership, work_item_id: int, decision: str, reason:
         change.reason = reason
     audit.log(SUBJECT, change.id, '同意变更' if decision == 'approve' else '不同意变更', m, reason or None)
     return change
+
+
+def withdraw_title_change(m: Membership, change: TitleChange) -> None:
+    """撤回 while the unit has not decided (message withdraw_title_change): the old title stays."""
+    if m.role != LEARNER or change.learner_id != m.user_id:
+        raise ProfileError('只能撤回本人的职称变更申请')
+    refused = f'该职称变更当前状态为“{change.status_label}”，不能撤回'
+    if change.outcome != catalog.PENDING:
+        raise ProfileError(refused)
+    _apply(change, runtime.send_message(change.instance_id, 'withdraw_title_change', scope_resolver(change),
+                                        refused=refused))
+    audit.log(SUBJECT, change.id, '撤回', m)
 
 
 def province_of(user: User) -> set[int]:

@@ -105,6 +105,17 @@ def title_change(change_id: int):
     return render_template('profile/title_change.html', change=change, logs=logs, form=form if actionable else None)
 
 
+@bp.route('/title-change/<int:change_id>/withdraw', methods=['POST'])
+@login_required
+def withdraw_title_change(change_id: int):
+    m = current_membership()
+    change = db.session.get(TitleChange, change_id)
+    if change is None or change.learner_id != m.user_id:
+        abort(404)
+    _run(lambda: ops.withdraw_title_change(m, change), _('已撤回职称变更申请'))
+    return redirect(url_for('profile.title_change', change_id=change.id))
+
+
 @bp.route('/people', methods=['GET', 'POST'])
 @login_required
 @role_required(PROVINCE_ADMIN)

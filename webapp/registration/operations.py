@@ -142,11 +142,15 @@ def provinces() -> list[Organisation]:
     return db.session.scalars(select(Organisation).where(Organisation.kind == PROVINCE).order_by(Organisation.id)).all()
 
 
-def search_orgs(q: str, page: int = 1, purpose: str = 'unit') -> tuple[list[Organisation], int]:
+def search_orgs(q: str, page: int = 1, purpose: str = 'unit', kinds=None,
+                exclude=()) -> tuple[list[Organisation], int]:
     """单位搜索: fuzzy by name, credit code or locality; 10 per page. `purpose` 'unit': units a professional may
-    register under; 'parent': superiors a unit may register under (province, supervising departments, units)."""
-    kinds = PARENT_KINDS['unit'] if purpose == 'parent' else PARENT_KINDS['learner']
+    register under; 'parent': superiors a unit may register under (province, supervising departments, units).
+    Transfers pass their own *kinds* and the organisations to leave out (*exclude*)."""
+    kinds = kinds or (PARENT_KINDS['unit'] if purpose == 'parent' else PARENT_KINDS['learner'])
     query = select(Organisation).where(Organisation.kind.in_(kinds))
+    if exclude:
+        query = query.where(Organisation.id.not_in(list(exclude)))
     words = (q or '').strip()[:50]
     if words:
         pattern = '%' + words.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'

@@ -6,14 +6,17 @@ membership moves to the new unit; her claims keep the unit they were made in and
 """
 from sqlalchemy import and_, false, or_, select
 
-from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db, utcnow
+from models import (Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, User, WorkItem, db,
+                    utcnow)
 from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit
 from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError
+from ..pagination import RowPage
 from ..permissions import open_task, staff_query
+from ..registration import operations as registration
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'transfer'
@@ -36,43 +39,50 @@ def valid_id(value) -> int | None:
     return value if isinstance(value, int) and 0 < value < 2 ** 31 else None
 
 
-def _like(text: str) -> str:
-    return '%' + text.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
+def search_orgs(q: str, page: int = 1, kinds=(UNIT,), exclude=()) -> RowPage:
+    """The registration unit search (name, credit code or locality; 10 a page), nothing until something is typed."""
+    page = min(max(page or 1, 1), 10000)
+    if not (q or '').strip():
+        return RowPage([], 1, registration.PAGE_SIZE, 0)
+    rows, total = registration.search_orgs(q, page, kinds=kinds, exclude=exclude)
+    return RowPage(rows, page, registration.PAGE_SIZE, total)
 
 
-def search_orgs(q: str, kinds=(UNIT,), exclude=(), limit: int = 10) -> list[Organisation]:
-    """Fuzzy search: the name, credit code or locality contains the text; the first *limit* matches by name."""
-    q = (q or '').strip()[:100]
-    if not q:
-        return []
-    pattern = _like(q)
-    query = select(Organisation).where(
-        Organisation.kind.in_(kinds),
-        or_(Organisation.name.ilike(pattern, escape='\\'), Organisation.credit_code.ilike(pattern, escape='\\'),
-            Organisation.locality.ilike(pattern, escape='\\')))
-    if exclude:
-        query = query.where(Organisation.id.not_in(list(exclude)))
-    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.id).limit(limit)))
-
-
-def pending_items(learner_id: int) -> list[str]:
-    """What of hers is still under review: claims, supplement requests, other transfers (seed 004: 无待审核信息)."""
+def pending_items(learner_id: int, but: int | None = None) -> list[str]:
+    """What of hers is still under review: claims, supplement requests, other transfers than *but*, title changes,
+    enrolments (seed 004: 无待审核信息). A refused enrolment (审核不通过) waits for her, not a reviewer: not counted."""
     items = [f'学时登记“{c.title}”（{c.status_label}）' for c in db.session.scalars(
         select(Claim).where(Claim.learner_id == learner_id, Claim.deleted_at.is_(None), Claim.supplement_id.is_(None),
                             Claim.outcome.in_((catalog.PENDING, catalog.RETURNED))).order_by(Claim.id))]
     for s in db.session.scalars(select(Supplement).where(Supplement.learner_id == learner_id,
                                                          Supplement.outcome == catalog.PENDING)):
         items.append(f'{s.year} 年度“{PATHWAYS[s.pathway].label}”增补申请（{s.status_label}）')
-    for t in db.session.scalars(select(Transfer).where(Transfer.learner_id == learner_id,
+    for t in db.session.scalars(select(Transfer).where(Transfer.learner_id == learner_id, Transfer.id != (but or 0),
                                                        Transfer.outcome == catalog.PENDING)):
         items.append(f'调往“{t.to_unit.name}”的单位调转（{t.status_label}）')
     for change in db.session.scalars(select(TitleChange).where(TitleChange.learner_id == learner_id,
                                                                TitleChange.outcome == catalog.PENDING)):
         items.append(f'职称变更为“{change.new_title}”（{change.status_label}）')
     for e in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == learner_id,
-                                                        Enrolment.outcome.in_((catalog.PENDING, catalog.RETURNED)))):
+                                                        Enrolment.outcome == catalog.PENDING)):
         items.append(f'{e.year} 年度报名（{e.status_label}）')
     return items
+
+
+def pending_transfer(learner_id: int) -> Transfer | None:
+    return db.session.scalar(select(Transfer).where(Transfer.learner_id == learner_id,
+                                                    Transfer.outcome == catalog.PENDING).order_by(Transfer.id))
+
+
+def refuse_while_transferring(learner_id: int, what: str, error=None, who: str = '您') -> None:
+    """Seed 004: a transfer needs nothing pending, so nothing new may start while one is open (claims, supplement
+    requests, title changes, enrolments); otherwise the new unit would take her with items waiting at the old one."""
+    # The same row lock as a transfer request: a claim sent while she asks to transfer waits for one or the other.
+    db.session.execute(select(User.id).where(User.id == learner_id).with_for_update())
+    t = pending_transfer(learner_id)
+    if t is not None:
+        raise (error or TransferError)(f'{who}有单位调转申请正在办理中（调往“{t.to_unit.name}”，{t.status_label}），'
+                                       f'办结或撤回后才能{what}')
 
 
 def learner_membership(user_id: int, unit_id: int) -> Membership | None:
@@ -138,6 +148,8 @@ def _check_target(learner_id: int, from_unit_id: int, to_unit_id) -> Organisatio
         raise TransferError('新单位不能是当前所在单位', 'to_unit_id')
     if learner_membership(learner_id, to_unit.id) is not None:
         raise TransferError(f'已是“{to_unit.name}”的专技人员，无需调转', 'to_unit_id')
+    # Two tabs (or the learner and her unit) asking at once: the second waits here, then finds the first one pending.
+    db.session.execute(select(User.id).where(User.id == learner_id).with_for_update())
     pending = pending_items(learner_id)
     if pending:
         raise TransferError('有待审核的信息，不能办理单位调转，请先处理完毕（或撤回）：' + '；'.join(pending))
@@ -210,6 +222,12 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
         raise TransferError('不同意时必须填写原因', 'comment')
     if len(reason) > 500:
         raise TransferError('原因不能超过 500 个字', 'comment')
+    if decision == 'approve' and item.form_key in (IN_FORM, ACCEPT_FORM):
+        # Re-checked here: something filed before the guards existed, or by another path, must not move with her.
+        pending = pending_items(t.learner_id, but=t.id)
+        if pending:
+            raise TransferError(f'{t.learner.name}尚有待审核的信息，暂不能同意调入，请等待处理完毕或不同意：'
+                                + '；'.join(pending))
     action = ACTIONS[item.form_key][0 if decision == 'approve' else 1]
     audit.log(SUBJECT, t.id, action, m, reason or None)
     if decision == 'reject':

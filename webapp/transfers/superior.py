@@ -8,6 +8,7 @@ from models.org import ORG_KINDS, SUPERVISOR, UNIT
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .. import audit
+from ..pagination import RowPage
 from ..permissions import open_task
 from ..workflow import catalog, runtime
 from .operations import TransferError, search_orgs, valid_id
@@ -29,11 +30,20 @@ def _descendant_or_self(org: Organisation, unit: Organisation) -> bool:
     return False
 
 
-def candidates(unit: Organisation, q: str) -> list[Organisation]:
-    """Supervising departments and units the unit may move under (not itself, its own sub-units or its superior)."""
-    found = search_orgs(q, kinds=(SUPERVISOR, UNIT), exclude=[unit.id] + ([unit.parent_id] if unit.parent_id else []),
-                        limit=20)
-    return [o for o in found if not _descendant_or_self(o, unit)][:10]
+def _self_and_descendants(unit: Organisation) -> list[int]:
+    ids, level = [unit.id], [unit.id]
+    while level:
+        level = list(db.session.scalars(select(Organisation.id).where(Organisation.parent_id.in_(level),
+                                                                      Organisation.id.not_in(ids))))
+        ids += level
+    return ids
+
+
+def candidates(unit: Organisation, q: str, page: int = 1) -> RowPage:
+    """Supervising departments and units the unit may move under (not itself, its own sub-units or its superior),
+    10 a page: left out in the query so that every page is full."""
+    exclude = _self_and_descendants(unit) + ([unit.parent_id] if unit.parent_id else [])
+    return search_orgs(q, page, kinds=(SUPERVISOR, UNIT), exclude=exclude)
 
 
 def kind_label(org: Organisation | None) -> str:
@@ -95,6 +105,8 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
         raise TransferError('不能选择本单位或本单位的下级单位作为上级', 'new_parent_id')
     if unit.parent is None:
         raise TransferError('本单位没有上级，不能办理更换，请联系省级管理员')
+    # A double submit: the second request waits for the first one's commit, then finds it pending.
+    db.session.execute(select(Organisation.id).where(Organisation.id == unit.id).with_for_update())
     waiting = db.session.scalar(select(SuperiorChange).where(SuperiorChange.unit_id == unit.id,
                                                              SuperiorChange.outcome == catalog.PENDING))
     if waiting is not None:

@@ -24,12 +24,18 @@ def _q() -> str:
     return (request.args.get('q') or '').strip()[:100]
 
 
+def _page() -> int:
+    return request.args.get('page', 1, type=int) or 1
+
+
 @bp.route('/units.json')
 @login_required
 def units_json():
-    """Fuzzy unit search (name, credit code or locality contains the text): the first 10 matches."""
-    return jsonify([{'id': o.id, 'name': o.name, 'credit_code': o.credit_code, 'locality': o.locality}
-                    for o in ops.search_orgs(_q())])
+    """Fuzzy unit search (name, credit code or locality contains the text): 10 a page, as /orgs/search."""
+    found = ops.search_orgs(_q(), _page())
+    return jsonify(page=found.page, per_page=found.per_page, total=found.total, pages=found.pages,
+                   items=[{'id': o.id, 'name': o.name, 'credit_code': o.credit_code, 'locality': o.locality}
+                          for o in found.items])
 
 
 # ---- learner: 单位调转 ----
@@ -52,8 +58,9 @@ def index():
     transfers = db.session.scalars(select(Transfer).where(Transfer.learner_id == m.user_id)
                                    .order_by(Transfer.id.desc())).all()
     status = 422 if request.method == 'POST' else 200
-    return render_template('transfers/index.html', form=form, q=q, results=ops.search_orgs(q, exclude=[m.org_id]),
-                           transfers=transfers, pending=ops.pending_items(m.user_id)), status
+    return render_template('transfers/index.html', form=form, q=q,
+                           results=ops.search_orgs(q, _page(), exclude=[m.org_id]), transfers=transfers,
+                           pending=ops.pending_items(m.user_id)), status
 
 
 @bp.route('/<int:transfer_id>')
@@ -130,7 +137,7 @@ def send_out():
     q = _q()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/send_out.html', form=form, q=q,
-                           results=ops.search_orgs(q, exclude=[m.org_id])), status
+                           results=ops.search_orgs(q, _page(), exclude=[m.org_id])), status
 
 
 # ---- 更换上级部门 ----
@@ -157,7 +164,7 @@ def superior_index():
                                  .order_by(SuperiorChange.id.desc())).all()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/superior.html', form=form, q=q, principal=principal, unit=m.org,
-                           results=superior.candidates(m.org, q) if principal else [], changes=changes,
+                           results=superior.candidates(m.org, q, _page()) if principal else None, changes=changes,
                            kind_label=superior.kind_label), status
 
 
