@@ -140,6 +140,15 @@ def test_a_unit_already_proposed_cannot_be_proposed_or_registered_again(client, 
     assert db.session.scalar(select(Registration.id).where(Registration.org_name == '另一家公司')) is None
 
 
+def test_a_disabled_account_cannot_be_the_contact(client, ctx):
+    wang = db.session.scalar(select(User).where(User.id_number == WANG_QIANG))
+    wang.is_enabled = False
+    db.session.commit()
+    response = post(client, '/register/propose', propose_data(name='王强', id_number=WANG_QIANG))
+    assert response.status_code == 422 and '单位联系人的账号已停用' in response.get_data(as_text=True)
+    assert db.session.scalar(select(Registration)) is None
+
+
 def test_the_proposer_may_name_herself_as_contact(client, ctx):
     reg, code = propose(client, name='钱九', id_number=PROPOSER, credit_code='', no_credit_code='y')
     user = db.session.get(User, reg.user_id)

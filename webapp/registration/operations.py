@@ -279,6 +279,8 @@ def _contact_account(id_number: str, name: str, email: str | None, phone: str) -
         raise RegistrationError('单位联系人的身份证号已有注册申请正在审核中，请等待审核结束或由其撤回后再推荐',
                                 'id_number')
     if user is not None and user.memberships:
+        if not user.is_enabled:  # she could never log in as the unit's admin
+            raise RegistrationError('单位联系人的账号已停用，请另选联系人', 'id_number')
         return user
     if user is None:  # a former applicant without any role keeps her row and gets the initial password
         user = User(id_number=id_number)
