@@ -47,6 +47,12 @@ class Registration(db.Model):
     instance_id: Mapped[Optional[int]] = mapped_column(ForeignKey('workflow_instance.id'))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[Optional[datetime]] = mapped_column()
+    # 推荐单位注册: a learner whose unit is missing proposed it; the applicant above is the unit's contact. The
+    # proposer follows it in 注册审核进度查询 with her ID number and the proposal code shown after submitting.
+    proposed_by_name: Mapped[Optional[str]] = mapped_column(String(50))
+    proposed_by_id_number: Mapped[Optional[str]] = mapped_column(String(18), index=True)
+    proposed_by_phone: Mapped[Optional[str]] = mapped_column(String(20))
+    proposal_code: Mapped[Optional[str]] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
     parent_org: Mapped[Organisation] = relationship(foreign_keys=[parent_org_id])

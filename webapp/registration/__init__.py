@@ -13,6 +13,7 @@ def _summarise(ids: list[int]) -> dict[int, Summary]:
     summaries = {}
     for reg in db.session.scalars(select(Registration).where(Registration.id.in_(ids))):
         title = f'注册 · {reg.kind_label}' + (f' · {reg.org_name}' if reg.org_name else '')
+        title += f'（学员{reg.proposed_by_name}推荐）' if reg.proposed_by_name else ''
         summaries[reg.id] = Summary(title, url_for('registration.detail', registration_id=reg.id), reg.name,
                                     reg.id_number, f'注册在：{reg.parent_org.name}')
     return summaries

@@ -51,12 +51,30 @@ class LearnerForm(PersonForm):
     other_unit = BooleanField(_l('没有工作单位（自由职业等），选择“其他单位”'))
 
 
+class ProposeForm(OrganisationFields, FlaskForm):
+    """推荐单位注册: the learner (推荐人), the unit as the unit registration asks it, and its contact (first admin)."""
+    proposer_name = StringField(_l('推荐人姓名'), validators=[DataRequired(_l('请填写推荐人姓名')), Length(max=50)])
+    proposer_id_number = StringField(_l('推荐人身份证号'),
+                                     validators=[DataRequired(_l('请填写推荐人身份证号')), Length(max=30)])
+    proposer_phone = StringField(_l('推荐人手机号'), validators=[DataRequired(_l('请填写推荐人手机号')), Length(max=30)])
+    nature = SelectField(_l('单位性质'), choices=_select(ops.NATURES), validate_choice=False)
+    level = SelectField(_l('单位级别'), choices=_select(ops.LEVELS), validate_choice=False)
+    industry = SelectField(_l('所属行业'), choices=_select(ops.INDUSTRIES), validate_choice=False)
+    parent_org_id = HiddenField(validators=[Optional(), Regexp(r'^\d{1,9}$', message=_l('请选择上级单位'))])
+    name = StringField(_l('联系人姓名'), validators=[DataRequired(_l('请填写单位联系人姓名')), Length(max=50)])
+    id_number = StringField(_l('联系人身份证号'), validators=[DataRequired(_l('请填写单位联系人身份证号')), Length(max=30)])
+    phone = StringField(_l('联系人手机号'), validators=[DataRequired(_l('请填写单位联系人手机号或固定电话')), Length(max=30)])
+    email = StringField(_l('联系人电子邮箱'), validators=[Optional(), Length(max=120)])
+    captcha = StringField(_l('验证码'), validators=[DataRequired(_l('请输入验证码')), Length(max=10)])
+
+
 FORMS = {'supervisor': SupervisorForm, 'unit': UnitForm, 'learner': LearnerForm}
 
 
 class ProgressForm(FlaskForm):
     username = StringField(_l('身份证号 / 账号'), validators=[DataRequired(_l('请输入身份证号或账号')), Length(max=50)])
-    password = PasswordField(_l('注册时设置的密码'), validators=[DataRequired(_l('请输入密码')), Length(max=200)])
+    password = PasswordField(_l('注册时设置的密码 / 推荐编号'),
+                             validators=[DataRequired(_l('请输入密码或推荐编号')), Length(max=200)])
     captcha = StringField(_l('验证码'), validators=[DataRequired(_l('请输入验证码')), Length(max=10)])
 
 

@@ -7,8 +7,13 @@ staff lists, statistics or organisation pickers; until then the registration row
 exists from the start, with the password chosen at registration: the applicant uses it to query progress, to
 withdraw, and — once approved — to log in. One person has one account: a second role is applied for with the
 existing password and added to the same account on approval.
+
+推荐单位注册: a learner whose unit is missing proposes it. It is an ordinary unit registration whose applicant is the
+unit's contact (its first admin): a new account gets the initial password (last six of the ID number, to be changed
+at the first login); an existing account is joined without a password, since the role only comes on approval.
 """
 import re
+import secrets
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -22,7 +27,7 @@ from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit
-from ..auth.security import password_problem
+from ..auth.security import default_password, password_problem
 from ..claims import evidence
 from ..permissions import open_task
 from ..workflow import catalog, runtime
@@ -71,6 +76,14 @@ class RegistrationInput:
     org_phone: str = ''
     address: str = ''
     licence: bytes | None = None
+
+
+@dataclass
+class Proposer:
+    """推荐单位注册: the learner who proposes a missing unit (the RegistrationInput's person is the unit's contact)."""
+    name: str
+    id_number: str
+    phone: str
 
 
 # --- field checks --------------------------------------------------------------------------------------------
@@ -262,10 +275,44 @@ def _account(inp: RegistrationInput, id_number: str, email: str | None, phone: s
     return user
 
 
-def register(inp: RegistrationInput) -> Registration:
-    """提交注册: the registration waits for the superior's admins (注册审核中)."""
-    if inp.kind not in ROLE_OF_KIND:
+def _contact_account(id_number: str, name: str, email: str | None, phone: str) -> User:
+    """推荐单位注册: the contact's existing account (joined on approval, no password asked), or a new one with the
+    initial password, as for admins a unit adds."""
+    user = db.session.scalar(select(User).where(User.id_number == id_number))
+    if user is not None and pending_for(user.id):
+        raise RegistrationError('单位联系人的身份证号已有注册申请正在审核中，请等待审核结束或由其撤回后再推荐',
+                                'id_number')
+    if user is not None and user.memberships:
+        if not user.is_enabled:  # she could never log in as the unit's admin
+            raise RegistrationError('单位联系人的账号已停用，请另选联系人', 'id_number')
+        return user
+    if user is None:  # a former applicant without any role keeps her row and gets the initial password
+        user = User(id_number=id_number)
+        db.session.add(user)
+    user.name, user.phone, user.email, user.is_enabled = name, phone, email, True
+    user.set_password(default_password(id_number))
+    user.must_change_password = True
+    return user
+
+
+def _check_proposer(proposer: Proposer) -> Proposer:
+    name = (proposer.name or '').strip()
+    if not name or len(name) > 50:
+        raise RegistrationError('请填写推荐人姓名（不超过 50 个字）', 'proposer_name')
+    try:
+        id_number = normalise_id_number(proposer.id_number)
+    except RegistrationError as exc:
+        raise RegistrationError('推荐人' + exc.message, 'proposer_id_number') from None
+    return Proposer(name, id_number, normalise_phone(proposer.phone, 'proposer_phone'))
+
+
+def register(inp: RegistrationInput, proposer: Proposer | None = None) -> Registration:
+    """提交注册: the registration waits for the superior's admins (注册审核中). With a *proposer* (推荐单位注册, units
+    only) the person of *inp* is the unit's contact, whose account needs no password."""
+    if inp.kind not in ROLE_OF_KIND or (proposer is not None and inp.kind != 'unit'):
         raise RegistrationError('注册类型无效')
+    if proposer is not None:
+        proposer = _check_proposer(proposer)
     name = (inp.name or '').strip()
     if not name or len(name) > 50:
         raise RegistrationError('请填写姓名（不超过 50 个字）', 'name')
@@ -274,7 +321,13 @@ def register(inp: RegistrationInput) -> Registration:
     email = normalise_email(inp.email) if (inp.email or '').strip() else None
     parent = _check_parent(inp)
     org_fields = _check_organisation(inp, parent) if inp.kind != 'learner' else {}
-    user = _account(inp, id_number, email, phone)
+    if proposer is None:
+        user = _account(inp, id_number, email, phone)
+    else:
+        user = _contact_account(id_number, name, email, phone)
+        # Shown once after submitting: with her ID number it lets the proposer follow the registration.
+        org_fields.update(proposed_by_name=proposer.name, proposed_by_id_number=proposer.id_number,
+                          proposed_by_phone=proposer.phone, proposal_code=secrets.token_hex(4).upper())
     db.session.flush()
     lane, approver = approver_for(inp.kind, parent)
     reg = Registration(kind=inp.kind, name=name, id_number=id_number, phone=phone, email=email,
@@ -287,7 +340,13 @@ def register(inp: RegistrationInput) -> Registration:
     reg.instance_id = instance.id
     _apply(reg, step)
     what = reg.org_name or name
-    _log_applicant(reg, '提交注册', f'{reg.kind_label}“{what}”注册在“{parent.name}”下，由“{approver.name}”审核')
+    where = f'{reg.kind_label}“{what}”注册在“{parent.name}”下，由“{approver.name}”审核'
+    if proposer is None:
+        _log_applicant(reg, '提交注册', where)
+    else:
+        db.session.add(FlowLog(subject_type=SUBJECT, subject_id=reg.id, action='推荐单位注册', actor_id=None,
+                               actor_label=f'{proposer.name}（推荐人）',
+                               remark=f'{proposer.name}推荐{where}；单位管理员：{name}'))
     return reg
 
 
@@ -302,8 +361,23 @@ def applicant(login_name: str, password: str) -> User:
     return user
 
 
+def proposals_of(id_number: str, code: str) -> list[Registration]:
+    """推荐单位注册 followed by its proposer: her ID number and the proposal code shown after submitting."""
+    code = (code or '').strip().upper()
+    try:
+        id_number = normalise_id_number(id_number)
+    except RegistrationError:
+        return []
+    if not code:
+        return []
+    return db.session.scalars(select(Registration).where(Registration.proposed_by_id_number == id_number,
+                                                         Registration.proposal_code == code)).all()
+
+
 def registrations_of(user: User) -> list[Registration]:
-    return db.session.scalars(select(Registration).where(Registration.user_id == user.id)
+    """Her own registrations and the units she proposed (推荐单位注册)."""
+    return db.session.scalars(select(Registration).where(or_(Registration.user_id == user.id,
+                                                             Registration.proposed_by_id_number == user.id_number))
                               .order_by(Registration.id.desc())).all()
 
 

@@ -15,7 +15,7 @@ from ..claims.views import _flash_errors
 from ..permissions import actionable_item, current_membership, role_required
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
-from .forms import FORMS, DecisionForm, ProgressForm, WithdrawForm
+from .forms import FORMS, DecisionForm, ProgressForm, ProposeForm, WithdrawForm
 
 REFUSALS = (ops.RegistrationError, WorkflowError)
 TITLES = {'supervisor': '主管部门注册', 'unit': '用人单位注册', 'learner': '专业技术人员注册'}
@@ -38,8 +38,12 @@ def choose():
 
 def _input(kind: str, form) -> ops.RegistrationInput:
     values = dict(kind=kind, name=form.name.data or '', id_number=form.id_number.data or '',
-                  phone=form.phone.data or '', email=form.email.data or '', password=form.password.data or '',
-                  confirm=form.confirm.data or '', existing=bool(form.existing.data), parent_org_id=None)
+                  phone=form.phone.data or '', email=form.email.data or '', parent_org_id=None)
+    if hasattr(form, 'password'):  # 推荐单位注册 asks no password of the unit's contact
+        values.update(password=form.password.data or '', confirm=form.confirm.data or '',
+                      existing=bool(form.existing.data))
+    else:
+        values['password'] = ''
     if kind == 'learner':
         if form.other_unit.data:
             province = ops.provinces()[0] if ops.provinces() else None
@@ -92,6 +96,36 @@ def register(kind: str):
                            other_unit=ops.OTHER_UNIT), status
 
 
+@bp.route('/register/propose', methods=['GET', 'POST'])
+def propose():
+    """推荐单位注册: a learner whose unit the search does not find proposes it; the unit's contact becomes its
+    admin once the superior approves."""
+    form = ProposeForm()
+    if form.validate_on_submit():
+        if problem := security.check_captcha(form.captcha.data):
+            form.captcha.errors = [_(problem)]
+        else:
+            proposer = ops.Proposer(form.proposer_name.data or '', form.proposer_id_number.data or '',
+                                    form.proposer_phone.data or '')
+            try:
+                reg = ops.register(_input('unit', form), proposer)
+            except REFUSALS as exc:
+                _refused(exc, form)
+            else:
+                flash(_('推荐已提交，推荐编号：%(code)s（请记下：在“注册审核进度查询”输入您的身份证号和推荐编号即可查看进度）。'
+                        '等待“%(org)s”审核；通过后单位联系人%(name)s用身份证号登录，初始密码为身份证号后 6 位（已有账号的用原密码），'
+                        '您即可在专业技术人员注册中搜索到该单位。', code=reg.proposal_code, org=reg.approver_org.name,
+                        name=reg.name), 'success')
+                return redirect(url_for('registration.progress'))
+    form.captcha.data = ''
+    parent = None
+    if (form.parent_org_id.data or '').isdigit():
+        parent = db.session.get(ops.Organisation, int(form.parent_org_id.data))
+    status = 422 if request.method == 'POST' else 200
+    return render_template('registration/form.html', form=form, kind='propose', title='推荐单位注册', parent=parent,
+                           other_unit=ops.OTHER_UNIT), status
+
+
 @bp.route('/orgs/search')
 def search():
     """单位搜索 (JSON, public: the registration forms use it): 10 per page."""
@@ -118,7 +152,8 @@ def _failed(name: str) -> None:
 
 @bp.route('/register/progress', methods=['GET', 'POST'])
 def progress():
-    """注册审核进度查询: ID number (or account) + the registration password."""
+    """注册审核进度查询: ID number (or account) + the registration password; a proposer of a unit (推荐单位注册)
+    gives her ID number + the proposal code instead."""
     form = ProgressForm()
     registrations, user = None, None
     if form.validate_on_submit():
@@ -131,8 +166,10 @@ def progress():
             try:
                 user = ops.applicant(name, form.password.data)
             except ops.RegistrationError as exc:
-                _failed(name)
-                form.password.errors = [exc.message]
+                registrations = ops.proposals_of(name, form.password.data) or None
+                if registrations is None:
+                    _failed(name)
+                    form.password.errors = [exc.message + _('（推荐单位注册请输入推荐人身份证号和推荐编号）')]
             else:
                 registrations = ops.registrations_of(user)
     form.captcha.data = ''
