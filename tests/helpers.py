@@ -1,8 +1,45 @@
-"""Builders shared by the tests: valid claim input, and driving a claim through the operations."""
+"""Builders shared by the tests: valid claim input, driving a claim through the operations, and two people acting
+at once."""
+import threading
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
+from models import db
 from webapp.claims import operations as ops
+
+
+@contextmanager
+def first_one_holding_on(app, first):
+    """Two people acting at once: *first()* runs in another thread and keeps its transaction open while the body of
+    the with-block (the second person) starts; it commits half a second later, while the second waits for its lock.
+    Asserts, on leaving, that the first one succeeded."""
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def run_first():
+        with app.app_context():
+            try:
+                first()
+                locked.set()
+                release.wait(10)
+                db.session.commit()
+                outcome['first'] = 'ok'
+            except Exception as exc:  # pragma: no cover - reported by the assertion below
+                outcome['first'] = repr(exc)
+                db.session.rollback()
+                locked.set()
+            finally:
+                db.session.remove()
+
+    worker = threading.Thread(target=run_first)
+    worker.start()
+    assert locked.wait(10)
+    threading.Timer(0.5, release.set).start()
+    try:
+        yield
+    finally:
+        worker.join(10)
+    assert outcome['first'] == 'ok', outcome['first']
 
 
 def year() -> int:

@@ -9,7 +9,7 @@ from webapp.certificates import operations as certs
 from webapp.claims import operations as claims_ops
 
 from ..conftest import LI_NA, ZHANG_WEI, login, membership
-from ..helpers import year
+from ..helpers import first_one_holding_on, year
 from .helpers import approved, meet_requirement
 from .pdfs import dark_share, pdf_text, render_first_page
 
@@ -140,31 +140,11 @@ def test_a_claim_deleted_by_one_admin_cannot_be_deleted_again_by_another(ctx):
 def _while_deleting(app, claim_id, other):
     """An admin deletes *claim_id* and holds her transaction open for a moment while *other* runs (main thread);
     returns what *other* returned or raised."""
-    import threading
-
-    locked, release, outcome = threading.Event(), threading.Event(), {}
-
     def admin():
-        with app.app_context():
-            try:
-                claims_ops.delete_approved(membership('jtjt_admin', 'unit_admin'),
-                                           db.session.get(Claim, claim_id), '培训证明系伪造')
-                locked.set()
-                release.wait(10)
-                db.session.commit()
-                outcome['admin'] = 'ok'
-            except Exception as exc:  # pragma: no cover - reported by the assertion below
-                outcome['admin'] = repr(exc)
-                db.session.rollback()
-                locked.set()
-            finally:
-                db.session.remove()
+        claims_ops.delete_approved(membership('jtjt_admin', 'unit_admin'), db.session.get(Claim, claim_id),
+                                   '培训证明系伪造')
 
-    worker = threading.Thread(target=admin)
-    worker.start()
-    assert locked.wait(10)
-    threading.Timer(0.5, release.set).start()  # commits while *other* waits for the learner's row
-    with app.app_context():
+    with first_one_holding_on(app, admin), app.app_context():  # commits while *other* waits for the learner's row
         try:
             result = other()
             db.session.commit()
@@ -173,8 +153,6 @@ def _while_deleting(app, claim_id, other):
             result = exc
         finally:
             db.session.remove()
-    worker.join(10)
-    assert outcome['admin'] == 'ok'
     return result
 
 

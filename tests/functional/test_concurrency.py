@@ -9,44 +9,23 @@ from models import Claim, FlowLog, WorkItem, db
 from webapp.claims import operations as ops
 
 from ..conftest import WANG_QIANG, ZHANG_WEI, login, membership
-from ..helpers import submitted_claim
+from ..helpers import first_one_holding_on, submitted_claim
 
 
 def test_second_reviewer_is_told_the_task_was_handled(app):
     with app.app_context():
         claim_id, item_id = submitted_claim(ZHANG_WEI)
 
-    locked, release = threading.Event(), threading.Event()
-    outcome = {}
+    def first_reviewer():  # the principal admin approves and holds her transaction open while the second tries
+        ops.review(membership('jtjt_admin'), item_id, 'approve', None, None)
 
-    def first_reviewer():
-        """Principal admin approves and holds the transaction open while the second one tries."""
-        with app.app_context():
-            try:
-                ops.review(membership('jtjt_admin'), item_id, 'approve', None, None)
-                locked.set()
-                release.wait(10)
-                db.session.commit()
-                outcome['first'] = 'ok'
-            except Exception as exc:  # pragma: no cover - reported by the assertion below
-                outcome['first'] = repr(exc)
-                db.session.rollback()
-                locked.set()
-            finally:
-                db.session.remove()
-
-    worker = threading.Thread(target=first_reviewer)
-    worker.start()
-    assert locked.wait(10)
-    threading.Timer(0.5, release.set).start()  # the first commits while the second waits for the row lock
-    second = app.test_client()
-    login(second, 'jtjt_gcb')  # the department's secondary admin sees the same task
-    started = time.monotonic()
-    response = second.post(f'/claims/{claim_id}/review', follow_redirects=True,
-                           data={'work_item_id': item_id, 'decision': 'reject', 'comment': '不同意'})
-    worker.join(10)
+    with first_one_holding_on(app, first_reviewer):
+        second = app.test_client()
+        login(second, 'jtjt_gcb')  # the department's secondary admin sees the same task
+        started = time.monotonic()
+        response = second.post(f'/claims/{claim_id}/review', follow_redirects=True,
+                               data={'work_item_id': item_id, 'decision': 'reject', 'comment': '不同意'})
     page = response.get_data(as_text=True)
-    assert outcome['first'] == 'ok'
     assert '已被他人处理' in page or '正被他人同时处理' in page, page[-800:]
     with app.app_context():
         assert db.session.get(Claim, claim_id).status_label == '待终审'
@@ -112,32 +91,10 @@ def test_a_double_submitted_request_creates_one_and_refuses_the_other(app, db_ur
         pytest.skip('SQLite has no row locks; it serialises whole transactions')
     import models
     from webapp.refusals import Refused
-    locked, release, outcome = threading.Event(), threading.Event(), {}
-
-    def first_tab():
-        with app.app_context():
-            try:
-                request_it()
-                locked.set()
-                release.wait(10)
-                db.session.commit()
-                outcome['first'] = 'ok'
-            except Exception as exc:  # pragma: no cover - reported by the assertion below
-                outcome['first'] = repr(exc)
-                db.session.rollback()
-                locked.set()
-            finally:
-                db.session.remove()
-
-    worker = threading.Thread(target=first_tab)
-    worker.start()
-    assert locked.wait(10)
-    threading.Timer(0.5, release.set).start()  # the first commits while the second waits for the row lock
-    with app.app_context():
+    with first_one_holding_on(app, request_it), app.app_context():
         with pytest.raises(Refused) as refused:
             request_it()
         db.session.rollback()
-        worker.join(10)
-        assert outcome['first'] == 'ok'
+    with app.app_context():
         assert refusal in refused.value.message
         assert db.session.scalar(select(func.count()).select_from(getattr(models, model))) == 1

@@ -206,36 +206,14 @@ def test_running_instances_are_counted_per_process_and_table_version(ctx):
 def test_two_people_saving_at_once_one_wins_and_the_other_is_told(app):
     """Both opened version 1; the first saves and holds her transaction open while the second saves: the second
     waits, then is refused naming the first, and only the first one's draft exists."""
-    import threading
     from ..conftest import login
+    from ..helpers import first_one_holding_on
     with app.app_context():
         base = opened()
-    held, release, outcome = threading.Event(), threading.Event(), {}
-
-    def first():
-        with app.app_context():
-            try:
-                ops.save_draft(BPMN, 'claim', CHANGED, province(), *base)
-                held.set()
-                release.wait(10)
-                db.session.commit()
-                outcome['first'] = 'ok'
-            except Exception as exc:  # pragma: no cover - reported by the assertion below
-                outcome['first'] = repr(exc)
-                db.session.rollback()
-                held.set()
-            finally:
-                db.session.remove()
-
-    worker = threading.Thread(target=first)
-    worker.start()
-    assert held.wait(10)
-    threading.Timer(0.5, release.set).start()
-    second = login(app.test_client(), 'shengji')
-    response = second.post('/workbench/bpmn/claim/edit', data={
-        'xml': CHANGED.replace('等待单位审核', '单位审核中'), 'base_version_id': base[0], 'base_sha': base[1]})
-    worker.join(10)
-    assert outcome['first'] == 'ok'
+    with first_one_holding_on(app, lambda: ops.save_draft(BPMN, 'claim', CHANGED, province(), *base)):
+        second = login(app.test_client(), 'shengji')
+        response = second.post('/workbench/bpmn/claim/edit', data={
+            'xml': CHANGED.replace('等待单位审核', '单位审核中'), 'base_version_id': base[0], 'base_sha': base[1]})
     assert response.status_code == 422 and '草稿已被 省学时办审核员' in response.get_data(as_text=True)
     with app.app_context():
         drafts = db.session.scalars(select(ProcessVersion).where(ProcessVersion.key == 'claim',
