@@ -15,6 +15,7 @@ from ..refusals import Refused
 from .. import audit
 from ..claims import operations as claims_ops
 from ..formatting import format_hours
+from ..locks import lock_person
 from ..permissions import staff_query
 from ..workflow import catalog
 from ..workflow.rules import DecisionUnavailable, decide
@@ -183,7 +184,7 @@ def issue_certificate(m: Membership, year: int) -> Certificate:
         raise CertificateError('只有专技人员本人可以生成合格证书')
     # One valid certificate per learner and year: two clicks at once queue on the learner's row (PostgreSQL; SQLite
     # writers are serialised anyway).
-    db.session.execute(select(User.id).where(User.id == m.user_id).with_for_update())
+    lock_person(m.user_id)
     existing = valid_certificate(m.user_id, year)
     if existing is not None:
         return existing

@@ -27,3 +27,5 @@ PATHWAYS = {p.code: p for p in (
 )}
 
 CATEGORY_LABELS = {'public': '公需科目', 'professional': '专业科目'}
+
+MAX_QUANTITY = 1000  # days, subjects, papers … of one claim; the column holds at most 99999.9

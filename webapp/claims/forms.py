@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation,
                                 ValidationError)
 
-from .catalog import LEVEL_LABELS, PATHWAYS
+from .catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 
 REQUIRED = _l('此项为必填项')
 DATE_MESSAGE = _l('请填写有效日期（年-月-日）')
@@ -42,7 +42,7 @@ class ClaimForm(FlaskForm):
     level = SelectField(_l('级别'), validate_choice=False, validators=[Optional()])
     rank = IntegerField(_l('本人排名'), validators=[Optional(), NumberRange(1, 99, _l('排名应在 1 到 99 之间'))])
     quantity = DecimalField(_l('数量'), places=1, validators=[
-        InputRequired(REQUIRED), finite, NumberRange(Decimal('0.1'), 1000, _l('数量应在 0.1 到 1000 之间'))])
+        InputRequired(REQUIRED), finite, NumberRange(Decimal('0.1'), MAX_QUANTITY, _l('数量应在 0.1 到 1000 之间'))])
     title = StringField(_l('认定内容/材料标题'),
                         validators=[DataRequired(REQUIRED), max_length(200, _l('不能超过 200 个字'))])
     start_date = date_field(_l('开始时间'))

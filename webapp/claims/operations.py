@@ -14,6 +14,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from ..refusals import Refused
 from .. import audit, timers
 from ..formatting import LOCAL_TZ, format_hours
+from ..locks import lock_person
 from ..permissions import can_see_claim, open_task
 from ..workflow import catalog, runtime
 from ..workflow.rules import DecisionUnavailable, decide
@@ -381,7 +382,7 @@ def delete_approved(m: Membership, claim: Claim, reason: str) -> None:
         raise ClaimError('请填写删除原因', 'reason')
     # The learner's row is the lock issue_certificate takes: a certificate is issued either before the deletion
     # (and is voided by it) or after it (and no longer counts these hours); two deletions of one claim queue here.
-    db.session.execute(select(User.id).where(User.id == claim.learner_id).with_for_update())
+    lock_person(claim.learner_id)
     db.session.refresh(claim)  # what the other request committed while we waited
     if claim.deleted_at is not None:
         raise ClaimError('该登记已被他人删除')

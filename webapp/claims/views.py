@@ -15,7 +15,7 @@ from ..urls import back_or
 from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
-from .catalog import CATEGORY_LABELS, LEVEL_LABELS, PATHWAYS
+from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .evidence import file_path
 from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
 from .queries import filter_claims
@@ -361,7 +361,7 @@ def estimate():
         end = date.fromisoformat(args['end']) if args.get('end') else None
     except (InvalidOperation, ValueError):
         return jsonify(hours=None, error='参数无效'), 400
-    if not (quantity.is_finite() and 0 < quantity <= 1000):
+    if not (quantity.is_finite() and 0 < quantity <= MAX_QUANTITY):
         return jsonify(hours=None, error='数量应在 0.1 到 1000 之间'), 400
     if args.get('pathway') not in PATHWAYS:
         return jsonify(hours=None, error='请选择认定类型'), 400

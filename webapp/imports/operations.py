@@ -22,7 +22,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from .. import audit, timers
 from ..dates import parse_day
 from ..claims import operations as claims
-from ..claims.catalog import LEVEL_LABELS, PATHWAYS
+from ..claims.catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from ..claims.sheets import COLUMNS
 from ..workflow.versions import same_versions
 
@@ -31,7 +31,6 @@ SHEET = '学员培训信息'
 REQUIRED = ['身份证号', '认定类型', '二级类型', '认定内容', '开始时间', '结束时间', '申请学时', '计入年度']
 MAX_ROWS = 20000
 MAX_BYTES = 10 * 1024 * 1024
-MAX_QUANTITY = Decimal(1000)  # as on the claim form; the column holds at most 99999.9
 CHUNK = 200
 LEVEL_CODES = {label: code for code, label in LEVEL_LABELS.items()}
 PATHWAY_CODES = {p.label: p.code for p in PATHWAYS.values()}

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from models import Claim, Membership, Supplement, SupplementWindow, User, WorkItem, db, utcnow
+from models import Claim, Membership, Supplement, SupplementWindow, WorkItem, db, utcnow
 from models.people import LEARNER
 
 from .. import audit, timers
@@ -17,6 +17,7 @@ from ..claims import operations as claims
 from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError, ClaimInput
 from ..formatting import format_hours
+from ..locks import lock_person
 from ..permissions import open_task
 from ..workflow import catalog, runtime
 
@@ -118,7 +119,7 @@ def request_supplement(m: Membership, pathway: str) -> Supplement:
     province = m.org.province
     window = _require_open_window(province.id)
     # One request per category: a second tab (or a double click) waits here, then finds the category taken.
-    db.session.execute(select(User.id).where(User.id == m.user_id).with_for_update())
+    lock_person(m.user_id)
     claims._refuse_while_transferring(m.user_id, '申请增补')
     if pathway not in eligible_pathways(m):
         raise ClaimError(f'{window.year} 年度没有可增补的“{PATHWAYS[pathway].label if pathway in PATHWAYS else pathway}”'

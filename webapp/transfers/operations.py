@@ -6,14 +6,14 @@ membership moves to the new unit; her claims keep the unit they were made in and
 """
 from sqlalchemy import and_, false, or_, select
 
-from models import (Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, User, WorkItem, db,
-                    utcnow)
+from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db, utcnow
 from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit
 from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError
+from ..locks import lock_person
 from ..pagination import RowPage
 from ..permissions import open_task, staff_query
 from ..registration import operations as registration
@@ -78,7 +78,7 @@ def refuse_while_transferring(learner_id: int, what: str, error=None, who: str =
     """Seed 004: a transfer needs nothing pending, so nothing new may start while one is open (claims, supplement
     requests, title changes, enrolments); otherwise the new unit would take her with items waiting at the old one."""
     # The same row lock as a transfer request: a claim sent while she asks to transfer waits for one or the other.
-    db.session.execute(select(User.id).where(User.id == learner_id).with_for_update())
+    lock_person(learner_id)
     t = pending_transfer(learner_id)
     if t is not None:
         raise (error or TransferError)(f'{who}有单位调转申请正在办理中（调往“{t.to_unit.name}”，{t.status_label}），'
@@ -149,7 +149,7 @@ def _check_target(learner_id: int, from_unit_id: int, to_unit_id) -> Organisatio
     if learner_membership(learner_id, to_unit.id) is not None:
         raise TransferError(f'已是“{to_unit.name}”的专技人员，无需调转', 'to_unit_id')
     # Two tabs (or the learner and her unit) asking at once: the second waits here, then finds the first one pending.
-    db.session.execute(select(User.id).where(User.id == learner_id).with_for_update())
+    lock_person(learner_id)
     pending = pending_items(learner_id)
     if pending:
         raise TransferError('有待审核的信息，不能办理单位调转，请先处理完毕（或撤回）：' + '；'.join(pending))

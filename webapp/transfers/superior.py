@@ -8,6 +8,7 @@ from models.org import ORG_KINDS, SUPERVISOR, UNIT
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .. import audit
+from ..locks import lock_organisation
 from ..pagination import RowPage
 from ..permissions import open_task
 from ..workflow import catalog, runtime
@@ -106,7 +107,7 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
     if unit.parent is None:
         raise TransferError('本单位没有上级，不能办理更换，请联系省级管理员')
     # A double submit: the second request waits for the first one's commit, then finds it pending.
-    db.session.execute(select(Organisation.id).where(Organisation.id == unit.id).with_for_update())
+    lock_organisation(unit.id)
     waiting = db.session.scalar(select(SuperiorChange).where(SuperiorChange.unit_id == unit.id,
                                                              SuperiorChange.outcome == catalog.PENDING))
     if waiting is not None:

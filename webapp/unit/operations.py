@@ -9,6 +9,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from ..refusals import Refused
 from .. import audit
 from ..auth.security import default_password
+from ..workflow.catalog import PROCESS_NAMES
 
 
 class UnitError(Refused):
@@ -55,9 +56,9 @@ def rename_department(m: Membership, department_id: int, name: str) -> None:
     audit.log('department', department.id, '修改部门', m, f'{old} → {department.name}')
 
 
-# What a department's records are called on the page; a table added later still counts, as 业务记录.
-RECORD_LABELS = {'claim': '学时登记', 'supplement': '增补申请', 'enrolment': '报名', 'title_change': '职称变更',
-                 'transfer': '调转', 'work_item': '待办事项'}
+# What a department's records are called on the page (the processes by their names, then the inbox rows they made);
+# a table added later still counts, as 业务记录.
+RECORD_LABELS = {**PROCESS_NAMES, 'work_item': '待办事项'}
 
 
 def _records_of(department: Department) -> list[str]:
