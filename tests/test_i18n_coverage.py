@@ -1,0 +1,122 @@
+"""Every Chinese text a person reads goes through Flask-Babel, and the English catalog has all of them.
+
+A CJK string literal in webapp/ must be
+- inside a translation call: _(), _l(), gettext(), lazy_gettext(), ngettext(), lazy_ngettext() or N_() (marked for
+  extraction, translated with _() where it is shown), or
+- inside an audit or log call (audit.log(...), logger calls): the flow log is a record, kept as it was written, or
+- in a statement whose first line carries the comment `# i18n: data` (text that is data: stored or compared as it is,
+  e.g. the status labels the diagrams use, spreadsheet column headers an import matches), or
+- in a module of DATA_MODULES, with its reason.
+Docstrings and comments do not count."""
+import ast
+import io
+import re
+import tokenize
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+ROOT = Path(__file__).resolve().parent.parent
+WEBAPP = ROOT / 'webapp'
+CJK = re.compile(r'[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]')
+TRANSLATING = {'_', '_l', 'gettext', 'lazy_gettext', 'ngettext', 'lazy_ngettext', 'N_'}
+LOGGING = {('audit', 'log'), ('logger', None), ('log', None)}
+DATA_MODULES = {
+    'webapp/cli.py': 'demo data: the names of the demo province, its units and people',
+    'webapp/translations/dynamic_messages.py': 'the list pybabel reads for messages passed as variables',
+}
+MARK = '# i18n: data'
+PLACEHOLDER = re.compile(r'%\((\w+)\)[sdrf]|%[sdrf]')
+
+
+def _call_name(call: ast.Call) -> tuple[str | None, str | None]:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id, None
+    if isinstance(func, ast.Attribute):
+        owner = func.value
+        owner_name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else None
+        return owner_name, func.attr
+    return None, None
+
+
+def _allowed(call: ast.Call) -> bool:
+    owner, attr = _call_name(call)
+    if attr is None:
+        return owner in TRANSLATING
+    if attr in TRANSLATING:
+        return True
+    return (owner, attr) in LOGGING or (owner and 'logger' in owner) or owner in ('log', 'logging')
+
+
+def _marked_lines(source: str) -> set[int]:
+    return {tok.start[0] for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type == tokenize.COMMENT and tok.string.startswith(MARK)}
+
+
+def unwrapped_literals() -> list[str]:
+    found = []
+    for path in sorted(WEBAPP.rglob('*.py')):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative in DATA_MODULES:
+            continue
+        source = path.read_text(encoding='utf-8')
+        tree = ast.parse(source)
+        marked = _marked_lines(source)
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and CJK.search(node.value)):
+                continue
+            if isinstance(parents.get(node), ast.Expr):  # a docstring
+                continue
+            ok, up = False, node
+            while up in parents and not ok:
+                up = parents[up]
+                if isinstance(up, ast.Call) and _allowed(up):
+                    ok = True
+                elif isinstance(up, ast.stmt) and up.lineno in marked:
+                    ok = True
+            if not ok:
+                found.append(f'{relative}:{node.lineno}: {node.value[:40]!r}')
+    return found
+
+
+def test_no_unwrapped_chinese_literal():
+    found = unwrapped_literals()
+    assert not found, f'{len(found)} Chinese literals not wrapped for translation:\n' + '\n'.join(found)
+
+
+def _extracted() -> dict[str, tuple]:
+    with open(ROOT / 'babel.cfg', encoding='utf-8') as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    keywords = {'_': None, '_l': None, 'gettext': None, 'lazy_gettext': None, 'N_': None,
+                'ngettext': (1, 2), 'lazy_ngettext': (1, 2)}
+    messages = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(ROOT), method_map, options_map, keywords=keywords):
+        if not filename.startswith(('.venv', 'node_modules')):
+            messages[message if isinstance(message, str) else message[0]] = (filename, lineno)
+    return messages
+
+
+def test_english_catalog_is_complete_and_compiled():
+    po_path = WEBAPP / 'translations/en/LC_MESSAGES/messages.po'
+    with open(po_path, 'rb') as po:
+        catalog = read_po(po)
+    with open(po_path.with_suffix('.mo'), 'rb') as mo:
+        compiled = Translations(mo)
+    problems = []
+    for msgid, (filename, lineno) in _extracted().items():
+        entry = catalog.get(msgid)
+        english = entry.string if entry is not None else ''
+        english = english[0] if isinstance(english, tuple) else english
+        if not english or entry.fuzzy:
+            problems.append(f'{filename}:{lineno}: no English for {msgid!r}')
+        elif sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(english)):
+            problems.append(f'{filename}:{lineno}: placeholders differ in {english!r}')
+        elif compiled.gettext(msgid) != english:
+            problems.append(f'{filename}:{lineno}: messages.mo is stale for {msgid!r} (pybabel compile)')
+    assert not problems, f'{len(problems)} problems in the English catalog:\n' + '\n'.join(problems)
