@@ -38,8 +38,9 @@ def _call_name(call: ast.Call) -> tuple[str | None, str | None]:
         return func.id, None
     if isinstance(func, ast.Attribute):
         owner = func.value
-        owner_name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else None
-        return owner_name, func.attr
+        if isinstance(owner, ast.Attribute):
+            return owner.attr, func.attr
+        return (owner.id if isinstance(owner, ast.Name) else None), func.attr
     return None, None
 
 
