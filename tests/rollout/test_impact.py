@@ -9,6 +9,7 @@ from models import db
 from models.workflow import DMN, DRAFT
 from webapp.claims import operations as ops
 from webapp.rollout import impact
+from webapp.workflow import rules
 from webapp.workflow.versions import add_version, published
 
 from ..conftest import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
@@ -84,6 +85,29 @@ def test_broken_draft_is_refused(ctx):
         assert '无法解析' in str(exc)
     else:
         raise AssertionError('a broken table was accepted')
+
+
+def test_a_table_failing_on_some_inputs_names_them(ctx):
+    (a, *_), _draft = small_year()
+    try:
+        impact.preview(with_training('quantity / 0'), year(), a.province_id)
+    except impact.ImpactError as exc:
+        assert str(exc).startswith('决策表对输入 training/-/0/') and '计算出错：' in str(exc)
+    else:
+        raise AssertionError('a failing cell was not reported')
+
+
+def test_each_table_is_evaluated_once_per_distinct_input_tuple(ctx, monkeypatch):
+    (a, *_), draft = small_year()
+    approved(LI_NA, title='F', **days(3))  # the inputs of A and each other, computed with 7 h/day
+    approved(CHEN_JING, title='G', **days(3))
+    calls = []
+    result = rules.DMNEngine.result
+    monkeypatch.setattr(rules.DMNEngine, 'result', lambda engine, task: calls.append(task.data) or result(engine, task))
+    assert impact.preview(draft, year(), a.province_id).distinct_inputs == 5
+    # 7 claims, 2 tables each, but: the draft 5 tuples; 6 h/day (A B C D) training 3/5/7 days and exam 2;
+    # 7 h/day (E F G) training 2 and 3 days
+    assert len(calls) == 5 + 4 + 2
 
 
 def test_impact_page_and_export(ctx, client):

@@ -6,10 +6,8 @@ Fast by construction: each table is parsed once, and the table is evaluated once
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Callable, Optional
 
-from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from sqlalchemy import func, select
 
 from models import Claim, Organisation, ProcessVersion, User, WorkflowInstance, db
@@ -17,11 +15,12 @@ from models.workflow import DMN
 
 from ..claims import catalog as claim_catalog
 from ..claims.operations import cap
-from ..workflow.engine import SCRIPT_ENGINE, parse_decision
+from ..workflow.catalog import APPROVED
+from ..workflow.rules import DecisionError, DecisionTable
 from ..workflow.versions import published
 
 DECISION = 'credit_hours'
-APPROVED = 'approved'
+INPUTS = ('pathway', 'level', 'rank', 'quantity')  # the task data the credit table reads
 
 
 class ImpactError(Exception):
@@ -29,27 +28,19 @@ class ImpactError(Exception):
 
 
 class Matcher:
-    """One parsed decision table; hours per unit memoised per distinct input tuple."""
+    """One credit table; hours per unit for a claim's inputs (the table evaluates each distinct input tuple once)."""
 
     def __init__(self, dmn_xml: str):
         try:
-            self.engine = DMNEngine(parse_decision(dmn_xml))
-        except Exception as exc:
-            raise ImpactError(f'决策表无法解析：{exc}') from exc
-        self.memo: dict[tuple, Optional[Decimal]] = {}
+            self.table = DecisionTable(dmn_xml, INPUTS)
+        except DecisionError as exc:
+            raise ImpactError(f'决策表无法解析：{exc.reason}') from exc
 
     def per_unit(self, pathway: str, level: str, rank: int, quantity: Decimal) -> Optional[Decimal]:
-        key = (pathway, level, rank, quantity)
-        if key not in self.memo:
-            task = SimpleNamespace(data={'pathway': pathway, 'level': level, 'rank': rank, 'quantity': float(quantity)},
-                                   workflow=SimpleNamespace(script_engine=SCRIPT_ENGINE))
-            try:
-                out = self.engine.result(task)
-            except Exception as exc:
-                raise ImpactError(f'决策表对输入 {pathway}/{level or "-"}/{rank}/{quantity} 计算出错：{exc}') from exc
-            value = out.get('hours_per_unit')
-            self.memo[key] = None if value is None else Decimal(str(value))
-        return self.memo[key]
+        try:
+            return self.table.outputs(pathway, level, rank, float(quantity)).get('hours_per_unit')
+        except DecisionError as exc:
+            raise ImpactError(f'决策表对输入 {pathway}/{level or "-"}/{rank}/{quantity} 计算出错：{exc.reason}') from exc
 
     def hours(self, pathway: str, level: str, rank: int, quantity: Decimal, limit: Decimal) -> Decimal:
         """hours_per_unit × quantity, capped at the pathway's annual cap; no matching rule gives 0."""
@@ -205,7 +196,7 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
                     changed=[Changed(cid, learner, names.get(uid, str(uid)), _pathway_label(pw), title,
                                      Decimal(registered), old_h, new_h)
                              for cid, uid, pw, title, registered, learner, old_h, new_h in changed_rows],
-                    distinct_inputs=len(new.memo))
+                    distinct_inputs=len(new.table))
     impact.seconds = time.perf_counter() - started
     return impact
 

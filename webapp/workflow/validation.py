@@ -14,7 +14,9 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 
 from .catalog import FORM_KEYS, ROLES, SERVICE_TASKS, STATUSES
+from .engine import parse_decision
 from .expressions import UnsafeExpression, check_expression
+from .feel import engine_expression
 
 
 class DiagramError(ValueError):
@@ -23,6 +25,15 @@ class DiagramError(ValueError):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__('；'.join(self.problems))
+
+
+class DecisionError(DiagramError):
+    """A decision table that does not parse, or that fails on some inputs; *reason* is the engine's own message, for
+    callers that word the problem their way (e.g. naming the inputs)."""
+
+    def __init__(self, problem: str, reason):
+        self.reason = str(reason)
+        super().__init__([f'{problem}：{self.reason}'])
 
 
 MIN_CYCLE_INTERVAL = timedelta(minutes=1)
@@ -74,7 +85,6 @@ def check_timer(problems, where, timer) -> None:
 def check_dmn_cell(problems, where, cell):
     """A DMN input cell is a full expression ("exam"), an operator tail (<= 5) or uses `?` for the input (1 <= ? <= 5),
     as the engine reads it."""
-    from .feel import engine_expression
     text = (cell or '').strip()
     if not text or text == '-':
         return
@@ -97,6 +107,24 @@ def check_decision_table(problems, table, name=''):
         for entry in rule.outputEntries:
             if entry.text:
                 _check(problems, f'决策表 {name} 第 {rule.row_number} 行 {entry.id}', entry.text)
+
+
+def parsed_decision(dmn_xml: str):
+    """The parsed decision table of *dmn_xml* (cached by content and shared: never change it); DecisionError when it
+    does not parse."""
+    try:
+        return parse_decision(dmn_xml)
+    except Exception as exc:
+        raise DecisionError('决策表无法解析', exc) from exc
+
+
+def validate_decision(dmn_xml: str) -> None:
+    """Raise DiagramError listing every unsafe or unparsable cell of a DMN file before it is stored as a version."""
+    table = parsed_decision(dmn_xml)
+    problems = []
+    check_decision_table(problems, table, table.name or table.id)
+    if problems:
+        raise DiagramError(problems)
 
 
 def _describe(task_spec) -> str:

@@ -12,7 +12,7 @@ from models import ProcessVersion, db
 from models.workflow import BPMN, DMN, PUBLISHED, RETIRED
 
 from .engine import parse_process, schema_check, sha256
-from .validation import DiagramError, validate_parsed
+from .validation import DiagramError, validate_decision, validate_parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_NS = {'bpmn': 'http://www.omg.org/spec/BPMN/20100524/MODEL',
@@ -89,7 +89,6 @@ def validate_content(kind: str, content: str) -> str:
             raise DiagramError([f'流程图无法解析：{exc}']) from exc
         validate_parsed(parsed)
     else:
-        from .rules import validate_decision
         validate_decision(content)
     return key
 
