@@ -1,14 +1,15 @@
-"""Fixtures: every database test runs on SQLite and, when reachable, on PostgreSQL (TEST_DATABASE_URL)."""
+"""Fixtures: every database test runs on SQLite and, when reachable, on PostgreSQL (TEST_DATABASE_URL).
+The demo people and `login` are in tests/people.py: import them from there, not from here."""
 import os
 
 import pytest
-from flask import g, has_app_context
-from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from models import Membership, User, db
+from models import db
 from webapp import create_app
-from webapp.cli import DEMO_PASSWORD, seed_demo_data
+from webapp.cli import seed_demo_data
+
+from .people import ActorClient
 
 PG_URL = os.environ.get('TEST_DATABASE_URL') or (
     os.environ['DATABASE_URL'] if os.environ.get('DATABASE_URL', '').startswith('postgresql') else None)
@@ -58,17 +59,6 @@ def db_url(request, tmp_path):
     return url
 
 
-class ActorClient(FlaskClient):
-    """A test client that is one person: while a test holds an app context, every request shares its `g`, where
-    Flask-Login caches the signed-in user; forget it so that two clients (two people) can take turns."""
-
-    def open(self, *args, **kwargs):
-        if has_app_context():
-            for key in ('_login_user', 'membership', 'membership_key'):
-                g.pop(key, None)
-        return super().open(*args, **kwargs)
-
-
 def make_app(db_url, tmp_path, **overrides):
     app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': db_url,
                       'EVIDENCE_DIR': str(tmp_path / 'evidence'), **overrides})
@@ -100,24 +90,3 @@ def ctx(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def login(client, username, password=DEMO_PASSWORD):
-    client.get('/captcha.png')  # as the login page's image does: its cookie carries what the answer must be
-    response = client.post('/login', data={'username': username, 'password': password, 'captcha': 'TEST'})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return client
-
-
-def membership(username, role=None) -> Membership:
-    """The demo membership of an account (by account name or ID number), inside an app context."""
-    from sqlalchemy import or_, select
-    user = db.session.scalar(select(User).where(or_(User.account_name == username, User.id_number == username)))
-    return next(m for m in user.memberships if role is None or m.role == role)
-
-
-# Demo accounts (see webapp/cli.py and README.md)
-ZHANG_WEI = '33010619850312001X'   # learner, 交工集团 · 工程部
-LI_NA = '33010219900708002X'       # learner, 交工集团 · 设计院
-WANG_QIANG = '330203198801010034'  # learner and unit admin, 宁波港航
-CHEN_JING = '330105199202150045'   # learner, 杭州城建院 · 建筑所

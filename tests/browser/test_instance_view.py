@@ -5,8 +5,8 @@ import pytest
 from models import db
 from webapp.claims import operations as ops
 
-from ..conftest import ZHANG_WEI, membership
 from ..helpers import claim_input
+from ..people import ZHANG_WEI, membership
 from .conftest import serving
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 

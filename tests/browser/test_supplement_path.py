@@ -12,7 +12,8 @@ from models import Organisation, SupplementWindow, db
 from models.org import PROVINCE
 from webapp.claims.operations import today
 
-from ..conftest import ZHANG_WEI, make_app
+from ..conftest import make_app
+from ..people import ZHANG_WEI
 from ..workflow.test_supplement_process import approved_claim_last_year
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 

@@ -8,8 +8,8 @@ from models import Certificate, Claim, FlowLog, db
 from webapp.certificates import operations as certs
 from webapp.claims import operations as claims_ops
 
-from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import first_one_holding_on, year
+from ..people import LI_NA, ZHANG_WEI, login, membership
 from .helpers import approved, meet_requirement
 from .pdfs import dark_share, pdf_text, render_first_page
 

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from models import Claim, WorkItem, db
 from webapp.claims import operations as ops
 
-from ..conftest import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
 from ..helpers import claim_form, claim_input, submitted_claim as submit_claim_of
+from ..people import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
 
 
 @pytest.fixture

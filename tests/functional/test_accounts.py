@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from models import FlowLog, LoginAttempt, User, db
 
-from ..conftest import DEMO_PASSWORD, LI_NA, ZHANG_WEI, login, membership
+from ..people import DEMO_PASSWORD, LI_NA, ZHANG_WEI, login, membership
 
 
 def try_login(client, username, password=DEMO_PASSWORD, captcha='TEST', fetch_captcha=True):
@@ -172,7 +172,7 @@ def test_staff_list_exports_with_its_search(client, ctx):
 
 def test_province_staff_reset_an_account_with_several_roles(client, ctx):
     """王强 is a learner and his unit's admin: no unit may reset him, the province may."""
-    from ..conftest import WANG_QIANG
+    from ..people import WANG_QIANG
     unit = login(client.application.test_client(), 'jtjt_admin')
     assert unit.post('/profile/people/reset-password', data={'q': WANG_QIANG}).status_code == 403
     province = login(client, 'shengji')

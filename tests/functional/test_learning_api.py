@@ -11,8 +11,8 @@ from stdnum.cn import ric
 from models import FlowLog, LearningRecord, db
 from webapp.learning import operations as ops
 
-from ..conftest import LI_NA, ZHANG_WEI, membership
 from ..helpers import year
+from ..people import LI_NA, ZHANG_WEI, membership
 
 URL = '/api/v1/learning-records'
 

@@ -14,7 +14,7 @@ import pytest
 
 from models import Claim, db
 
-from ..conftest import ZHANG_WEI
+from ..people import ZHANG_WEI
 
 ROOT = Path(__file__).resolve().parents[2]
 

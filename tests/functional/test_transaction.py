@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from models import Claim, FlowLog, WorkflowInstance, WorkItem, db
 from webapp.workflow import runtime
 
-from ..conftest import ZHANG_WEI, login
 from ..helpers import submitted_claim
+from ..people import ZHANG_WEI, login
 
 
 def snapshot(claim_id):

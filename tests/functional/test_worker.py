@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from models import FlowLog, Notification, db
 from webapp.claims import operations as ops
 
-from ..conftest import ZHANG_WEI, _truncate_all, make_app, membership
+from ..conftest import _truncate_all, make_app
 from ..helpers import claim_input
+from ..people import ZHANG_WEI, membership
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = 30

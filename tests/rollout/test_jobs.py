@@ -10,8 +10,8 @@ from models import FlowLog, RolloutJob, WorkflowInstance, db, utcnow
 from webapp.claims import operations as ops
 from webapp.rollout import impact, jobs, migration
 
-from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input, year
+from ..people import LI_NA, ZHANG_WEI, login, membership
 from .test_impact import small_year
 from .test_migration import versions
 
