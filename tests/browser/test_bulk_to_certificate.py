@@ -18,7 +18,7 @@ from webapp.learning.operations import create_platform
 
 from ..helpers import year
 from ..people import ZHANG_WEI
-from .conftest import serving
+from .helpers import serving
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 

@@ -7,7 +7,7 @@ from models import db
 from ..certificates.helpers import meet_requirement
 from ..helpers import year
 from ..people import ZHANG_WEI
-from .conftest import serving
+from .helpers import serving
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 

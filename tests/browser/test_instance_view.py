@@ -7,7 +7,7 @@ from webapp.claims import operations as ops
 
 from ..helpers import claim_input
 from ..people import ZHANG_WEI, membership
-from .conftest import serving
+from .helpers import serving
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 

@@ -18,6 +18,8 @@ from ..people import ZHANG_WEI
 
 ROOT = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.committing  # the gunicorn workers are other processes
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -203,6 +203,7 @@ def test_running_instances_are_counted_per_process_and_table_version(ctx):
     assert [(v.version, n) for v, n in rows['credit_hours']['running']] == [(1, 2)]
 
 
+@pytest.mark.committing  # two threads
 def test_two_people_saving_at_once_one_wins_and_the_other_is_told(app):
     """Both opened version 1; the first saves and holds her transaction open while the second saves: the second
     waits, then is refused naming the first, and only the first one's draft exists."""
