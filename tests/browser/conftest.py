@@ -7,15 +7,23 @@ from .helpers import serving
 from .test_claim_path import CHROMIUM
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope='package')
+def chromium():
+    """One chromium for all the browser tests (starting it took a second a test); each test has a context of its own:
+    its own cookies, storage and downloads."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=['--no-sandbox', '--disable-gpu', '--disable-background-networking'])
-        context = browser.new_context(viewport={'width': 1400, 'height': 1000}, locale='zh-CN', accept_downloads=True)
-        yield context.new_page()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={'width': 1400, 'height': 1000}, locale='zh-CN', accept_downloads=True)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
