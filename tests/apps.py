@@ -37,6 +37,9 @@ def create_test_app(db_url: str, **overrides) -> Flask:
 def make_app(db_url, tmp_path, **overrides) -> Flask:
     """A new app of its own on *db_url*, whose commits are real: builds the schema (SQLite) and seeds the demo data
     unless that database already has them."""
+    if db_url in _ROLLED_BACK:
+        raise RuntimeError('this test runs in a transaction rolled back after it: for other configuration, use '
+                           '@pytest.mark.app_config(...) and the app fixture; to commit for real, mark it committing')
     app = create_test_app(db_url, EVIDENCE_DIR=str(tmp_path / 'evidence'), **overrides)
     with app.app_context():
         if db_url.startswith('sqlite'):
@@ -125,6 +128,9 @@ def sequence_reset_sql(connection) -> str:
 
 # One transaction per test ---------------------------------------------------------------------------------------
 
+_ROLLED_BACK = set()  # the database URL of the test running in rolled_back()
+
+
 class JoinedSession(FlaskSession):
     """Flask-SQLAlchemy 3's session chooses the app's engine itself and ignores the `bind` it was made with; this one
     always uses that bind: the test's connection."""
@@ -146,6 +152,7 @@ def rolled_back(app: Flask, first_statement: str = ''):
     transaction = connection.begin()
     if first_statement:
         connection.exec_driver_sql(first_statement)
+    _ROLLED_BACK.add(app.config['SQLALCHEMY_DATABASE_URI'])
     app_sessions = db.session
     # How Flask-SQLAlchemy (3.1) makes db.session, with these options: sessions scoped to the app context as usual.
     db.session = db._make_scoped_session({'class_': JoinedSession, 'bind': connection,
@@ -156,6 +163,7 @@ def rolled_back(app: Flask, first_statement: str = ''):
         for session in list(db.session.registry.registry.values()):  # app contexts a failing test left pushed
             session.close()
         db.session = app_sessions
+        _ROLLED_BACK.clear()
         transaction.rollback()
         connection.close()
 
