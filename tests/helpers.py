@@ -70,7 +70,7 @@ def submitted_claim(learner_key: str, **overrides):
     Returns (claim id, id of the unit-review inbox row)."""
     from models import db
 
-    from .conftest import membership
+    from .people import membership
     learner = membership(learner_key, 'learner')
     claim = ops.create_claim(learner, claim_input(**overrides))
     ops.submit_claim(learner, claim, 'unit')

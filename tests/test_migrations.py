@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from models import db
 from webapp import create_app
 
-from .conftest import TEST_CONFIG
+from .apps import TEST_CONFIG
 
 
 @pytest.fixture(params=['sqlite', 'postgresql'])

@@ -1,44 +1,35 @@
-"""What every browser test drives: Debian's chromium through Playwright, against the app on a real HTTP server."""
-import threading
-from contextlib import contextmanager
-
+"""What every browser test drives: Debian's chromium through Playwright, against the app on a real HTTP server.
+The server answers from other threads, so these tests commit for real: each has a copy of the seeded SQLite file."""
 import pytest
-from werkzeug.serving import make_server
 
-from models import db
-
-from ..conftest import make_app
+from ..apps import copy_sqlite, make_app
+from .helpers import serving
 from .test_claim_path import CHROMIUM
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope='package')
+def chromium():
+    """One chromium for all the browser tests (starting it took a second a test); each test has a context of its own:
+    its own cookies, storage and downloads."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=['--no-sandbox', '--disable-gpu', '--disable-background-networking'])
-        context = browser.new_context(viewport={'width': 1400, 'height': 1000}, locale='zh-CN', accept_downloads=True)
-        yield context.new_page()
+        yield browser
         browser.close()
 
 
-@contextmanager
-def serving(app):
-    """The app on a threaded HTTP server for the browser to reach: yields its base URL."""
-    server = make_server('127.0.0.1', 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f'http://127.0.0.1:{server.server_port}'
-    finally:
-        server.shutdown()
-        with app.app_context():
-            db.engine.dispose()
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={'width': 1400, 'height': 1000}, locale='zh-CN', accept_downloads=True)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
-def browser_app(tmp_path):
+def browser_app(sqlite_template, tmp_path):
     """The demo app on its own SQLite file, with CSRF on as in production."""
-    return make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
+    return make_app(copy_sqlite(sqlite_template, tmp_path / 'browser.db'), tmp_path, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from webapp.claims.sheets import COLUMNS
 from webapp.imports import operations as imports
 from webapp.learning.operations import create_platform
 
-from ..conftest import ZHANG_WEI
 from ..helpers import year
-from .conftest import serving
+from ..people import ZHANG_WEI
+from .helpers import serving
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 

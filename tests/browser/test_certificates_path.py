@@ -5,9 +5,9 @@ import pytest
 from models import db
 
 from ..certificates.helpers import meet_requirement
-from ..conftest import ZHANG_WEI
 from ..helpers import year
-from .conftest import serving
+from ..people import ZHANG_WEI
+from .helpers import serving
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ..conftest import ZHANG_WEI
+from ..people import ZHANG_WEI
 
 CHROMIUM = '/usr/bin/chromium'
 ARTIFACTS = Path(__file__).resolve().parents[2] / 'test-artifacts'

@@ -10,8 +10,8 @@ from models.workflow import DMN
 from webapp.workbench.operations import draft_of
 from webapp.workflow import versions
 
-from ..conftest import LI_NA
 from ..helpers import submitted_claim
+from ..people import LI_NA
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 

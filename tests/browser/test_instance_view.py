@@ -5,9 +5,9 @@ import pytest
 from models import db
 from webapp.claims import operations as ops
 
-from ..conftest import ZHANG_WEI, membership
 from ..helpers import claim_input
-from .conftest import serving
+from ..people import ZHANG_WEI, membership
+from .helpers import serving
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 

@@ -12,15 +12,15 @@ from models import Organisation, SupplementWindow, db
 from models.org import PROVINCE
 from webapp.claims.operations import today
 
-from ..conftest import ZHANG_WEI, make_app
+from ..people import ZHANG_WEI
 from ..workflow.test_supplement_process import approved_claim_last_year
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
 @pytest.fixture
-def supplement_server(tmp_path):
+def supplement_server(browser_app):
     """The province opened a supplement window around today for last year; 张伟 has 18 approved hours then."""
-    app = make_app(f"sqlite:///{tmp_path / 'browser.db'}", tmp_path, WTF_CSRF_ENABLED=True)
+    app = browser_app
     with app.app_context():
         approved_claim_last_year()
         province = db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE))

@@ -1,7 +1,7 @@
 """A real browser does a learner's transfer (单位调转): search and choose the new unit, the old unit approves the
 transfer out, the new unit the transfer in; she then appears in the new unit's staff list."""
+from ..people import ZHANG_WEI
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
-from ..conftest import ZHANG_WEI
 
 HZ = '杭州市城建设计研究院'
 

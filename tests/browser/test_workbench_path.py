@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from models import Claim, WorkflowInstance, db
 
-from ..conftest import LI_NA, ZHANG_WEI
 from ..helpers import submitted_claim
+from ..people import LI_NA, ZHANG_WEI
 from ..workflow.test_claim_process import act, supervisor, unit_admin
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 

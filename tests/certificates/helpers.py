@@ -9,8 +9,8 @@ from models import Claim, LearningPlatform, LearningRecord, db
 from webapp.claims import operations as ops
 from webapp.learning import operations as learning
 
-from ..conftest import membership
 from ..helpers import claim_input, year
+from ..people import membership
 
 REVIEWERS = {'浙江交通工程建设集团有限公司': ('jtjt_admin', 'jiaotong'),
              '杭州市城建设计研究院': ('hzcj_admin', 'zhujian')}

@@ -2,14 +2,15 @@
 verification page, and automatic voiding when approved hours it relied on are deleted (seed 001)."""
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from models import Certificate, Claim, FlowLog, db
 from webapp.certificates import operations as certs
 from webapp.claims import operations as claims_ops
 
-from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import first_one_holding_on, year
+from ..people import LI_NA, ZHANG_WEI, login, membership
 from .helpers import approved, meet_requirement
 from .pdfs import dark_share, pdf_text, render_first_page
 
@@ -163,6 +164,7 @@ def _postgresql_only(app):
         pytest.skip('row locks: PostgreSQL only (SQLite serialises writers anyway)')
 
 
+@pytest.mark.committing  # two threads
 def test_concurrent_deletions_of_one_claim_one_is_refused(app):
     _postgresql_only(app)
     with app.app_context():
@@ -175,6 +177,7 @@ def test_concurrent_deletions_of_one_claim_one_is_refused(app):
         assert db.session.get(Claim, claim_id).deleted_reason == '培训证明系伪造'
 
 
+@pytest.mark.committing  # two threads
 def test_a_certificate_issued_while_its_hours_are_deleted_is_not_left_valid(app):
     _postgresql_only(app)
     with app.app_context():

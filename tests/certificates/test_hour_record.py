@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from models import HourRecordPrint, ProfileConfirmation, db
 from webapp.certificates import operations as certs
 
-from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import year
+from ..people import LI_NA, ZHANG_WEI, login, membership
 from .helpers import approved, public_hours
 from .pdfs import dark_share, pdf_text, render_first_page
 

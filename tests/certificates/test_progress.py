@@ -8,8 +8,8 @@ from models.workflow import DMN
 from webapp.certificates import operations as certs
 from webapp.workflow.versions import add_version
 
-from ..conftest import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
 from ..helpers import year
+from ..people import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
 from .helpers import approved, meet_requirement, public_hours
 
 ZJ = '浙江省专业技术人员继续教育学时办'

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from models import Claim, WorkItem, db
 from webapp.claims import operations as ops
 
-from ..conftest import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
 from ..helpers import claim_form, claim_input, submitted_claim as submit_claim_of
+from ..people import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
 
 
 @pytest.fixture
@@ -118,9 +118,8 @@ def test_wrong_password_and_unknown_account(client):
     assert '账号或密码错误' in response.get_data(as_text=True)
 
 
-def test_forms_need_a_csrf_token(db_url, tmp_path):
-    from ..conftest import make_app
-    app = make_app(db_url, tmp_path, WTF_CSRF_ENABLED=True)
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_forms_need_a_csrf_token(app):
     client = app.test_client()
     response = client.post('/login', data={'username': ZHANG_WEI, 'password': 'Demo@2026', 'captcha': 'TEST'})
     assert response.status_code == 400 and '页面已过期' in response.get_data(as_text=True)

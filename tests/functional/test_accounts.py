@@ -2,13 +2,14 @@
 import io
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import time_machine
 from PIL import Image
 from sqlalchemy import func, select
 
 from models import FlowLog, LoginAttempt, User, db
 
-from ..conftest import DEMO_PASSWORD, LI_NA, ZHANG_WEI, login, membership
+from ..people import DEMO_PASSWORD, LI_NA, ZHANG_WEI, login, membership
 
 
 def try_login(client, username, password=DEMO_PASSWORD, captcha='TEST', fetch_captcha=True):
@@ -17,9 +18,8 @@ def try_login(client, username, password=DEMO_PASSWORD, captcha='TEST', fetch_ca
     return client.post('/login', data={'username': username, 'password': password, 'captcha': captcha})
 
 
-def test_the_captcha_is_a_real_image_and_good_for_one_try(db_url, tmp_path):
-    from ..conftest import make_app
-    app = make_app(db_url, tmp_path, CAPTCHA_TEST_ANSWER=None)  # a random text, as in production
+@pytest.mark.app_config(CAPTCHA_TEST_ANSWER=None)  # a random text, as in production
+def test_the_captcha_is_a_real_image_and_good_for_one_try(app):
     client = app.test_client()
     response = client.get('/captcha.png')
     assert response.mimetype == 'image/png' and response.headers['Cache-Control'] == 'no-store'
@@ -28,8 +28,6 @@ def test_the_captcha_is_a_real_image_and_good_for_one_try(db_url, tmp_path):
     assert page.status_code == 422 and '验证码错误' in page.get_data(as_text=True)
     page = try_login(client, ZHANG_WEI, captcha='0000', fetch_captcha=False)  # used up: ask for a new one
     assert '验证码已失效' in page.get_data(as_text=True)
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_a_request_racing_the_captcha_does_not_lose_it(client, ctx):
@@ -172,7 +170,7 @@ def test_staff_list_exports_with_its_search(client, ctx):
 
 def test_province_staff_reset_an_account_with_several_roles(client, ctx):
     """王强 is a learner and his unit's admin: no unit may reset him, the province may."""
-    from ..conftest import WANG_QIANG
+    from ..people import WANG_QIANG
     unit = login(client.application.test_client(), 'jtjt_admin')
     assert unit.post('/profile/people/reset-password', data={'q': WANG_QIANG}).status_code == 403
     province = login(client, 'shengji')

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from models import Claim, Evidence, FlowLog, db
 from webapp.claims import operations as ops
 
-from ..conftest import WANG_QIANG, ZHANG_WEI, login, membership
 from ..helpers import claim_form, year
+from ..people import WANG_QIANG, ZHANG_WEI, login, membership
 
 
 def count(model):

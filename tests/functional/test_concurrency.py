@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from models import Claim, FlowLog, WorkItem, db
 from webapp.claims import operations as ops
 
-from ..conftest import WANG_QIANG, ZHANG_WEI, login, membership
 from ..helpers import first_one_holding_on, submitted_claim
+from ..people import WANG_QIANG, ZHANG_WEI, login, membership
+
+pytestmark = pytest.mark.committing  # two people: two threads, two connections
 
 
 def test_second_reviewer_is_told_the_task_was_handled(app):

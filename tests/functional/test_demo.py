@@ -4,7 +4,7 @@ from sqlalchemy import select
 from models import Claim, db
 from webapp.cli import seed_demo_data
 
-from ..conftest import WANG_QIANG, ZHANG_WEI, login
+from ..people import WANG_QIANG, ZHANG_WEI, login
 
 
 def test_demo_has_claims_in_every_state_and_is_idempotent(ctx, client):

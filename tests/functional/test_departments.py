@@ -7,8 +7,8 @@ from models import Department, FlowLog, Membership, User, db
 from webapp.claims import operations as claims
 from webapp.unit import operations as ops
 
-from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input
+from ..people import LI_NA, ZHANG_WEI, login, membership
 
 NEW_ADMIN = '110105198001010032'
 

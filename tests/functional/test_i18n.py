@@ -1,5 +1,5 @@
 """Chinese by default, English available."""
-from ..conftest import ZHANG_WEI, login
+from ..people import ZHANG_WEI, login
 
 
 def test_chinese_by_default_and_english_on_request(client):

@@ -15,8 +15,8 @@ from webapp.claims.sheets import COLUMNS
 from webapp.imports import operations as imports
 from webapp.transfers import operations as transfers
 
-from ..conftest import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input
+from ..people import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
 
 Y = claims.today().year
 

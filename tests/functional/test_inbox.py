@@ -6,8 +6,8 @@ from models import WorkItem, db
 from webapp.claims import operations as ops
 from webapp.inbox import kinds
 
-from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input
+from ..people import LI_NA, ZHANG_WEI, login, membership
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from stdnum.cn import ric
 from models import FlowLog, LearningRecord, db
 from webapp.learning import operations as ops
 
-from ..conftest import LI_NA, ZHANG_WEI, membership
 from ..helpers import year
+from ..people import LI_NA, ZHANG_WEI, membership
 
 URL = '/api/v1/learning-records'
 
@@ -211,9 +211,8 @@ def test_only_the_tokens_hash_is_stored(ctx, platform):
     assert platform[1] not in stored_platform.token_sha256
 
 
-def test_the_api_needs_no_csrf_token_the_pages_still_do(db_url, tmp_path):
-    from ..conftest import make_app
-    app = make_app(db_url, tmp_path, WTF_CSRF_ENABLED=True)
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_the_api_needs_no_csrf_token_the_pages_still_do(app):
     with app.app_context():
         _platform, token = ops.create_platform(membership('shengji'), '测试学习平台')
         db.session.commit()
@@ -222,8 +221,6 @@ def test_the_api_needs_no_csrf_token_the_pages_still_do(db_url, tmp_path):
         assert response.status_code == 200 and response.get_json()['created'] == 1
         response = client.post('/province/platforms', data={'name': '伪造的平台'})
         assert response.status_code == 400 and '页面已过期' in response.get_data(as_text=True)
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_record_stored_meanwhile_by_another_request_is_reported_not_a_500(ctx, platform, monkeypatch):

@@ -16,8 +16,8 @@ from webapp.claims import operations as claims
 from webapp.cli import DEMO_PASSWORD
 from webapp.learning import operations as ops
 
-from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input, year
+from ..people import LI_NA, ZHANG_WEI, login, membership
 
 HEADER = ['身份证号', '课程名称', '科目类别', '学时', '完成日期', '记录编号']
 

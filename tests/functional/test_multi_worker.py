@@ -14,9 +14,11 @@ import pytest
 
 from models import Claim, db
 
-from ..conftest import ZHANG_WEI
+from ..people import ZHANG_WEI
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.committing  # the gunicorn workers are other processes
 
 
 def free_port() -> int:

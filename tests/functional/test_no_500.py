@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 from models import Claim, db
 from webapp.claims import operations as ops
 
-from ..conftest import ZHANG_WEI, login, membership
 from ..helpers import claim_form, claim_input
+from ..people import ZHANG_WEI, login, membership
 
 NASTY = ['NaN', 'sNaN', '-Infinity', '1e999', '9' * 40, '  ', '0x10', "'; drop table claim;--", '0000-00-00',
          '<script>alert(1)</script>', 'x' * 5000, '١٢']

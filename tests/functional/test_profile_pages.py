@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from models import Enrolment, TitleChange, WorkItem, db
 
-from ..conftest import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
+from ..people import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
 
 FORM = {'identity': '国有企业', 'political_status': '中共党员', 'education': '硕士研究生', 'title': '工程师',
         'title_date': '2019-07-01', 'specialty': '桥梁隧道工程'}

@@ -8,7 +8,7 @@ from stdnum.cn import ric
 
 from models import Organisation, Registration, User, db
 
-from ..conftest import WANG_QIANG, login
+from ..people import WANG_QIANG, login
 from ..workflow.test_registration_process import PASSWORD, new_code, new_id, png
 
 JT = '浙江交通工程建设集团有限公司'

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import FlowLog, Membership, Organisation, Registration, User, db
 
-from ..conftest import WANG_QIANG, login
+from ..people import WANG_QIANG, login
 from ..workflow.test_registration_process import PASSWORD, new_code, new_id, png
 from .test_registration_pages import learner_data, org_id, ops_item, post
 

@@ -12,7 +12,7 @@ from webapp import timers
 from webapp.claims import operations as claims
 from webapp.supplements import operations as ops
 
-from ..conftest import CHEN_JING, ZHANG_WEI, login, membership
+from ..people import CHEN_JING, ZHANG_WEI, login, membership
 from ..workflow.test_supplement_process import Y, approved_claim_last_year
 
 SHANGHAI = ZoneInfo('Asia/Shanghai')

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from models import Claim, FlowLog, WorkflowInstance, WorkItem, db
 from webapp.workflow import runtime
 
-from ..conftest import ZHANG_WEI, login
 from ..helpers import submitted_claim
+from ..people import ZHANG_WEI, login
 
 
 def snapshot(claim_id):
@@ -37,9 +37,8 @@ def test_a_failure_while_saving_the_workflow_changes_nothing(app, client, monkey
         assert before[0] == '待初审' and before[4] == ['unit_review']
 
 
-def test_in_production_the_error_page_is_shown_and_nothing_is_saved(db_url, tmp_path, monkeypatch):
-    from ..conftest import make_app
-    app = make_app(db_url, tmp_path, TESTING=False)
+@pytest.mark.app_config(TESTING=False)
+def test_in_production_the_error_page_is_shown_and_nothing_is_saved(app, monkeypatch):
     with app.app_context():
         claim_id, item_id = submitted_claim(ZHANG_WEI)
         before = snapshot(claim_id)
@@ -49,7 +48,6 @@ def test_in_production_the_error_page_is_shown_and_nothing_is_saved(db_url, tmp_
     assert response.status_code == 500 and '系统错误' in response.get_data(as_text=True)
     with app.app_context():
         assert snapshot(claim_id) == before
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize('when', ['in the view', 'at commit'])

@@ -6,8 +6,8 @@ from models import Organisation, SuperiorChange, Transfer, db
 from webapp.claims import operations as claims
 from webapp.transfers import operations as ops, superior
 
-from ..conftest import CHEN_JING, WANG_QIANG, ZHANG_WEI, login, membership
 from ..helpers import claim_input
+from ..people import CHEN_JING, WANG_QIANG, ZHANG_WEI, login, membership
 
 NB = '宁波港航工程有限公司'
 

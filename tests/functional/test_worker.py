@@ -6,20 +6,24 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from models import FlowLog, Notification, db
 from webapp.claims import operations as ops
 
-from ..conftest import ZHANG_WEI, _truncate_all, make_app, membership
+from ..apps import make_app
 from ..helpers import claim_input
+from ..people import ZHANG_WEI, membership
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = 30
 
+pytestmark = pytest.mark.committing  # the workers are other processes
 
-def test_two_workers_share_the_due_timers_without_firing_any_twice(postgres_url, tmp_path):
-    _truncate_all(postgres_url)
+
+def test_two_workers_share_the_due_timers_without_firing_any_twice(committed_postgres_url, tmp_path):
+    postgres_url = committed_postgres_url
     app = make_app(postgres_url, tmp_path, REVIEW_REMIND_AFTER='PT1S')
     with app.app_context():
         learner = membership(ZHANG_WEI, 'learner')

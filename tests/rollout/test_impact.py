@@ -12,8 +12,8 @@ from webapp.rollout import impact
 from webapp.workflow import rules
 from webapp.workflow.versions import add_version, published
 
-from ..conftest import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input, year
+from ..people import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
 
 TRAINING_6 = '<outputEntry id="rule_5_out"><text>6</text></outputEntry>'
 

@@ -3,6 +3,7 @@ shows the same result the request would have given once the worker is done."""
 import io
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
@@ -10,8 +11,8 @@ from models import FlowLog, RolloutJob, WorkflowInstance, db, utcnow
 from webapp.claims import operations as ops
 from webapp.rollout import impact, jobs, migration
 
-from ..conftest import LI_NA, ZHANG_WEI, login, membership
 from ..helpers import claim_input, year
+from ..people import LI_NA, ZHANG_WEI, login, membership
 from .test_impact import small_year
 from .test_migration import versions
 
@@ -41,6 +42,7 @@ def test_a_large_preview_is_queued_and_its_page_shows_progress_then_the_result(c
     assert sorted((r[4], r[6], r[7], r[8]) for r in rows[1:]) == [('A', 18, 24, 6), ('B', 30, 36, 6), ('E', 14, 16, 2)]
 
 
+@pytest.mark.committing  # another connection reads the progress
 def test_progress_is_committed_while_the_preview_runs(ctx, monkeypatch):
     """Another process (the web worker answering the page's poll) sees the count grow during the run."""
     (a, *_), draft = small_year()

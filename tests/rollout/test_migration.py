@@ -11,8 +11,8 @@ from webapp.claims import operations as ops
 from webapp.rollout import migration
 from webapp.workflow.versions import add_version, published
 
-from ..conftest import ZHANG_WEI, login, membership
 from ..helpers import claim_input
+from ..people import ZHANG_WEI, login, membership
 
 LABEL = '<spiffworkflow:property name="statusLabel" value="待初审"/>'
 

@@ -10,7 +10,7 @@ from models.workflow import BPMN, DMN, DRAFT, PUBLISHED, RETIRED
 from webapp.workbench import operations as ops
 from webapp.workflow import versions
 
-from ..conftest import membership
+from ..people import membership
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
@@ -193,7 +193,7 @@ def test_discard_draft_keeps_the_published_version(ctx):
 def test_running_instances_are_counted_per_process_and_table_version(ctx):
     from webapp.claims import operations as claims
     from ..helpers import claim_input
-    from ..conftest import ZHANG_WEI
+    from ..people import ZHANG_WEI
     learner = membership(ZHANG_WEI, 'learner')
     claims.submit_claim(learner, claims.create_claim(learner, claim_input()), 'unit')
     claims.create_claim(learner, claim_input())
@@ -203,10 +203,11 @@ def test_running_instances_are_counted_per_process_and_table_version(ctx):
     assert [(v.version, n) for v, n in rows['credit_hours']['running']] == [(1, 2)]
 
 
+@pytest.mark.committing  # two threads
 def test_two_people_saving_at_once_one_wins_and_the_other_is_told(app):
     """Both opened version 1; the first saves and holds her transaction open while the second saves: the second
     waits, then is refused naming the first, and only the first one's draft exists."""
-    from ..conftest import login
+    from ..people import login
     from ..helpers import first_one_holding_on
     with app.app_context():
         base = opened()

@@ -7,7 +7,7 @@ from models import db  # noqa: F401
 from models.workflow import BPMN, DMN
 from webapp.workflow import versions
 
-from ..conftest import ZHANG_WEI, login
+from ..people import ZHANG_WEI, login
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')

@@ -9,8 +9,8 @@ from models import FlowLog, WorkflowInstance, WorkItem, db
 from webapp.claims import operations as ops
 from webapp.workflow import runtime
 
-from ..conftest import ZHANG_WEI, membership
 from ..helpers import claim_input
+from ..people import ZHANG_WEI, membership
 
 
 def learner():

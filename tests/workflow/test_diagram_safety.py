@@ -190,7 +190,7 @@ def test_a_renamed_status_label_from_the_known_list_is_accepted_and_shown(ctx):
     """A province renames 待初审 to 等待单位审核 by editing the diagram, not the code."""
     from webapp.claims import operations as ops
 
-    from ..conftest import ZHANG_WEI, membership
+    from ..people import ZHANG_WEI, membership
     from ..helpers import claim_input
     v2 = versions.add_version(BPMN, CLAIM.replace('value="待初审"', 'value="等待单位审核"'))
     assert v2.version == 2
@@ -204,7 +204,7 @@ def test_running_instances_stay_on_their_version(ctx):
     from models import WorkflowInstance, db
     from webapp.claims import operations as ops
 
-    from ..conftest import ZHANG_WEI, membership
+    from ..people import ZHANG_WEI, membership
     from ..helpers import claim_input
     learner = membership(ZHANG_WEI, 'learner')
     old = ops.create_claim(learner, claim_input())

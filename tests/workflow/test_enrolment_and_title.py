@@ -8,7 +8,7 @@ from models import Enrolment, FlowLog, Organisation, WorkItem, db
 from webapp.enrolment import operations as enrol
 from webapp.profile import operations as profile
 
-from ..conftest import CHEN_JING, LI_NA, ZHANG_WEI, membership
+from ..people import CHEN_JING, LI_NA, ZHANG_WEI, membership
 
 DETAILS = enrol.EnrolmentInput('国有企业', '群众', '大学本科', '工程师', date(2018, 6, 1), '公路工程')
 

@@ -12,7 +12,7 @@ from webapp.permissions import work_item_scope
 from webapp.registration import operations as ops
 from webapp.workflow import runtime
 
-from ..conftest import WANG_QIANG, ZHANG_WEI, membership
+from ..people import WANG_QIANG, ZHANG_WEI, membership
 
 PASSWORD = 'Reg2026abc'
 

@@ -8,7 +8,7 @@ from models.org import UNIT
 from webapp.transfers import superior as ops
 from webapp.transfers.operations import TransferError
 
-from ..conftest import WANG_QIANG, membership
+from ..people import WANG_QIANG, membership
 
 JT, NB, HZ = '浙江交通工程建设集团有限公司', '宁波港航工程有限公司', '杭州市城建设计研究院'
 TRANSPORT, HOUSING = '浙江省交通运输厅', '浙江省住房和城乡建设厅'

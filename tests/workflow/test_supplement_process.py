@@ -14,8 +14,8 @@ from webapp.claims import operations as claims
 from webapp.permissions import can_see_supplement
 from webapp.supplements import operations as ops
 
-from ..conftest import CHEN_JING, LI_NA, ZHANG_WEI, membership
 from ..helpers import claim_input
+from ..people import CHEN_JING, LI_NA, ZHANG_WEI, membership
 
 SHANGHAI = ZoneInfo('Asia/Shanghai')
 Y = claims.today().year          # the supplement window year; Y - 1 is supplemented

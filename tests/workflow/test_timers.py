@@ -12,8 +12,8 @@ from webapp import timers
 from webapp.claims import operations as ops
 from webapp.inbox.views import todo_count
 
-from ..conftest import ZHANG_WEI, membership
 from ..helpers import claim_input
+from ..people import ZHANG_WEI, membership
 
 SHANGHAI = ZoneInfo('Asia/Shanghai')
 

@@ -11,8 +11,8 @@ from webapp.claims import operations as claims
 from webapp.transfers import operations as ops
 from webapp.workflow import runtime
 
-from ..conftest import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, membership
 from ..helpers import claim_input
+from ..people import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, membership
 
 JT, NB, HZ = '浙江交通工程建设集团有限公司', '宁波港航工程有限公司', '杭州市城建设计研究院'
 

@@ -1,0 +1,20 @@
+"""Serving the app to the browser."""
+import threading
+from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+
+from models import db
+
+
+@contextmanager
+def serving(app):
+    """The app on a threaded HTTP server for the browser to reach: yields its base URL."""
+    server = make_server('127.0.0.1', 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f'http://127.0.0.1:{server.server_port}'
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
