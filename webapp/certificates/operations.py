@@ -14,6 +14,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from ..refusals import Refused
 from .. import audit
 from ..claims import operations as claims_ops
+from ..dates import today
 from ..formatting import format_hours
 from ..locks import lock_person
 from ..permissions import staff_query
@@ -254,7 +255,7 @@ def locked_year(learner_id: int) -> int | None:
     """The current year when the learner has confirmed its record: until the year ends, the data printed on the
     学时记录表 (phone, 职称, enrolment) may not change, so every print of the year matches the current profile.
     A confirmed past year locks nothing: its prints show the snapshot, and the profile is today's data."""
-    year = claims_ops.today().year
+    year = today().year
     return year if profile_locked(learner_id, year) else None
 
 
@@ -276,7 +277,7 @@ def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
     """信息核实: the learner confirms name, ID number and unit; the snapshot is locked for the year."""
     if m is None or m.role != LEARNER:
         raise CertificateError('只有专技人员本人可以核实个人资料')
-    if not (2000 <= year <= claims_ops.today().year):
+    if not (2000 <= year <= today().year):
         raise CertificateError('年度无效', 'year')
     existing = confirmation(m.user_id, year)
     if existing is not None:
@@ -312,7 +313,7 @@ def print_hour_record(m: Membership, learner_id: int, year: int) -> HourRecordPr
     p = progress(learner_id, year)
     row = HourRecordPrint(learner_id=learner_id, year=year, total_hours=p.part('total').done, met=p.met,
                           printed_at=utcnow(), printed_by_id=m.user_id)
-    _insert_numbered(row, HourRecordPrint, f'XS{claims_ops.today().year}')
+    _insert_numbered(row, HourRecordPrint, f'XS{today().year}')
     audit.log('profile', learner_id, '打印学时记录表', m, f'{year} 年度，打印编号 {row.number}')
     return row
 

@@ -1,6 +1,6 @@
 """Claim use cases. Each flushes and never commits; the request boundary commits or rolls back."""
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
@@ -13,7 +13,8 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit, timers
-from ..formatting import LOCAL_TZ, format_hours
+from ..dates import today
+from ..formatting import format_hours
 from ..locks import lock_person
 from ..permissions import can_see_claim, open_task
 from ..workflow import catalog, runtime
@@ -45,10 +46,6 @@ class ClaimInput:
     description: str | None
     certificate_no: str | None
     pledged: bool
-
-
-def today() -> date:
-    return datetime.now(LOCAL_TZ).date()
 
 
 def window_for(province_id: int) -> RegistrationWindow | None:

@@ -12,6 +12,7 @@ from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 from ..refusals import Refused
 from .. import audit, timers
 from ..claims import operations as claims
+from ..dates import today
 from ..permissions import open_task
 from ..workflow import catalog, runtime
 
@@ -35,7 +36,7 @@ class EnrolmentInput:
 
 def enrolment_year(m: Membership) -> int:
     window = claims.window_for(m.org.province.id)
-    return window.year if window else claims.today().year
+    return window.year if window else today().year
 
 
 def current(m: Membership) -> Enrolment | None:
@@ -69,7 +70,7 @@ def _check(inp: EnrolmentInput) -> None:
             raise EnrolmentError(f'请选择{label}', field)
     if inp.title != '无' and inp.title_date is None:
         raise EnrolmentError('请填写取得专业技术职务任职资格的时间', 'title_date')
-    if inp.title_date and inp.title_date > claims.today():
+    if inp.title_date and inp.title_date > today():
         raise EnrolmentError('取得时间不能晚于今天', 'title_date')
 
 

@@ -12,7 +12,7 @@ from models.profile import TITLES
 
 from ..refusals import Refused
 from .. import audit, timers
-from ..claims import operations as claims
+from ..dates import today
 from ..permissions import open_task
 from ..workflow import catalog, runtime
 
@@ -73,7 +73,7 @@ def request_title_change(m: Membership, new_title: str, title_date: date | None)
         raise ProfileError('请选择专业技术职称', 'title')
     if new_title == (user.title or '无'):
         raise ProfileError('新职称与当前职称相同', 'title')
-    if title_date and title_date > claims.today():
+    if title_date and title_date > today():
         raise ProfileError('取得时间不能晚于今天', 'title_date')
     if pending_title_change(user.id) is not None:
         raise ProfileError('已有一项职称变更正在等待单位审核')

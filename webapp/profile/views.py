@@ -13,6 +13,7 @@ from models.profile import TITLES
 
 from ..auth.security import reset_to_default
 from ..claims.forms import choices, max_length
+from ..claims.operations import open_work_item
 from ..permissions import actionable_item, current_membership, role_required
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
@@ -90,7 +91,7 @@ def title_change(change_id: int):
         and (m.department_id is None or m.department_id == change.department_id)))
     if not visible:
         abort(404)
-    item = ops.claims.open_work_item(ops.SUBJECT, change.id, ops.REVIEW_FORM)
+    item = open_work_item(ops.SUBJECT, change.id, ops.REVIEW_FORM)
     form = DecisionForm(work_item_id=item.id if item else '')
     if request.method == 'POST':
         if form.validate_on_submit():

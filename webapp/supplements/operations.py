@@ -16,6 +16,7 @@ from .. import audit, timers
 from ..claims import operations as claims
 from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError, ClaimInput
+from ..dates import today
 from ..formatting import format_hours
 from ..locks import lock_person
 from ..permissions import open_task
@@ -38,7 +39,7 @@ class Window:
     configured: bool     # False: the default of seed 000 (1-20 January, previous year)
 
     def is_open(self, day: date | None = None) -> bool:
-        return self.opens_on <= (day or claims.today()) <= self.closes_on
+        return self.opens_on <= (day or today()) <= self.closes_on
 
     def describe(self) -> str:
         return f'{self.opens_on} 至 {self.closes_on}，增补 {self.year} 年度'
@@ -46,7 +47,7 @@ class Window:
 
 def window_for(province_id: int) -> Window:
     """The window the province set, while it is this year's (or a later one's); otherwise seed 000's default."""
-    this_year = claims.today().year
+    this_year = today().year
     row = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == province_id))
     if row is not None and row.opens_on.year >= this_year:
         return Window(row.opens_on, row.closes_on, row.year, True)
