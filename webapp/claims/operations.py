@@ -12,14 +12,13 @@ from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
-from .. import audit, timers
+from .. import audit, evidence as evidence_store, timers
 from ..dates import today
 from ..formatting import format_hours
 from ..locks import lock_person
 from ..permissions import can_see_claim, open_task
 from ..workflow import catalog, runtime
 from ..workflow.rules import DecisionUnavailable, decide
-from . import evidence as evidence_store
 from .catalog import PATHWAYS
 
 SUBJECT = 'claim'

@@ -11,12 +11,12 @@ from models import Claim, Evidence, FlowLog, Membership, Organisation, User, Wor
 from models.org import SUPERVISOR
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from ..evidence import file_path
 from ..urls import back_or
 from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
-from .evidence import file_path
 from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
 from .queries import filter_claims
 from .sheets import export_claims

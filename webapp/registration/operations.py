@@ -26,9 +26,8 @@ from models.org import PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..refusals import Refused
-from .. import audit
+from .. import audit, evidence
 from ..auth.security import default_password, password_problem
-from ..claims import evidence
 from ..permissions import open_task
 from ..workflow import catalog, runtime
 

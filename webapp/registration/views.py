@@ -9,7 +9,7 @@ from models import FlowLog, Registration, db
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_number
 
 from ..auth import security
-from ..claims.evidence import file_path
+from ..evidence import file_path
 from ..claims.forms import choices
 from ..claims.views import _flash_errors
 from ..permissions import actionable_item, current_membership, role_required
