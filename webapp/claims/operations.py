@@ -17,6 +17,7 @@ from ..dates import today
 from ..formatting import format_hours
 from ..locks import lock_person
 from ..permissions import can_see_claim, open_task
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 from ..workflow.rules import DecisionUnavailable, decide
 from .catalog import PATHWAYS
@@ -107,20 +108,8 @@ def scope_resolver(claim: Claim):
     return resolve
 
 
-def _apply(claim: Claim, step: runtime.StepResult) -> None:
-    claim.status_label, claim.outcome = step.status_label, step.outcome
-
-
 def learner_membership(user: User) -> Membership | None:
     return next((m for m in user.memberships if m.role == LEARNER), None)
-
-
-def open_work_item(subject_type: str, subject_id: int, form_key: str | None = None) -> WorkItem | None:
-    query = select(WorkItem).where(WorkItem.subject_type == subject_type, WorkItem.subject_id == subject_id,
-                                   WorkItem.completed_at.is_(None))
-    if form_key:
-        query = query.where(WorkItem.form_key == form_key)
-    return db.session.scalar(query.order_by(WorkItem.id).limit(1))
 
 
 def open_item(claim: Claim, form_key: str | None = None) -> WorkItem | None:
@@ -194,7 +183,7 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
     instance, step = runtime.start(PROCESS, SUBJECT, claim.id, {'claim_id': claim.id, **timers.timer_data(closes_on)},
                                    scope_resolver(claim))
     claim.instance_id = instance.id
-    _apply(claim, step)
+    apply_step(claim, step)
     audit.log(SUBJECT, claim.id, '新增登记', m, f'{claim.title}，申请学时 {format_hours(claim.applied_hours)}')
     return claim
 
@@ -213,7 +202,7 @@ def delete_draft(m: Membership, claim: Claim) -> None:
         audit.log('supplement', claim.supplement_id, '删除增补学时', m, claim.title)
         return
     step = runtime.complete(item.id, m.user_id, {'action': 'delete'}, scope_resolver(claim))
-    _apply(claim, step)
+    apply_step(claim, step)
     claim.deleted_at = utcnow()
     audit.log(SUBJECT, claim.id, '删除', m)
 
@@ -256,7 +245,7 @@ def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisat
     data = {'action': 'submit', 'target': target, 'pathway': claim.pathway, 'level': claim.level or '',
             'rank': claim.rank or 0, 'quantity': float(claim.quantity)}
     step = runtime.complete(item.id, m.user_id, data, scope_resolver(claim))
-    _apply(claim, step)
+    apply_step(claim, step)
     if step.data.get('table_hours') is not None:
         claim.table_hours = Decimal(str(step.data['table_hours']))
     claim.submitted_at = utcnow()
@@ -272,7 +261,7 @@ def withdraw_claim(m: Membership, claim: Claim) -> None:
         raise ClaimError('增补学时随增补申请审核，不能单独撤回')
     step = runtime.send_message(claim.instance_id, 'withdraw_claim', scope_resolver(claim),
                                 refused=f'该学时登记当前状态为“{claim.status_label}”，已进入审核，不能撤回')
-    _apply(claim, step)
+    apply_step(claim, step)
     audit.log(SUBJECT, claim.id, '撤回', m)
 
 
@@ -280,7 +269,7 @@ def fire_timers(instance) -> None:
     """`flask worker`: the claim's due timers fired (window closed, reminder, escalation); keep the claim in step."""
     claim = db.session.scalar(select(Claim).where(Claim.instance_id == instance.id))
     before = claim.status_label
-    _apply(claim, runtime.fire_timers(instance.id, scope_resolver(claim)))
+    apply_step(claim, runtime.fire_timers(instance.id, scope_resolver(claim)))
     if claim.status_label != before:
         audit.log(SUBJECT, claim.id, '状态变更', None, f'{before} → {claim.status_label}（定时事件）')
 
@@ -294,8 +283,8 @@ def window_changed(province_id: int) -> int:
         WorkItem.completed_at.is_(None), WorkItem.task_name == 'edit_claim')).all()
     closes_at = timers.timer_data(window.closes_on)['window_closes_at']
     for claim in drafts:
-        _apply(claim, runtime.set_timer_data(claim.instance_id, {'window_closes_at': closes_at},
-                                             scope_resolver(claim)))
+        apply_step(claim, runtime.set_timer_data(claim.instance_id, {'window_closes_at': closes_at},
+                                                 scope_resolver(claim)))
     return len(drafts)
 
 
@@ -344,7 +333,7 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
         else:
             claim.reviewed_hours = hours
     step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
-    _apply(claim, step)
+    apply_step(claim, step)
     stage = '终审' if final else '单位审核'
     remark = DECISION_LABELS[decision]
     if decision == 'approve':

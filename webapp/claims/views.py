@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from models import Claim, Evidence, FlowLog, Membership, Organisation, User, WorkItem, db
+from models import Claim, Evidence, Membership, Organisation, User, WorkItem, db
 from models.org import SUPERVISOR
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from ..audit import flow_log
 from ..evidence import file_path
 from ..urls import back_or
 from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
@@ -168,8 +169,7 @@ def edit_claim(claim_id):
 def detail(claim_id):
     m = current_membership()
     claim = _claim_or_404(claim_id)
-    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == claim.id)
-                              .order_by(FlowLog.at, FlowLog.id)).all()
+    logs = flow_log(ops.SUBJECT, claim.id)
     item = ops.open_item(claim)
     my_item = item if item is not None and item.form_key != ops.EDIT_FORM and actionable_item(m, item.id) else None
     review_form = ReviewForm(work_item_id=my_item.id) if my_item else None

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import Enrolment, Membership, WorkItem, db, utcnow
+from models import Enrolment, Membership, WorkItem, db
 from models.people import LEARNER
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
@@ -14,6 +14,7 @@ from .. import audit, timers
 from ..claims import operations as claims
 from ..dates import today
 from ..permissions import open_task
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'enrolment'
@@ -52,12 +53,6 @@ def last_enrolled(learner_id: int, before: int) -> Enrolment | None:
 
 def scope_resolver(e: Enrolment) -> runtime.ScopeResolver:
     return runtime.learner_and_unit(e.learner_id, e.unit_id, e.department_id)
-
-
-def _apply(e: Enrolment, step: runtime.StepResult) -> None:
-    e.status_label, e.outcome = step.status_label, step.outcome
-    if step.completed:
-        e.decided_at = utcnow()
 
 
 def _check(inp: EnrolmentInput) -> None:
@@ -105,7 +100,7 @@ def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     data = {'enrolment_id': e.id, 'review_needed': review_needed, **timers.timer_data()}
     instance, step = runtime.start(PROCESS, SUBJECT, e.id, data, scope_resolver(e))
     e.instance_id = instance.id
-    _apply(e, step)
+    apply_step(e, step, stamp_decided=True)
     why = '首次报名' if previous is None else ('单位变更' if review_needed else f'与 {previous.year} 年度同一单位，免审核')
     audit.log(SUBJECT, e.id, '确认报名', m, f'{year} 年度，{m.org.name}（{why}）')
     return e
@@ -115,7 +110,7 @@ def resubmit(m: Membership, e: Enrolment, inp: EnrolmentInput) -> None:
     """审核不通过 → 修改报名资料 → 确认报名 again."""
     if m.role != LEARNER or e.learner_id != m.user_id:
         raise EnrolmentError('只能修改本人的报名资料')
-    item = claims.open_work_item(SUBJECT, e.id, EDIT_FORM)
+    item = open_work_item(SUBJECT, e.id, EDIT_FORM)
     if item is None:
         raise EnrolmentError(f'报名当前状态为“{e.status_label}”，不能修改')
     from ..certificates.operations import CertificateError, refuse_if_locked
@@ -128,7 +123,7 @@ def resubmit(m: Membership, e: Enrolment, inp: EnrolmentInput) -> None:
     _fill(e, inp)
     # A refused enrolment does not block a transfer: resubmitted after one, the new unit reviews it.
     e.unit_id, e.department_id = m.org_id, m.department_id
-    _apply(e, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(e)))
+    apply_step(e, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(e)), stamp_decided=True)
     audit.log(SUBJECT, e.id, '修改后重新报名', m)
 
 
@@ -140,11 +135,12 @@ def review(m: Membership, work_item_id: int, decision: str, reason: str | None) 
     if decision == 'reject' and not reason:
         raise EnrolmentError('审核不通过时必须填写原因', 'reason')
     e = db.session.get(Enrolment, item.subject_id)
-    _apply(e, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(e)))
+    apply_step(e, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(e)),
+               stamp_decided=True)
     e.reason = reason if decision == 'reject' else None
     audit.log(SUBJECT, e.id, '审核通过' if decision == 'approve' else '审核不通过', m, reason or None)
     return e
 
 
 def open_review(e: Enrolment) -> WorkItem | None:
-    return claims.open_work_item(SUBJECT, e.id, REVIEW_FORM)
+    return open_work_item(SUBJECT, e.id, REVIEW_FORM)

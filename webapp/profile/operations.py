@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from stdnum.cn import ric
 
-from models import Membership, TitleChange, User, db, utcnow
+from models import Membership, TitleChange, User, db
 from models.people import LEARNER, PROVINCE_ADMIN
 from models.profile import TITLES
 
@@ -14,6 +14,7 @@ from ..refusals import Refused
 from .. import audit, timers
 from ..dates import today
 from ..permissions import open_task
+from ..subjects import apply_step
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'title_change'
@@ -59,12 +60,6 @@ def scope_resolver(change: TitleChange) -> runtime.ScopeResolver:
     return runtime.learner_and_unit(change.learner_id, change.unit_id, change.department_id)
 
 
-def _apply(change: TitleChange, step: runtime.StepResult) -> None:
-    change.status_label, change.outcome = step.status_label, step.outcome
-    if step.completed:
-        change.decided_at = utcnow()
-
-
 def request_title_change(m: Membership, new_title: str, title_date: date | None) -> TitleChange:
     if m.role != LEARNER:
         raise ProfileError('只有专技人员可以申请变更职称')
@@ -87,7 +82,7 @@ def request_title_change(m: Membership, new_title: str, title_date: date | None)
     instance, step = runtime.start(PROCESS, SUBJECT, change.id, {'title_change_id': change.id, **timers.timer_data()},
                                    scope_resolver(change))
     change.instance_id = instance.id
-    _apply(change, step)
+    apply_step(change, step, stamp_decided=True)
     audit.log(SUBJECT, change.id, '申请变更职称', m, f'{user.title or "无"} → {new_title}')
     return change
 
@@ -100,8 +95,8 @@ def review_title_change(m: Membership, work_item_id: int, decision: str, reason:
     if decision == 'reject' and not reason:
         raise ProfileError('不同意时必须填写原因', 'reason')
     change = db.session.get(TitleChange, item.subject_id)
-    _apply(change, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason},
-                                    scope_resolver(change)))
+    apply_step(change, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason},
+                                        scope_resolver(change)), stamp_decided=True)
     if decision == 'approve':
         change.learner.title = change.new_title
     else:
@@ -117,8 +112,8 @@ def withdraw_title_change(m: Membership, change: TitleChange) -> None:
     refused = f'该职称变更当前状态为“{change.status_label}”，不能撤回'
     if change.outcome != catalog.PENDING:
         raise ProfileError(refused)
-    _apply(change, runtime.send_message(change.instance_id, 'withdraw_title_change', scope_resolver(change),
-                                        refused=refused))
+    apply_step(change, runtime.send_message(change.instance_id, 'withdraw_title_change', scope_resolver(change),
+                                            refused=refused), stamp_decided=True)
     audit.log(SUBJECT, change.id, '撤回', m)
 
 

@@ -7,14 +7,15 @@ from sqlalchemy import select
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from models import FlowLog, TitleChange, User, db
+from models import TitleChange, User, db
 from models.people import LEARNER, PROVINCE_ADMIN
 from models.profile import TITLES
 
+from ..audit import flow_log
 from ..auth.security import reset_to_default
 from ..claims.forms import choices, max_length
-from ..claims.operations import open_work_item
 from ..permissions import actionable_item, current_membership, role_required
+from ..subjects import open_work_item
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
 
@@ -100,8 +101,7 @@ def title_change(change_id: int):
         else:
             flash(_('请选择审核结果'), 'danger')
         return redirect(url_for('profile.title_change', change_id=change.id))
-    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT,
-                                                    FlowLog.subject_id == change.id).order_by(FlowLog.id)).all()
+    logs = flow_log(ops.SUBJECT, change.id)
     actionable = item is not None and actionable_item(m, item.id) is not None
     return render_template('profile/title_change.html', change=change, logs=logs, form=form if actionable else None)
 

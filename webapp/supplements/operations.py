@@ -20,6 +20,7 @@ from ..dates import today
 from ..formatting import format_hours
 from ..locks import lock_person
 from ..permissions import open_task
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
 SUBJECT = 'supplement'
@@ -79,7 +80,7 @@ def live_entries(s: Supplement) -> list[Claim]:
 
 def _apply(s: Supplement, step: runtime.StepResult) -> None:
     """Keep the request and its entries in step with the process."""
-    s.status_label, s.outcome = step.status_label, step.outcome
+    apply_step(s, step)
     for entry in live_entries(s):
         entry.status_label = ENTRY_LABELS.get(step.status_label, step.status_label)
         entry.outcome = step.outcome if step.outcome in (catalog.APPROVED, catalog.REJECTED) else (
@@ -87,7 +88,7 @@ def _apply(s: Supplement, step: runtime.StepResult) -> None:
 
 
 def open_item(s: Supplement, form_key: str | None = None) -> WorkItem | None:
-    return claims.open_work_item(SUBJECT, s.id, form_key)
+    return open_work_item(SUBJECT, s.id, form_key)
 
 
 def eligible_pathways(m: Membership) -> dict[str, str]:

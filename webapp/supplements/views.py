@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from models import FlowLog, Supplement, db
+from models import Supplement, db
 from models.people import LEARNER
 
+from ..audit import flow_log
 from ..claims.catalog import PATHWAYS
 from ..claims.forms import ClaimForm
 from ..claims.views import REFUSALS, _flash_errors, _form_context, _input, _refused
@@ -73,8 +74,7 @@ def request_():
 def detail(supplement_id: int):
     m = current_membership()
     s = _supplement_or_404(supplement_id)
-    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == s.id)
-                              .order_by(FlowLog.at, FlowLog.id)).all()
+    logs = flow_log(ops.SUBJECT, s.id)
     item = ops.open_item(s)
     mine = item if item is not None and actionable_item(m, item.id) else None
     agree_form = AgreeForm(work_item_id=mine.id) if mine and mine.form_key == ops.AGREE_FORM else None

@@ -6,7 +6,7 @@ membership moves to the new unit; her claims keep the unit they were made in and
 """
 from sqlalchemy import and_, false, or_, select
 
-from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db, utcnow
+from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db
 from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 
@@ -15,7 +15,8 @@ from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError
 from ..locks import lock_person
 from ..pagination import RowPage
-from ..permissions import open_task, staff_query
+from ..permissions import may_see, open_task, staff_query
+from ..subjects import apply_step, open_work_item
 from ..registration import operations as registration
 from ..workflow import catalog, runtime
 
@@ -112,13 +113,11 @@ def transfer_scope(m: Membership):
 
 
 def can_see(m: Membership | None, t: Transfer) -> bool:
-    return m is not None and db.session.query(db.session.query(Transfer).filter(
-        Transfer.id == t.id, transfer_scope(m)).exists()).scalar()
+    return may_see(m, t, transfer_scope)
 
 
 def open_item(t: Transfer) -> WorkItem | None:
-    return db.session.scalar(select(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == t.id,
-                                                    WorkItem.completed_at.is_(None)).order_by(WorkItem.id))
+    return open_work_item(SUBJECT, t.id)
 
 
 def _move(t: Transfer, m: Membership) -> None:
@@ -133,9 +132,7 @@ def _move(t: Transfer, m: Membership) -> None:
 
 
 def _apply(t: Transfer, step: runtime.StepResult, m: Membership) -> None:
-    t.status_label, t.outcome = step.status_label, step.outcome
-    if step.completed:
-        t.decided_at = utcnow()
+    apply_step(t, step, stamp_decided=True)
     if step.outcome == catalog.APPROVED:
         _move(t, m)
 
