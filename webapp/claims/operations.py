@@ -13,8 +13,10 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit, evidence as evidence_store, timers
+from ..certificate_voiding import void_for_claim
 from ..dates import today
 from ..formatting import format_hours
+from ..guards import refuse_while_transferring
 from ..locks import lock_person
 from ..permissions import can_see_claim, open_task
 from ..subjects import apply_step, open_work_item
@@ -153,11 +155,6 @@ def _fill(claim: Claim, inp: ClaimInput) -> None:
     claim.level = inp.level or None
 
 
-def _refuse_while_transferring(learner_id: int, what: str, who: str = '您') -> None:
-    from ..transfers.operations import refuse_while_transferring  # transfers import this module
-    refuse_while_transferring(learner_id, what, ClaimError, who)
-
-
 def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) -> Claim:
     """Save a new draft (待提交) for the learner, or for a member of staff when a unit admin files it."""
     learner = learner or m.user
@@ -168,7 +165,7 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
         raise ClaimError('只能为本单位（本部门）人员登记学时', 'learner_id')
     if m.role not in (LEARNER, UNIT_ADMIN):
         raise ClaimError('当前角色不能登记学时')
-    _refuse_while_transferring(learner.id, '新增学时登记', '您' if learner.id == m.user_id else learner.name)
+    refuse_while_transferring(learner.id, '新增学时登记', ClaimError, '您' if learner.id == m.user_id else learner.name)
     unit = lm.org
     province = unit.province
     inp = check_input(inp, province.id)
@@ -221,8 +218,8 @@ def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisat
     item = _require_edit(m, claim)
     if claim.supplement_id is not None:
         raise ClaimError('增补学时请在增补申请页面统一“个人上报”')
-    _refuse_while_transferring(claim.learner_id, '提交学时登记',
-                               '您' if claim.learner_id == m.user_id else claim.learner.name)
+    refuse_while_transferring(claim.learner_id, '提交学时登记', ClaimError,
+                              '您' if claim.learner_id == m.user_id else claim.learner.name)
     window = window_for(claim.province_id)
     now = today()
     if window is None or not (window.opens_on <= now <= window.closes_on):
@@ -376,8 +373,7 @@ def delete_approved(m: Membership, claim: Claim, reason: str) -> None:
     claim.deleted_at, claim.deleted_reason = utcnow(), reason.strip()
     claim.status_label = '已删除'
     audit.log(SUBJECT, claim.id, '删除已认定学时', m, reason.strip())
-    from ..certificates.operations import void_for_claim  # certificates that relied on these hours become void
-    void_for_claim(claim, m, reason.strip())
+    void_for_claim(claim, m, reason.strip())  # certificates that relied on these hours become void
 
 
 def add_evidence(m: Membership, claim: Claim, filename: str, data: bytes, caption: str) -> Evidence:

@@ -13,6 +13,7 @@ from ..refusals import Refused
 from .. import audit, timers
 from ..claims import operations as claims
 from ..dates import today
+from ..guards import refuse_if_locked, refuse_while_transferring
 from ..permissions import open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
@@ -76,11 +77,6 @@ def _fill(e: Enrolment, inp: EnrolmentInput) -> None:
         e.title_date = None
 
 
-def _refuse_while_transferring(learner_id: int, what: str) -> None:
-    from ..transfers.operations import refuse_while_transferring  # transfers import claims, which this imports
-    refuse_while_transferring(learner_id, what, EnrolmentError)
-
-
 def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     """确认报名."""
     if m.role != LEARNER:
@@ -89,7 +85,7 @@ def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     if current(m) is not None:
         raise EnrolmentError(f'您已提交 {year} 年度报名，请查看审核状态')
     _check(inp)
-    _refuse_while_transferring(m.user_id, '报名')
+    refuse_while_transferring(m.user_id, '报名', EnrolmentError)
     previous = last_enrolled(m.user_id, year)
     e = Enrolment(learner_id=m.user_id, year=year, unit_id=m.org_id, department_id=m.department_id,
                   status_label='', outcome=catalog.PENDING)
@@ -113,13 +109,10 @@ def resubmit(m: Membership, e: Enrolment, inp: EnrolmentInput) -> None:
     item = open_work_item(SUBJECT, e.id, EDIT_FORM)
     if item is None:
         raise EnrolmentError(f'报名当前状态为“{e.status_label}”，不能修改')
-    from ..certificates.operations import CertificateError, refuse_if_locked
-    try:  # the enrolment data of a year whose 学时记录表 was confirmed is printed as confirmed
-        refuse_if_locked(e.learner_id, '报名资料', year=e.year)
-    except CertificateError as exc:
-        raise EnrolmentError(exc.message) from None
+    # The enrolment data of a year whose 学时记录表 was confirmed is printed as confirmed.
+    refuse_if_locked(e.learner_id, '报名资料', EnrolmentError, year=e.year)
     _check(inp)
-    _refuse_while_transferring(m.user_id, '重新报名')
+    refuse_while_transferring(m.user_id, '重新报名', EnrolmentError)
     _fill(e, inp)
     # A refused enrolment does not block a transfer: resubmitted after one, the new unit reviews it.
     e.unit_id, e.department_id = m.org_id, m.department_id

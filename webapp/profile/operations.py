@@ -13,6 +13,7 @@ from models.profile import TITLES
 from ..refusals import Refused
 from .. import audit, timers
 from ..dates import today
+from ..guards import refuse_if_locked, refuse_while_transferring
 from ..permissions import open_task
 from ..subjects import apply_step
 from ..workflow import catalog, runtime
@@ -27,21 +28,12 @@ class ProfileError(Refused):
     """Refused; nothing changed."""
 
 
-def _refuse_if_locked(user_id: int, what: str, field: str | None) -> None:
-    """After 信息核实 the printed data stays as confirmed for the rest of the year (seed 003)."""
-    from ..certificates.operations import CertificateError, refuse_if_locked
-    try:
-        refuse_if_locked(user_id, what)
-    except CertificateError as exc:
-        raise ProfileError(exc.message, field) from None
-
-
 def update_basic(user: User, phone: str, email: str) -> None:
     phone, email = (phone or '').strip(), (email or '').strip()
     if phone and not PHONE.match(phone):
         raise ProfileError('手机号格式不正确（11 位手机号，或区号-电话号码）', 'phone')
     if (user.phone or '') != phone:  # the phone is printed on the 学时记录表; the e-mail is not
-        _refuse_if_locked(user.id, '手机号', 'phone')
+        refuse_if_locked(user.id, '手机号', ProfileError, field='phone')
     if email and (len(email) > 120 or not EMAIL.match(email)):
         raise ProfileError('电子邮箱格式不正确', 'email')
     changes = [f'{label}：{old or "空"} → {new or "空"}' for label, old, new in
@@ -72,8 +64,7 @@ def request_title_change(m: Membership, new_title: str, title_date: date | None)
         raise ProfileError('取得时间不能晚于今天', 'title_date')
     if pending_title_change(user.id) is not None:
         raise ProfileError('已有一项职称变更正在等待单位审核')
-    _refuse_if_locked(user.id, '专业技术职称', None)
-    from ..transfers.operations import refuse_while_transferring  # transfers import claims, which profile imports
+    refuse_if_locked(user.id, '专业技术职称', ProfileError)
     refuse_while_transferring(user.id, '申请变更职称', ProfileError)
     change = TitleChange(learner_id=user.id, unit_id=m.org_id, department_id=m.department_id, old_title=user.title,
                          new_title=new_title, title_date=title_date, status_label='', outcome=catalog.PENDING)

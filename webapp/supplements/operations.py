@@ -18,6 +18,7 @@ from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError, ClaimInput
 from ..dates import today
 from ..formatting import format_hours
+from ..guards import refuse_while_transferring
 from ..locks import lock_person
 from ..permissions import open_task
 from ..subjects import apply_step, open_work_item
@@ -122,7 +123,7 @@ def request_supplement(m: Membership, pathway: str) -> Supplement:
     window = _require_open_window(province.id)
     # One request per category: a second tab (or a double click) waits here, then finds the category taken.
     lock_person(m.user_id)
-    claims._refuse_while_transferring(m.user_id, '申请增补')
+    refuse_while_transferring(m.user_id, '申请增补', ClaimError)
     if pathway not in eligible_pathways(m):
         raise ClaimError(f'{window.year} 年度没有可增补的“{PATHWAYS[pathway].label if pathway in PATHWAYS else pathway}”'
                          '类别：只能增补已终审通过的类别，且每个类别只能申请一次', 'pathway')
@@ -151,7 +152,7 @@ def send_request(m: Membership, s: Supplement) -> None:
     _own(m, s)
     item = _require(s, REQUEST_FORM)
     _require_open_window(s.province_id)
-    claims._refuse_while_transferring(s.learner_id, '提交增补申请')
+    refuse_while_transferring(s.learner_id, '提交增补申请', ClaimError)
     _apply(s, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(s)))
     s.requested_at = utcnow()
     audit.log(SUBJECT, s.id, '提交申请', m, '已提交至本单位')
@@ -218,7 +219,7 @@ def submit_entries(m: Membership, s: Supplement) -> None:
     """个人上报: every entry goes to the unit together; the credit table's hours are kept beside each entry."""
     _own(m, s)
     item = _fill_item(s)
-    claims._refuse_while_transferring(s.learner_id, '上报增补学时')
+    refuse_while_transferring(s.learner_id, '上报增补学时', ClaimError)
     entries = live_entries(s)
     if not entries:
         raise ClaimError('请先“新增”至少一条增补学时，再个人上报')

@@ -70,22 +70,6 @@ def pending_items(learner_id: int, but: int | None = None) -> list[str]:
     return items
 
 
-def pending_transfer(learner_id: int) -> Transfer | None:
-    return db.session.scalar(select(Transfer).where(Transfer.learner_id == learner_id,
-                                                    Transfer.outcome == catalog.PENDING).order_by(Transfer.id))
-
-
-def refuse_while_transferring(learner_id: int, what: str, error=None, who: str = '您') -> None:
-    """Seed 004: a transfer needs nothing pending, so nothing new may start while one is open (claims, supplement
-    requests, title changes, enrolments); otherwise the new unit would take her with items waiting at the old one."""
-    # The same row lock as a transfer request: a claim sent while she asks to transfer waits for one or the other.
-    lock_person(learner_id)
-    t = pending_transfer(learner_id)
-    if t is not None:
-        raise (error or TransferError)(f'{who}有单位调转申请正在办理中（调往“{t.to_unit.name}”，{t.status_label}），'
-                                       f'办结或撤回后才能{what}')
-
-
 def learner_membership(user_id: int, unit_id: int) -> Membership | None:
     return db.session.scalar(select(Membership).where(Membership.user_id == user_id, Membership.role == LEARNER,
                                                       Membership.org_id == unit_id))
