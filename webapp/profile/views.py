@@ -12,9 +12,9 @@ from models.people import LEARNER, PROVINCE_ADMIN
 from models.profile import TITLES
 
 from ..audit import flow_log
-from ..auth.security import reset_to_default
 from ..claims.forms import choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
+from ..security import reset_to_default
 from ..subjects import open_work_item
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops

@@ -27,7 +27,7 @@ from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit, evidence
-from ..auth.security import default_password, password_problem
+from ..security import default_password, password_problem
 from ..permissions import open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from models import Registration, db
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_number
 
+from .. import security
 from ..audit import flow_log
-from ..auth import security
 from ..evidence import file_path
 from ..claims.forms import choices
 from ..claims.views import _flash_errors
