@@ -19,7 +19,7 @@ from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
-from .queries import filter_claims
+from .queries import filter_claims, handled_flag
 from .sheets import export_claims
 from ..exports import wants_export, xlsx_response
 
@@ -103,7 +103,6 @@ def my_claims():
     if wants_export(request.args):
         return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '培训登记详情')
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
-    from ..supplements.operations import handled_flag
     return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
                            submit_form=SubmitForm(), reason_form=ReasonForm(), supplement_flag=handled_flag(m.user_id))
 

@@ -319,12 +319,3 @@ def window_changed(province_id: int) -> int:
 
 
 timers.register(SUBJECT, fire_timers, lambda supplement_id: db.session.get(Supplement, supplement_id).province_id)
-
-
-def handled_flag(learner_id: int) -> str | None:
-    """Seed 000: 已处理 once the unit has handled every request sent to it, otherwise 未处理 (None: none sent)."""
-    sent = db.session.scalars(select(Supplement).where(Supplement.learner_id == learner_id,
-                                                       Supplement.requested_at.is_not(None))).all()
-    if not sent:
-        return None
-    return '未处理' if any(s.unit_decision is None and s.outcome != catalog.DELETED for s in sent) else '已处理'

@@ -12,6 +12,7 @@ from models.people import LEARNER
 from ..audit import flow_log
 from ..claims.catalog import PATHWAYS
 from ..claims.forms import ClaimForm
+from ..claims.queries import handled_flag
 from ..claims.views import REFUSALS, _flash_errors, _form_context, _input, _refused
 from ..permissions import actionable_item, can_see_supplement, current_membership, role_required
 from . import bp, operations as ops
@@ -47,7 +48,7 @@ def index():
     eligible = ops.eligible_pathways(m)
     form.pathway.choices = list(eligible.items())
     return render_template('supplements/index.html', window=window, requests=requests, form=form,
-                           eligible=eligible, handled=ops.handled_flag(m.user_id), pathways=PATHWAYS,
+                           eligible=eligible, handled=handled_flag(m.user_id), pathways=PATHWAYS,
                            is_open=window.is_open())
 
 
