@@ -2,7 +2,8 @@
 
 A learner asks to move to another unit (the old unit approves the transfer out, then the new unit the transfer in),
 or her unit sends her (人员调出: the new unit accepts). Only with nothing of hers pending. On approval her learner
-membership moves to the new unit; her claims keep the unit they were made in and her hours stay hers.
+membership moves to the new unit; her claims keep the unit they were made in and her hours stay hers. While a
+transfer is open nothing new of hers may start: the other features ask webapp/guards.py.
 """
 from sqlalchemy import and_, false, or_, select
 
@@ -16,8 +17,8 @@ from ..claims.operations import ClaimError
 from ..locks import lock_person
 from ..pagination import RowPage
 from ..permissions import may_see, open_task, staff_query
-from ..subjects import apply_step, open_work_item
 from ..registration import operations as registration
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'transfer'
