@@ -20,7 +20,7 @@ from sqlalchemy import text  # noqa: E402
 
 from models import db  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.claims.operations import today  # noqa: E402
+from webapp.dates import today  # noqa: E402
 from webapp.claims.sheets import COLUMNS  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
 from webapp.imports import operations as imports  # noqa: E402

@@ -3,6 +3,9 @@ from flask import Flask, has_request_context, make_response, redirect, render_te
 from flask_login import login_required
 
 from .config import Config
+from .extensions import babel, csrf, db, login_manager, migrate
+from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
+from .permissions import current_membership
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,7 +27,6 @@ def configure_extensions(app: Flask) -> None:
 
     from sqlalchemy import event
 
-    from .extensions import babel, csrf, db, login_manager, migrate
     db.init_app(app)
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
         with app.app_context():
@@ -82,7 +84,6 @@ def configure_blueprints(app: Flask) -> None:
     @main.route('/')
     @login_required
     def home():
-        from .permissions import current_membership
         m = current_membership()
         if m is None:
             return render_template('errors/no_role.html'), 403
@@ -104,8 +105,6 @@ def configure_request_boundary(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
-
-    from .extensions import db
 
     def error_page(code: int, title: str):
         # Roll back first: after a database error (an aborted PostgreSQL transaction) the page itself still queries.
@@ -168,10 +167,6 @@ def configure_request_boundary(app: Flask) -> None:
 
 def configure_templates(app: Flask) -> None:
     from models import mask_id_number
-
-    from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
-
-    from .permissions import current_membership
 
     @app.context_processor
     def inject():

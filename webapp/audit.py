@@ -1,4 +1,6 @@
 """The flow log (登记流程日志): every save, submit, withdraw and decision leaves one row."""
+from sqlalchemy import select
+
 from models import FlowLog, Membership, db
 
 
@@ -9,3 +11,10 @@ def actor_label(m: Membership | None) -> str:
 def log(subject_type: str, subject_id: int, action: str, m: Membership | None, remark: str | None = None) -> None:
     db.session.add(FlowLog(subject_type=subject_type, subject_id=subject_id, action=action,
                            actor_id=m.user_id if m else None, actor_label=actor_label(m), remark=remark))
+
+
+def flow_log(subject_type: str, subject_id: int) -> list[FlowLog]:
+    """A subject's flow log, oldest first (as its detail page shows it)."""
+    return db.session.scalars(select(FlowLog).where(FlowLog.subject_type == subject_type,
+                                                    FlowLog.subject_id == subject_id)
+                              .order_by(FlowLog.at, FlowLog.id)).all()

@@ -11,6 +11,12 @@ from models import Department, Membership, Organisation, RegistrationWindow, Use
 from models.org import PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from . import create_app, timers
+from .claims import operations as ops
+from .dates import today
+from .learning.cli import platform_add, seed_demo_learning
+from .workflow.versions import load_defaults
+
 DEMO_PASSWORD = 'Demo@2026'
 
 
@@ -22,7 +28,6 @@ def demo_id(prefix17: str) -> str:
 @with_appcontext
 def load_processes():
     """Load bpmn/ and rules/ as version 1 of each process and rule set (skips keys already loaded)."""
-    from .workflow.versions import load_defaults
     added = load_defaults()
     db.session.commit()
     click.echo(f'loaded {len(added)} version(s): ' + ', '.join(f'{v.kind}:{v.key}' for v in added))
@@ -30,7 +35,6 @@ def load_processes():
 
 def seed_demo_data(with_claims: bool = True) -> bool:
     """Idempotent: returns False when the demo province already exists. Tests start without the demo claims."""
-    from .workflow.versions import load_defaults
     load_defaults()
     if db.session.scalar(select(Organisation).where(Organisation.kind == PROVINCE)):
         return False
@@ -69,7 +73,6 @@ def seed_demo_data(with_claims: bool = True) -> bool:
     person('王强', [(LEARNER, nb, None), (UNIT_ADMIN, nb, None)], id_number=demo_id('33020319880101003'))
     person('陈静', [(LEARNER, hz, arch)], id_number=demo_id('33010519920215004'))
     db.session.flush()
-    from .claims.operations import today
     year = today().year
     db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
                                       closes_on=date(year, 12, 31)))
@@ -81,8 +84,6 @@ def seed_demo_data(with_claims: bool = True) -> bool:
 
 def _demo_claims(year: int) -> None:
     """A few claims in every state, so each role's inbox shows work on first start."""
-
-    from .claims import operations as ops
 
     def member(key, role):
         user = db.session.scalar(select(User).where((User.id_number == key) | (User.account_name == key)))
@@ -112,7 +113,6 @@ def _demo_claims(year: int) -> None:
     learner, pending = claim(demo_id('33010519920215004'), '城市更新规划设计研讨班（省级）', days=2, hours=12)
     ops.submit_claim(learner, pending, 'unit')
     _demo_supplement(year, claim, member)
-    from .learning.cli import seed_demo_learning
     seed_demo_learning(db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE)),
                        demo_id('33010219900708002'))  # 李娜: 张伟's totals stay those of his claims
 
@@ -123,8 +123,6 @@ def _demo_supplement(year: int, claim, member) -> None:
     from datetime import timedelta
 
     from models import SupplementWindow
-
-    from .claims import operations as ops
     window = db.session.scalar(select(RegistrationWindow))
     window.year, window.opens_on = year - 1, date(year - 1, 1, 1)  # last year's registration, for a moment
     learner = member(demo_id('33010619850312001'), LEARNER)
@@ -136,8 +134,8 @@ def _demo_supplement(year: int, claim, member) -> None:
     ops.review(member('jtjt_admin', UNIT_ADMIN), ops.open_item(last).id, 'approve', None, None)
     ops.review(member('jiaotong', SUPERVISOR_ADMIN), ops.open_item(last).id, 'approve', Decimal(18), None)
     window.year, window.opens_on = year, date(year, 1, 1)
-    db.session.add(SupplementWindow(province_id=window.province_id, opens_on=ops.today(),
-                                    closes_on=ops.today() + timedelta(days=30), year=year - 1))
+    db.session.add(SupplementWindow(province_id=window.province_id, opens_on=today(),
+                                    closes_on=today() + timedelta(days=30), year=year - 1))
 
 
 @click.command('seed-demo')
@@ -160,7 +158,6 @@ def worker(once: bool, poll: float | None):
     """Fire due workflow timers (window closing, reminders, escalation); run several on several hosts if you like."""
     import logging
 
-    from . import timers
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s %(levelname)s %(message)s')
     if once:
         result = timers.run_due()
@@ -174,16 +171,10 @@ def worker(once: bool, poll: float | None):
 
 
 def register_commands(app) -> None:
-    from .learning.cli import platform_add
     app.cli.add_command(platform_add)
     app.cli.add_command(load_processes)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
 
 
-def _create_app():
-    from . import create_app
-    return create_app()
-
-
-cli = FlaskGroup(create_app=_create_app, help='CreditFlow (学时通) management commands')
+cli = FlaskGroup(create_app=create_app, help='CreditFlow (学时通) management commands')

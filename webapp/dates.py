@@ -1,8 +1,15 @@
-"""Dates as people type them in spreadsheets and CSV files: 2026-03-15, 2026-3-1, 2026/3/15, 2026.3.15."""
+"""Days as people live them: today in Beijing time, and dates as they type them in spreadsheets and CSV files
+(2026-03-15, 2026-3-1, 2026/3/15, 2026.3.15)."""
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+LOCAL_TZ = ZoneInfo('Asia/Shanghai')
 DAY = re.compile(r'(\d{4})([-/.])(\d{1,2})\2(\d{1,2})')
+
+
+def today() -> date:
+    return datetime.now(LOCAL_TZ).date()
 
 
 def parse_day(text: str) -> date | None:

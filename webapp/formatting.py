@@ -1,8 +1,8 @@
 """How numbers and times are shown to people (templates and flow-log remarks alike)."""
 from datetime import timezone
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo('Asia/Shanghai')
+from .dates import LOCAL_TZ
+from .workflow.catalog import PROCESS_NAMES
 
 
 def format_hours(value) -> str:
@@ -29,7 +29,6 @@ def format_outcome(value) -> str:
 
 def format_process_name(key: str) -> str:
     """claim -> 学时登记 (a process, credit table or subject type as people call it)."""
-    from .workflow.catalog import PROCESS_NAMES
     return PROCESS_NAMES.get(key, key or '')
 
 

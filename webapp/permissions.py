@@ -67,9 +67,15 @@ def claim_scope(m: Membership):
     return false()
 
 
-def can_see_claim(m: Membership, claim: Claim) -> bool:
+def may_see(m: Membership | None, subject, scope) -> bool:
+    """Whether *subject* (a claim, a transfer …) is among the rows *scope*(m) lets this role see (one query)."""
+    model = type(subject)
     return m is not None and db.session.query(
-        db.session.query(Claim).filter(Claim.id == claim.id, claim_scope(m)).exists()).scalar()
+        db.session.query(model).filter(model.id == subject.id, scope(m)).exists()).scalar()
+
+
+def can_see_claim(m: Membership, claim: Claim) -> bool:
+    return may_see(m, claim, claim_scope)
 
 
 def staff_query(m: Membership):
@@ -99,8 +105,7 @@ def supplement_scope(m: Membership):
 
 
 def can_see_supplement(m: Membership, supplement: Supplement) -> bool:
-    return m is not None and db.session.query(db.session.query(Supplement).filter(
-        Supplement.id == supplement.id, supplement_scope(m)).exists()).scalar()
+    return may_see(m, supplement, supplement_scope)
 
 
 def actionable_item(m: Membership, item_id: int) -> WorkItem | None:

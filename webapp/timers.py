@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from models import WorkflowInstance, db, utcnow
 from models.imports import FAILED, PENDING, RUNNING
 
-from .formatting import LOCAL_TZ
+from .dates import LOCAL_TZ
 
 log = logging.getLogger('creditflow.worker')
 

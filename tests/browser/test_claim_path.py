@@ -42,7 +42,7 @@ def log_out(page):
 
 
 def test_learner_unit_supervisor_path_and_total(live_server, page, tmp_path):
-    from webapp.claims.operations import today
+    from webapp.dates import today
     year = today().year
     base = live_server
     log_in(page, base, ZHANG_WEI)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Organisation, SupplementWindow, db
 from models.org import PROVINCE
-from webapp.claims.operations import today
+from webapp.dates import today
 
 from ..people import ZHANG_WEI
 from ..workflow.test_supplement_process import approved_claim_last_year

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from models import HourRecordPrint, ProfileConfirmation, db
 from webapp.certificates import operations as certs
+from webapp.guards import profile_locked
 
 from ..helpers import year
 from ..people import LI_NA, ZHANG_WEI, login, membership
@@ -27,7 +28,7 @@ def test_printing_is_refused_until_the_profile_is_confirmed(ctx):
         certs.print_hour_record(learner(), learner().user_id, year())
     assert prints() == 0
     certs.confirm_profile(learner(), year())
-    assert certs.profile_locked(learner().user_id, year()) and not certs.profile_locked(learner().user_id, year() - 1)
+    assert profile_locked(learner().user_id, year()) and not profile_locked(learner().user_id, year() - 1)
     with pytest.raises(certs.CertificateError, match='已于核实后锁定'):
         certs.confirm_profile(learner(), year())
     row = certs.print_hour_record(learner(), learner().user_id, year())

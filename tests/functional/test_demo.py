@@ -10,7 +10,7 @@ from ..people import WANG_QIANG, ZHANG_WEI, login
 def test_demo_has_claims_in_every_state_and_is_idempotent(ctx, client):
     assert seed_demo_data() is False  # already seeded by the fixture: nothing twice
     from webapp.cli import _demo_claims
-    from webapp.claims.operations import today
+    from webapp.dates import today
     _demo_claims(today().year)
     db.session.commit()
     assert {c.status_label for c in db.session.scalars(select(Claim))} == {'通过认定', '待提交', '待初审', '退回修改'}

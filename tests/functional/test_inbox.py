@@ -4,7 +4,7 @@ from flask import url_for
 
 from models import WorkItem, db
 from webapp.claims import operations as ops
-from webapp.inbox import kinds
+from webapp import inbox_kinds as kinds
 
 from ..helpers import claim_input
 from ..people import LI_NA, ZHANG_WEI, login, membership

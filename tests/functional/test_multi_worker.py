@@ -67,7 +67,7 @@ def gunicorn(app, db_url, tmp_path):
 
 
 def test_claim_path_across_three_workers(gunicorn, app):
-    from webapp.claims.operations import today
+    from webapp.dates import today
     y = today().year
     learner = Browser(gunicorn)
     learner.get('/captcha.png')

@@ -234,7 +234,7 @@ def test_unit_search_is_fuzzy_and_pages_by_ten(ctx):
 
 
 def test_registration_is_listed_by_the_inbox_kind(ctx):
-    from webapp.inbox.kinds import kind_for
+    from webapp.inbox_kinds import kind_for
     reg = ops.register(unit_input())
     with ctx.test_request_context():
         summary = kind_for('registration').summarise([reg.id])[reg.id]

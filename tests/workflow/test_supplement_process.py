@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import FlowLog, Organisation, RegistrationWindow, WorkItem, db
 from webapp import timers
 from webapp.claims import operations as claims
+from webapp.claims.queries import handled_flag
 from webapp.permissions import can_see_supplement
 from webapp.supplements import operations as ops
 
@@ -84,14 +85,14 @@ def test_the_whole_path_files_the_hours_into_the_supplemented_year(january):
     assert ops.eligible_pathways(m) == {'training': '参加培训进修'}
     s = ops.request_supplement(m, 'training')
     assert (s.status_label, s.year) == ('已申请', Y - 1)
-    assert ops.handled_flag(m.user_id) is None
+    assert handled_flag(m.user_id) is None
     ops.send_request(m, s)
-    assert s.status_label == '个人申请中' and ops.handled_flag(m.user_id) == '未处理'
+    assert s.status_label == '个人申请中' and handled_flag(m.user_id) == '未处理'
     item = item_of(s)
     assert (item.lane, item.scope_org.name, item.form_key) == ('unit_admin', '浙江交通工程建设集团有限公司',
                                                                'supplement_unit_agree')
     ops.decide_request(membership('jtjt_gcb'), item.id, 'agree', None)  # 张伟's department admin may decide
-    assert s.status_label == '同意' and ops.handled_flag(m.user_id) == '已处理'
+    assert s.status_label == '同意' and handled_flag(m.user_id) == '已处理'
 
     entry = ops.add_entry(m, s, entry_input())
     assert (entry.status_label, entry.year, entry.supplement_id) == ('个人保存', Y - 1, s.id)
@@ -143,7 +144,7 @@ def test_the_unit_refuses_with_a_reason_the_learner_sees(january):
     assert s.status_label == '个人申请中'
     ops.decide_request(membership('jtjt_admin'), item_of(s).id, 'refuse', '材料已在去年登记')
     assert (s.status_label, s.outcome, s.reason) == ('不同意', 'rejected', '材料已在去年登记')
-    assert ops.handled_flag(m.user_id) == '已处理'
+    assert handled_flag(m.user_id) == '已处理'
 
 
 def test_returned_entries_are_edited_and_reported_again_then_the_unit_may_reject(january):

@@ -256,7 +256,7 @@ def test_the_new_unit_cannot_take_her_while_something_still_waits_at_the_old_one
     t = ops.request_transfer(learner(), unit(NB).id, '工作调动')
     ops.decide(membership('jtjt_admin'), item_of(t).id, 'approve', None)
     # Filed by a path that skipped the guard (e.g. before it existed): it must not travel with her.
-    monkeypatch.setattr(ops, 'refuse_while_transferring', lambda *args: None)
+    monkeypatch.setattr(claims, 'refuse_while_transferring', lambda *args: None)
     waiting = claims.create_claim(learner(), claim_input(title='桥梁检测培训班'))
     claims.submit_claim(learner(), waiting, 'unit')
     monkeypatch.undo()

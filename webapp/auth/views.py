@@ -9,10 +9,11 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from models import User, db
 
-from .. import audit
+from .. import audit, security
 from ..extensions import login_manager
+from ..registration.operations import RegistrationError, normalise_id_number, pending_for
 from ..urls import back_or
-from . import bp, security
+from . import bp
 
 
 class LoginForm(FlaskForm):
@@ -80,7 +81,6 @@ def _login_name(raw: str) -> str:
     failures) under that."""
     name = raw.strip()
     if len(name) == 15 and name.isdigit():
-        from ..registration.operations import RegistrationError, normalise_id_number
         try:
             return normalise_id_number(name)
         except RegistrationError:  # not a valid ID number: looked up as typed, and refused as usual
@@ -90,7 +90,6 @@ def _login_name(raw: str) -> str:
 
 def _registration_pending(user_id: int) -> bool:
     """A registration (注册, seed 004) of this account still waits for its superior's approval."""
-    from ..registration.operations import pending_for
     return bool(pending_for(user_id))
 
 

@@ -7,20 +7,22 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from models import (Certificate, Claim, Enrolment, HourRecordPrint, LearningRecord, Membership, ProfileConfirmation,
-                    TitleChange, User, certificate_claim, db, utcnow)
+                    TitleChange, User, db, utcnow)
 from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit
+from ..certificate_voiding import SUBJECT
 from ..claims import operations as claims_ops
+from ..dates import today
 from ..formatting import format_hours
+from ..guards import confirmation
 from ..locks import lock_person
 from ..permissions import staff_query
 from ..workflow import catalog
 from ..workflow.rules import DecisionUnavailable, decide
 
-SUBJECT = 'certificate'
 DECISION = 'annual_requirement'
 PARTS = (('total', '总学时'), ('professional', '专业科目'), ('public', '公需科目'))
 
@@ -204,25 +206,6 @@ def issue_certificate(m: Membership, year: int) -> Certificate:
     return cert
 
 
-def void_certificate(cert: Certificate, reason: str, m: Membership | None) -> None:
-    if cert.voided_at is not None:
-        return
-    cert.voided_at, cert.void_reason = utcnow(), reason[:500]
-    audit.log(SUBJECT, cert.id, '证书作废', m, f'{cert.number}：{reason}'[:500])
-
-
-def void_for_claim(claim: Claim, m: Membership | None, reason: str) -> list[Certificate]:
-    """Approved hours were deleted: every valid certificate that relied on them becomes void (seed 001)."""
-    certs = list(db.session.scalars(select(Certificate).join(
-        certificate_claim, certificate_claim.c.certificate_id == Certificate.id).where(
-        certificate_claim.c.claim_id == claim.id, Certificate.voided_at.is_(None))))
-    for cert in certs:
-        void_certificate(cert, f'所依据的学时“{claim.title}”（{format_hours(claim.registered_hours)} 学时）已被删除，'
-                               f'删除原因：{reason}', m)
-    db.session.flush()
-    return certs
-
-
 def certificate_for(m: Membership, certificate_id: int) -> Certificate | None:
     """The certificate when the current role may download it (the learner herself or her unit admin)."""
     cert = db.session.get(Certificate, certificate_id)
@@ -240,32 +223,6 @@ def find_by_number(number: str) -> Certificate | None:
 
 # ---- 学时记录表 -------------------------------------------------------------------------------------------------
 
-def confirmation(learner_id: int, year: int) -> ProfileConfirmation | None:
-    return db.session.scalar(select(ProfileConfirmation).where(ProfileConfirmation.learner_id == learner_id,
-                                                               ProfileConfirmation.year == year))
-
-
-def profile_locked(learner_id: int, year: int) -> bool:
-    """After confirmation (and so before any print) a year's profile data may no longer change."""
-    return confirmation(learner_id, year) is not None
-
-
-def locked_year(learner_id: int) -> int | None:
-    """The current year when the learner has confirmed its record: until the year ends, the data printed on the
-    学时记录表 (phone, 职称, enrolment) may not change, so every print of the year matches the current profile.
-    A confirmed past year locks nothing: its prints show the snapshot, and the profile is today's data."""
-    year = claims_ops.today().year
-    return year if profile_locked(learner_id, year) else None
-
-
-def refuse_if_locked(learner_id: int, what: str, year: int | None = None) -> None:
-    """Refuse a learner's change of printed data (*what*) while her record is locked (for *year* if given)."""
-    locked = locked_year(learner_id) if year is None else (year if profile_locked(learner_id, year) else None)
-    if locked is not None:
-        raise CertificateError(f'您已核实 {locked} 年度的个人资料，学时记录表按核实时的资料打印，{locked} 年度内不能再修改'
-                               f'{what}；如确需修改，请联系省学时办')
-
-
 def _enrolment_for(learner_id: int, year: int) -> Enrolment | None:
     """The year's enrolment, else the latest earlier one (报名 data carries over)."""
     return db.session.scalar(select(Enrolment).where(Enrolment.learner_id == learner_id, Enrolment.year <= year)
@@ -276,7 +233,7 @@ def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
     """信息核实: the learner confirms name, ID number and unit; the snapshot is locked for the year."""
     if m is None or m.role != LEARNER:
         raise CertificateError('只有专技人员本人可以核实个人资料')
-    if not (2000 <= year <= claims_ops.today().year):
+    if not (2000 <= year <= today().year):
         raise CertificateError('年度无效', 'year')
     existing = confirmation(m.user_id, year)
     if existing is not None:
@@ -312,7 +269,7 @@ def print_hour_record(m: Membership, learner_id: int, year: int) -> HourRecordPr
     p = progress(learner_id, year)
     row = HourRecordPrint(learner_id=learner_id, year=year, total_hours=p.part('total').done, met=p.met,
                           printed_at=utcnow(), printed_by_id=m.user_id)
-    _insert_numbered(row, HourRecordPrint, f'XS{claims_ops.today().year}')
+    _insert_numbered(row, HourRecordPrint, f'XS{today().year}')
     audit.log('profile', learner_id, '打印学时记录表', m, f'{year} 年度，打印编号 {row.number}')
     return row
 

@@ -9,6 +9,7 @@ from models import User, db, mask_id_number
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..claims import operations as claims_ops
+from ..dates import today
 from ..permissions import current_membership, role_required
 from ..exports import wants_export, xlsx_response
 from . import bp, operations as ops, verify_bp
@@ -28,13 +29,13 @@ def _flash_errors(form) -> None:
 
 def _year() -> int:
     """?year=, within a sensible range; the current year otherwise."""
-    current = claims_ops.today().year
+    current = today().year
     year = request.args.get('year', type=int)
     return year if year is not None and 2000 <= year <= current + 1 else current
 
 
 def _years(learner_id: int | None = None) -> list[int]:
-    current = claims_ops.today().year
+    current = today().year
     years = set(range(current - 4, current + 1))
     if learner_id is not None:
         years |= {t['year'] for t in claims_ops.yearly_totals(learner_id)}

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from models import Claim, db
 
 from ..formatting import format_hours
-from ..inbox.kinds import InboxKind, Summary, register
+from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('claims', __name__, url_prefix='/claims')
 

@@ -1,6 +1,6 @@
 """Claim use cases. Each flushes and never commits; the request boundary commits or rolls back."""
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
@@ -12,13 +12,16 @@ from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
-from .. import audit, timers
-from ..formatting import LOCAL_TZ, format_hours
+from .. import audit, evidence as evidence_store, timers
+from ..certificate_voiding import void_for_claim
+from ..dates import today
+from ..formatting import format_hours
+from ..guards import refuse_while_transferring
 from ..locks import lock_person
 from ..permissions import can_see_claim, open_task
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 from ..workflow.rules import DecisionUnavailable, decide
-from . import evidence as evidence_store
 from .catalog import PATHWAYS
 
 SUBJECT = 'claim'
@@ -45,10 +48,6 @@ class ClaimInput:
     description: str | None
     certificate_no: str | None
     pledged: bool
-
-
-def today() -> date:
-    return datetime.now(LOCAL_TZ).date()
 
 
 def window_for(province_id: int) -> RegistrationWindow | None:
@@ -111,20 +110,8 @@ def scope_resolver(claim: Claim):
     return resolve
 
 
-def _apply(claim: Claim, step: runtime.StepResult) -> None:
-    claim.status_label, claim.outcome = step.status_label, step.outcome
-
-
 def learner_membership(user: User) -> Membership | None:
     return next((m for m in user.memberships if m.role == LEARNER), None)
-
-
-def open_work_item(subject_type: str, subject_id: int, form_key: str | None = None) -> WorkItem | None:
-    query = select(WorkItem).where(WorkItem.subject_type == subject_type, WorkItem.subject_id == subject_id,
-                                   WorkItem.completed_at.is_(None))
-    if form_key:
-        query = query.where(WorkItem.form_key == form_key)
-    return db.session.scalar(query.order_by(WorkItem.id).limit(1))
 
 
 def open_item(claim: Claim, form_key: str | None = None) -> WorkItem | None:
@@ -168,11 +155,6 @@ def _fill(claim: Claim, inp: ClaimInput) -> None:
     claim.level = inp.level or None
 
 
-def _refuse_while_transferring(learner_id: int, what: str, who: str = '您') -> None:
-    from ..transfers.operations import refuse_while_transferring  # transfers import this module
-    refuse_while_transferring(learner_id, what, ClaimError, who)
-
-
 def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) -> Claim:
     """Save a new draft (待提交) for the learner, or for a member of staff when a unit admin files it."""
     learner = learner or m.user
@@ -183,7 +165,7 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
         raise ClaimError('只能为本单位（本部门）人员登记学时', 'learner_id')
     if m.role not in (LEARNER, UNIT_ADMIN):
         raise ClaimError('当前角色不能登记学时')
-    _refuse_while_transferring(learner.id, '新增学时登记', '您' if learner.id == m.user_id else learner.name)
+    refuse_while_transferring(learner.id, '新增学时登记', ClaimError, '您' if learner.id == m.user_id else learner.name)
     unit = lm.org
     province = unit.province
     inp = check_input(inp, province.id)
@@ -198,7 +180,7 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
     instance, step = runtime.start(PROCESS, SUBJECT, claim.id, {'claim_id': claim.id, **timers.timer_data(closes_on)},
                                    scope_resolver(claim))
     claim.instance_id = instance.id
-    _apply(claim, step)
+    apply_step(claim, step)
     audit.log(SUBJECT, claim.id, '新增登记', m, f'{claim.title}，申请学时 {format_hours(claim.applied_hours)}')
     return claim
 
@@ -217,7 +199,7 @@ def delete_draft(m: Membership, claim: Claim) -> None:
         audit.log('supplement', claim.supplement_id, '删除增补学时', m, claim.title)
         return
     step = runtime.complete(item.id, m.user_id, {'action': 'delete'}, scope_resolver(claim))
-    _apply(claim, step)
+    apply_step(claim, step)
     claim.deleted_at = utcnow()
     audit.log(SUBJECT, claim.id, '删除', m)
 
@@ -236,8 +218,8 @@ def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisat
     item = _require_edit(m, claim)
     if claim.supplement_id is not None:
         raise ClaimError('增补学时请在增补申请页面统一“个人上报”')
-    _refuse_while_transferring(claim.learner_id, '提交学时登记',
-                               '您' if claim.learner_id == m.user_id else claim.learner.name)
+    refuse_while_transferring(claim.learner_id, '提交学时登记', ClaimError,
+                              '您' if claim.learner_id == m.user_id else claim.learner.name)
     window = window_for(claim.province_id)
     now = today()
     if window is None or not (window.opens_on <= now <= window.closes_on):
@@ -260,7 +242,7 @@ def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisat
     data = {'action': 'submit', 'target': target, 'pathway': claim.pathway, 'level': claim.level or '',
             'rank': claim.rank or 0, 'quantity': float(claim.quantity)}
     step = runtime.complete(item.id, m.user_id, data, scope_resolver(claim))
-    _apply(claim, step)
+    apply_step(claim, step)
     if step.data.get('table_hours') is not None:
         claim.table_hours = Decimal(str(step.data['table_hours']))
     claim.submitted_at = utcnow()
@@ -276,7 +258,7 @@ def withdraw_claim(m: Membership, claim: Claim) -> None:
         raise ClaimError('增补学时随增补申请审核，不能单独撤回')
     step = runtime.send_message(claim.instance_id, 'withdraw_claim', scope_resolver(claim),
                                 refused=f'该学时登记当前状态为“{claim.status_label}”，已进入审核，不能撤回')
-    _apply(claim, step)
+    apply_step(claim, step)
     audit.log(SUBJECT, claim.id, '撤回', m)
 
 
@@ -284,7 +266,7 @@ def fire_timers(instance) -> None:
     """`flask worker`: the claim's due timers fired (window closed, reminder, escalation); keep the claim in step."""
     claim = db.session.scalar(select(Claim).where(Claim.instance_id == instance.id))
     before = claim.status_label
-    _apply(claim, runtime.fire_timers(instance.id, scope_resolver(claim)))
+    apply_step(claim, runtime.fire_timers(instance.id, scope_resolver(claim)))
     if claim.status_label != before:
         audit.log(SUBJECT, claim.id, '状态变更', None, f'{before} → {claim.status_label}（定时事件）')
 
@@ -298,8 +280,8 @@ def window_changed(province_id: int) -> int:
         WorkItem.completed_at.is_(None), WorkItem.task_name == 'edit_claim')).all()
     closes_at = timers.timer_data(window.closes_on)['window_closes_at']
     for claim in drafts:
-        _apply(claim, runtime.set_timer_data(claim.instance_id, {'window_closes_at': closes_at},
-                                             scope_resolver(claim)))
+        apply_step(claim, runtime.set_timer_data(claim.instance_id, {'window_closes_at': closes_at},
+                                                 scope_resolver(claim)))
     return len(drafts)
 
 
@@ -348,7 +330,7 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
         else:
             claim.reviewed_hours = hours
     step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
-    _apply(claim, step)
+    apply_step(claim, step)
     stage = '终审' if final else '单位审核'
     remark = DECISION_LABELS[decision]
     if decision == 'approve':
@@ -391,8 +373,7 @@ def delete_approved(m: Membership, claim: Claim, reason: str) -> None:
     claim.deleted_at, claim.deleted_reason = utcnow(), reason.strip()
     claim.status_label = '已删除'
     audit.log(SUBJECT, claim.id, '删除已认定学时', m, reason.strip())
-    from ..certificates.operations import void_for_claim  # certificates that relied on these hours become void
-    void_for_claim(claim, m, reason.strip())
+    void_for_claim(claim, m, reason.strip())  # certificates that relied on these hours become void
 
 
 def add_evidence(m: Membership, claim: Claim, filename: str, data: bytes, caption: str) -> Evidence:

@@ -7,18 +7,19 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from models import Claim, Evidence, FlowLog, Membership, Organisation, User, WorkItem, db
+from models import Claim, Evidence, Membership, Organisation, User, WorkItem, db
 from models.org import SUPERVISOR
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from ..audit import flow_log
+from ..evidence import file_path
 from ..urls import back_or
 from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
-from .evidence import file_path
 from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
-from .queries import filter_claims
+from .queries import filter_claims, handled_flag
 from .sheets import export_claims
 from ..exports import wants_export, xlsx_response
 
@@ -102,7 +103,6 @@ def my_claims():
     if wants_export(request.args):
         return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '培训登记详情')
     page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
-    from ..supplements.operations import handled_flag
     return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
                            submit_form=SubmitForm(), reason_form=ReasonForm(), supplement_flag=handled_flag(m.user_id))
 
@@ -168,8 +168,7 @@ def edit_claim(claim_id):
 def detail(claim_id):
     m = current_membership()
     claim = _claim_or_404(claim_id)
-    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == claim.id)
-                              .order_by(FlowLog.at, FlowLog.id)).all()
+    logs = flow_log(ops.SUBJECT, claim.id)
     item = ops.open_item(claim)
     my_item = item if item is not None and item.form_key != ops.EDIT_FORM and actionable_item(m, item.id) else None
     review_form = ReviewForm(work_item_id=my_item.id) if my_item else None

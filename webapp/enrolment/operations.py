@@ -5,14 +5,17 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import Enrolment, Membership, WorkItem, db, utcnow
+from models import Enrolment, Membership, WorkItem, db
 from models.people import LEARNER
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
 from ..refusals import Refused
 from .. import audit, timers
 from ..claims import operations as claims
+from ..dates import today
+from ..guards import refuse_if_locked, refuse_while_transferring
 from ..permissions import open_task
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'enrolment'
@@ -35,7 +38,7 @@ class EnrolmentInput:
 
 def enrolment_year(m: Membership) -> int:
     window = claims.window_for(m.org.province.id)
-    return window.year if window else claims.today().year
+    return window.year if window else today().year
 
 
 def current(m: Membership) -> Enrolment | None:
@@ -53,12 +56,6 @@ def scope_resolver(e: Enrolment) -> runtime.ScopeResolver:
     return runtime.learner_and_unit(e.learner_id, e.unit_id, e.department_id)
 
 
-def _apply(e: Enrolment, step: runtime.StepResult) -> None:
-    e.status_label, e.outcome = step.status_label, step.outcome
-    if step.completed:
-        e.decided_at = utcnow()
-
-
 def _check(inp: EnrolmentInput) -> None:
     for value, allowed, field, label in ((inp.identity, IDENTITIES, 'identity', '人员身份'),
                                          (inp.political_status, POLITICAL, 'political_status', '政治面貌'),
@@ -69,7 +66,7 @@ def _check(inp: EnrolmentInput) -> None:
             raise EnrolmentError(f'请选择{label}', field)
     if inp.title != '无' and inp.title_date is None:
         raise EnrolmentError('请填写取得专业技术职务任职资格的时间', 'title_date')
-    if inp.title_date and inp.title_date > claims.today():
+    if inp.title_date and inp.title_date > today():
         raise EnrolmentError('取得时间不能晚于今天', 'title_date')
 
 
@@ -80,11 +77,6 @@ def _fill(e: Enrolment, inp: EnrolmentInput) -> None:
         e.title_date = None
 
 
-def _refuse_while_transferring(learner_id: int, what: str) -> None:
-    from ..transfers.operations import refuse_while_transferring  # transfers import claims, which this imports
-    refuse_while_transferring(learner_id, what, EnrolmentError)
-
-
 def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     """确认报名."""
     if m.role != LEARNER:
@@ -93,7 +85,7 @@ def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     if current(m) is not None:
         raise EnrolmentError(f'您已提交 {year} 年度报名，请查看审核状态')
     _check(inp)
-    _refuse_while_transferring(m.user_id, '报名')
+    refuse_while_transferring(m.user_id, '报名', EnrolmentError)
     previous = last_enrolled(m.user_id, year)
     e = Enrolment(learner_id=m.user_id, year=year, unit_id=m.org_id, department_id=m.department_id,
                   status_label='', outcome=catalog.PENDING)
@@ -104,7 +96,7 @@ def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     data = {'enrolment_id': e.id, 'review_needed': review_needed, **timers.timer_data()}
     instance, step = runtime.start(PROCESS, SUBJECT, e.id, data, scope_resolver(e))
     e.instance_id = instance.id
-    _apply(e, step)
+    apply_step(e, step, stamp_decided=True)
     why = '首次报名' if previous is None else ('单位变更' if review_needed else f'与 {previous.year} 年度同一单位，免审核')
     audit.log(SUBJECT, e.id, '确认报名', m, f'{year} 年度，{m.org.name}（{why}）')
     return e
@@ -114,20 +106,17 @@ def resubmit(m: Membership, e: Enrolment, inp: EnrolmentInput) -> None:
     """审核不通过 → 修改报名资料 → 确认报名 again."""
     if m.role != LEARNER or e.learner_id != m.user_id:
         raise EnrolmentError('只能修改本人的报名资料')
-    item = claims.open_work_item(SUBJECT, e.id, EDIT_FORM)
+    item = open_work_item(SUBJECT, e.id, EDIT_FORM)
     if item is None:
         raise EnrolmentError(f'报名当前状态为“{e.status_label}”，不能修改')
-    from ..certificates.operations import CertificateError, refuse_if_locked
-    try:  # the enrolment data of a year whose 学时记录表 was confirmed is printed as confirmed
-        refuse_if_locked(e.learner_id, '报名资料', year=e.year)
-    except CertificateError as exc:
-        raise EnrolmentError(exc.message) from None
+    # The enrolment data of a year whose 学时记录表 was confirmed is printed as confirmed.
+    refuse_if_locked(e.learner_id, '报名资料', EnrolmentError, year=e.year)
     _check(inp)
-    _refuse_while_transferring(m.user_id, '重新报名')
+    refuse_while_transferring(m.user_id, '重新报名', EnrolmentError)
     _fill(e, inp)
     # A refused enrolment does not block a transfer: resubmitted after one, the new unit reviews it.
     e.unit_id, e.department_id = m.org_id, m.department_id
-    _apply(e, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(e)))
+    apply_step(e, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(e)), stamp_decided=True)
     audit.log(SUBJECT, e.id, '修改后重新报名', m)
 
 
@@ -139,11 +128,12 @@ def review(m: Membership, work_item_id: int, decision: str, reason: str | None) 
     if decision == 'reject' and not reason:
         raise EnrolmentError('审核不通过时必须填写原因', 'reason')
     e = db.session.get(Enrolment, item.subject_id)
-    _apply(e, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(e)))
+    apply_step(e, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(e)),
+               stamp_decided=True)
     e.reason = reason if decision == 'reject' else None
     audit.log(SUBJECT, e.id, '审核通过' if decision == 'approve' else '审核不通过', m, reason or None)
     return e
 
 
 def open_review(e: Enrolment) -> WorkItem | None:
-    return claims.open_work_item(SUBJECT, e.id, REVIEW_FORM)
+    return open_work_item(SUBJECT, e.id, REVIEW_FORM)

@@ -3,16 +3,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional, Regexp
 
-from models import Enrolment, FlowLog, db
+from models import Enrolment, db
 from models.people import LEARNER
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
+from ..audit import flow_log
 from ..claims.forms import REQUIRED, choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
+from ..subjects import open_work_item
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
 
@@ -57,7 +58,7 @@ def _refused(exc, form):
 def mine():
     m = current_membership()
     e = ops.current(m)
-    editable = e is None or ops.claims.open_work_item(ops.SUBJECT, e.id, ops.EDIT_FORM) is not None
+    editable = e is None or open_work_item(ops.SUBJECT, e.id, ops.EDIT_FORM) is not None
     form = EnrolmentForm(obj=e)
     if editable and form.validate_on_submit():
         try:
@@ -99,6 +100,5 @@ def detail(enrolment_id: int):
             else:
                 flash(_('审核完成'), 'success')
         return redirect(url_for('enrolment.detail', enrolment_id=e.id))
-    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == e.id)
-                              .order_by(FlowLog.at, FlowLog.id)).all()
+    logs = flow_log(ops.SUBJECT, e.id)
     return render_template('enrolment/detail.html', e=e, form=form if actionable else None, logs=logs)

@@ -20,7 +20,7 @@ from models.imports import DONE, PENDING
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit, timers
-from ..dates import parse_day
+from ..dates import parse_day, today
 from ..claims import operations as claims
 from ..claims.catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from ..claims.sheets import COLUMNS
@@ -56,7 +56,7 @@ def template() -> bytes:
     ws.append(COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    year = claims.today().year
+    year = today().year
     ws.append(['33010619850312001X', '张伟', '参加培训进修', '培训班', '', '', 1, '省级公路养护技术培训班（省级）',
                date(year, 3, 1), date(year, 3, 3), 18, year, '', ''])
     for column, width in zip('ABCDEFGHIJKLMN', (22, 10, 18, 16, 8, 6, 6, 36, 12, 12, 10, 10, 24, 16)):

@@ -1,7 +1,7 @@
 """Inboxes: 待我处理 (ready for my role and scope), 我已处理 (done by me), 我发起的 (mine, and where each waits).
 
-Claims have their own list (filters, batch review); every other kind of subject (see kinds.py) has a tab listed by
-the generic template.
+Claims have their own list (filters, batch review); every other kind of subject (see webapp/inbox_kinds.py) has a
+tab listed by the generic template.
 """
 from flask import abort, current_app, render_template, request
 from flask_login import login_required
@@ -16,10 +16,10 @@ from ..claims.queries import filter_claims
 from ..claims.sheets import export_claims
 from ..exports import MAX_EXPORT_ROWS, wants_export, xlsx_response
 from ..formatting import format_local_time, format_outcome
+from ..inbox_kinds import kind_for, ordered
 from ..pagination import paginate_rows
 from ..permissions import current_membership, work_item_scope
 from . import bp
-from .kinds import kind_for, ordered
 
 CLAIM = 'claim'
 

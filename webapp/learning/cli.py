@@ -8,6 +8,9 @@ from sqlalchemy import select
 from models import Organisation, db
 from models.org import PROVINCE
 
+from ..dates import today
+from .operations import LearningError, create_platform, import_records
+
 
 @click.command('platform-add')
 @click.argument('name')
@@ -16,7 +19,6 @@ from models.org import PROVINCE
 @with_appcontext
 def platform_add(name: str, province_name: str | None):
     """Create a learning platform and print its API token (shown this once; only its hash is stored)."""
-    from .operations import LearningError, create_platform
     query = select(Organisation).where(Organisation.kind == PROVINCE)
     if province_name:
         query = query.where(Organisation.name == province_name)
@@ -35,8 +37,6 @@ def platform_add(name: str, province_name: str | None):
 
 def seed_demo_learning(province_id: int, learner_id_number: str) -> None:
     """A demo platform (its token is not kept: create your own with platform-add) with a few records."""
-    from ..claims.operations import today
-    from .operations import create_platform, import_records
     platform, _token = create_platform(None, '浙江省专业技术人员继续教育公需科目学习平台（演示）', province_id=province_id)
     now = today()
     last = date(now.year - 1, 6, 20)

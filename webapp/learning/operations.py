@@ -17,7 +17,7 @@ from models.people import LEARNER
 
 from ..refusals import Refused
 from .. import audit
-from ..claims.operations import today
+from ..dates import today
 
 SUBJECT = 'learning_platform'
 MAX_RECORDS = 1000          # per API request

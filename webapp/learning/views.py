@@ -8,7 +8,7 @@ from models import db
 from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, PROVINCE_ADMIN
 
-from ..claims.operations import today
+from ..dates import today
 from ..permissions import current_membership, role_required
 from . import bp
 from . import operations as ops

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from models import Notification, WorkItem, db, utcnow
 
-from ..inbox.kinds import kind_for
+from ..inbox_kinds import kind_for
 from . import bp
 
 

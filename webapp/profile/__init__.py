@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from models import TitleChange, db
 
-from ..inbox.kinds import InboxKind, Summary, register
+from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('profile', __name__, url_prefix='/profile')
 

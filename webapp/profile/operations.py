@@ -6,14 +6,16 @@ from datetime import date
 from sqlalchemy import select
 from stdnum.cn import ric
 
-from models import Membership, TitleChange, User, db, utcnow
+from models import Membership, TitleChange, User, db
 from models.people import LEARNER, PROVINCE_ADMIN
 from models.profile import TITLES
 
 from ..refusals import Refused
 from .. import audit, timers
-from ..claims import operations as claims
+from ..dates import today
+from ..guards import refuse_if_locked, refuse_while_transferring
 from ..permissions import open_task
+from ..subjects import apply_step
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'title_change'
@@ -26,21 +28,12 @@ class ProfileError(Refused):
     """Refused; nothing changed."""
 
 
-def _refuse_if_locked(user_id: int, what: str, field: str | None) -> None:
-    """After 信息核实 the printed data stays as confirmed for the rest of the year (seed 003)."""
-    from ..certificates.operations import CertificateError, refuse_if_locked
-    try:
-        refuse_if_locked(user_id, what)
-    except CertificateError as exc:
-        raise ProfileError(exc.message, field) from None
-
-
 def update_basic(user: User, phone: str, email: str) -> None:
     phone, email = (phone or '').strip(), (email or '').strip()
     if phone and not PHONE.match(phone):
         raise ProfileError('手机号格式不正确（11 位手机号，或区号-电话号码）', 'phone')
     if (user.phone or '') != phone:  # the phone is printed on the 学时记录表; the e-mail is not
-        _refuse_if_locked(user.id, '手机号', 'phone')
+        refuse_if_locked(user.id, '手机号', ProfileError, field='phone')
     if email and (len(email) > 120 or not EMAIL.match(email)):
         raise ProfileError('电子邮箱格式不正确', 'email')
     changes = [f'{label}：{old or "空"} → {new or "空"}' for label, old, new in
@@ -59,12 +52,6 @@ def scope_resolver(change: TitleChange) -> runtime.ScopeResolver:
     return runtime.learner_and_unit(change.learner_id, change.unit_id, change.department_id)
 
 
-def _apply(change: TitleChange, step: runtime.StepResult) -> None:
-    change.status_label, change.outcome = step.status_label, step.outcome
-    if step.completed:
-        change.decided_at = utcnow()
-
-
 def request_title_change(m: Membership, new_title: str, title_date: date | None) -> TitleChange:
     if m.role != LEARNER:
         raise ProfileError('只有专技人员可以申请变更职称')
@@ -73,12 +60,11 @@ def request_title_change(m: Membership, new_title: str, title_date: date | None)
         raise ProfileError('请选择专业技术职称', 'title')
     if new_title == (user.title or '无'):
         raise ProfileError('新职称与当前职称相同', 'title')
-    if title_date and title_date > claims.today():
+    if title_date and title_date > today():
         raise ProfileError('取得时间不能晚于今天', 'title_date')
     if pending_title_change(user.id) is not None:
         raise ProfileError('已有一项职称变更正在等待单位审核')
-    _refuse_if_locked(user.id, '专业技术职称', None)
-    from ..transfers.operations import refuse_while_transferring  # transfers import claims, which profile imports
+    refuse_if_locked(user.id, '专业技术职称', ProfileError)
     refuse_while_transferring(user.id, '申请变更职称', ProfileError)
     change = TitleChange(learner_id=user.id, unit_id=m.org_id, department_id=m.department_id, old_title=user.title,
                          new_title=new_title, title_date=title_date, status_label='', outcome=catalog.PENDING)
@@ -87,7 +73,7 @@ def request_title_change(m: Membership, new_title: str, title_date: date | None)
     instance, step = runtime.start(PROCESS, SUBJECT, change.id, {'title_change_id': change.id, **timers.timer_data()},
                                    scope_resolver(change))
     change.instance_id = instance.id
-    _apply(change, step)
+    apply_step(change, step, stamp_decided=True)
     audit.log(SUBJECT, change.id, '申请变更职称', m, f'{user.title or "无"} → {new_title}')
     return change
 
@@ -100,8 +86,8 @@ def review_title_change(m: Membership, work_item_id: int, decision: str, reason:
     if decision == 'reject' and not reason:
         raise ProfileError('不同意时必须填写原因', 'reason')
     change = db.session.get(TitleChange, item.subject_id)
-    _apply(change, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason},
-                                    scope_resolver(change)))
+    apply_step(change, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason},
+                                        scope_resolver(change)), stamp_decided=True)
     if decision == 'approve':
         change.learner.title = change.new_title
     else:
@@ -117,8 +103,8 @@ def withdraw_title_change(m: Membership, change: TitleChange) -> None:
     refused = f'该职称变更当前状态为“{change.status_label}”，不能撤回'
     if change.outcome != catalog.PENDING:
         raise ProfileError(refused)
-    _apply(change, runtime.send_message(change.instance_id, 'withdraw_title_change', scope_resolver(change),
-                                        refused=refused))
+    apply_step(change, runtime.send_message(change.instance_id, 'withdraw_title_change', scope_resolver(change),
+                                            refused=refused), stamp_decided=True)
     audit.log(SUBJECT, change.id, '撤回', m)
 
 

@@ -7,13 +7,15 @@ from sqlalchemy import select
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from models import FlowLog, TitleChange, User, db
+from models import TitleChange, User, db
 from models.people import LEARNER, PROVINCE_ADMIN
 from models.profile import TITLES
 
-from ..auth.security import reset_to_default
+from ..audit import flow_log
 from ..claims.forms import choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
+from ..security import reset_to_default
+from ..subjects import open_work_item
 from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
 
@@ -90,7 +92,7 @@ def title_change(change_id: int):
         and (m.department_id is None or m.department_id == change.department_id)))
     if not visible:
         abort(404)
-    item = ops.claims.open_work_item(ops.SUBJECT, change.id, ops.REVIEW_FORM)
+    item = open_work_item(ops.SUBJECT, change.id, ops.REVIEW_FORM)
     form = DecisionForm(work_item_id=item.id if item else '')
     if request.method == 'POST':
         if form.validate_on_submit():
@@ -99,8 +101,7 @@ def title_change(change_id: int):
         else:
             flash(_('请选择审核结果'), 'danger')
         return redirect(url_for('profile.title_change', change_id=change.id))
-    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT,
-                                                    FlowLog.subject_id == change.id).order_by(FlowLog.id)).all()
+    logs = flow_log(ops.SUBJECT, change.id)
     actionable = item is not None and actionable_item(m, item.id) is not None
     return render_template('profile/title_change.html', change=change, logs=logs, form=form if actionable else None)
 

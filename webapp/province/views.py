@@ -1,13 +1,15 @@
 """Province settings: the open registration window (登记开放日期)."""
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import RegistrationWindow, SupplementWindow, db
+from models import RegistrationWindow, SupplementWindow, WorkflowInstance, db, utcnow
 from models.people import PROVINCE_ADMIN
 
-from .. import audit
+from .. import audit, timers as timer_jobs
 from ..claims import operations as claims
 from ..claims.forms import WindowForm
 from ..supplements import operations as supplements
@@ -59,13 +61,6 @@ def supplement_window():
 @role_required(PROVINCE_ADMIN)
 def timers():
     """定时任务: what the worker has due, and every instance whose timer failed (error, attempts, next retry)."""
-    from datetime import timedelta
-
-    from sqlalchemy import func
-
-    from models import WorkflowInstance, utcnow
-
-    from .. import timers as timer_jobs
     m = current_membership()
     now = utcnow()
     due_now = db.session.scalar(select(func.count(WorkflowInstance.id)).where(*timer_jobs.due_condition(now)))

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from models import Registration, db
 
-from ..inbox.kinds import InboxKind, Summary, register
+from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('registration', __name__)
 

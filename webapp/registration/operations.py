@@ -26,10 +26,10 @@ from models.org import PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..refusals import Refused
-from .. import audit
-from ..auth.security import default_password, password_problem
-from ..claims import evidence
+from .. import audit, evidence
+from ..security import default_password, password_problem
 from ..permissions import open_task
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'registration'
@@ -191,10 +191,6 @@ def scope_resolver(reg: Registration):
     return resolve
 
 
-def _apply(reg: Registration, step: runtime.StepResult) -> None:
-    reg.status_label, reg.outcome = step.status_label, step.outcome
-
-
 def pending_for(user_id: int) -> list[Registration]:
     return db.session.scalars(select(Registration).where(Registration.user_id == user_id,
                                                          Registration.outcome == catalog.PENDING)
@@ -338,7 +334,7 @@ def register(inp: RegistrationInput, proposer: Proposer | None = None) -> Regist
     instance, step = runtime.start(PROCESS, SUBJECT, reg.id, {'registration_id': reg.id, 'approver_lane': lane},
                                    scope_resolver(reg))
     reg.instance_id = instance.id
-    _apply(reg, step)
+    apply_step(reg, step)
     what = reg.org_name or name
     where = f'{reg.kind_label}“{what}”注册在“{parent.name}”下，由“{approver.name}”审核'
     if proposer is None:
@@ -389,8 +385,8 @@ def withdraw(login_name: str, password: str, registration_id: int) -> Registrati
         raise RegistrationError('没有找到该注册申请')
     if reg.outcome != catalog.PENDING:
         raise RegistrationError(f'该注册申请当前状态为“{reg.status_label}”，不能撤回')
-    _apply(reg, runtime.send_message(reg.instance_id, WITHDRAW_MESSAGE, scope_resolver(reg),
-                                     refused='该注册申请已审核完毕，不能撤回'))
+    apply_step(reg, runtime.send_message(reg.instance_id, WITHDRAW_MESSAGE, scope_resolver(reg),
+                                         refused='该注册申请已审核完毕，不能撤回'))
     reg.decided_at = utcnow()
     _log_applicant(reg, '撤回申请', '申请人撤回，可重新注册')
     return reg
@@ -405,9 +401,7 @@ def can_see(m: Membership | None, reg: Registration) -> bool:
 
 
 def open_item(reg: Registration) -> WorkItem | None:
-    return db.session.scalar(select(WorkItem).where(
-        WorkItem.subject_type == SUBJECT, WorkItem.subject_id == reg.id, WorkItem.completed_at.is_(None))
-        .order_by(WorkItem.id).limit(1))
+    return open_work_item(SUBJECT, reg.id)
 
 
 def temporary_code() -> str:
@@ -452,7 +446,8 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
         raise RegistrationError('请选择审核结果', 'decision')
     if decision == 'reject' and not reason:
         raise RegistrationError('驳回注册时必须填写原因', 'comment')
-    _apply(reg, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(reg)))
+    apply_step(reg, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason},
+                                     scope_resolver(reg)))
     remark = '通过'
     if decision == 'approve':
         _activate(reg)

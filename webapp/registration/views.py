@@ -3,13 +3,13 @@ search used by the forms, and the approvers' detail page with the decision."""
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from models import FlowLog, Registration, db
+from models import Registration, db
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_number
 
-from ..auth import security
-from ..claims.evidence import file_path
+from .. import security
+from ..audit import flow_log
+from ..evidence import file_path
 from ..claims.forms import choices
 from ..claims.views import _flash_errors
 from ..permissions import actionable_item, current_membership, role_required
@@ -221,8 +221,7 @@ def detail(registration_id: int):
     m = current_membership()
     item = ops.open_item(reg)
     mine = item if item is not None and actionable_item(m, item.id) else None
-    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == reg.id)
-                              .order_by(FlowLog.at, FlowLog.id)).all()
+    logs = flow_log(ops.SUBJECT, reg.id)
     return render_template('registration/detail.html', reg=reg, item=item, logs=logs,
                            form=DecisionForm(work_item_id=mine.id) if mine else None)
 

@@ -6,7 +6,7 @@ from models import Supplement, db
 
 from ..claims.catalog import PATHWAYS
 from ..formatting import format_hours
-from ..inbox.kinds import InboxKind, Summary, register
+from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('supplements', __name__, url_prefix='/supplements')
 

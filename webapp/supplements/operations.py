@@ -16,9 +16,12 @@ from .. import audit, timers
 from ..claims import operations as claims
 from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError, ClaimInput
+from ..dates import today
 from ..formatting import format_hours
+from ..guards import refuse_while_transferring
 from ..locks import lock_person
 from ..permissions import open_task
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
 SUBJECT = 'supplement'
@@ -38,7 +41,7 @@ class Window:
     configured: bool     # False: the default of seed 000 (1-20 January, previous year)
 
     def is_open(self, day: date | None = None) -> bool:
-        return self.opens_on <= (day or claims.today()) <= self.closes_on
+        return self.opens_on <= (day or today()) <= self.closes_on
 
     def describe(self) -> str:
         return f'{self.opens_on} 至 {self.closes_on}，增补 {self.year} 年度'
@@ -46,7 +49,7 @@ class Window:
 
 def window_for(province_id: int) -> Window:
     """The window the province set, while it is this year's (or a later one's); otherwise seed 000's default."""
-    this_year = claims.today().year
+    this_year = today().year
     row = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == province_id))
     if row is not None and row.opens_on.year >= this_year:
         return Window(row.opens_on, row.closes_on, row.year, True)
@@ -78,7 +81,7 @@ def live_entries(s: Supplement) -> list[Claim]:
 
 def _apply(s: Supplement, step: runtime.StepResult) -> None:
     """Keep the request and its entries in step with the process."""
-    s.status_label, s.outcome = step.status_label, step.outcome
+    apply_step(s, step)
     for entry in live_entries(s):
         entry.status_label = ENTRY_LABELS.get(step.status_label, step.status_label)
         entry.outcome = step.outcome if step.outcome in (catalog.APPROVED, catalog.REJECTED) else (
@@ -86,7 +89,7 @@ def _apply(s: Supplement, step: runtime.StepResult) -> None:
 
 
 def open_item(s: Supplement, form_key: str | None = None) -> WorkItem | None:
-    return claims.open_work_item(SUBJECT, s.id, form_key)
+    return open_work_item(SUBJECT, s.id, form_key)
 
 
 def eligible_pathways(m: Membership) -> dict[str, str]:
@@ -120,7 +123,7 @@ def request_supplement(m: Membership, pathway: str) -> Supplement:
     window = _require_open_window(province.id)
     # One request per category: a second tab (or a double click) waits here, then finds the category taken.
     lock_person(m.user_id)
-    claims._refuse_while_transferring(m.user_id, '申请增补')
+    refuse_while_transferring(m.user_id, '申请增补', ClaimError)
     if pathway not in eligible_pathways(m):
         raise ClaimError(f'{window.year} 年度没有可增补的“{PATHWAYS[pathway].label if pathway in PATHWAYS else pathway}”'
                          '类别：只能增补已终审通过的类别，且每个类别只能申请一次', 'pathway')
@@ -149,7 +152,7 @@ def send_request(m: Membership, s: Supplement) -> None:
     _own(m, s)
     item = _require(s, REQUEST_FORM)
     _require_open_window(s.province_id)
-    claims._refuse_while_transferring(s.learner_id, '提交增补申请')
+    refuse_while_transferring(s.learner_id, '提交增补申请', ClaimError)
     _apply(s, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(s)))
     s.requested_at = utcnow()
     audit.log(SUBJECT, s.id, '提交申请', m, '已提交至本单位')
@@ -216,7 +219,7 @@ def submit_entries(m: Membership, s: Supplement) -> None:
     """个人上报: every entry goes to the unit together; the credit table's hours are kept beside each entry."""
     _own(m, s)
     item = _fill_item(s)
-    claims._refuse_while_transferring(s.learner_id, '上报增补学时')
+    refuse_while_transferring(s.learner_id, '上报增补学时', ClaimError)
     entries = live_entries(s)
     if not entries:
         raise ClaimError('请先“新增”至少一条增补学时，再个人上报')
@@ -316,12 +319,3 @@ def window_changed(province_id: int) -> int:
 
 
 timers.register(SUBJECT, fire_timers, lambda supplement_id: db.session.get(Supplement, supplement_id).province_id)
-
-
-def handled_flag(learner_id: int) -> str | None:
-    """Seed 000: 已处理 once the unit has handled every request sent to it, otherwise 未处理 (None: none sent)."""
-    sent = db.session.scalars(select(Supplement).where(Supplement.learner_id == learner_id,
-                                                       Supplement.requested_at.is_not(None))).all()
-    if not sent:
-        return None
-    return '未处理' if any(s.unit_decision is None and s.outcome != catalog.DELETED for s in sent) else '已处理'

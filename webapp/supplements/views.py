@@ -6,11 +6,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from models import FlowLog, Supplement, db
+from models import Supplement, db
 from models.people import LEARNER
 
+from ..audit import flow_log
 from ..claims.catalog import PATHWAYS
 from ..claims.forms import ClaimForm
+from ..claims.queries import handled_flag
 from ..claims.views import REFUSALS, _flash_errors, _form_context, _input, _refused
 from ..permissions import actionable_item, can_see_supplement, current_membership, role_required
 from . import bp, operations as ops
@@ -46,7 +48,7 @@ def index():
     eligible = ops.eligible_pathways(m)
     form.pathway.choices = list(eligible.items())
     return render_template('supplements/index.html', window=window, requests=requests, form=form,
-                           eligible=eligible, handled=ops.handled_flag(m.user_id), pathways=PATHWAYS,
+                           eligible=eligible, handled=handled_flag(m.user_id), pathways=PATHWAYS,
                            is_open=window.is_open())
 
 
@@ -73,8 +75,7 @@ def request_():
 def detail(supplement_id: int):
     m = current_membership()
     s = _supplement_or_404(supplement_id)
-    logs = db.session.scalars(select(FlowLog).where(FlowLog.subject_type == ops.SUBJECT, FlowLog.subject_id == s.id)
-                              .order_by(FlowLog.at, FlowLog.id)).all()
+    logs = flow_log(ops.SUBJECT, s.id)
     item = ops.open_item(s)
     mine = item if item is not None and actionable_item(m, item.id) else None
     agree_form = AgreeForm(work_item_id=mine.id) if mine and mine.form_key == ops.AGREE_FORM else None

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models import SuperiorChange, Transfer, db
 
-from ..inbox.kinds import InboxKind, Summary, register
+from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('transfers', __name__, url_prefix='/transfers')
 

@@ -2,11 +2,12 @@
 
 A learner asks to move to another unit (the old unit approves the transfer out, then the new unit the transfer in),
 or her unit sends her (人员调出: the new unit accepts). Only with nothing of hers pending. On approval her learner
-membership moves to the new unit; her claims keep the unit they were made in and her hours stay hers.
+membership moves to the new unit; her claims keep the unit they were made in and her hours stay hers. While a
+transfer is open nothing new of hers may start: the other features ask webapp/guards.py.
 """
 from sqlalchemy import and_, false, or_, select
 
-from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db, utcnow
+from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db
 from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 
@@ -15,8 +16,9 @@ from ..claims.catalog import PATHWAYS
 from ..claims.operations import ClaimError
 from ..locks import lock_person
 from ..pagination import RowPage
-from ..permissions import open_task, staff_query
+from ..permissions import may_see, open_task, staff_query
 from ..registration import operations as registration
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'transfer'
@@ -69,22 +71,6 @@ def pending_items(learner_id: int, but: int | None = None) -> list[str]:
     return items
 
 
-def pending_transfer(learner_id: int) -> Transfer | None:
-    return db.session.scalar(select(Transfer).where(Transfer.learner_id == learner_id,
-                                                    Transfer.outcome == catalog.PENDING).order_by(Transfer.id))
-
-
-def refuse_while_transferring(learner_id: int, what: str, error=None, who: str = '您') -> None:
-    """Seed 004: a transfer needs nothing pending, so nothing new may start while one is open (claims, supplement
-    requests, title changes, enrolments); otherwise the new unit would take her with items waiting at the old one."""
-    # The same row lock as a transfer request: a claim sent while she asks to transfer waits for one or the other.
-    lock_person(learner_id)
-    t = pending_transfer(learner_id)
-    if t is not None:
-        raise (error or TransferError)(f'{who}有单位调转申请正在办理中（调往“{t.to_unit.name}”，{t.status_label}），'
-                                       f'办结或撤回后才能{what}')
-
-
 def learner_membership(user_id: int, unit_id: int) -> Membership | None:
     return db.session.scalar(select(Membership).where(Membership.user_id == user_id, Membership.role == LEARNER,
                                                       Membership.org_id == unit_id))
@@ -112,13 +98,11 @@ def transfer_scope(m: Membership):
 
 
 def can_see(m: Membership | None, t: Transfer) -> bool:
-    return m is not None and db.session.query(db.session.query(Transfer).filter(
-        Transfer.id == t.id, transfer_scope(m)).exists()).scalar()
+    return may_see(m, t, transfer_scope)
 
 
 def open_item(t: Transfer) -> WorkItem | None:
-    return db.session.scalar(select(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == t.id,
-                                                    WorkItem.completed_at.is_(None)).order_by(WorkItem.id))
+    return open_work_item(SUBJECT, t.id)
 
 
 def _move(t: Transfer, m: Membership) -> None:
@@ -133,9 +117,7 @@ def _move(t: Transfer, m: Membership) -> None:
 
 
 def _apply(t: Transfer, step: runtime.StepResult, m: Membership) -> None:
-    t.status_label, t.outcome = step.status_label, step.outcome
-    if step.completed:
-        t.decided_at = utcnow()
+    apply_step(t, step, stamp_decided=True)
     if step.outcome == catalog.APPROVED:
         _move(t, m)
 

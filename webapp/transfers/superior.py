@@ -3,14 +3,15 @@ supervising department or parent unit; the old superior approves, then the new o
 A superior that is a unit decides as its principal unit admin, a supervising department (or the province) as such."""
 from sqlalchemy import or_, select
 
-from models import Membership, Organisation, SuperiorChange, WorkItem, db, utcnow
+from models import Membership, Organisation, SuperiorChange, WorkItem, db
 from models.org import ORG_KINDS, SUPERVISOR, UNIT
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .. import audit
 from ..locks import lock_organisation
 from ..pagination import RowPage
-from ..permissions import open_task
+from ..permissions import may_see, open_task
+from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 from .operations import TransferError, search_orgs, valid_id
 
@@ -68,19 +69,15 @@ def change_scope(m: Membership):
 
 
 def can_see(m: Membership | None, c: SuperiorChange) -> bool:
-    return m is not None and db.session.query(db.session.query(SuperiorChange).filter(
-        SuperiorChange.id == c.id, change_scope(m)).exists()).scalar()
+    return may_see(m, c, change_scope)
 
 
 def open_item(c: SuperiorChange) -> WorkItem | None:
-    return db.session.scalar(select(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == c.id,
-                                                    WorkItem.completed_at.is_(None)).order_by(WorkItem.id))
+    return open_work_item(SUBJECT, c.id)
 
 
 def _apply(c: SuperiorChange, step: runtime.StepResult, m: Membership) -> None:
-    c.status_label, c.outcome = step.status_label, step.outcome
-    if step.completed:
-        c.decided_at = utcnow()
+    apply_step(c, step, stamp_decided=True)
     if step.outcome == catalog.APPROVED:
         c.unit.parent = c.new_parent
         audit.log(SUBJECT, c.id, '更换完成', m, f'上级：{c.old_parent.name if c.old_parent else "无"} → {c.new_parent.name}')

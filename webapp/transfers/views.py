@@ -5,19 +5,14 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from models import FlowLog, Membership, SuperiorChange, Transfer, User, db
+from models import Membership, SuperiorChange, Transfer, User, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from ..audit import flow_log
 from ..claims.views import REFUSALS, _attempt, _flash_errors, _refused
 from ..permissions import actionable_item, current_membership, role_required, staff_query
 from . import bp, operations as ops, superior
 from .forms import DecisionForm, SendOutForm, SuperiorForm, TransferForm
-
-
-def _logs(subject_type: str, subject_id: int) -> list[FlowLog]:
-    return db.session.scalars(select(FlowLog).where(FlowLog.subject_type == subject_type,
-                                                    FlowLog.subject_id == subject_id)
-                              .order_by(FlowLog.at, FlowLog.id)).all()
 
 
 def _q() -> str:
@@ -73,7 +68,7 @@ def detail(transfer_id: int):
         abort(404)
     item = ops.open_item(t)
     mine = item if item is not None and actionable_item(m, item.id) else None
-    return render_template('transfers/detail.html', t=t, item=item, logs=_logs(ops.SUBJECT, t.id),
+    return render_template('transfers/detail.html', t=t, item=item, logs=flow_log(ops.SUBJECT, t.id),
                            form=DecisionForm(work_item_id=mine.id) if mine else None,
                            can_withdraw=ops.may_withdraw(m, t))
 
@@ -178,7 +173,7 @@ def change_detail(change_id: int):
         abort(404)
     item = superior.open_item(c)
     mine = item if item is not None and actionable_item(m, item.id) else None
-    return render_template('transfers/change_detail.html', c=c, item=item, logs=_logs(superior.SUBJECT, c.id),
+    return render_template('transfers/change_detail.html', c=c, item=item, logs=flow_log(superior.SUBJECT, c.id),
                            form=DecisionForm(work_item_id=mine.id) if mine else None, kind_label=superior.kind_label)
 
 

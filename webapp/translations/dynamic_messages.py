@@ -1,6 +1,6 @@
 """Messages that the code passes to gettext as variables, where pybabel cannot see them: the registration titles
 (TITLES in webapp/registration/views.py, shown with `_(title)`) and the captcha and password problems
-(webapp/auth/security.py, shown with `_(problem)`). Listed here only for `pybabel extract`; never imported."""
+(webapp/security.py, shown with `_(problem)`). Listed here only for `pybabel extract`; never imported."""
 
 
 def _(message):

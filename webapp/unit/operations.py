@@ -8,7 +8,7 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit
-from ..auth.security import default_password
+from ..security import default_password
 from ..workflow.catalog import PROCESS_NAMES
 
 

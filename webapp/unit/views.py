@@ -9,9 +9,9 @@ from sqlalchemy import func, or_, select
 from models import Membership, User, db
 from models.people import LEARNER, UNIT_ADMIN
 
-from ..auth.security import reset_to_default
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required, staff_query
+from ..security import reset_to_default
 from . import bp, operations as ops
 
 

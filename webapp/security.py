@@ -1,5 +1,6 @@
 """Login protection: a locally generated captcha, rate limits on failed logins, initial passwords and the password
-policy. Attempts live in the database, so the limits hold across workers and hosts."""
+policy. Attempts live in the database, so the limits hold across workers and hosts. Shared by the login (auth), the
+public registration forms and the admins who create accounts or reset passwords (unit, profile)."""
 import hashlib
 import hmac
 import io
@@ -13,6 +14,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from models import LoginAttempt, db, utcnow
+
+from . import audit
 
 CAPTCHA_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'  # no 0/O, 1/I: easy to read
 CAPTCHA_LENGTH = 4
@@ -88,7 +91,6 @@ def record_attempt(username: str, ip: str, success: bool) -> None:
 
 def reset_to_default(user, actor) -> None:
     """Back to the initial password, to be changed at the next login; logged with who did it."""
-    from .. import audit
     user.set_password(default_password(user.id_number))
     user.must_change_password = True
     audit.log('user', user.id, '重置密码', actor, f'{user.name}（{user.masked_id_number}）的密码已重置为初始密码')

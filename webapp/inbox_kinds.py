@@ -2,7 +2,8 @@
 
 A feature registers its kind once, at import: a tab label and a function that summarises a batch of its subjects
 for the inbox rows. The claim kind keeps its own richer list (filters, batch review); every other kind is listed
-by the generic template from these summaries, so a new process needs no inbox code of its own.
+by the generic template from these summaries, so a new process needs no inbox code of its own. The registry sits
+below the features: a feature registers here without importing the inbox, which reads it.
 """
 from dataclasses import dataclass
 from typing import Callable, Optional
