@@ -21,13 +21,6 @@ LOCAL_IMPORTS_ALLOWED = {
     # it builds an app, so that importing one module of webapp does not import all of it.
     'webapp': lambda imported: imported == 'webapp.cli' or layer(imported) == FEATURE,
 }
-# Not this change's to fix: webapp/workflow/rules.py, versions.py and validation.py are being reworked in parallel
-# (issue 11, the engine part). Remove these pairs when that work lands.
-LOCAL_IMPORTS_PENDING = {
-    ('webapp.workflow.rules', 'webapp.workflow.versions'),
-    ('webapp.workflow.versions', 'webapp.workflow.rules'),
-    ('webapp.workflow.validation', 'webapp.workflow.feel'),
-}
 
 
 @dataclass(frozen=True)
@@ -113,7 +106,7 @@ EDGES = edges()
 
 def allowed_local(edge: Edge) -> bool:
     rule = LOCAL_IMPORTS_ALLOWED.get(edge.importer)
-    return (rule is not None and rule(edge.imported)) or (edge.importer, edge.imported) in LOCAL_IMPORTS_PENDING
+    return (rule is not None and rule(edge.imported))
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
