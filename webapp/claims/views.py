@@ -13,7 +13,7 @@ from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..urls import back_or
 from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
-from ..workflow.runtime import WorkflowError
+from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .evidence import file_path
@@ -21,8 +21,6 @@ from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm
 from .queries import filter_claims
 from .sheets import export_claims
 from ..exports import wants_export, xlsx_response
-
-REFUSALS = (ops.ClaimError, WorkflowError)
 
 
 def _claim_or_404(claim_id: int) -> Claim:
@@ -32,34 +30,6 @@ def _claim_or_404(claim_id: int) -> Claim:
     if claim is None or m is None or not (can_see_claim(m, claim) or claim.created_by_id == m.user_id):
         abort(404)
     return claim
-
-
-def _refused(exc, form=None):
-    """Roll back whatever the operation did and show its message next to the field (or as a flash)."""
-    db.session.rollback()
-    message = getattr(exc, 'message', str(exc))
-    field = getattr(exc, 'field', None)
-    if form is not None and field and hasattr(form, field):
-        getattr(form, field).errors = list(getattr(form, field).errors) + [message]
-    else:
-        flash(message, 'danger')
-
-
-def _flash_errors(form) -> None:
-    """For forms posted from the detail page, which redirects back instead of re-rendering the form."""
-    for errors in form.errors.values():
-        flash('；'.join(map(str, errors)), 'danger')
-
-
-def _attempt(action, success: str) -> bool:
-    """Run one operation; flash its success, or roll back and flash why it was refused."""
-    try:
-        action()
-    except REFUSALS as exc:
-        _refused(exc)
-        return False
-    flash(success() if callable(success) else success, 'success')
-    return True
 
 
 def _input(form: ClaimForm) -> ops.ClaimInput:
@@ -129,8 +99,8 @@ def new_claim():
                 return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), 422
         try:
             claim = ops.create_claim(m, _input(form), learner)
-        except REFUSALS as exc:
-            _refused(exc, form)
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('已保存为待提交，可继续上传附件后提交审核'), 'success')
             return redirect(url_for('claims.detail', claim_id=claim.id))
@@ -154,8 +124,8 @@ def edit_claim(claim_id):
     if form.validate_on_submit():
         try:
             ops.update_claim(m, claim, _input(form))
-        except REFUSALS as exc:
-            _refused(exc, form)
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('已保存'), 'success')
             return redirect(url_for('claims.detail', claim_id=claim.id))
@@ -193,10 +163,10 @@ def upload_evidence(claim_id):
     claim = _claim_or_404(claim_id)
     form = EvidenceForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for('claims.detail', claim_id=claim.id))
-    _attempt(lambda: ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data),
-             _('附件已上传'))
+    attempt(lambda: ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data),
+            _('附件已上传'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -205,7 +175,7 @@ def upload_evidence(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def delete_evidence(claim_id, evidence_id):
     claim = _claim_or_404(claim_id)
-    _attempt(lambda: ops.remove_evidence(current_membership(), claim, evidence_id), _('附件已删除'))
+    attempt(lambda: ops.remove_evidence(current_membership(), claim, evidence_id), _('附件已删除'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -235,8 +205,8 @@ def submit(claim_id):
     if not form.validate_on_submit():
         flash(_('请选择提交对象'), 'danger')
     else:
-        _attempt(lambda: _submit(current_membership(), claim, form),
-                 lambda: _('已提交，当前状态：%(status)s', status=claim.status_label))
+        attempt(lambda: _submit(current_membership(), claim, form),
+                lambda: _('已提交，当前状态：%(status)s', status=claim.status_label))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -245,7 +215,7 @@ def submit(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def delete(claim_id):
     claim = _claim_or_404(claim_id)
-    if not _attempt(lambda: ops.delete_draft(current_membership(), claim), _('已删除')):
+    if not attempt(lambda: ops.delete_draft(current_membership(), claim), _('已删除')):
         return redirect(url_for('claims.detail', claim_id=claim.id))
     return redirect(url_for('claims.my_claims') if current_membership().role == LEARNER else url_for('inbox.mine'))
 
@@ -255,7 +225,7 @@ def delete(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def withdraw(claim_id):
     claim = _claim_or_404(claim_id)
-    _attempt(lambda: ops.withdraw_claim(current_membership(), claim), _('已撤回，可修改后重新提交'))
+    attempt(lambda: ops.withdraw_claim(current_membership(), claim), _('已撤回，可修改后重新提交'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -281,8 +251,8 @@ def batch():
                 _submit(m, claim, form)
             else:
                 ops.delete_draft(m, claim)
-    except REFUSALS as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
         flash(_('第 %(n)d 条（编号 %(id)d）未能处理，所选登记均未改变', n=ids.index(claim_id) + 1, id=claim_id), 'danger')
     else:
         flash((_('已提交 %(n)d 条学时登记', n=len(ids)) if action == 'submit' else _('已删除 %(n)d 条学时登记', n=len(ids))), 'success')
@@ -296,7 +266,7 @@ def review(claim_id):
     claim = _claim_or_404(claim_id)
     form = ReviewForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     try:
         item_id = int(form.work_item_id.data)
@@ -306,8 +276,8 @@ def review(claim_id):
         ops.review(current_membership(), item_id, form.decision.data, form.hours.data, form.comment.data)
     except ValueError:
         abort(404)
-    except REFUSALS as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     flash(_('已处理，当前状态：%(status)s', status=claim.status_label), 'success')
     return redirect(url_for('inbox.todo'))
@@ -325,12 +295,12 @@ def batch_review():
         flash(_('请至少选择一条待办'), 'warning')
     else:
         try:
-            done, refused = ops.batch_review(current_membership(), ids, form.decision.data, form.comment.data)
-        except REFUSALS as exc:
-            _refused(exc)
+            done, skipped = ops.batch_review(current_membership(), ids, form.decision.data, form.comment.data)
+        except Refused as exc:
+            refused(exc)
         else:
             flash(_('已处理 %(n)d 条', n=len(done)), 'success')
-            for item_id, message in refused:
+            for item_id, message in skipped:
                 flash(_('待办 %(id)d 未处理：%(reason)s', id=item_id, reason=message), 'warning')
     return redirect(url_for('inbox.todo'))
 
@@ -344,7 +314,7 @@ def delete_approved(claim_id):
     if not form.validate_on_submit():
         flash(_('请填写删除原因'), 'danger')
     else:
-        _attempt(lambda: ops.delete_approved(current_membership(), claim, form.reason.data), _('已删除该条已认定学时'))
+        attempt(lambda: ops.delete_approved(current_membership(), claim, form.reason.data), _('已删除该条已认定学时'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 

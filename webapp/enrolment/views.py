@@ -13,7 +13,7 @@ from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
 from ..claims.forms import REQUIRED, choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
-from ..workflow.runtime import WorkflowError
+from ..refusals import Refused, refused
 from . import bp, operations as ops
 
 
@@ -42,15 +42,6 @@ def _input(form) -> ops.EnrolmentInput:
                               form.title_date.data, form.specialty.data)
 
 
-def _refused(exc, form):
-    db.session.rollback()
-    field = getattr(form, getattr(exc, 'field', None) or '', None)
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        flash(getattr(exc, 'message', str(exc)), 'danger')
-
-
 @bp.route('/', methods=['GET', 'POST'])
 @login_required
 @role_required(LEARNER)
@@ -65,8 +56,8 @@ def mine():
                 e = ops.enrol(m, _input(form))
             else:
                 ops.resubmit(m, e, _input(form))
-        except (ops.EnrolmentError, WorkflowError) as exc:
-            _refused(exc, form)
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('报名成功') if e.outcome == 'approved' else _('报名资料已提交，请联系所在单位审核'), 'success')
             return redirect(url_for('enrolment.mine'))
@@ -93,9 +84,8 @@ def detail(enrolment_id: int):
         else:
             try:
                 ops.review(m, int(form.work_item_id.data), form.decision.data, form.reason.data)
-            except (ops.EnrolmentError, WorkflowError) as exc:
-                db.session.rollback()
-                flash(exc.message if hasattr(exc, 'message') else str(exc), 'danger')
+            except Refused as exc:
+                refused(exc)
             else:
                 flash(_('审核完成'), 'success')
         return redirect(url_for('enrolment.detail', enrolment_id=e.id))

@@ -14,6 +14,7 @@ from models.people import UNIT_ADMIN
 
 from ..exports import XLSX
 from ..permissions import current_membership, role_required
+from ..refusals import Refused, refused
 from . import bp, operations as ops
 
 
@@ -48,9 +49,8 @@ def index():
         try:
             job = ops.start_import(current_membership(), getattr(upload, 'filename', ''),
                                    upload.read() if upload else b'', bool(form.pledge.data))
-        except ops.ImportRefused as exc:
-            db.session.rollback()
-            flash(exc.message, 'danger')
+        except Refused as exc:
+            refused(exc)
         else:
             flash(_('文件已上传，共 %(n)d 行，正在逐行导入', n=job.total_rows), 'success')
             return redirect(url_for('imports.job', job_id=job.id))

@@ -14,10 +14,8 @@ from models.profile import TITLES
 from ..auth.security import reset_to_default
 from ..claims.forms import choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
-from ..workflow.runtime import WorkflowError
+from ..refusals import attempt
 from . import bp, operations as ops
-
-REFUSALS = (ops.ProfileError, WorkflowError)
 
 
 class BasicForm(FlaskForm):
@@ -43,21 +41,6 @@ class IdentityForm(FlaskForm):
     reason = TextAreaField(_l('修改原因'), validators=[DataRequired(_l('请填写修改原因')), max_length(500, _l('原因不能超过 500 个字'))])
 
 
-def _run(action, success, form=None) -> bool:
-    try:
-        action()
-    except REFUSALS as exc:
-        db.session.rollback()
-        field = getattr(form, getattr(exc, 'field', None) or '', None) if form is not None else None
-        if field is not None:
-            field.errors = list(field.errors) + [exc.message]
-        else:
-            flash(getattr(exc, 'message', str(exc)), 'danger')
-        return False
-    flash(success, 'success')
-    return True
-
-
 @bp.route('/', methods=['GET', 'POST'])
 @login_required
 def mine():
@@ -66,12 +49,12 @@ def mine():
     title = TitleForm(prefix='title')
     if request.method == 'POST':
         if request.form.get('what') == 'basic' and basic.validate_on_submit():
-            if _run(lambda: ops.update_basic(current_user, basic.phone.data, basic.email.data), _('个人信息已保存'),
-                    basic):
+            if attempt(lambda: ops.update_basic(current_user, basic.phone.data, basic.email.data), _('个人信息已保存'),
+                       basic):
                 return redirect(url_for('profile.mine'))
         elif request.form.get('what') == 'title' and title.validate_on_submit():
-            if _run(lambda: ops.request_title_change(m, title.title.data, title.title_date.data),
-                    _('职称变更已提交，单位审核通过后生效'), title):
+            if attempt(lambda: ops.request_title_change(m, title.title.data, title.title_date.data),
+                       _('职称变更已提交，单位审核通过后生效'), title):
                 return redirect(url_for('profile.mine'))
     changes = db.session.scalars(select(TitleChange).where(TitleChange.learner_id == current_user.id)
                                  .order_by(TitleChange.id.desc())).all()
@@ -94,8 +77,8 @@ def title_change(change_id: int):
     form = DecisionForm(work_item_id=item.id if item else '')
     if request.method == 'POST':
         if form.validate_on_submit():
-            _run(lambda: ops.review_title_change(m, int(form.work_item_id.data), form.decision.data, form.reason.data),
-                 _('审核完成'))
+            attempt(lambda: ops.review_title_change(m, int(form.work_item_id.data), form.decision.data,
+                                                    form.reason.data), _('审核完成'))
         else:
             flash(_('请选择审核结果'), 'danger')
         return redirect(url_for('profile.title_change', change_id=change.id))
@@ -112,7 +95,7 @@ def withdraw_title_change(change_id: int):
     change = db.session.get(TitleChange, change_id)
     if change is None or change.learner_id != m.user_id:
         abort(404)
-    _run(lambda: ops.withdraw_title_change(m, change), _('已撤回职称变更申请'))
+    attempt(lambda: ops.withdraw_title_change(m, change), _('已撤回职称变更申请'))
     return redirect(url_for('profile.title_change', change_id=change.id))
 
 
@@ -128,8 +111,8 @@ def people():
         person = None
     form = IdentityForm(obj=person) if request.method == 'GET' else IdentityForm()
     if request.method == 'POST' and person is not None and form.validate_on_submit():
-        if _run(lambda: ops.change_identity(m, person, form.name.data, form.id_number.data, form.reason.data),
-                _('姓名/身份证号已修改'), form):
+        if attempt(lambda: ops.change_identity(m, person, form.name.data, form.id_number.data, form.reason.data),
+                   _('姓名/身份证号已修改'), form):
             return redirect(url_for('profile.people', q=person.id_number))
     return render_template('profile/people.html', q=q, person=person, form=form), \
         422 if request.method == 'POST' else 200
