@@ -1,5 +1,4 @@
 """Claim pages: thin views that validate a form, call one operation, then flash and redirect."""
-import json
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -12,12 +11,13 @@ from models.org import SUPERVISOR
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..urls import back_or
+from ..forms import BatchReviewForm, choices
 from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .evidence import file_path
-from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
+from .forms import ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm, edit_context
 from .queries import filter_claims
 from .sheets import export_claims
 from ..exports import wants_export, xlsx_response
@@ -32,15 +32,6 @@ def _claim_or_404(claim_id: int) -> Claim:
     return claim
 
 
-def _input(form: ClaimForm) -> ops.ClaimInput:
-    return ops.ClaimInput(
-        pathway=form.pathway.data, sub_type=form.sub_type.data, level=form.level.data or None, rank=form.rank.data,
-        quantity=form.quantity.data, title=form.title.data.strip(), start_date=form.start_date.data,
-        end_date=form.end_date.data, applied_hours=form.applied_hours.data, year=form.year.data,
-        description=(form.description.data or '').strip() or None,
-        certificate_no=(form.certificate_no.data or '').strip() or None, pledged=bool(form.pledge.data))
-
-
 def _staff_choices(m: Membership):
     query = select(User).join(Membership).where(Membership.role == LEARNER, Membership.org_id == m.org_id)
     if m.department_id:
@@ -49,11 +40,7 @@ def _staff_choices(m: Membership):
 
 
 def _form_context(form, **extra):
-    window = ops.window_for(_province_id())
-    pathways_json = json.dumps({code: {'sub_types': p.sub_types, 'levels': p.levels, 'unit': p.unit,
-                                       'rank': bool(p.max_rank)} for code, p in PATHWAYS.items()}, ensure_ascii=False)
-    return dict(form=form, pathways=PATHWAYS, level_labels=LEVEL_LABELS, window=window,
-                pathways_json=pathways_json, **extra)
+    return edit_context(form, ops.window_for(_province_id()), **extra)
 
 
 def _province_id() -> int:
@@ -98,7 +85,7 @@ def new_claim():
                 form.learner_id.errors = ['只能为本单位（本部门）人员登记学时']
                 return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), 422
         try:
-            claim = ops.create_claim(m, _input(form), learner)
+            claim = ops.create_claim(m, form.claim_input(), learner)
         except Refused as exc:
             refused(exc, form)
         else:
@@ -123,7 +110,7 @@ def edit_claim(claim_id):
         form.pledge.data = claim.pledged
     if form.validate_on_submit():
         try:
-            ops.update_claim(m, claim, _input(form))
+            ops.update_claim(m, claim, form.claim_input())
         except Refused as exc:
             refused(exc, form)
         else:
@@ -266,6 +253,8 @@ def review(claim_id):
     claim = _claim_or_404(claim_id)
     form = ReviewForm()
     if not form.validate_on_submit():
+        if form.work_item_id.data and form.work_item_id.errors:
+            abort(404)  # not a work item id: as another claim's item
         flash_errors(form)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     try:

@@ -1,44 +1,18 @@
 """个人信息 (everyone), 职称变更 review (unit admins), name / ID number correction (province staff)."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from models import FlowLog, TitleChange, User, db
 from models.people import LEARNER, PROVINCE_ADMIN
-from models.profile import TITLES
 
 from ..auth.security import reset_to_default
-from ..claims.forms import choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
 from ..refusals import attempt
 from . import bp, operations as ops
-
-
-class BasicForm(FlaskForm):
-    phone = StringField(_l('手机号'), validators=[Optional(), Length(max=20)])
-    email = StringField(_l('电子邮箱'), validators=[Optional(), Length(max=120)])
-
-
-class TitleForm(FlaskForm):
-    title = SelectField(_l('新的专业技术职称'), choices=choices((v, v) for v in TITLES))
-    title_date = DateField(_l('取得时间'), validators=[Optional()], invalid_value_message=_l('请填写有效日期（年-月-日）'))
-
-
-class DecisionForm(FlaskForm):
-    work_item_id = HiddenField(validators=[DataRequired(), Regexp(r'^\d{1,9}$')])
-    decision = RadioField(_l('审核结果'), choices=choices([('approve', '同意'), ('reject', '不同意')]),
-                          validators=[DataRequired(_l('请选择审核结果'))])
-    reason = TextAreaField(_l('原因'), validators=[Optional(), max_length(500, _l('原因不能超过 500 个字'))])
-
-
-class IdentityForm(FlaskForm):
-    name = StringField(_l('姓名'), validators=[DataRequired(_l('请填写姓名')), Length(max=50)])
-    id_number = StringField(_l('身份证号'), validators=[DataRequired(_l('请填写身份证号')), Length(max=18)])
-    reason = TextAreaField(_l('修改原因'), validators=[DataRequired(_l('请填写修改原因')), max_length(500, _l('原因不能超过 500 个字'))])
+from .forms import BasicForm, DecisionForm, IdentityForm, TitleForm
 
 
 @bp.route('/', methods=['GET', 'POST'])
@@ -78,7 +52,7 @@ def title_change(change_id: int):
     if request.method == 'POST':
         if form.validate_on_submit():
             attempt(lambda: ops.review_title_change(m, int(form.work_item_id.data), form.decision.data,
-                                                    form.reason.data), _('审核完成'))
+                                                    form.comment.data), _('审核完成'))
         else:
             flash(_('请选择审核结果'), 'danger')
         return redirect(url_for('profile.title_change', change_id=change.id))

@@ -10,7 +10,7 @@ from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_
 
 from ..auth import security
 from ..claims.evidence import file_path
-from ..claims.forms import choices
+from ..forms import choices
 from ..permissions import actionable_item, current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
 from . import bp, operations as ops

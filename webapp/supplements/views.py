@@ -10,8 +10,7 @@ from models import FlowLog, Supplement, db
 from models.people import LEARNER
 
 from ..claims.catalog import PATHWAYS
-from ..claims.forms import ClaimForm
-from ..claims.views import _form_context, _input
+from ..claims.forms import ClaimForm, edit_context
 from ..permissions import actionable_item, can_see_supplement, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops
@@ -108,14 +107,14 @@ def new_entry(supplement_id: int):
         form.pathway.data, form.year.data, form.quantity.data = s.pathway, s.year, Decimal(1)
     if form.validate_on_submit():
         try:
-            ops.add_entry(m, s, _input(form))
+            ops.add_entry(m, s, form.claim_input())
         except Refused as exc:
             refused(exc, form)
         else:
             flash(_('已保存（个人保存），可继续新增，全部填好后点击“个人上报”'), 'success')
             return redirect(url_for('supplements.detail', supplement_id=s.id))
     status = 422 if request.method == 'POST' else 200
-    return render_template('claims/edit.html', **_form_context(form, staff=False, claim=None, supplement=s)), status
+    return render_template('claims/edit.html', **edit_context(form, staff=False, claim=None, supplement=s)), status
 
 
 @bp.route('/<int:supplement_id>/submit', methods=['POST'])
