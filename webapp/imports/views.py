@@ -2,12 +2,9 @@
 import io
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import BooleanField
 
 from models import ImportJob, Membership, db
 from models.people import UNIT_ADMIN
@@ -16,11 +13,7 @@ from ..exports import XLSX
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, refused
 from . import bp, operations as ops
-
-
-class UploadForm(FlaskForm):
-    file = FileField(_l('导入文件（.xlsx）'))
-    pledge = BooleanField(_l('本单位承诺导入信息属实'))
+from .forms import UploadForm
 
 
 def _scope(query):
