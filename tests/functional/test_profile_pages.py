@@ -23,10 +23,10 @@ def test_enrolment_refused_then_corrected_then_approved(client, ctx):
     login(admin, 'jtjt_admin')
     assert '报名 · ' in admin.get('/inbox/?kind=enrolment').get_data(as_text=True)
     item = db.session.scalar(select(WorkItem).where(WorkItem.subject_type == 'enrolment'))
-    html = admin.post(f'/enrolment/{e.id}', data={'work_item_id': item.id, 'decision': 'reject', 'reason': ''},
+    html = admin.post(f'/enrolment/{e.id}', data={'work_item_id': item.id, 'decision': 'reject', 'comment': ''},
                       follow_redirects=True).get_data(as_text=True)
     assert '审核不通过时必须填写原因' in html
-    admin.post(f'/enrolment/{e.id}', data={'work_item_id': item.id, 'decision': 'reject', 'reason': '学历证书不清晰'})
+    admin.post(f'/enrolment/{e.id}', data={'work_item_id': item.id, 'decision': 'reject', 'comment': '学历证书不清晰'})
 
     page = client.get('/enrolment/').get_data(as_text=True)
     assert '审核不通过，原因：学历证书不清晰' in page and '确认报名' in page

@@ -1,11 +1,8 @@
 """Login by ID number or admin account name, logout, role switch and language choice."""
 from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_babel import gettext as _, lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
 
 from models import User, db
 
@@ -14,24 +11,7 @@ from ..extensions import login_manager
 from ..registration.operations import RegistrationError, normalise_id_number, pending_for
 from ..urls import back_or
 from . import bp
-
-
-class LoginForm(FlaskForm):
-    username = StringField(_l('身份证号 / 管理员账号'),
-                           validators=[DataRequired(_l('请输入身份证号或管理员账号')), Length(max=50)])
-    password = PasswordField(_l('密码'), validators=[DataRequired(_l('请输入密码')), Length(max=200)])
-    captcha = StringField(_l('验证码'), validators=[DataRequired(_l('请输入验证码')), Length(max=10)])
-
-
-class PasswordForm(FlaskForm):
-    current = PasswordField(_l('原密码'), validators=[DataRequired(_l('请输入原密码'))])
-    new = PasswordField(_l('新密码'), validators=[DataRequired(_l('请输入新密码')), Length(max=200)])
-    confirm = PasswordField(_l('确认新密码'),
-                            validators=[DataRequired(_l('请再次输入新密码')), EqualTo('new', _l('两次输入的新密码不一致'))])
-
-
-class EmptyForm(FlaskForm):
-    pass
+from .forms import EmptyForm, LoginForm, PasswordForm
 
 
 @login_manager.user_loader

@@ -12,19 +12,10 @@ from ..claims import operations as claims_ops
 from ..dates import today
 from ..permissions import current_membership, role_required
 from ..exports import wants_export, xlsx_response
+from ..refusals import Refused, flash_errors, refused
 from . import bp, operations as ops, verify_bp
 from .forms import ConfirmForm, PrintForm, YearForm
 from .pdf import certificate_pdf, hour_record_pdf
-
-
-def _refused(exc) -> None:
-    db.session.rollback()
-    flash(getattr(exc, 'message', str(exc)), 'danger')
-
-
-def _flash_errors(form) -> None:
-    for errors in form.errors.values():
-        flash('；'.join(map(str, errors)), 'danger')
 
 
 def _year() -> int:
@@ -85,12 +76,12 @@ def issue():
     m = current_membership()
     form = YearForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for('.progress'))
     try:
         cert = ops.issue_certificate(m, form.year.data)
-    except ops.CertificateError as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
         return redirect(url_for('.progress', year=form.year.data))
     flash(_('合格证书已生成，证书编号 %(number)s', number=cert.number), 'success')
     return redirect(url_for('.progress', year=form.year.data))
@@ -125,12 +116,12 @@ def confirm():
     m = current_membership()
     form = ConfirmForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for('.record'))
     try:
         ops.confirm_profile(m, form.year.data)
-    except ops.CertificateError as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
     else:
         flash(_('个人资料已核实，%(year)s 年度资料已锁定，可以打印学时记录表', year=form.year.data), 'success')
     return redirect(url_for('.record', year=form.year.data))
@@ -145,7 +136,7 @@ def print_record():
     form = PrintForm()
     own = m.role == LEARNER
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for('.record') if own else url_for('.staff'))
     learner_id = m.user_id if own else form.learner_id.data
     if learner_id is None:
@@ -159,8 +150,8 @@ def print_record():
     try:
         row = ops.print_hour_record(m, learner.id, form.year.data)
         data = _record_pdf(learner, form.year.data, row)
-    except ops.CertificateError as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
         return redirect(back)
     return _pdf(data, f'hour-record-{form.year.data}-{row.number}.pdf', as_attachment=True)
 

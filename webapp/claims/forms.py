@@ -1,37 +1,16 @@
 """Claim forms. Messages are shown next to their field, in Chinese by default (English through Flask-Babel)."""
+import json
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation,
-                                ValidationError)
+from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import REQUIRED, DecisionForm, choices, date_field, finite, max_length, please_choose, reason_field
 from .catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
-
-REQUIRED = _l('此项为必填项')
-DATE_MESSAGE = _l('请填写有效日期（年-月-日）')
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def finite(form, field):
-    """Decimal accepts NaN, sNaN and Infinity; none of them is an amount."""
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation(_l('请输入有效的数字'))
-
-
-def max_length(limit: int, message: str):
-    return Length(max=limit, message=message)
-
-
-def date_field(label):
-    return DateField(label, validators=[InputRequired(DATE_MESSAGE)], invalid_value_message=DATE_MESSAGE)
+from .operations import ClaimInput
 
 
 class ClaimForm(FlaskForm):
@@ -55,7 +34,7 @@ class ClaimForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sub_type.choices = choices([('', '请选择')] + [(s, s) for p in PATHWAYS.values() for s in p.sub_types])
+        self.sub_type.choices = please_choose(s for p in PATHWAYS.values() for s in p.sub_types)
         self.level.choices = choices([('', '无')] + list(LEVEL_LABELS.items()))
 
     def validate_sub_type(self, field):
@@ -66,6 +45,14 @@ class ClaimForm(FlaskForm):
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
             raise ValidationError(_l('结束时间不能早于开始时间'))
+
+    def claim_input(self) -> ClaimInput:
+        return ClaimInput(
+            pathway=self.pathway.data, sub_type=self.sub_type.data, level=self.level.data or None, rank=self.rank.data,
+            quantity=self.quantity.data, title=self.title.data.strip(), start_date=self.start_date.data,
+            end_date=self.end_date.data, applied_hours=self.applied_hours.data, year=self.year.data,
+            description=(self.description.data or '').strip() or None,
+            certificate_no=(self.certificate_no.data or '').strip() or None, pledged=bool(self.pledge.data))
 
     def validate(self, extra_validators=None):
         """Level and rank depend on the pathway; Optional() would stop their own validators, so check here."""
@@ -87,6 +74,15 @@ class ClaimForm(FlaskForm):
         return valid
 
 
+def edit_context(form: ClaimForm, window=None, **extra) -> dict:
+    """What claims/edit.html shows besides the form (a claim's or a supplement's entry): the pathways, with their sub
+    types and levels for the page's script, and the open registration window."""
+    pathways_json = json.dumps({code: {'sub_types': p.sub_types, 'levels': p.levels, 'unit': p.unit,
+                                       'rank': bool(p.max_rank)} for code, p in PATHWAYS.items()}, ensure_ascii=False)
+    return dict(form=form, pathways=PATHWAYS, level_labels=LEVEL_LABELS, window=window,
+                pathways_json=pathways_json, **extra)
+
+
 class EvidenceForm(FlaskForm):
     file = FileField(_l('附件（jpg/png/pdf）'), validators=[FileRequired(_l('请选择要上传的文件'))])
     caption = StringField(_l('附件说明'),
@@ -99,31 +95,10 @@ class SubmitForm(FlaskForm):
     supervisor_name = StringField(_l('主管部门名称'), validators=[Optional(), Length(max=200)])
 
 
-class ReviewForm(FlaskForm):
-    work_item_id = HiddenField(validators=[DataRequired()])
-    decision = RadioField(_l('审核结果'), validators=[DataRequired(_l('请选择审核结果'))],
-                          choices=choices([('approve', '通过'), ('reject', '不通过'), ('return', '退回修改')]))
+class ReviewForm(DecisionForm):
     hours = DecimalField(_l('学时'), places=1,
                          validators=[Optional(), finite, NumberRange(0, 1000, _l('学时应在 0 到 1000 之间'))])
-    comment = TextAreaField(_l('审核意见'), validators=[Optional(), max_length(500, _l('审核意见不能超过 500 个字'))])
-
-
-class BatchReviewForm(FlaskForm):
-    decision = SelectField(_l('批量操作'), validators=[DataRequired()], choices=choices(
-        [('approve', '批量通过审核'), ('reject', '批量不通过审核'), ('return', '批量退回修改')]))
-    comment = TextAreaField(_l('审核意见'), validators=[Optional(), max_length(500, _l('审核意见不能超过 500 个字'))])
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l('原因'),
-                           validators=[DataRequired(_l('请填写原因')), max_length(500, _l('不能超过 500 个字'))])
-
-
-class WindowForm(FlaskForm):
-    year = IntegerField(_l('计入年度'), validators=[InputRequired(REQUIRED), NumberRange(2000, 2100, _l('年度无效'))])
-    opens_on = date_field(_l('开放日期'))
-    closes_on = date_field(_l('截止日期'))
-
-    def validate_closes_on(self, field):
-        if self.opens_on.data and field.data and field.data < self.opens_on.data:
-            raise ValidationError(_l('截止日期不能早于开放日期'))
+    reason = reason_field(_l('原因'), _l('不能超过 500 个字'), required=_l('请填写原因'))

@@ -349,10 +349,10 @@ def batch_review(m: Membership, work_item_ids: list[int], decision: str, comment
         try:
             with db.session.begin_nested():
                 done.append(review(m, item_id, decision, None, comment))
-        except (ClaimError, runtime.WorkflowError) as exc:
-            if isinstance(exc, ClaimError) and exc.field == 'comment':
+        except Refused as exc:
+            if exc.field == 'comment':
                 raise
-            refused.append((item_id, getattr(exc, 'message', str(exc))))
+            refused.append((item_id, exc.message))
     return done, refused
 
 

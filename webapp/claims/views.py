@@ -1,5 +1,4 @@
 """Claim pages: thin views that validate a form, call one operation, then flash and redirect."""
-import json
 from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -14,16 +13,15 @@ from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 from ..audit import flow_log
 from ..evidence import file_path
 from ..urls import back_or
+from ..forms import BatchReviewForm, choices
 from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
-from ..workflow.runtime import WorkflowError
+from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
-from .forms import BatchReviewForm, choices, ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm
+from .forms import ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm, edit_context
 from .queries import filter_claims, handled_flag
 from .sheets import export_claims
 from ..exports import wants_export, xlsx_response
-
-REFUSALS = (ops.ClaimError, WorkflowError)
 
 
 def _claim_or_404(claim_id: int) -> Claim:
@@ -35,43 +33,6 @@ def _claim_or_404(claim_id: int) -> Claim:
     return claim
 
 
-def _refused(exc, form=None):
-    """Roll back whatever the operation did and show its message next to the field (or as a flash)."""
-    db.session.rollback()
-    message = getattr(exc, 'message', str(exc))
-    field = getattr(exc, 'field', None)
-    if form is not None and field and hasattr(form, field):
-        getattr(form, field).errors = list(getattr(form, field).errors) + [message]
-    else:
-        flash(message, 'danger')
-
-
-def _flash_errors(form) -> None:
-    """For forms posted from the detail page, which redirects back instead of re-rendering the form."""
-    for errors in form.errors.values():
-        flash('；'.join(map(str, errors)), 'danger')
-
-
-def _attempt(action, success: str) -> bool:
-    """Run one operation; flash its success, or roll back and flash why it was refused."""
-    try:
-        action()
-    except REFUSALS as exc:
-        _refused(exc)
-        return False
-    flash(success() if callable(success) else success, 'success')
-    return True
-
-
-def _input(form: ClaimForm) -> ops.ClaimInput:
-    return ops.ClaimInput(
-        pathway=form.pathway.data, sub_type=form.sub_type.data, level=form.level.data or None, rank=form.rank.data,
-        quantity=form.quantity.data, title=form.title.data.strip(), start_date=form.start_date.data,
-        end_date=form.end_date.data, applied_hours=form.applied_hours.data, year=form.year.data,
-        description=(form.description.data or '').strip() or None,
-        certificate_no=(form.certificate_no.data or '').strip() or None, pledged=bool(form.pledge.data))
-
-
 def _staff_choices(m: Membership):
     query = select(User).join(Membership).where(Membership.role == LEARNER, Membership.org_id == m.org_id)
     if m.department_id:
@@ -80,11 +41,7 @@ def _staff_choices(m: Membership):
 
 
 def _form_context(form, **extra):
-    window = ops.window_for(_province_id())
-    pathways_json = json.dumps({code: {'sub_types': p.sub_types, 'levels': p.levels, 'unit': p.unit,
-                                       'rank': bool(p.max_rank)} for code, p in PATHWAYS.items()}, ensure_ascii=False)
-    return dict(form=form, pathways=PATHWAYS, level_labels=LEVEL_LABELS, window=window,
-                pathways_json=pathways_json, **extra)
+    return edit_context(form, ops.window_for(_province_id()), **extra)
 
 
 def _province_id() -> int:
@@ -128,9 +85,9 @@ def new_claim():
                 form.learner_id.errors = ['只能为本单位（本部门）人员登记学时']
                 return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), 422
         try:
-            claim = ops.create_claim(m, _input(form), learner)
-        except REFUSALS as exc:
-            _refused(exc, form)
+            claim = ops.create_claim(m, form.claim_input(), learner)
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('已保存为待提交，可继续上传附件后提交审核'), 'success')
             return redirect(url_for('claims.detail', claim_id=claim.id))
@@ -153,9 +110,9 @@ def edit_claim(claim_id):
         form.pledge.data = claim.pledged
     if form.validate_on_submit():
         try:
-            ops.update_claim(m, claim, _input(form))
-        except REFUSALS as exc:
-            _refused(exc, form)
+            ops.update_claim(m, claim, form.claim_input())
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('已保存'), 'success')
             return redirect(url_for('claims.detail', claim_id=claim.id))
@@ -192,10 +149,10 @@ def upload_evidence(claim_id):
     claim = _claim_or_404(claim_id)
     form = EvidenceForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for('claims.detail', claim_id=claim.id))
-    _attempt(lambda: ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data),
-             _('附件已上传'))
+    attempt(lambda: ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data),
+            _('附件已上传'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -204,7 +161,7 @@ def upload_evidence(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def delete_evidence(claim_id, evidence_id):
     claim = _claim_or_404(claim_id)
-    _attempt(lambda: ops.remove_evidence(current_membership(), claim, evidence_id), _('附件已删除'))
+    attempt(lambda: ops.remove_evidence(current_membership(), claim, evidence_id), _('附件已删除'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -234,8 +191,8 @@ def submit(claim_id):
     if not form.validate_on_submit():
         flash(_('请选择提交对象'), 'danger')
     else:
-        _attempt(lambda: _submit(current_membership(), claim, form),
-                 lambda: _('已提交，当前状态：%(status)s', status=claim.status_label))
+        attempt(lambda: _submit(current_membership(), claim, form),
+                lambda: _('已提交，当前状态：%(status)s', status=claim.status_label))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -244,7 +201,7 @@ def submit(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def delete(claim_id):
     claim = _claim_or_404(claim_id)
-    if not _attempt(lambda: ops.delete_draft(current_membership(), claim), _('已删除')):
+    if not attempt(lambda: ops.delete_draft(current_membership(), claim), _('已删除')):
         return redirect(url_for('claims.detail', claim_id=claim.id))
     return redirect(url_for('claims.my_claims') if current_membership().role == LEARNER else url_for('inbox.mine'))
 
@@ -254,7 +211,7 @@ def delete(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def withdraw(claim_id):
     claim = _claim_or_404(claim_id)
-    _attempt(lambda: ops.withdraw_claim(current_membership(), claim), _('已撤回，可修改后重新提交'))
+    attempt(lambda: ops.withdraw_claim(current_membership(), claim), _('已撤回，可修改后重新提交'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 
@@ -280,8 +237,8 @@ def batch():
                 _submit(m, claim, form)
             else:
                 ops.delete_draft(m, claim)
-    except REFUSALS as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
         flash(_('第 %(n)d 条（编号 %(id)d）未能处理，所选登记均未改变', n=ids.index(claim_id) + 1, id=claim_id), 'danger')
     else:
         flash((_('已提交 %(n)d 条学时登记', n=len(ids)) if action == 'submit' else _('已删除 %(n)d 条学时登记', n=len(ids))), 'success')
@@ -295,7 +252,9 @@ def review(claim_id):
     claim = _claim_or_404(claim_id)
     form = ReviewForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        if form.work_item_id.data and form.work_item_id.errors:
+            abort(404)  # not a work item id: as another claim's item
+        flash_errors(form)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     try:
         item_id = int(form.work_item_id.data)
@@ -305,8 +264,8 @@ def review(claim_id):
         ops.review(current_membership(), item_id, form.decision.data, form.hours.data, form.comment.data)
     except ValueError:
         abort(404)
-    except REFUSALS as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     flash(_('已处理，当前状态：%(status)s', status=claim.status_label), 'success')
     return redirect(url_for('inbox.todo'))
@@ -324,12 +283,12 @@ def batch_review():
         flash(_('请至少选择一条待办'), 'warning')
     else:
         try:
-            done, refused = ops.batch_review(current_membership(), ids, form.decision.data, form.comment.data)
-        except REFUSALS as exc:
-            _refused(exc)
+            done, skipped = ops.batch_review(current_membership(), ids, form.decision.data, form.comment.data)
+        except Refused as exc:
+            refused(exc)
         else:
             flash(_('已处理 %(n)d 条', n=len(done)), 'success')
-            for item_id, message in refused:
+            for item_id, message in skipped:
                 flash(_('待办 %(id)d 未处理：%(reason)s', id=item_id, reason=message), 'warning')
     return redirect(url_for('inbox.todo'))
 
@@ -343,7 +302,7 @@ def delete_approved(claim_id):
     if not form.validate_on_submit():
         flash(_('请填写删除原因'), 'danger')
     else:
-        _attempt(lambda: ops.delete_approved(current_membership(), claim, form.reason.data), _('已删除该条已认定学时'))
+        attempt(lambda: ops.delete_approved(current_membership(), claim, form.reason.data), _('已删除该条已认定学时'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
 

@@ -1,55 +1,22 @@
 """报名 pages: the learner's enrolment for the year, and the unit's review."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Optional, Regexp
 
 from models import Enrolment, db
 from models.people import LEARNER
-from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
 from ..audit import flow_log
-from ..claims.forms import REQUIRED, choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
+from ..refusals import Refused, refused
 from ..subjects import open_work_item
-from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
-
-
-def _pick(values):
-    return choices([('', '请选择')] + [(v, v) for v in values])
-
-
-class EnrolmentForm(FlaskForm):
-    identity = RadioField(_l('人员身份'), choices=choices((v, v) for v in IDENTITIES), validators=[DataRequired(REQUIRED)])
-    political_status = SelectField(_l('政治面貌'), choices=_pick(POLITICAL), validators=[DataRequired(REQUIRED)])
-    education = SelectField(_l('最高学历'), choices=_pick(EDUCATION), validators=[DataRequired(REQUIRED)])
-    title = RadioField(_l('专业技术职务任职资格'), choices=choices((v, v) for v in TITLES), validators=[DataRequired(REQUIRED)])
-    title_date = DateField(_l('取得时间'), validators=[Optional()], invalid_value_message=_l('请填写有效日期（年-月-日）'))
-    specialty = SelectField(_l('现从事专业'), choices=_pick(SPECIALTIES), validators=[DataRequired(REQUIRED)])
-
-
-class ReviewForm(FlaskForm):
-    work_item_id = HiddenField(validators=[DataRequired(), Regexp(r'^\d{1,9}$')])
-    decision = RadioField(_l('审核结果'), choices=choices([('approve', '审核通过'), ('reject', '审核不通过')]),
-                          validators=[DataRequired(_l('请选择审核结果'))])
-    reason = TextAreaField(_l('不通过原因'), validators=[Optional(), max_length(500, _l('原因不能超过 500 个字'))])
+from .forms import EnrolmentForm, ReviewForm
 
 
 def _input(form) -> ops.EnrolmentInput:
     return ops.EnrolmentInput(form.identity.data, form.political_status.data, form.education.data, form.title.data,
                               form.title_date.data, form.specialty.data)
-
-
-def _refused(exc, form):
-    db.session.rollback()
-    field = getattr(form, getattr(exc, 'field', None) or '', None)
-    if field is not None:
-        field.errors = list(field.errors) + [exc.message]
-    else:
-        flash(getattr(exc, 'message', str(exc)), 'danger')
 
 
 @bp.route('/', methods=['GET', 'POST'])
@@ -66,8 +33,8 @@ def mine():
                 e = ops.enrol(m, _input(form))
             else:
                 ops.resubmit(m, e, _input(form))
-        except (ops.EnrolmentError, WorkflowError) as exc:
-            _refused(exc, form)
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('报名成功') if e.outcome == 'approved' else _('报名资料已提交，请联系所在单位审核'), 'success')
             return redirect(url_for('enrolment.mine'))
@@ -93,10 +60,9 @@ def detail(enrolment_id: int):
             flash(_('请选择审核结果'), 'danger')
         else:
             try:
-                ops.review(m, int(form.work_item_id.data), form.decision.data, form.reason.data)
-            except (ops.EnrolmentError, WorkflowError) as exc:
-                db.session.rollback()
-                flash(exc.message if hasattr(exc, 'message') else str(exc), 'danger')
+                ops.review(m, int(form.work_item_id.data), form.decision.data, form.comment.data)
+            except Refused as exc:
+                refused(exc)
             else:
                 flash(_('审核完成'), 'success')
         return redirect(url_for('enrolment.detail', enrolment_id=e.id))

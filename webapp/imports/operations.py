@@ -24,6 +24,7 @@ from ..dates import parse_day, today
 from ..claims import operations as claims
 from ..claims.catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from ..claims.sheets import COLUMNS
+from ..refusals import Refused
 from ..workflow.versions import same_versions
 
 
@@ -36,16 +37,12 @@ LEVEL_CODES = {label: code for code, label in LEVEL_LABELS.items()}
 PATHWAY_CODES = {p.label: p.code for p in PATHWAYS.values()}
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """The whole file is refused (not an .xlsx, wrong header, too many rows); nothing is stored."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
-
-class RowError(ValueError):
-    pass
+class RowError(Refused):
+    """One row is refused; the others are imported."""
 
 
 def template() -> bytes:
@@ -225,8 +222,8 @@ def _import_row(m: Membership, number: int, row: dict) -> dict:
             learner, inp = parse_row(m, row)
             claim = claims.create_claim(m, inp, learner)
         return {'row': number, 'ok': True, 'message': f'已导入为待提交：{learner.name}', 'claim_id': claim.id}
-    except (RowError, claims.ClaimError) as exc:
-        return {'row': number, 'ok': False, 'message': getattr(exc, 'message', None) or str(exc)}
+    except Refused as exc:
+        return {'row': number, 'ok': False, 'message': exc.message}
     except (DataError, IntegrityError):
         # the database refused what the checks let through (a value too large for its column …): the savepoint is
         # rolled back, so only this row fails and the rest of the file goes on

@@ -2,24 +2,18 @@
 import io
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import BooleanField
 
 from models import ImportJob, Membership, db
 from models.people import UNIT_ADMIN
 
 from ..exports import XLSX
 from ..permissions import current_membership, role_required
+from ..refusals import Refused, refused
 from . import bp, operations as ops
-
-
-class UploadForm(FlaskForm):
-    file = FileField(_l('导入文件（.xlsx）'))
-    pledge = BooleanField(_l('本单位承诺导入信息属实'))
+from .forms import UploadForm
 
 
 def _scope(query):
@@ -48,9 +42,8 @@ def index():
         try:
             job = ops.start_import(current_membership(), getattr(upload, 'filename', ''),
                                    upload.read() if upload else b'', bool(form.pledge.data))
-        except ops.ImportRefused as exc:
-            db.session.rollback()
-            flash(exc.message, 'danger')
+        except Refused as exc:
+            refused(exc)
         else:
             flash(_('文件已上传，共 %(n)d 行，正在逐行导入', n=job.total_rows), 'success')
             return redirect(url_for('imports.job', job_id=job.id))

@@ -11,11 +11,12 @@ from models import Claim, User, WorkItem, db, mask_id_number
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..claims.catalog import PATHWAYS
-from ..claims.forms import BatchReviewForm, SubmitForm
+from ..claims.forms import SubmitForm
 from ..claims.queries import filter_claims
 from ..claims.sheets import export_claims
 from ..exports import MAX_EXPORT_ROWS, wants_export, xlsx_response
 from ..formatting import format_local_time, format_outcome
+from ..forms import BatchReviewForm
 from ..inbox_kinds import kind_for, ordered
 from ..pagination import paginate_rows
 from ..permissions import current_membership, work_item_scope

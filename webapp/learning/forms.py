@@ -4,10 +4,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import REQUIRED
+
 
 class PlatformForm(FlaskForm):
     name = StringField(_l('平台名称'), validators=[
-        DataRequired(_l('此项为必填项')), Length(max=100, message=_l('平台名称不能超过 100 个字符'))])
+        DataRequired(REQUIRED), Length(max=100, message=_l('平台名称不能超过 100 个字符'))])
 
 
 class UploadForm(FlaskForm):

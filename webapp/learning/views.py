@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from models import db
 from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, PROVINCE_ADMIN
 
 from ..dates import today
 from ..permissions import current_membership, role_required
+from ..refusals import Refused, refused
 from . import bp
 from . import operations as ops
 from .files import read_upload
@@ -32,9 +32,8 @@ def platforms():
     if form.validate_on_submit():
         try:
             platform, token = ops.create_platform(m, form.name.data)
-        except ops.LearningError as exc:
-            db.session.rollback()
-            form.name.errors = list(form.name.errors) + [exc.message]
+        except Refused as exc:
+            refused(exc, form)
         else:
             # Shown once, on this very response: the token is not stored, nor put in a flash message (cookie).
             return render_template('learning/created.html', platform=platform, token=token)
@@ -51,9 +50,8 @@ def set_active(platform_id: int, action: str):
         abort(400)
     try:
         ops.set_active(current_membership(), platform, action == 'activate')
-    except ops.LearningError as exc:
-        db.session.rollback()
-        flash(exc.message, 'danger')
+    except Refused as exc:
+        refused(exc)
     else:
         flash(_('已启用“%(name)s”', name=platform.name) if platform.active else
               _('已停用“%(name)s”，其令牌不能再报送记录', name=platform.name), 'success')
@@ -72,8 +70,8 @@ def upload(platform_id: int):
     if form.validate_on_submit():
         try:
             rows = read_upload(form.file.data.filename, form.file.data.read())
-        except ops.LearningError as exc:
-            form.file.errors = list(form.file.errors) + [exc.message]
+        except Refused as exc:
+            refused(exc, form)
         else:
             results = ops.import_records(platform, [record for _row, record in rows], m)
             counts = ops.summary(results)

@@ -1,63 +1,20 @@
 """个人信息 (everyone), 职称变更 review (unit admins), name / ID number correction (province staff)."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from models import TitleChange, User, db
 from models.people import LEARNER, PROVINCE_ADMIN
-from models.profile import TITLES
 
 from ..audit import flow_log
-from ..claims.forms import choices, max_length
 from ..permissions import actionable_item, current_membership, role_required
+from ..refusals import attempt
 from ..security import reset_to_default
 from ..subjects import open_work_item
-from ..workflow.runtime import WorkflowError
 from . import bp, operations as ops
-
-REFUSALS = (ops.ProfileError, WorkflowError)
-
-
-class BasicForm(FlaskForm):
-    phone = StringField(_l('手机号'), validators=[Optional(), Length(max=20)])
-    email = StringField(_l('电子邮箱'), validators=[Optional(), Length(max=120)])
-
-
-class TitleForm(FlaskForm):
-    title = SelectField(_l('新的专业技术职称'), choices=choices((v, v) for v in TITLES))
-    title_date = DateField(_l('取得时间'), validators=[Optional()], invalid_value_message=_l('请填写有效日期（年-月-日）'))
-
-
-class DecisionForm(FlaskForm):
-    work_item_id = HiddenField(validators=[DataRequired(), Regexp(r'^\d{1,9}$')])
-    decision = RadioField(_l('审核结果'), choices=choices([('approve', '同意'), ('reject', '不同意')]),
-                          validators=[DataRequired(_l('请选择审核结果'))])
-    reason = TextAreaField(_l('原因'), validators=[Optional(), max_length(500, _l('原因不能超过 500 个字'))])
-
-
-class IdentityForm(FlaskForm):
-    name = StringField(_l('姓名'), validators=[DataRequired(_l('请填写姓名')), Length(max=50)])
-    id_number = StringField(_l('身份证号'), validators=[DataRequired(_l('请填写身份证号')), Length(max=18)])
-    reason = TextAreaField(_l('修改原因'), validators=[DataRequired(_l('请填写修改原因')), max_length(500, _l('原因不能超过 500 个字'))])
-
-
-def _run(action, success, form=None) -> bool:
-    try:
-        action()
-    except REFUSALS as exc:
-        db.session.rollback()
-        field = getattr(form, getattr(exc, 'field', None) or '', None) if form is not None else None
-        if field is not None:
-            field.errors = list(field.errors) + [exc.message]
-        else:
-            flash(getattr(exc, 'message', str(exc)), 'danger')
-        return False
-    flash(success, 'success')
-    return True
+from .forms import BasicForm, DecisionForm, IdentityForm, TitleForm
 
 
 @bp.route('/', methods=['GET', 'POST'])
@@ -68,12 +25,12 @@ def mine():
     title = TitleForm(prefix='title')
     if request.method == 'POST':
         if request.form.get('what') == 'basic' and basic.validate_on_submit():
-            if _run(lambda: ops.update_basic(current_user, basic.phone.data, basic.email.data), _('个人信息已保存'),
-                    basic):
+            if attempt(lambda: ops.update_basic(current_user, basic.phone.data, basic.email.data), _('个人信息已保存'),
+                       basic):
                 return redirect(url_for('profile.mine'))
         elif request.form.get('what') == 'title' and title.validate_on_submit():
-            if _run(lambda: ops.request_title_change(m, title.title.data, title.title_date.data),
-                    _('职称变更已提交，单位审核通过后生效'), title):
+            if attempt(lambda: ops.request_title_change(m, title.title.data, title.title_date.data),
+                       _('职称变更已提交，单位审核通过后生效'), title):
                 return redirect(url_for('profile.mine'))
     changes = db.session.scalars(select(TitleChange).where(TitleChange.learner_id == current_user.id)
                                  .order_by(TitleChange.id.desc())).all()
@@ -96,8 +53,8 @@ def title_change(change_id: int):
     form = DecisionForm(work_item_id=item.id if item else '')
     if request.method == 'POST':
         if form.validate_on_submit():
-            _run(lambda: ops.review_title_change(m, int(form.work_item_id.data), form.decision.data, form.reason.data),
-                 _('审核完成'))
+            attempt(lambda: ops.review_title_change(m, int(form.work_item_id.data), form.decision.data,
+                                                    form.comment.data), _('审核完成'))
         else:
             flash(_('请选择审核结果'), 'danger')
         return redirect(url_for('profile.title_change', change_id=change.id))
@@ -113,7 +70,7 @@ def withdraw_title_change(change_id: int):
     change = db.session.get(TitleChange, change_id)
     if change is None or change.learner_id != m.user_id:
         abort(404)
-    _run(lambda: ops.withdraw_title_change(m, change), _('已撤回职称变更申请'))
+    attempt(lambda: ops.withdraw_title_change(m, change), _('已撤回职称变更申请'))
     return redirect(url_for('profile.title_change', change_id=change.id))
 
 
@@ -129,8 +86,8 @@ def people():
         person = None
     form = IdentityForm(obj=person) if request.method == 'GET' else IdentityForm()
     if request.method == 'POST' and person is not None and form.validate_on_submit():
-        if _run(lambda: ops.change_identity(m, person, form.name.data, form.id_number.data, form.reason.data),
-                _('姓名/身份证号已修改'), form):
+        if attempt(lambda: ops.change_identity(m, person, form.name.data, form.id_number.data, form.reason.data),
+                   _('姓名/身份证号已修改'), form):
             return redirect(url_for('profile.people', q=person.id_number))
     return render_template('profile/people.html', q=q, person=person, form=form), \
         422 if request.method == 'POST' else 200

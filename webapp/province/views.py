@@ -11,10 +11,10 @@ from models.people import PROVINCE_ADMIN
 
 from .. import audit, timers as timer_jobs
 from ..claims import operations as claims
-from ..claims.forms import WindowForm
 from ..supplements import operations as supplements
 from ..permissions import current_membership, role_required
 from . import bp
+from .forms import WindowForm
 
 
 def _window_page(model, default, moved, label: str, describe, endpoint: str, template: str):

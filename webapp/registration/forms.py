@@ -3,15 +3,11 @@ phone, e-mail) are checked by the operations, which name the field a message bel
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
-from ..claims.forms import choices, max_length
+from ..forms import decision_form, hidden_id, please_choose
 from . import operations as ops
-
-
-def _select(values):
-    return choices([('', '请选择')] + [(v, v) for v in values])
 
 
 class PersonForm(FlaskForm):
@@ -40,14 +36,14 @@ class SupervisorForm(OrganisationFields, PersonForm):
 
 
 class UnitForm(OrganisationFields, PersonForm):
-    nature = SelectField(_l('单位性质'), choices=_select(ops.NATURES), validate_choice=False)
-    level = SelectField(_l('单位级别'), choices=_select(ops.LEVELS), validate_choice=False)
-    industry = SelectField(_l('所属行业'), choices=_select(ops.INDUSTRIES), validate_choice=False)
-    parent_org_id = HiddenField(validators=[Optional(), Regexp(r'^\d{1,9}$', message=_l('请选择上级单位'))])
+    nature = SelectField(_l('单位性质'), choices=please_choose(ops.NATURES), validate_choice=False)
+    level = SelectField(_l('单位级别'), choices=please_choose(ops.LEVELS), validate_choice=False)
+    industry = SelectField(_l('所属行业'), choices=please_choose(ops.INDUSTRIES), validate_choice=False)
+    parent_org_id = hidden_id(_l('请选择上级单位'), required=False)
 
 
 class LearnerForm(PersonForm):
-    unit_id = HiddenField(validators=[Optional(), Regexp(r'^\d{1,9}$', message=_l('请选择所在单位'))])
+    unit_id = hidden_id(_l('请选择所在单位'), required=False)
     other_unit = BooleanField(_l('没有工作单位（自由职业等），选择“其他单位”'))
 
 
@@ -57,10 +53,10 @@ class ProposeForm(OrganisationFields, FlaskForm):
     proposer_id_number = StringField(_l('推荐人身份证号'),
                                      validators=[DataRequired(_l('请填写推荐人身份证号')), Length(max=30)])
     proposer_phone = StringField(_l('推荐人手机号'), validators=[DataRequired(_l('请填写推荐人手机号')), Length(max=30)])
-    nature = SelectField(_l('单位性质'), choices=_select(ops.NATURES), validate_choice=False)
-    level = SelectField(_l('单位级别'), choices=_select(ops.LEVELS), validate_choice=False)
-    industry = SelectField(_l('所属行业'), choices=_select(ops.INDUSTRIES), validate_choice=False)
-    parent_org_id = HiddenField(validators=[Optional(), Regexp(r'^\d{1,9}$', message=_l('请选择上级单位'))])
+    nature = SelectField(_l('单位性质'), choices=please_choose(ops.NATURES), validate_choice=False)
+    level = SelectField(_l('单位级别'), choices=please_choose(ops.LEVELS), validate_choice=False)
+    industry = SelectField(_l('所属行业'), choices=please_choose(ops.INDUSTRIES), validate_choice=False)
+    parent_org_id = hidden_id(_l('请选择上级单位'), required=False)
     name = StringField(_l('联系人姓名'), validators=[DataRequired(_l('请填写单位联系人姓名')), Length(max=50)])
     id_number = StringField(_l('联系人身份证号'), validators=[DataRequired(_l('请填写单位联系人身份证号')), Length(max=30)])
     phone = StringField(_l('联系人手机号'), validators=[DataRequired(_l('请填写单位联系人手机号或固定电话')), Length(max=30)])
@@ -79,13 +75,9 @@ class ProgressForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    registration_id = HiddenField(validators=[DataRequired(), Regexp(r'^\d{1,9}$', message=_l('请求无效'))])
+    registration_id = hidden_id()
     username = HiddenField(validators=[DataRequired(), Length(max=50)])
     password = PasswordField(_l('注册时设置的密码'), validators=[DataRequired(_l('请输入注册时设置的密码')), Length(max=200)])
 
 
-class DecisionForm(FlaskForm):
-    work_item_id = HiddenField(validators=[DataRequired(), Regexp(r'^\d{1,9}$', message=_l('请求无效'))])
-    decision = RadioField(_l('审核结果'), validators=[DataRequired(_l('请选择审核结果'))],
-                          choices=choices([('approve', '通过'), ('reject', '驳回')]))
-    comment = TextAreaField(_l('驳回原因'), validators=[Optional(), max_length(500, _l('原因不能超过 500 个字'))])
+DecisionForm = decision_form([('approve', '通过'), ('reject', '驳回')], _l('驳回原因'))

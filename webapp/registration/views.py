@@ -10,25 +10,13 @@ from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_
 from .. import security
 from ..audit import flow_log
 from ..evidence import file_path
-from ..claims.forms import choices
-from ..claims.views import _flash_errors
+from ..forms import choices
 from ..permissions import actionable_item, current_membership, role_required
-from ..workflow.runtime import WorkflowError
+from ..refusals import Refused, flash_errors, refused
 from . import bp, operations as ops
 from .forms import FORMS, DecisionForm, ProgressForm, ProposeForm, WithdrawForm
 
-REFUSALS = (ops.RegistrationError, WorkflowError)
 TITLES = {'supervisor': '主管部门注册', 'unit': '用人单位注册', 'learner': '专业技术人员注册'}
-
-
-def _refused(exc, form=None) -> None:
-    db.session.rollback()
-    message = getattr(exc, 'message', str(exc))
-    field = getattr(exc, 'field', None)
-    if form is not None and field and hasattr(form, field):
-        getattr(form, field).errors = list(getattr(form, field).errors) + [message]
-    else:
-        flash(message, 'danger')
 
 
 @bp.route('/register')
@@ -80,8 +68,8 @@ def register(kind: str):
         else:
             try:
                 reg = ops.register(_input(kind, form))
-            except REFUSALS as exc:
-                _refused(exc, form)
+            except Refused as exc:
+                refused(exc, form)
             else:
                 flash(_('注册信息已提交，等待“%(org)s”审核。审核通过后即可登录；可通过“注册审核进度查询”查看进度或撤回申请',
                         org=reg.approver_org.name), 'success')
@@ -109,8 +97,8 @@ def propose():
                                     form.proposer_phone.data or '')
             try:
                 reg = ops.register(_input('unit', form), proposer)
-            except REFUSALS as exc:
-                _refused(exc, form)
+            except Refused as exc:
+                refused(exc, form)
             else:
                 flash(_('推荐已提交，推荐编号：%(code)s（请记下：在“注册审核进度查询”输入您的身份证号和推荐编号即可查看进度）。'
                         '等待“%(org)s”审核；通过后单位联系人%(name)s用身份证号登录，初始密码为身份证号后 6 位（已有账号的用原密码），'
@@ -184,7 +172,7 @@ def withdraw():
     """撤回申请 (password again): the applicant may then register again."""
     form = WithdrawForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for('registration.progress'))
     name = form.username.data.strip()
     if _locked(name):
@@ -196,8 +184,8 @@ def withdraw():
         _failed(name)
         flash(exc.message, 'danger')
         return redirect(url_for('registration.progress'))
-    except WorkflowError as exc:
-        _refused(exc)
+    except Refused as exc:  # refused by the engine: not a failed password attempt
+        refused(exc)
         return redirect(url_for('registration.progress'))
     flash(_('注册申请已撤回，您可以重新注册'), 'success')
     return redirect(url_for('registration.choose'))
@@ -233,12 +221,12 @@ def decide(registration_id: int):
     reg = _registration_or_404(registration_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
     else:
         try:
             ops.decide(current_membership(), int(form.work_item_id.data), form.decision.data, form.comment.data)
-        except REFUSALS as exc:
-            _refused(exc)
+        except Refused as exc:
+            refused(exc)
         else:
             flash(_('已通过注册') if form.decision.data == 'approve' else _('已驳回注册'), 'success')
     return redirect(url_for('registration.detail', registration_id=reg.id))

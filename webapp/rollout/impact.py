@@ -15,6 +15,7 @@ from models.workflow import DMN
 
 from ..claims import catalog as claim_catalog
 from ..claims.operations import cap
+from ..refusals import Refused
 from ..workflow.catalog import APPROVED
 from ..workflow.rules import DecisionError, DecisionTable
 from ..workflow.versions import published
@@ -23,8 +24,8 @@ DECISION = 'credit_hours'
 INPUTS = ('pathway', 'level', 'rank', 'quantity')  # the task data the credit table reads
 
 
-class ImpactError(Exception):
-    """A refusal to show (Chinese message)."""
+class ImpactError(Refused):
+    """The preview cannot be computed (the table does not parse or fails on an input); nothing changed."""
 
 
 class Matcher:

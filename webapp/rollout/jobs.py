@@ -8,6 +8,7 @@ from models.people import Membership
 from models.workbench import IMPACT, MIGRATION
 
 from .. import audit, timers
+from ..refusals import Refused
 from . import impact, migration
 
 
@@ -67,7 +68,7 @@ def _run(job: RolloutJob) -> None:
 
 def run_pending() -> int:
     """`flask worker`: take the oldest waiting job and work it off; a refusal or a crash fails that job only."""
-    return timers.work_one(RolloutJob, _run, (impact.ImpactError, migration.MigrationError))
+    return timers.work_one(RolloutJob, _run, (Refused,))
 
 
 timers.register_background(run_pending)

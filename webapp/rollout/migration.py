@@ -11,11 +11,12 @@ from models.people import Membership
 
 from .. import audit, timers
 from ..formatting import format_version_status
+from ..refusals import Refused
 from ..workflow import runtime
 
 
-class MigrationError(Exception):
-    """A refusal to show (Chinese message)."""
+class MigrationError(Refused):
+    """Refused; nothing was migrated."""
 
 
 @dataclass

@@ -11,10 +11,10 @@ from models.people import LEARNER
 
 from ..audit import flow_log
 from ..claims.catalog import PATHWAYS
-from ..claims.forms import ClaimForm
+from ..claims.forms import ClaimForm, edit_context
 from ..claims.queries import handled_flag
-from ..claims.views import REFUSALS, _flash_errors, _form_context, _input, _refused
 from ..permissions import actionable_item, can_see_supplement, current_membership, role_required
+from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops
 from .forms import AgreeForm, RequestForm, ReviewForm
 
@@ -24,16 +24,6 @@ def _supplement_or_404(supplement_id: int) -> Supplement:
     if s is None or not can_see_supplement(current_membership(), s):
         abort(404)
     return s
-
-
-def _attempt(action, success: str) -> bool:
-    try:
-        action()
-    except REFUSALS as exc:
-        _refused(exc)
-        return False
-    flash(success, 'success')
-    return True
 
 
 @bp.route('/')
@@ -59,12 +49,12 @@ def request_():
     m = current_membership()
     form = RequestForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
         return redirect(url_for('supplements.index'))
     try:
         s = ops.request_supplement(m, form.pathway.data)
-    except REFUSALS as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
         return redirect(url_for('supplements.index'))
     flash(_('增补申请成功，状态为“已申请”：请点击“提交申请”发送给单位，或“撤销增补”'), 'success')
     return redirect(url_for('supplements.detail', supplement_id=s.id))
@@ -94,7 +84,7 @@ def detail(supplement_id: int):
 @role_required(LEARNER)
 def cancel(supplement_id: int):
     s = _supplement_or_404(supplement_id)
-    _attempt(lambda: ops.cancel_request(current_membership(), s), _('已撤销增补'))
+    attempt(lambda: ops.cancel_request(current_membership(), s), _('已撤销增补'))
     return redirect(url_for('supplements.detail', supplement_id=s.id))
 
 
@@ -103,7 +93,7 @@ def cancel(supplement_id: int):
 @role_required(LEARNER)
 def send(supplement_id: int):
     s = _supplement_or_404(supplement_id)
-    _attempt(lambda: ops.send_request(current_membership(), s), _('申请成功，单位将收到您的增补申请'))
+    attempt(lambda: ops.send_request(current_membership(), s), _('申请成功，单位将收到您的增补申请'))
     return redirect(url_for('supplements.detail', supplement_id=s.id))
 
 
@@ -118,14 +108,14 @@ def new_entry(supplement_id: int):
         form.pathway.data, form.year.data, form.quantity.data = s.pathway, s.year, Decimal(1)
     if form.validate_on_submit():
         try:
-            ops.add_entry(m, s, _input(form))
-        except REFUSALS as exc:
-            _refused(exc, form)
+            ops.add_entry(m, s, form.claim_input())
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('已保存（个人保存），可继续新增，全部填好后点击“个人上报”'), 'success')
             return redirect(url_for('supplements.detail', supplement_id=s.id))
     status = 422 if request.method == 'POST' else 200
-    return render_template('claims/edit.html', **_form_context(form, staff=False, claim=None, supplement=s)), status
+    return render_template('claims/edit.html', **edit_context(form, staff=False, claim=None, supplement=s)), status
 
 
 @bp.route('/<int:supplement_id>/submit', methods=['POST'])
@@ -133,7 +123,7 @@ def new_entry(supplement_id: int):
 @role_required(LEARNER)
 def submit(supplement_id: int):
     s = _supplement_or_404(supplement_id)
-    _attempt(lambda: ops.submit_entries(current_membership(), s), _('已个人上报，等待单位审核'))
+    attempt(lambda: ops.submit_entries(current_membership(), s), _('已个人上报，等待单位审核'))
     return redirect(url_for('supplements.detail', supplement_id=s.id))
 
 
@@ -143,11 +133,11 @@ def agree(supplement_id: int):
     s = _supplement_or_404(supplement_id)
     form = AgreeForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
     else:
-        _attempt(lambda: ops.decide_request(current_membership(), int(form.work_item_id.data), form.decision.data,
-                                            form.comment.data),
-                 _('已同意增补') if form.decision.data == 'agree' else _('已拒绝增补'))
+        attempt(lambda: ops.decide_request(current_membership(), int(form.work_item_id.data), form.decision.data,
+                                           form.comment.data),
+                _('已同意增补') if form.decision.data == 'agree' else _('已拒绝增补'))
     return redirect(url_for('supplements.detail', supplement_id=s.id))
 
 
@@ -157,9 +147,9 @@ def review(supplement_id: int):
     s = _supplement_or_404(supplement_id)
     form = ReviewForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
     else:
         hours = {e.id: request.form.get(f'hours-{e.id}') for e in ops.live_entries(s)}
-        _attempt(lambda: ops.review(current_membership(), int(form.work_item_id.data), form.decision.data,
-                                    form.comment.data, hours), _('审核完成'))
+        attempt(lambda: ops.review(current_membership(), int(form.work_item_id.data), form.decision.data,
+                                   form.comment.data, hours), _('审核完成'))
     return redirect(url_for('supplements.detail', supplement_id=s.id))

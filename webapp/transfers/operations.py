@@ -13,10 +13,10 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit
 from ..claims.catalog import PATHWAYS
-from ..claims.operations import ClaimError
 from ..locks import lock_person
 from ..pagination import RowPage
 from ..permissions import may_see, open_task, staff_query
+from ..refusals import Refused
 from ..registration import operations as registration
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
@@ -32,7 +32,7 @@ ACTIONS = {  # form key -> (approve, reject) as the flow log names them
 }
 
 
-class TransferError(ClaimError):
+class TransferError(Refused):
     """Refused; nothing changed (a Chinese message, optionally next to a form field)."""
 
 

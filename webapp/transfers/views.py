@@ -9,8 +9,8 @@ from models import Membership, SuperiorChange, Transfer, User, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..audit import flow_log
-from ..claims.views import REFUSALS, _attempt, _flash_errors, _refused
 from ..permissions import actionable_item, current_membership, role_required, staff_query
+from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops, superior
 from .forms import DecisionForm, SendOutForm, SuperiorForm, TransferForm
 
@@ -44,8 +44,8 @@ def index():
     if form.validate_on_submit():
         try:
             t = ops.request_transfer(m, form.to_unit_id.data, form.reason.data)
-        except REFUSALS as exc:
-            _refused(exc, form)
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('已提交转出申请，等待原单位审核'), 'success')
             return redirect(url_for('transfers.detail', transfer_id=t.id))
@@ -82,10 +82,10 @@ def decide(transfer_id: int):
         abort(404)
     form = DecisionForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
     else:
-        _attempt(lambda: ops.decide(current_membership(), int(form.work_item_id.data), form.decision.data,
-                                    form.comment.data), _('审核完成'))
+        attempt(lambda: ops.decide(current_membership(), int(form.work_item_id.data), form.decision.data,
+                                   form.comment.data), _('审核完成'))
     return redirect(url_for('transfers.detail', transfer_id=transfer_id))
 
 
@@ -96,7 +96,7 @@ def withdraw(transfer_id: int):
     t = db.session.get(Transfer, transfer_id)
     if t is None or not ops.can_see(current_membership(), t):
         abort(404)
-    _attempt(lambda: ops.withdraw(current_membership(), t), _('已撤回'))
+    attempt(lambda: ops.withdraw(current_membership(), t), _('已撤回'))
     return redirect(url_for('transfers.detail', transfer_id=transfer_id))
 
 
@@ -124,8 +124,8 @@ def send_out():
     if form.validate_on_submit():
         try:
             t = ops.send_out(m, form.member_id.data, form.to_unit_id.data, form.reason.data)
-        except REFUSALS as exc:
-            _refused(exc, form)
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('已提交人员调出，等待新单位接收'), 'success')
             return redirect(url_for('transfers.detail', transfer_id=t.id))
@@ -149,8 +149,8 @@ def superior_index():
     if principal and form.validate_on_submit():
         try:
             c = superior.request_change(m, form.new_parent_id.data, form.reason.data)
-        except REFUSALS as exc:
-            _refused(exc, form)
+        except Refused as exc:
+            refused(exc, form)
         else:
             flash(_('已提交更换上级部门申请，等待原上级审核'), 'success')
             return redirect(url_for('transfers.change_detail', change_id=c.id))
@@ -186,8 +186,8 @@ def change_decide(change_id: int):
         abort(404)
     form = DecisionForm()
     if not form.validate_on_submit():
-        _flash_errors(form)
+        flash_errors(form)
     else:
-        _attempt(lambda: superior.decide(current_membership(), int(form.work_item_id.data), form.decision.data,
-                                         form.comment.data), _('审核完成'))
+        attempt(lambda: superior.decide(current_membership(), int(form.work_item_id.data), form.decision.data,
+                                        form.comment.data), _('审核完成'))
     return redirect(url_for('transfers.change_detail', change_id=change_id))

@@ -11,6 +11,7 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required, staff_query
+from ..refusals import attempt
 from ..security import reset_to_default
 from . import bp, operations as ops
 
@@ -54,16 +55,6 @@ def reset_password(membership_id: int):
     return redirect(request.referrer or url_for('unit.staff'))
 
 
-def _attempt(action, success: str) -> None:
-    try:
-        action()
-    except ops.UnitError as exc:
-        db.session.rollback()
-        flash(exc.message, 'danger')
-    else:
-        flash(success, 'success')
-
-
 def _department_id(value) -> int | None:
     try:
         return int(value) if value not in (None, '', '0') else None
@@ -82,11 +73,11 @@ def departments():
         action, department_id = request.form.get('action'), _department_id(request.form.get('department_id'))
         name = request.form.get('name', '')
         if action == 'add':
-            _attempt(lambda: ops.add_department(m, name), _('已新增部门'))
+            attempt(lambda: ops.add_department(m, name), _('已新增部门'))
         elif action == 'rename':
-            _attempt(lambda: ops.rename_department(m, department_id, name), _('已修改部门名称'))
+            attempt(lambda: ops.rename_department(m, department_id, name), _('已修改部门名称'))
         elif action == 'delete':
-            _attempt(lambda: ops.delete_department(m, department_id), _('已删除部门'))
+            attempt(lambda: ops.delete_department(m, department_id), _('已删除部门'))
         else:
             abort(400)
         return redirect(url_for('unit.departments'))
@@ -109,13 +100,13 @@ def admins():
         allowed = request.form.get('login_allowed') == 'y'
         target = request.form.get('membership_id', type=int)
         if action == 'add':
-            _attempt(lambda: ops.add_admin(m, request.form.get('name', ''), request.form.get('id_number', ''),
-                                           department_id, allowed),
-                     _('已添加管理员，初始密码为其身份证号后 6 位'))
+            attempt(lambda: ops.add_admin(m, request.form.get('name', ''), request.form.get('id_number', ''),
+                                          department_id, allowed),
+                    _('已添加管理员，初始密码为其身份证号后 6 位'))
         elif action == 'update' and target:
-            _attempt(lambda: ops.update_admin(m, target, department_id, allowed), _('已保存'))
+            attempt(lambda: ops.update_admin(m, target, department_id, allowed), _('已保存'))
         elif action == 'delete' and target:
-            _attempt(lambda: ops.remove_admin(m, target), _('已删除管理员'))
+            attempt(lambda: ops.remove_admin(m, target), _('已删除管理员'))
         else:
             abort(400)
         return redirect(url_for('unit.admins'))
@@ -130,8 +121,8 @@ def assign_department(membership_id: int):
     m = current_membership()
     if not FlaskForm().validate_on_submit():
         abort(400)
-    _attempt(lambda: ops.assign_department(m, membership_id, _department_id(request.form.get('department_id'))),
-             _('已分配部门'))
+    attempt(lambda: ops.assign_department(m, membership_id, _department_id(request.form.get('department_id'))),
+            _('已分配部门'))
     return redirect(request.referrer or url_for('unit.staff'))
 
 
@@ -143,7 +134,7 @@ def my_department():
     if request.method == 'POST':
         if not FlaskForm().validate_on_submit():
             abort(400)
-        _attempt(lambda: ops.choose_department(m, _department_id(request.form.get('department_id'))),
-                 _('已保存本人部门'))
+        attempt(lambda: ops.choose_department(m, _department_id(request.form.get('department_id'))),
+                _('已保存本人部门'))
         return redirect(url_for('unit.my_department'))
     return render_template('unit/my_department.html', departments=m.org.departments, form=FlaskForm(), m=m)

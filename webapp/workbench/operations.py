@@ -18,6 +18,7 @@ from models.workflow import BPMN, DMN, DRAFT, PUBLISHED
 
 from .. import audit
 from ..formatting import format_local_time
+from ..refusals import Refused
 from ..workflow import rules, versions
 from ..workflow.engine import sha256
 from ..workflow.feel import FeelError, translate_decision
@@ -27,11 +28,12 @@ KINDS = {BPMN: '流程', DMN: '决策表'}
 BENCH_INPUTS = (('pathway', '认定类型', str), ('level', '级别', str), ('rank', '排名', int), ('quantity', '数量', float))
 
 
-class WorkbenchError(ValueError):
+class WorkbenchError(Refused):
+    """Refused; nothing changed. *problems* (each naming an element or a cell) are listed under the message."""
+
     def __init__(self, message, problems=()):
-        self.message = message
-        self.problems = list(problems)
-        super().__init__(message if not self.problems else message + '：' + '；'.join(self.problems))
+        super().__init__(message, details=problems)
+        self.problems = self.details
 
 
 def _author(user_id) -> str:

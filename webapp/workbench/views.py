@@ -5,11 +5,11 @@ import re
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from models import db
 from models.people import PROVINCE_ADMIN
 from models.workflow import BPMN, DMN
 
 from ..permissions import current_membership, role_required
+from ..refusals import Refused, flash_errors, refused
 from ..workflow.catalog import FORM_KEYS, ROLES, STATUSES
 from ..workflow.feel import feel_decision
 from . import bp, operations as ops
@@ -20,13 +20,6 @@ def _kind(kind: str) -> str:
     if kind not in ops.KINDS:
         abort(404)
     return kind
-
-
-def _refused(exc: ops.WorkbenchError) -> None:
-    db.session.rollback()
-    flash(exc.message, 'danger')
-    for problem in exc.problems:
-        flash(problem, 'danger')
 
 
 @bp.route('/')
@@ -54,8 +47,8 @@ def diff(kind, key):
     try:
         a = ops.version_of(_kind(kind), key, request.args.get('a'))
         b = ops.version_of(kind, key, request.args.get('b'))
-    except ops.WorkbenchError as exc:
-        flash(exc.message, 'danger')
+    except Refused as exc:
+        refused(exc)
         return redirect(url_for('workbench.history', kind=kind, key=key))
     return render_template('workbench/diff.html', kind=kind, key=key, a=a, b=b, table=ops.diff(a, b),
                            unified=ops.unified_diff(a, b), kinds=ops.KINDS)
@@ -99,15 +92,14 @@ def edit(kind, key):
         try:
             draft, problems = ops.save_draft(kind, key, form.xml.data, current_membership(),
                                              form.base_version_id.data, form.base_sha.data)
-        except ops.WorkbenchError as exc:
-            _refused(exc)
+        except Refused as exc:
+            refused(exc)
         else:
             flash(f'草稿已保存（第 {draft.version} 版草稿）' + ('，尚有以下问题需修正后才能发布' if problems else '，校验通过'),
                   'warning' if problems else 'success')
             return redirect(url_for('workbench.edit', kind=kind, key=key))
     else:
-        for errors in form.errors.values():
-            flash('；'.join(map(str, errors)), 'danger')
+        flash_errors(form)
     # Refused: the editor shows what was posted, so the edits are not lost.
     return _editor(kind, key, form, ops.working_copy(kind, key), 422)
 
@@ -118,13 +110,12 @@ def edit(kind, key):
 def publish(kind, key):
     form = PublishForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash('；'.join(map(str, errors)), 'danger')
+        flash_errors(form)
         return redirect(url_for('workbench.edit', kind=_kind(kind), key=key))
     try:
         version = ops.publish(_kind(kind), key, current_membership(), form.comment.data, form.draft_sha.data or None)
-    except ops.WorkbenchError as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
         return redirect(url_for('workbench.edit', kind=kind, key=key))
     flash(f'已发布第 {version.version} 版：新发起的事项将使用此版本，进行中的事项仍按原版本办理', 'success')
     return redirect(url_for('workbench.history', kind=kind, key=key))
@@ -138,8 +129,8 @@ def discard(kind, key):
     try:
         ops.discard_draft(_kind(kind), key, current_membership(), form.draft_sha.data or None)
         flash('草稿已放弃，已发布版本不变', 'success')
-    except ops.WorkbenchError as exc:
-        _refused(exc)
+    except Refused as exc:
+        refused(exc)
     return redirect(url_for('workbench.edit', kind=kind, key=key))
 
 
@@ -160,8 +151,8 @@ def bench(key):
             inputs = ops.bench_inputs(request.form)
             result = ops.bench(version.content, inputs)
             result['inputs'] = inputs
-        except ops.WorkbenchError as exc:
-            _refused(exc)
+        except Refused as exc:
+            refused(exc)
     case_form = CaseForm(formdata=None, prefix='case', pathway=bench_form.pathway.data, level=bench_form.level.data,
                          rank=bench_form.rank.data, quantity=bench_form.quantity.data,
                          expected=ops._json(result['outputs']) if result else '')
@@ -178,11 +169,10 @@ def add_case(key):
             inputs = ops.bench_inputs({name: getattr(form, name).data for name, _l, _t in ops.BENCH_INPUTS})
             ops.add_case(key, form.name.data, inputs, form.expected.data, current_membership())
             flash('测试用例已保存', 'success')
-        except ops.WorkbenchError as exc:
-            _refused(exc)
+        except Refused as exc:
+            refused(exc)
     else:
-        for errors in form.errors.values():
-            flash('；'.join(map(str, errors)), 'danger')
+        flash_errors(form)
     return redirect(url_for('workbench.edit', kind=DMN, key=key))
 
 
@@ -195,6 +185,6 @@ def delete_case(key, case_id):
         try:
             ops.delete_case(key, case_id, current_membership())
             flash('测试用例已删除', 'success')
-        except ops.WorkbenchError as exc:
-            _refused(exc)
+        except Refused as exc:
+            refused(exc)
     return redirect(url_for('workbench.edit', kind=DMN, key=key))

@@ -9,6 +9,8 @@ calls only to a few named functions. Nothing may blow up either: no powers, no r
 import ast
 from functools import lru_cache
 
+from ..refusals import Refused
+
 SAFE_FUNCTIONS = {
     'min': min, 'max': max, 'abs': abs, 'round': round, 'len': len, 'int': int, 'float': float,
     'str': str, 'bool': bool, 'sum': sum, 'any': any, 'all': all, 'sorted': sorted,
@@ -27,7 +29,7 @@ MAX_NUMBER = 10 ** 12
 _SEQUENCE_FUNCTIONS = {'str', 'sorted'}
 
 
-class UnsafeExpression(ValueError):
+class UnsafeExpression(Refused, ValueError):
     """An expression outside the whitelist; the message is shown to province staff."""
 
 

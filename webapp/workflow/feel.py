@@ -23,6 +23,8 @@ import re
 
 from lxml import etree
 
+from ..refusals import Refused
+
 HIT_POLICIES = {'UNIQUE': '唯一（取第一条匹配的规则）', 'FIRST': '第一条匹配', 'COLLECT': '收集（全部匹配规则的输出列表）'}
 
 _NUMBER = r'-?\d+(?:\.\d+)?'
@@ -33,8 +35,8 @@ _RANGE = re.compile(rf'^([\[(\]])\s*({_NUMBER})\s*\.\.\s*({_NUMBER})\s*([\])\[])
 _QUESTION_OUTSIDE_QUOTES = re.compile(r'\?(?=(?:[^\'"]|[\'"][^\'"]*[\'"])*$)')
 
 
-class FeelError(ValueError):
-    """A cell the translation does not understand; the message says what is supported."""
+class FeelError(Refused, ValueError):
+    """A cell the translation does not understand; the message says what is supported (*problems*: one per cell)."""
 
     def __init__(self, message, problems=None):
         self.problems = list(problems or [message])

@@ -17,14 +17,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
 from models.workflow import BPMN, DMN
 
+from ..refusals import Refused
 from .catalog import STATUSES
 from .engine import (SERIALIZER, SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow,
                      new_workflow)
 from .versions import called_decisions, parse_versions, published
 
 
-class WorkflowError(Exception):
-    """A refusal to show to the person who asked (Chinese message)."""
+class WorkflowError(Refused):
+    """The engine refuses (no published version, not waiting for that message …); nothing was changed."""
 
 
 class TaskAlreadyHandled(WorkflowError):

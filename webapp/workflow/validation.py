@@ -13,14 +13,16 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 
+from ..refusals import Refused
 from .catalog import FORM_KEYS, ROLES, SERVICE_TASKS, STATUSES
 from .engine import parse_decision
 from .expressions import UnsafeExpression, check_expression
 from .feel import engine_expression
 
 
-class DiagramError(ValueError):
-    """Raised with every problem found, each naming the element, so province staff can fix them all at once."""
+class DiagramError(Refused, ValueError):
+    """Raised with every problem found, each naming the element, so province staff can fix them all at once; the
+    message is all of them."""
 
     def __init__(self, problems):
         self.problems = list(problems)

@@ -1,0 +1,21 @@
+"""报名 forms: the learner's enrolment and the unit's review."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField
+from wtforms.validators import DataRequired
+
+from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
+
+from ..forms import REQUIRED, choices, date_field, decision_form, please_choose
+
+
+class EnrolmentForm(FlaskForm):
+    identity = RadioField(_l('人员身份'), choices=choices((v, v) for v in IDENTITIES), validators=[DataRequired(REQUIRED)])
+    political_status = SelectField(_l('政治面貌'), choices=please_choose(POLITICAL), validators=[DataRequired(REQUIRED)])
+    education = SelectField(_l('最高学历'), choices=please_choose(EDUCATION), validators=[DataRequired(REQUIRED)])
+    title = RadioField(_l('专业技术职务任职资格'), choices=choices((v, v) for v in TITLES), validators=[DataRequired(REQUIRED)])
+    title_date = date_field(_l('取得时间'), required=False)
+    specialty = SelectField(_l('现从事专业'), choices=please_choose(SPECIALTIES), validators=[DataRequired(REQUIRED)])
+
+
+ReviewForm = decision_form([('approve', '审核通过'), ('reject', '审核不通过')], _l('不通过原因'))

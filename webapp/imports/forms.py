@@ -1,0 +1,10 @@
+"""The Excel import's upload form; the file itself is checked by the operations."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l('导入文件（.xlsx）'))
+    pledge = BooleanField(_l('本单位承诺导入信息属实'))

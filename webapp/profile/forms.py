@@ -1,0 +1,28 @@
+"""个人信息 forms, the 职称变更 decision, and the province's name / ID number correction."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from models.profile import TITLES
+
+from ..forms import choices, date_field, decision_form, reason_field
+
+
+class BasicForm(FlaskForm):
+    phone = StringField(_l('手机号'), validators=[Optional(), Length(max=20)])
+    email = StringField(_l('电子邮箱'), validators=[Optional(), Length(max=120)])
+
+
+class TitleForm(FlaskForm):
+    title = SelectField(_l('新的专业技术职称'), choices=choices((v, v) for v in TITLES))
+    title_date = date_field(_l('取得时间'), required=False)
+
+
+DecisionForm = decision_form([('approve', '同意'), ('reject', '不同意')], _l('原因'))
+
+
+class IdentityForm(FlaskForm):
+    name = StringField(_l('姓名'), validators=[DataRequired(_l('请填写姓名')), Length(max=50)])
+    id_number = StringField(_l('身份证号'), validators=[DataRequired(_l('请填写身份证号')), Length(max=18)])
+    reason = reason_field(_l('修改原因'), required=_l('请填写修改原因'))
