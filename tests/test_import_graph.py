@@ -1,7 +1,8 @@
 """The import graph of webapp/: imports point down, features do not lean on each other in circles, and no import
 hides inside a function to dodge a cycle.
 
-Layers, lowest first: webapp/workflow/ (the engine) ← the floor (webapp/*.py: dates, subjects, guards, evidence …)
+Layers, lowest first: the base (webapp/refusals.py, the one refusal type, and webapp/i18n.py: they import nothing
+from webapp) ← webapp/workflow/ (the engine) ← the floor (webapp/*.py: dates, subjects, guards, evidence …)
 ← features (webapp/<feature>/, one package each) ← the top: the app factory (webapp/__init__.py) and the commands
 (webapp/cli.py), which assemble the features. A feature may import another feature, for that feature's own use
 cases, as long as no circle closes.
@@ -12,8 +13,9 @@ from pathlib import Path
 
 WEBAPP = Path(__file__).resolve().parents[1] / 'webapp'
 TOP = ('webapp', 'webapp.cli')
-WORKFLOW, FLOOR, FEATURE, TOP_LAYER = 0, 1, 2, 3
-LAYER_NAMES = {WORKFLOW: 'workflow', FLOOR: 'floor', FEATURE: 'feature', TOP_LAYER: 'app factory / cli'}
+BASE_MODULES = ('webapp.refusals', 'webapp.i18n')
+BASE, WORKFLOW, FLOOR, FEATURE, TOP_LAYER = -1, 0, 1, 2, 3
+LAYER_NAMES = {BASE: 'base', WORKFLOW: 'workflow', FLOOR: 'floor', FEATURE: 'feature', TOP_LAYER: 'app factory / cli'}
 
 # Imports inside a function that may stay, each with its reason.
 LOCAL_IMPORTS_ALLOWED = {
@@ -54,6 +56,8 @@ MODULES = modules()
 def layer(name: str) -> int:
     if name in TOP:
         return TOP_LAYER
+    if name in BASE_MODULES:
+        return BASE
     parts = name.split('.')
     if parts[1] == 'workflow':
         return WORKFLOW
