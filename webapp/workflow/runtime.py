@@ -18,7 +18,7 @@ from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
 from models.workflow import BPMN, DMN
 
 from ..refusals import Refused
-from .catalog import STATUSES
+from .catalog import PENDING, STATUSES
 from .engine import (SERIALIZER, SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow,
                      new_workflow)
 from .versions import called_decisions, parse_versions, published
@@ -169,7 +169,7 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted:
         raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态') from None
     _run_requested_services(instance)
     data = dict(next(iter(ready.values())).data) if ready else dict(workflow.data)
-    return StepResult(label, STATUSES.get(label, 'pending'), completed, data)
+    return StepResult(label, STATUSES.get(label, PENDING), completed, data)
 
 
 def _run_requested_services(instance: WorkflowInstance) -> None:
