@@ -36,7 +36,8 @@ def configure_extensions(app: Flask) -> None:
                      render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: session.get('lang') or app.config['BABEL_DEFAULT_LOCALE'])
+    babel.init_app(app, locale_selector=lambda: (has_request_context() and session.get('lang'))
+                   or app.config['BABEL_DEFAULT_LOCALE'])  # a worker or command: the default
 
 
 def _sqlite_pragmas(dbapi_connection, _record):

@@ -72,7 +72,7 @@ def _records_of(department: Department) -> list[str]:
             if fk.column.table.name != Department.__tablename__:
                 continue
             if db.session.scalar(select(fk.parent).where(fk.parent == department.id).limit(1)) is not None:
-                label = RECORD_LABELS.get(table.name, '业务记录')
+                label = str(RECORD_LABELS.get(table.name, '业务记录'))
                 if label not in used:
                     used.append(label)
     order = list(RECORD_LABELS.values())  # the user's records first, the inbox rows they made after

@@ -1,46 +1,48 @@
 """What diagrams may name: lanes (roles), form keys and status labels known to the code."""
+from flask_babel import lazy_gettext as _l
 
 # Lanes are roles. The task's scope (which unit / department / supervisor) comes from the subject, not the lane.
-ROLES = {'learner': '专技人员', 'unit_admin': '单位管理员', 'supervisor': '主管部门', 'province': '省级/学时办',
-         'hr': '人社部门'}
+ROLES = {'learner': _l('专技人员'), 'unit_admin': _l('单位管理员'), 'supervisor': _l('主管部门'),
+         'province': _l('省级/学时办'), 'hr': _l('人社部门')}
 
 # Process key (and the subject type of its instances) -> what people call it.
-PROCESS_NAMES = {'claim': '学时登记', 'supplement': '增补', 'registration': '注册', 'enrolment': '报名',
-                 'title_change': '职称变更', 'transfer': '单位调转', 'superior_change': '更换上级部门',
-                 'credit_hours': '学时折算表', 'annual_requirement': '年度学时要求'}
+PROCESS_NAMES = {'claim': _l('学时登记'), 'supplement': _l('增补'), 'registration': _l('注册'),
+                 'enrolment': _l('报名'), 'title_change': _l('职称变更'), 'transfer': _l('单位调转'),
+                 'superior_change': _l('更换上级部门'), 'credit_hours': _l('学时折算表'),
+                 'annual_requirement': _l('年度学时要求')}
 
 # formKey -> title. A user task naming any other key is refused when its diagram is loaded.
 FORM_KEYS = {
-    'claim_edit': '学时登记表',
-    'claim_unit_review': '学时登记单位初审',
-    'claim_final_review': '学时登记终审',
-    'supplement_request': '增补申请（提交或撤销）',
-    'supplement_unit_agree': '单位审批增补申请（同意/拒绝）',
-    'supplement_fill': '填报增补学时',
-    'supplement_unit_review': '增补学时企业审核',
-    'supplement_final_review': '增补学时学时办审核',
-    'enrolment_review': '单位审核报名',
-    'enrolment_edit': '修改报名资料',
-    'title_review': '单位审核职称变更',
-    'registration_review': '注册审核（通过/驳回）',
-    'transfer_out_review': '单位调转：原单位审核（同意转出/不同意）',
-    'transfer_in_review': '单位调转：新单位审核（同意转入/不同意）',
-    'transfer_accept': '人员调出：新单位接收（接收/拒绝）',
-    'superior_old_review': '更换上级部门：原上级审核（同意/不同意）',
-    'superior_new_review': '更换上级部门：新上级审核（同意/不同意）',
+    'claim_edit': _l('学时登记表'),
+    'claim_unit_review': _l('学时登记单位初审'),
+    'claim_final_review': _l('学时登记终审'),
+    'supplement_request': _l('增补申请（提交或撤销）'),
+    'supplement_unit_agree': _l('单位审批增补申请（同意/拒绝）'),
+    'supplement_fill': _l('填报增补学时'),
+    'supplement_unit_review': _l('增补学时企业审核'),
+    'supplement_final_review': _l('增补学时学时办审核'),
+    'enrolment_review': _l('单位审核报名'),
+    'enrolment_edit': _l('修改报名资料'),
+    'title_review': _l('单位审核职称变更'),
+    'registration_review': _l('注册审核（通过/驳回）'),
+    'transfer_out_review': _l('单位调转：原单位审核（同意转出/不同意）'),
+    'transfer_in_review': _l('单位调转：新单位审核（同意转入/不同意）'),
+    'transfer_accept': _l('人员调出：新单位接收（接收/拒绝）'),
+    'superior_old_review': _l('更换上级部门：原上级审核（同意/不同意）'),
+    'superior_new_review': _l('更换上级部门：新上级审核（同意/不同意）'),
 }
 
 # Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).
 SERVICE_TASKS = {
-    'notify_assignees': '提醒办理人（站内通知）',
-    'escalate_overdue': '超期：上报上一级待办',
+    'notify_assignees': _l('提醒办理人（站内通知）'),
+    'escalate_overdue': _l('超期：上报上一级待办'),
 }
 
 # Status label -> what it means to the code. Provinces rename steps by choosing other labels from this list
 # (seed 000 and 003 names included); the meaning decides e.g. whether the claim's hours count.
 DRAFT, PENDING, RETURNED = 'draft', 'pending', 'returned'
 APPROVED, REJECTED, DELETED = 'approved', 'rejected', 'deleted'
-STATUSES = {
+STATUSES = {  # i18n: data (the labels diagrams name, stored in status_label and matched as they are)
     '待提交': DRAFT, '个人保存': DRAFT, '未提交': DRAFT,
     '待初审': PENDING, '待终审': PENDING, '个人上报': PENDING, '企业审核通过': PENDING,
     '等待单位审核': PENDING, '等待主管部门审核': PENDING, '待学时办审核': PENDING, '待省级审核': PENDING,

@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_SERIALIZER_V
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from flask_babel import lazy_gettext as _l
 
 from .catalog import SERVICE_TASKS
 from .expressions import GUARDS, SAFE_FUNCTIONS, guarded_code
@@ -42,7 +43,7 @@ class RestrictedEnvironment(TaskDataEnvironment):
         """A service task only records its request; the runtime carries it out after the engine step, in the
         same transaction (see runtime.SERVICE_HANDLERS). Names outside the catalog never reach this far."""
         if operation_name not in SERVICE_TASKS:
-            raise ValueError(f'未知的服务任务 {operation_name}')
+            raise ValueError(_l('未知的服务任务 %(name)s', name=operation_name))
         requests = SERVICE_REQUESTS.get()
         if requests is not None:
             requests.append((operation_name, {k: v['value'] for k, v in (operation_params or {}).items()}))

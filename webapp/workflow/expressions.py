@@ -9,7 +9,10 @@ calls only to a few named functions. Nothing may blow up either: no powers, no r
 import ast
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
+
 from ..refusals import Refused
+from .wording import names
 
 SAFE_FUNCTIONS = {
     'min': min, 'max': max, 'abs': abs, 'round': round, 'len': len, 'int': int, 'float': float,
@@ -39,24 +42,25 @@ def check_expression(source: str, mode: str = 'eval') -> None:
     if source is None:
         return
     if len(source) > MAX_EXPRESSION_LENGTH:
-        raise UnsafeExpression(f'表达式过长（超过 {MAX_EXPRESSION_LENGTH} 个字符）')
+        raise UnsafeExpression(_l('表达式过长（超过 %(limit)s 个字符）', limit=MAX_EXPRESSION_LENGTH))
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
-        raise UnsafeExpression(f'表达式语法错误：{exc.msg}') from None
+        raise UnsafeExpression(_l('表达式语法错误：%(reason)s', reason=exc.msg)) from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
-            raise UnsafeExpression(f'表达式中不允许使用 {type(node).__name__}')
+            raise UnsafeExpression(_l('表达式中不允许使用 %(syntax)s', syntax=type(node).__name__))
         if isinstance(node, ast.Name) and node.id.startswith('_'):
-            raise UnsafeExpression(f'表达式中不允许使用以下划线开头的名称 {node.id}')
+            raise UnsafeExpression(_l('表达式中不允许使用以下划线开头的名称 %(name)s', name=node.id))
         if isinstance(node, ast.Call):
             if not (isinstance(node.func, ast.Name) and node.func.id in SAFE_FUNCTIONS):
-                raise UnsafeExpression('表达式只能调用以下函数：' + '、'.join(sorted(SAFE_FUNCTIONS)))
+                raise UnsafeExpression(_l('表达式只能调用以下函数：%(functions)s',
+                                          functions=names(sorted(SAFE_FUNCTIONS))))
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and '__' in node.value:
-            raise UnsafeExpression('表达式中的字符串不允许包含 "__"')
+            raise UnsafeExpression(_l('表达式中的字符串不允许包含 "__"'))
         if (isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
                 and abs(node.value) > MAX_NUMBER):
-            raise UnsafeExpression(f'表达式中的数字 {node.value} 过大（绝对值不能超过 10^12）')
+            raise UnsafeExpression(_l('表达式中的数字 %(number)s 过大（绝对值不能超过 10^12）', number=node.value))
     _check_repetition(tree)
 
 
@@ -93,7 +97,7 @@ def _check_repetition(tree) -> None:
                         grown = True
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_sequence(node.left, names):
-            raise UnsafeExpression('表达式中不允许用 % 格式化字符串')
+            raise UnsafeExpression(_l('表达式中不允许用 % 格式化字符串'))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
             repeated = _is_sequence(node.left, names) or _is_sequence(node.right, names)
         elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Mult):
@@ -101,7 +105,7 @@ def _check_repetition(tree) -> None:
         else:
             continue
         if repeated:
-            raise UnsafeExpression('表达式中不允许重复字符串或列表（如 "a" * 1000），结果可能大到耗尽内存')
+            raise UnsafeExpression(_l('表达式中不允许重复字符串或列表（如 "a" * 1000），结果可能大到耗尽内存'))
 
 
 # --- Run-time guards -------------------------------------------------------------------------------------------
@@ -123,22 +127,22 @@ def _guard_mul(a, b):
     if isinstance(a, _SIZED) or isinstance(b, _SIZED):
         seq, times = (a, b) if isinstance(a, _SIZED) else (b, a)
         if isinstance(times, int) and len(seq) * times > MAX_RESULT_ITEMS:
-            raise UnsafeExpression(f'表达式的结果过大（超过 {MAX_RESULT_ITEMS} 个字符或元素）')
+            raise UnsafeExpression(_l('表达式的结果过大（超过 %(limit)s 个字符或元素）', limit=MAX_RESULT_ITEMS))
     elif isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_RESULT_BITS:
-        raise UnsafeExpression('表达式的结果过大（整数过长）')
+        raise UnsafeExpression(_l('表达式的结果过大（整数过长）'))
     return a * b
 
 
 def _guard_add(a, b):
     result = a + b
     if _too_big(result):
-        raise UnsafeExpression(f'表达式的结果过大（超过 {MAX_RESULT_ITEMS} 个字符或元素）')
+        raise UnsafeExpression(_l('表达式的结果过大（超过 %(limit)s 个字符或元素）', limit=MAX_RESULT_ITEMS))
     return result
 
 
 def _guard_mod(a, b):
     if isinstance(a, (str, bytes)):  # printf-style formatting: '%*d' % (10**9, 1) is a gigabyte
-        raise UnsafeExpression('表达式中不允许用 % 格式化字符串')
+        raise UnsafeExpression(_l('表达式中不允许用 % 格式化字符串'))
     return a % b
 
 

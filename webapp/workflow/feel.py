@@ -21,11 +21,14 @@ and has no aggregation).
 """
 import re
 
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 
 from ..refusals import Refused
+from .wording import names, problems as listed
 
-HIT_POLICIES = {'UNIQUE': '唯一（取第一条匹配的规则）', 'FIRST': '第一条匹配', 'COLLECT': '收集（全部匹配规则的输出列表）'}
+HIT_POLICIES = {'UNIQUE': _l('唯一（取第一条匹配的规则）'), 'FIRST': _l('第一条匹配'),
+                'COLLECT': _l('收集（全部匹配规则的输出列表）')}
 
 _NUMBER = r'-?\d+(?:\.\d+)?'
 _STRING = r'"[^"\\]*"'
@@ -36,10 +39,11 @@ _QUESTION_OUTSIDE_QUOTES = re.compile(r'\?(?=(?:[^\'"]|[\'"][^\'"]*[\'"])*$)')
 
 
 class FeelError(Refused, ValueError):
-    """A cell the translation does not understand; the message says what is supported (*problems*: one per cell)."""
+    """A cell the translation does not understand; the message says what is supported (*problems*: one per cell, each
+    a str in the language of whoever asked)."""
 
     def __init__(self, message, problems=None):
-        self.problems = list(problems or [message])
+        self.problems = [str(problem) for problem in problems or [message]]
         super().__init__(message)
 
 
@@ -67,7 +71,7 @@ def _split(text: str) -> list[str]:
         else:
             current += char
     if quoted:
-        raise FeelError('引号未闭合')
+        raise FeelError(_l('引号未闭合'))
     parts.append(current.strip())
     return parts
 
@@ -85,7 +89,7 @@ def _test(item: str) -> tuple[str, str]:
         high_open = match.group(4) in ')['
         low, high = match.group(2), match.group(3)
         return 'predicate', f'{low} {"<" if low_open else "<="} ? {"<" if high_open else "<="} {high}'
-    raise FeelError(f'无法识别的条件“{item}”（支持："文字"、数字、>= 3、[1..5]、(1..5]、"a","b"、not(...)、-）')
+    raise FeelError(_l('无法识别的条件“%(cell)s”（支持："文字"、数字、>= 3、[1..5]、(1..5]、"a","b"、not(...)、-）', cell=item))
 
 
 def _predicate(kind: str, text: str) -> str:
@@ -116,7 +120,7 @@ def translate_cell(cell: str | None) -> str:
     body = negated.group(1).strip() if negated else text
     items = _split(body)
     if any(item == '' for item in items):
-        raise FeelError('条件之间有多余的逗号')
+        raise FeelError(_l('条件之间有多余的逗号'))
     kind, translated = _disjunction(items)
     if negated:
         if kind == 'literal' and len(items) == 1:
@@ -145,17 +149,18 @@ def translate_decision(dmn_xml: str) -> str:
     try:
         root = etree.fromstring(dmn_xml.encode('utf-8'))
     except etree.XMLSyntaxError as exc:
-        raise FeelError(f'不是有效的 DMN 决策表：{exc}') from None
+        raise FeelError(_l('不是有效的 DMN 决策表：%(reason)s', reason=exc)) from None
     problems = []
     tables = [el for el in root.iter() if isinstance(el.tag, str) and _local(el) == 'decisionTable']
     for table in tables:
         policy = (table.get('hitPolicy') or 'UNIQUE').upper()
         if policy not in HIT_POLICIES:
-            problems.append(f'命中策略 {policy} 不受支持（可用：{"、".join(HIT_POLICIES)}）')
+            problems.append(_l('命中策略 %(policy)s 不受支持（可用：%(policies)s）', policy=policy, policies=names(HIT_POLICIES)))
         if table.get('aggregation'):
-            problems.append(f'命中策略 COLLECT 的汇总方式 {table.get("aggregation")} 不受支持（引擎只返回列表）')
+            problems.append(_l('命中策略 COLLECT 的汇总方式 %(aggregation)s 不受支持（引擎只返回列表）',
+                               aggregation=table.get('aggregation')))
         if any(isinstance(el, etree._Comment) for el in table.iter()):
-            problems.append('决策表中不能有 XML 注释')
+            problems.append(_l('决策表中不能有 XML 注释'))
         columns = [(el.get('label') or el.get('id') or '') for el in table if _local(el) == 'input']
         rules = [el for el in table if isinstance(el.tag, str) and _local(el) == 'rule']
         for row, rule in enumerate(rules, start=1):
@@ -168,14 +173,15 @@ def translate_decision(dmn_xml: str) -> str:
                 try:
                     text_el.text = translate_cell(text_el.text)
                 except FeelError as exc:
-                    problems.append(f'第 {row} 行“{name}”列：{exc}')
+                    problems.append(_l('第 %(row)s 行“%(column)s”列：%(problem)s', row=row, column=name,
+                                       problem=exc.message))
             for entry in rule:
                 if isinstance(entry.tag, str) and _local(entry) == 'outputEntry':
                     for text_el in entry:
                         if isinstance(text_el.tag, str) and _local(text_el) == 'text':
                             text_el.text = translate_output(text_el.text)
     if problems:
-        raise FeelError('；'.join(problems), problems)
+        raise FeelError(listed(problems), problems)
     return etree.tostring(root, encoding='unicode', xml_declaration=False)
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+from flask_babel import lazy_gettext as _l
 
 from models.workflow import DMN
 
@@ -54,7 +55,7 @@ class DecisionTable:
             try:
                 result = self._engine.result(_task(dict(zip(self._names, values, strict=True))))
             except Exception as exc:
-                raise DecisionError('决策表无法按这些输入求值', exc) from exc
+                raise DecisionError(_l('决策表无法按这些输入求值'), exc) from exc
             outputs = self._outputs[values] = {name: _exact(value) for name, value in result.items()}
         return outputs
 
@@ -71,7 +72,7 @@ def evaluate(dmn_xml: str, inputs: dict) -> tuple[list, dict]:
         matched = DMNEngine(every).decide(task)
         outputs = DMNEngine(table).result(task)
     except Exception as exc:
-        raise DecisionError('决策表无法按这些输入求值', exc) from exc
+        raise DecisionError(_l('决策表无法按这些输入求值'), exc) from exc
     return [(rule.row_number, rule.description or '') for rule in matched], outputs
 
 

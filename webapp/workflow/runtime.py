@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.mixins import EndEventMixin as EndEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,10 +19,11 @@ from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
 from models.workflow import BPMN, DMN
 
 from ..refusals import Refused
-from .catalog import STATUSES
+from .catalog import PENDING, STATUSES
 from .engine import (SERIALIZER, SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow,
                      new_workflow)
 from .versions import called_decisions, parse_versions, published
+from .wording import names, problems as listed
 
 
 class WorkflowError(Refused):
@@ -29,7 +31,10 @@ class WorkflowError(Refused):
 
 
 class TaskAlreadyHandled(WorkflowError):
-    pass
+    """Someone else was faster: the task is done already."""
+
+    def __init__(self, message=None):
+        super().__init__(_l('该事项已被他人处理，请刷新后查看最新状态') if message is None else message)
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ def _parsed(instance: WorkflowInstance):
     rules = [db.session.get(ProcessVersion, rid) for rid in instance.rule_version_ids]
     parsed = parse_versions(instance.process_version, rules)
     if parsed.spec_hash != instance.spec_hash:
-        raise WorkflowError('流程实例所用的流程版本内容已被改动，无法继续，请联系省级管理员')
+        raise WorkflowError(_l('流程实例所用的流程版本内容已被改动，无法继续，请联系省级管理员'))
     return parsed
 
 
@@ -166,10 +171,10 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted:
     try:
         db.session.flush()
     except StaleDataError:
-        raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态') from None
+        raise TaskAlreadyHandled() from None
     _run_requested_services(instance)
     data = dict(next(iter(ready.values())).data) if ready else dict(workflow.data)
-    return StepResult(label, STATUSES.get(label, 'pending'), completed, data)
+    return StepResult(label, STATUSES.get(label, PENDING), completed, data)
 
 
 def _run_requested_services(instance: WorkflowInstance) -> None:
@@ -202,7 +207,7 @@ def start(process_key: str, subject_type: str, subject_id: int, data: dict,
     """Start a new instance on the latest published version of the process."""
     process = published(BPMN, process_key)
     if process is None:
-        raise WorkflowError(f'流程 {process_key} 尚未发布')
+        raise WorkflowError(_l('流程 %(process)s 尚未发布', process=process_key))
     rules = [published(DMN, decision) for decision in called_decisions(process.content)]
     parsed = parse_versions(process, rules)
     workflow = new_workflow(parsed)
@@ -223,9 +228,9 @@ def lock(instance_id: int) -> WorkflowInstance:
     instance = db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
                                  .with_for_update().execution_options(populate_existing=True))
     if instance is None:
-        raise WorkflowError('流程实例不存在')
+        raise WorkflowError(_l('流程实例不存在'))
     if instance.state_format != STATE_FORMAT:
-        raise WorkflowError(f'流程实例的存储格式 {instance.state_format} 无法识别')
+        raise WorkflowError(_l('流程实例的存储格式 %(format)s 无法识别', format=instance.state_format))
     return instance
 
 
@@ -238,15 +243,15 @@ def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolv
     """Complete the human task behind an inbox row with the given decision data."""
     item = db.session.get(WorkItem, work_item_id)
     if item is None:
-        raise WorkflowError('待办事项不存在')
+        raise WorkflowError(_l('待办事项不存在'))
     instance = lock(item.instance_id)
     db.session.refresh(item)
     if item.completed_at is not None:
-        raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+        raise TaskAlreadyHandled()
     workflow = _load(instance)
     task = workflow.get_task_from_id(UUID(item.task_id))
     if task is None or task.state != TaskState.READY:
-        raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+        raise TaskAlreadyHandled()
     task.set_data(**data)
     task.run()
     workflow.do_engine_steps()
@@ -256,7 +261,7 @@ def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolv
 
 @_collecting_services
 def send_message(instance_id: int, message: str, scope_for: ScopeResolver, payload: Optional[dict] = None,
-                 refused: str = '当前状态不能执行此操作') -> StepResult:
+                 refused: str = _l('当前状态不能执行此操作')) -> StepResult:
     """Deliver a BPMN message (e.g. withdraw_claim); refused unless the process is waiting for it."""
     instance = lock(instance_id)
     workflow = _load(instance)
@@ -297,6 +302,7 @@ def set_timer_data(instance_id: int, values: dict, scope_for: ScopeResolver) -> 
 # Spec attributes that decide whether a task an instance has reached may move to another version: its kind, its lane
 # (role) and its extension properties (formKey, statusLabel, scope…). Flows and positions may change freely.
 _MIGRATION_KEYS = ('typename', 'lane', 'extensions')
+_MIGRATION_KEY_NAMES = {'typename': _l('类型'), 'lane': _l('泳道（角色）'), 'extensions': _l('属性')}
 _REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 
 
@@ -308,7 +314,7 @@ def _target_parsed(instance: WorkflowInstance, target: ProcessVersion):
     for decision in called_decisions(target.content):
         rule = own.get(decision) or published(DMN, decision)
         if rule is None:
-            raise WorkflowError(f'目标版本引用的决策表 {decision} 尚未发布')
+            raise WorkflowError(_l('目标版本引用的决策表 %(decision)s 尚未发布', decision=decision))
         rules.append(rule)
     return parse_versions(target, rules), rules
 
@@ -317,18 +323,18 @@ def migration_problems(instance: WorkflowInstance, target: ProcessVersion) -> li
     """Why the instance cannot move to *target* (empty: it can): a task it completed or waits in is missing from the
     target or changed there (type, lane, properties)."""
     if instance.is_completed:
-        return ['流程实例已结束']
+        return [_('流程实例已结束')]
     if target.kind != BPMN or target.key != instance.process_key:
-        return ['目标版本不是同一流程']
+        return [_('目标版本不是同一流程')]
     if target.id == instance.process_version_id:
-        return ['已是该版本']
+        return [_('已是该版本')]
     try:
         new, _rules = _target_parsed(instance, target)
         workflow = _load(instance)
     except WorkflowError as exc:
         return [str(exc)]
     if workflow.subprocesses:
-        return ['含子流程的实例暂不支持迁移']
+        return [_('含子流程的实例暂不支持迁移')]
     from SpiffWorkflow.bpmn.util.diff import SpecDiff
     diff = SpecDiff(SERIALIZER.registry, workflow.spec, new.spec)
     problems, seen = [], set()
@@ -341,12 +347,14 @@ def migration_problems(instance: WorkflowInstance, target: ProcessVersion) -> li
         waiting = task.state != TaskState.COMPLETED
         candidate = new.spec.task_specs.get(spec.name)
         if candidate is None:
-            problems.append(f'{"所在" if waiting else "已完成"}的环节“{label}”在目标版本中不存在')
+            problems.append(_('所在的环节“%(step)s”在目标版本中不存在', step=label) if waiting
+                            else _('已完成的环节“%(step)s”在目标版本中不存在', step=label))
             continue
         changed = [k for k in diff.comparisons.get(spec, []) if k in _MIGRATION_KEYS]
         if changed:
-            what = '、'.join({'typename': '类型', 'lane': '泳道（角色）', 'extensions': '属性'}[k] for k in changed)
-            problems.append(f'{"所在" if waiting else "已完成"}的环节“{label}”在目标版本中{what}已改变')
+            what = names(_MIGRATION_KEY_NAMES[k] for k in changed)
+            problems.append(_('所在的环节“%(step)s”在目标版本中%(what)s已改变', step=label, what=what) if waiting
+                            else _('已完成的环节“%(step)s”在目标版本中%(what)s已改变', step=label, what=what))
     return problems
 
 
@@ -359,7 +367,7 @@ def migrate(instance_id: int, target: ProcessVersion) -> StepResult:
     instance = lock(instance_id)
     problems = migration_problems(instance, target)
     if problems:
-        raise WorkflowError('；'.join(problems))
+        raise WorkflowError(listed(problems))
     new, rules = _target_parsed(instance, target)
     workflow = _load(instance)
     top_diff, _sub = diff_workflow(SERIALIZER.registry, workflow, new.spec, new.subprocess_specs)
@@ -379,6 +387,6 @@ def migrate(instance_id: int, target: ProcessVersion) -> StepResult:
 
     def same_scope(lane: str, _scope_key: str) -> Scope:
         if lane not in open_scopes:
-            raise WorkflowError(f'迁移后出现了新的待办环节（{lane}），无法确定处理人')
+            raise WorkflowError(_l('迁移后出现了新的待办环节（%(lane)s），无法确定处理人', lane=lane))
         return open_scopes[lane]
     return _save(instance, workflow, same_scope)

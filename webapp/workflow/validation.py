@@ -12,21 +12,23 @@ from SpiffWorkflow.bpmn.specs.mixins import (EndEventMixin as EndEvent, EventBas
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
+from flask_babel import lazy_gettext as _l
 
 from ..refusals import Refused
 from .catalog import FORM_KEYS, ROLES, SERVICE_TASKS, STATUSES
 from .engine import parse_decision
 from .expressions import UnsafeExpression, check_expression
 from .feel import engine_expression
+from .wording import names, problems as listed
 
 
 class DiagramError(Refused, ValueError):
     """Raised with every problem found, each naming the element, so province staff can fix them all at once; the
-    message is all of them."""
+    message is all of them (each problem a str in the language of whoever asked)."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__('；'.join(self.problems))
+        self.problems = [str(problem) for problem in problems]
+        super().__init__(listed(self.problems))
 
 
 class DecisionError(DiagramError):
@@ -35,7 +37,7 @@ class DecisionError(DiagramError):
 
     def __init__(self, problem: str, reason):
         self.reason = str(reason)
-        super().__init__([f'{problem}：{self.reason}'])
+        super().__init__([_l('%(problem)s：%(reason)s', problem=problem, reason=self.reason)])
 
 
 MIN_CYCLE_INTERVAL = timedelta(minutes=1)
@@ -45,14 +47,14 @@ def _check(problems, where, source, mode='eval'):
     try:
         check_expression(source, mode)
     except UnsafeExpression as exc:
-        problems.append(f'{where}：{exc}')
+        problems.append(_l('%(where)s：%(problem)s', where=where, problem=exc.message))
 
 
 def check_timer(problems, where, timer) -> None:
     """A timer expression must be safe, and when it is a literal, a valid ISO 8601 date, duration or cycle: the engine
     would only find out when the timer is reached."""
     before = len(problems)
-    _check(problems, f'{where} 的计时器', timer.expression)
+    _check(problems, _l('%(where)s 的计时器', where=where), timer.expression)
     if len(problems) > before:
         return
     try:
@@ -73,15 +75,16 @@ def check_timer(problems, where, timer) -> None:
             TimerEventDefinition.parse_iso_duration(literal)
             return
     except Exception:
-        problems.append(f'{where} 的计时器：“{literal}” 不是有效的 ISO 8601 时间、时长或周期（例如 P3D、'
-                        f'2027-01-20T23:59:59+08:00、R3/P1D）')
+        problems.append(_l('%(where)s 的计时器：“%(literal)s” 不是有效的 ISO 8601 时间、时长或周期（例如 P3D、'
+                           '2027-01-20T23:59:59+08:00、R3/P1D）', where=where, literal=literal))
         return
     # A cycle fires its branch again and again: without a count (R/P1D) it never stops, and a fast one floods
     # the instance's history (every firing adds tasks that each later step walks).
     if cycles < 0:
-        problems.append(f'{where} 的计时器：周期“{literal}”没有重复次数，会无限触发（请写明次数，例如 R3/P1D）')
+        problems.append(_l('%(where)s 的计时器：周期“%(literal)s”没有重复次数，会无限触发（请写明次数，例如 R3/P1D）',
+                           where=where, literal=literal))
     if interval < MIN_CYCLE_INTERVAL:
-        problems.append(f'{where} 的计时器：周期“{literal}”的间隔短于 1 分钟')
+        problems.append(_l('%(where)s 的计时器：周期“%(literal)s”的间隔短于 1 分钟', where=where, literal=literal))
 
 
 def check_dmn_cell(problems, where, cell):
@@ -99,16 +102,21 @@ def check_dmn_cell(problems, where, cell):
         _check(problems, where, f'dmninput {text}')
 
 
+def _cell(name, rule, entry):
+    return _l('决策表 %(name)s 第 %(row)s 行 %(cell)s', name=name, row=rule.row_number, cell=entry.id)
+
+
 def check_decision_table(problems, table, name=''):
     for column in table.inputs:
-        _check(problems, f'决策表 {name} 输入列 {column.label or column.id}', column.expression)
+        _check(problems, _l('决策表 %(name)s 输入列 %(column)s', name=name, column=column.label or column.id),
+               column.expression)
     for rule in table.rules:
         for entry in rule.inputEntries:
             for cell in entry.lhs:
-                check_dmn_cell(problems, f'决策表 {name} 第 {rule.row_number} 行 {entry.id}', cell)
+                check_dmn_cell(problems, _cell(name, rule, entry), cell)
         for entry in rule.outputEntries:
             if entry.text:
-                _check(problems, f'决策表 {name} 第 {rule.row_number} 行 {entry.id}', entry.text)
+                _check(problems, _cell(name, rule, entry), entry.text)
 
 
 def parsed_decision(dmn_xml: str):
@@ -117,7 +125,7 @@ def parsed_decision(dmn_xml: str):
     try:
         return parse_decision(dmn_xml)
     except Exception as exc:
-        raise DecisionError('决策表无法解析', exc) from exc
+        raise DecisionError(_l('决策表无法解析'), exc) from exc
 
 
 def validate_decision(dmn_xml: str) -> None:
@@ -129,9 +137,15 @@ def validate_decision(dmn_xml: str) -> None:
         raise DiagramError(problems)
 
 
-def _describe(task_spec) -> str:
+def _element(task_spec):
+    return _l('元素 %(id)s', id=task_spec.bpmn_id or task_spec.name)
+
+
+def _describe(task_spec):
     name = getattr(task_spec, 'bpmn_name', None)
-    return f'元素 {task_spec.bpmn_id or task_spec.name}' + (f'（{name}）' if name else '')
+    if name:
+        return _l('元素 %(id)s（%(name)s）', id=task_spec.bpmn_id or task_spec.name, name=name)
+    return _element(task_spec)
 
 
 _OUTSIDE_EVENTS = (MessageEventDefinition, SignalEventDefinition, TimerEventDefinition)
@@ -237,8 +251,8 @@ def check_loops(problems, spec, subprocess_specs) -> None:
             continue  # a single element not flowing into itself is no cycle
         cycle = _cycle_in(component, successors)
         shown = [t for t in cycle if t.bpmn_id] or cycle  # the engine's own nodes (boundary splits) have no id
-        path = ' → '.join([_describe(t) for t in shown[:-1]] + [f'元素 {shown[-1].bpmn_id or shown[-1].name}'])
-        problems.append(f'{path}：流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），会无限运行')
+        path = ' → '.join(map(str, [_describe(t) for t in shown[:-1]] + [_element(shown[-1])]))
+        problems.append(_l('%(path)s：流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），会无限运行', path=path))
 
 
 def validate_parsed(parsed) -> None:
@@ -251,45 +265,48 @@ def validate_parsed(parsed) -> None:
             where = _describe(task_spec)
             lane = getattr(task_spec, 'lane', None)
             if lane is not None and lane not in ROLES:
-                problems.append(f'{where}：泳道 "{lane}" 不是已知角色（可用：{"、".join(ROLES)}）')
+                problems.append(_l('%(where)s：泳道 "%(lane)s" 不是已知角色（可用：%(roles)s）', where=where, lane=lane,
+                                   roles=names(ROLES)))
             props = getattr(task_spec, 'extensions', {}).get('properties', {})
             if isinstance(task_spec, UserTask):
                 if lane is None:
-                    problems.append(f'{where}：用户任务必须放在某个角色泳道中')
+                    problems.append(_l('%(where)s：用户任务必须放在某个角色泳道中', where=where))
                 if props.get('formKey') not in FORM_KEYS:
-                    problems.append(f'{where}：表单 "{props.get("formKey", "")}" 不存在（可用：{"、".join(FORM_KEYS)}）')
+                    problems.append(_l('%(where)s：表单 "%(form)s" 不存在（可用：%(forms)s）', where=where,
+                                       form=props.get('formKey', ''), forms=names(FORM_KEYS)))
             # An end event without a label ends a side branch (a reminder) and leaves the status as it is.
             labelled = isinstance(task_spec, UserTask) or (isinstance(task_spec, EndEvent) and 'statusLabel' in props)
             if labelled and props.get('statusLabel') not in STATUSES:
-                problems.append(f'{where}：状态 "{props.get("statusLabel", "")}" 不是已知状态')
+                problems.append(_l('%(where)s：状态 "%(label)s" 不是已知状态', where=where, label=props.get('statusLabel', '')))
             if isinstance(task_spec, (ExclusiveGatewayMixin, InclusiveGatewayMixin)):
                 for condition, _target in task_spec.cond_task_specs:
                     if condition is not None:  # a _BpmnCondition operator holding the expression text
-                        _check(problems, f'{where} 的条件', getattr(condition, 'args', [condition])[0])
+                        _check(problems, _l('%(where)s 的条件', where=where), getattr(condition, 'args', [condition])[0])
             if isinstance(task_spec, ScriptTask):
-                _check(problems, f'{where} 的脚本', task_spec.script, 'exec')
+                _check(problems, _l('%(where)s 的脚本', where=where), task_spec.script, 'exec')
             for attr in ('prescript', 'postscript'):
                 if getattr(task_spec, attr, None):
-                    _check(problems, f'{where} 的 {attr}', getattr(task_spec, attr), 'exec')
+                    _check(problems, _l('%(where)s 的 %(attr)s', where=where, attr=attr), getattr(task_spec, attr),
+                           'exec')
             event = getattr(task_spec, 'event_definition', None)
             if isinstance(event, TimerEventDefinition):
                 check_timer(problems, where, event)
             elif isinstance(getattr(event, 'expression', None), str):  # a message payload, a conditional event
-                _check(problems, f'{where} 的事件表达式', event.expression)
+                _check(problems, _l('%(where)s 的事件表达式', where=where), event.expression)
             for prop in getattr(event, 'correlation_properties', None) or ():
-                _check(problems, f'{where} 的关联属性', getattr(prop, 'retrieval_expression', None))
+                _check(problems, _l('%(where)s 的关联属性', where=where), getattr(prop, 'retrieval_expression', None))
             if isinstance(task_spec, LoopTask):  # cardinality and loop conditions run in the engine's own loop
-                problems.append(f'{where}：不支持循环或多实例任务（重复的办理请用网关连回一个用户任务）')
+                problems.append(_l('%(where)s：不支持循环或多实例任务（重复的办理请用网关连回一个用户任务）', where=where))
             if hasattr(task_spec, 'operation_name'):  # a service task
                 if task_spec.operation_name not in SERVICE_TASKS:
-                    problems.append(f'{where}：服务任务 "{task_spec.operation_name}" 不存在'
-                                    f'（可用：{"、".join(SERVICE_TASKS)}）')
+                    problems.append(_l('%(where)s：服务任务 "%(service)s" 不存在（可用：%(services)s）', where=where,
+                                       service=task_spec.operation_name, services=names(SERVICE_TASKS)))
                 for param, spec in (task_spec.operation_params or {}).items():
-                    _check(problems, f'{where} 的参数 {param}', spec.get('value', ''))
+                    _check(problems, _l('%(where)s 的参数 %(param)s', where=where, param=param), spec.get('value', ''))
             if isinstance(task_spec, BusinessRuleTask):
                 check_decision_table(problems, task_spec.dmnEngine.decision_table, task_spec.bpmn_id)
     ends = [t for t in parsed.spec.task_specs.values() if isinstance(t, EndEvent)]
     if ends and not any('statusLabel' in getattr(t, 'extensions', {}).get('properties', {}) for t in ends):
-        problems.append('流程至少要有一个带状态（statusLabel）的结束事件')
+        problems.append(_l('流程至少要有一个带状态（statusLabel）的结束事件'))
     if problems:
         raise DiagramError(problems)

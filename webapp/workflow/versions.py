@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 from sqlalchemy import func, select
 
@@ -69,7 +70,7 @@ def content_key(kind: str, content: str) -> str:
     try:
         return _process_id(content) if kind == BPMN else _decision_id(content)
     except (etree.XMLSyntaxError, AttributeError, ValueError):
-        raise DiagramError(['不是有效的 BPMN 流程图' if kind == BPMN else '不是有效的 DMN 决策表']) from None
+        raise DiagramError([_l('不是有效的 BPMN 流程图') if kind == BPMN else _l('不是有效的 DMN 决策表')]) from None
 
 
 def validate_content(kind: str, content: str) -> str:
@@ -80,13 +81,13 @@ def validate_content(kind: str, content: str) -> str:
         for decision in called_decisions(content):
             rule = published(DMN, decision)
             if rule is None:
-                raise DiagramError([f'业务规则任务引用的决策表 "{decision}" 尚未发布'])
+                raise DiagramError([_l('业务规则任务引用的决策表 "%(decision)s" 尚未发布', decision=decision)])
             rules.append(rule)
         try:
             schema_check(content)
             parsed = parse_process(key, content, tuple(r.content for r in rules))
         except Exception as exc:  # the parser's own messages name the element
-            raise DiagramError([f'流程图无法解析：{exc}']) from exc
+            raise DiagramError([_l('流程图无法解析：%(reason)s', reason=exc)]) from exc
         validate_parsed(parsed)
     else:
         validate_decision(content)
@@ -126,5 +127,6 @@ def load_defaults() -> list[ProcessVersion]:
             exists = db.session.scalar(select(ProcessVersion.id).where(
                 ProcessVersion.kind == kind, ProcessVersion.key == key).limit(1))
             if not exists:
-                added.append(add_version(kind, content, comment=f'随系统发布的默认版本（{folder}/{path.name}）'))
+                comment = f'随系统发布的默认版本（{folder}/{path.name}）'  # i18n: data (stored with the version, as written)
+                added.append(add_version(kind, content, comment=comment))
     return added
