@@ -32,6 +32,8 @@ def next_level(org: Organisation | None) -> Organisation | None:
 
 
 def _notify(user_ids, item: WorkItem, text: str) -> None:
+    """Store a notification. Its text is data, kept in Chinese as written (not translated): the worker writes it
+    outside any request, once for readers of any language, around the diagram's Chinese task title."""
     for user_id in user_ids:
         db.session.add(Notification(user_id=user_id, work_item_id=item.id, text=text))
 
@@ -46,7 +48,7 @@ def _human_items(items: list[WorkItem]) -> list[WorkItem]:
 
 def notify_assignees(instance: WorkflowInstance, open_items: list[WorkItem], _params: dict) -> None:
     for item in _human_items(open_items):
-        text = f'“{item.task_title}”已等待 {_waited_days(item)} 天，请尽快处理'
+        text = f'“{item.task_title}”已等待 {_waited_days(item)} 天，请尽快处理'  # i18n: data — stored (see _notify)
         _notify(assignee_ids(item), item, text)
         audit.log(item.subject_type, item.subject_id, '超时提醒', None, f'{item.task_title}：{text}')
 
@@ -56,10 +58,10 @@ def escalate_overdue(instance: WorkflowInstance, open_items: list[WorkItem], _pa
         target = next_level(item.scope_org)
         item.overdue_at = utcnow()
         item.escalated_org_id = target.id if target else None
-        text = f'“{item.task_title}”已等待 {_waited_days(item)} 天，已超期'
-        _notify(assignee_ids(item), item, text + (f'，已上报{target.name}' if target else ''))
+        text = f'“{item.task_title}”已等待 {_waited_days(item)} 天，已超期'  # i18n: data — stored (see _notify)
+        _notify(assignee_ids(item), item, text + (f'，已上报{target.name}' if target else ''))  # i18n: data — stored
         if target is not None:
-            _notify(assignee_ids(item, target.id), item, f'下级超期未办：{item.scope_org.name}的{text}')
+            _notify(assignee_ids(item, target.id), item, f'下级超期未办：{item.scope_org.name}的{text}')  # i18n: data
         audit.log(item.subject_type, item.subject_id, '超期上报', None,
                   f'{item.task_title}{f"：已进入{target.name}的待办" if target else "：已标记超期"}')
 

@@ -2,19 +2,18 @@
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from models import Notification, WorkItem, db, utcnow
 
 from ..inbox_kinds import kind_for
-from . import bp
+from . import bp, queries
 
 
 @bp.route('/')
 @login_required
 def index():
-    query = select(Notification).where(Notification.user_id == current_user.id).order_by(Notification.id.desc())
-    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    page = db.paginate(queries.notifications_of(current_user.id), per_page=current_app.config['PAGE_SIZE'])
     return render_template('notifications/index.html', page=page)
 
 

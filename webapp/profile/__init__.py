@@ -1,5 +1,5 @@
 from flask import Blueprint, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from models import TitleChange, db
@@ -10,8 +10,9 @@ bp = Blueprint('profile', __name__, url_prefix='/profile')
 
 
 def _summarise(ids: list[int]) -> dict[int, Summary]:
-    return {c.id: Summary('职称变更', url_for('profile.title_change', change_id=c.id), c.learner.name,
-                          c.learner.id_number, f'{c.old_title or "无"} → {c.new_title}')
+    """The inbox rows (the page and its export), in the reader's language; the titles are data, shown as stored."""
+    return {c.id: Summary(_('职称变更'), url_for('profile.title_change', change_id=c.id), c.learner.name,
+                          c.learner.id_number, f'{c.old_title or _("无")} → {c.new_title}')
             for c in db.session.scalars(select(TitleChange).where(TitleChange.id.in_(ids)))}
 
 

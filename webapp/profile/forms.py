@@ -19,7 +19,7 @@ class TitleForm(FlaskForm):
     title_date = date_field(_l('取得时间'), required=False)
 
 
-DecisionForm = decision_form([('approve', '同意'), ('reject', '不同意')], _l('原因'))
+DecisionForm = decision_form([('approve', _l('同意')), ('reject', _l('不同意'))], _l('原因'))
 
 
 class IdentityForm(FlaskForm):

@@ -3,17 +3,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
-from models import TitleChange, User, db
+from models import TitleChange, db
 from models.people import LEARNER, PROVINCE_ADMIN
 
 from ..audit import flow_log
-from ..permissions import actionable_item, current_membership, role_required
+from ..permissions import current_membership, role_required
 from ..refusals import attempt
 from ..security import reset_to_default
 from ..subjects import open_work_item
-from . import bp, operations as ops
+from . import bp, operations as ops, queries
 from .forms import BasicForm, DecisionForm, IdentityForm, TitleForm
 
 
@@ -32,8 +31,7 @@ def mine():
             if attempt(lambda: ops.request_title_change(m, title.title.data, title.title_date.data),
                        _('职称变更已提交，单位审核通过后生效'), title):
                 return redirect(url_for('profile.mine'))
-    changes = db.session.scalars(select(TitleChange).where(TitleChange.learner_id == current_user.id)
-                                 .order_by(TitleChange.id.desc())).all()
+    changes = queries.title_changes_of(current_user.id)
     return render_template('profile/mine.html', basic=basic, title=title, changes=changes,
                            pending=ops.pending_title_change(current_user.id), learner=m.role == LEARNER), \
         422 if request.method == 'POST' else 200
@@ -44,10 +42,7 @@ def mine():
 def title_change(change_id: int):
     m = current_membership()
     change = db.session.get(TitleChange, change_id)
-    visible = change is not None and (change.learner_id == m.user_id or (
-        m.role == 'unit_admin' and change.unit_id == m.org_id
-        and (m.department_id is None or m.department_id == change.department_id)))
-    if not visible:
+    if not ops.may_see(m, change):
         abort(404)
     item = open_work_item(ops.SUBJECT, change.id, ops.REVIEW_FORM)
     form = DecisionForm(work_item_id=item.id if item else '')
@@ -59,8 +54,8 @@ def title_change(change_id: int):
             flash(_('请选择审核结果'), 'danger')
         return redirect(url_for('profile.title_change', change_id=change.id))
     logs = flow_log(ops.SUBJECT, change.id)
-    actionable = item is not None and actionable_item(m, item.id) is not None
-    return render_template('profile/title_change.html', change=change, logs=logs, form=form if actionable else None)
+    return render_template('profile/title_change.html', change=change, logs=logs,
+                           form=form if ops.decidable(m, item) else None)
 
 
 @bp.route('/title-change/<int:change_id>/withdraw', methods=['POST'])
@@ -81,9 +76,7 @@ def people():
     """Province staff look a person up by ID number and correct the name or ID number, giving the reason."""
     m = current_membership()
     q = (request.values.get('q') or '').strip().upper()
-    person = db.session.scalar(select(User).where(User.id_number == q)) if q else None
-    if person is not None and m.org_id not in ops.province_of(person):
-        person = None
+    person = ops.correctable_person(m, q)
     form = IdentityForm(obj=person) if request.method == 'GET' else IdentityForm()
     if request.method == 'POST' and person is not None and form.validate_on_submit():
         if attempt(lambda: ops.change_identity(m, person, form.name.data, form.id_number.data, form.reason.data),
@@ -100,8 +93,8 @@ def reset_password():
     """Province staff reset any account of their province, whatever roles it holds (units may only reset accounts
     that are nothing but their own learner's)."""
     m = current_membership()
-    person = db.session.scalar(select(User).where(User.id_number == (request.form.get('q') or '').strip().upper()))
-    if person is None or m.org_id not in ops.province_of(person) or not FlaskForm().validate_on_submit():
+    person = ops.correctable_person(m, request.form.get('q'))
+    if person is None or not FlaskForm().validate_on_submit():
         abort(404)
     reset_to_default(person, m)
     flash(_('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=person.name), 'success')

@@ -1,21 +1,28 @@
 from flask import Blueprint, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Registration, db
 
+from ..i18n import N_
 from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('registration', __name__)
 
+# The labels of models.registration.KINDS, marked for extraction: shown translated as _(reg.kind_label).
+KIND_LABELS = (N_('主管部门'), N_('用人单位'), N_('专业技术人员'))
+
 
 def _summarise(ids: list[int]) -> dict[int, Summary]:
+    """The inbox rows (the page and its export), in the reader's language."""
     summaries = {}
     for reg in db.session.scalars(select(Registration).where(Registration.id.in_(ids))):
-        title = f'注册 · {reg.kind_label}' + (f' · {reg.org_name}' if reg.org_name else '')
-        title += f'（学员{reg.proposed_by_name}推荐）' if reg.proposed_by_name else ''
+        kind = _(reg.kind_label)
+        title = _('注册 · %(kind)s · %(org)s', kind=kind, org=reg.org_name) if reg.org_name else \
+            _('注册 · %(kind)s', kind=kind)
+        title += _('（学员%(name)s推荐）', name=reg.proposed_by_name) if reg.proposed_by_name else ''
         summaries[reg.id] = Summary(title, url_for('registration.detail', registration_id=reg.id), reg.name,
-                                    reg.id_number, f'注册在：{reg.parent_org.name}')
+                                    reg.id_number, _('注册在：%(org)s', org=reg.parent_org.name))
     return summaries
 
 

@@ -6,8 +6,13 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import decision_form, hidden_id, please_choose
+from ..forms import choices, decision_form, hidden_id, please_choose
 from . import operations as ops
+
+
+def _shown_translated(values) -> list:
+    """please_choose(values) whose stored values (N_-marked data) are shown in the reader's language."""
+    return choices((c.value, _l(c.label) if c.value else c.label) for c in please_choose(values))
 
 
 class PersonForm(FlaskForm):
@@ -36,9 +41,9 @@ class SupervisorForm(OrganisationFields, PersonForm):
 
 
 class UnitForm(OrganisationFields, PersonForm):
-    nature = SelectField(_l('单位性质'), choices=please_choose(ops.NATURES), validate_choice=False)
-    level = SelectField(_l('单位级别'), choices=please_choose(ops.LEVELS), validate_choice=False)
-    industry = SelectField(_l('所属行业'), choices=please_choose(ops.INDUSTRIES), validate_choice=False)
+    nature = SelectField(_l('单位性质'), choices=_shown_translated(ops.NATURES), validate_choice=False)
+    level = SelectField(_l('单位级别'), choices=_shown_translated(ops.LEVELS), validate_choice=False)
+    industry = SelectField(_l('所属行业'), choices=_shown_translated(ops.INDUSTRIES), validate_choice=False)
     parent_org_id = hidden_id(_l('请选择上级单位'), required=False)
 
 
@@ -53,9 +58,9 @@ class ProposeForm(OrganisationFields, FlaskForm):
     proposer_id_number = StringField(_l('推荐人身份证号'),
                                      validators=[DataRequired(_l('请填写推荐人身份证号')), Length(max=30)])
     proposer_phone = StringField(_l('推荐人手机号'), validators=[DataRequired(_l('请填写推荐人手机号')), Length(max=30)])
-    nature = SelectField(_l('单位性质'), choices=please_choose(ops.NATURES), validate_choice=False)
-    level = SelectField(_l('单位级别'), choices=please_choose(ops.LEVELS), validate_choice=False)
-    industry = SelectField(_l('所属行业'), choices=please_choose(ops.INDUSTRIES), validate_choice=False)
+    nature = SelectField(_l('单位性质'), choices=_shown_translated(ops.NATURES), validate_choice=False)
+    level = SelectField(_l('单位级别'), choices=_shown_translated(ops.LEVELS), validate_choice=False)
+    industry = SelectField(_l('所属行业'), choices=_shown_translated(ops.INDUSTRIES), validate_choice=False)
     parent_org_id = hidden_id(_l('请选择上级单位'), required=False)
     name = StringField(_l('联系人姓名'), validators=[DataRequired(_l('请填写单位联系人姓名')), Length(max=50)])
     id_number = StringField(_l('联系人身份证号'), validators=[DataRequired(_l('请填写单位联系人身份证号')), Length(max=30)])
@@ -80,4 +85,4 @@ class WithdrawForm(FlaskForm):
     password = PasswordField(_l('注册时设置的密码'), validators=[DataRequired(_l('请输入注册时设置的密码')), Length(max=200)])
 
 
-DecisionForm = decision_form([('approve', '通过'), ('reject', '驳回')], _l('驳回原因'))
+DecisionForm = decision_form([('approve', _l('通过')), ('reject', _l('驳回'))], _l('驳回原因'))

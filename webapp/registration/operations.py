@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -27,15 +28,17 @@ from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit, evidence
+from ..i18n import N_
 from ..security import default_password, password_problem
-from ..permissions import open_task
+from ..permissions import actionable_item, open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
 SUBJECT = PROCESS = 'registration'
 REVIEW_FORM = 'registration_review'
 WITHDRAW_MESSAGE = 'withdraw_registration'
-OTHER_UNIT = '其他单位'  # one per province (demo seed): learners without an employer; the province approves them
+# One per province (demo seed): learners without an employer; the province approves them. A name looked up.
+OTHER_UNIT = '其他单位'  # i18n: data
 PAGE_SIZE = 10
 
 ROLE_OF_KIND = {'supervisor': SUPERVISOR_ADMIN, 'unit': UNIT_ADMIN, 'learner': LEARNER}
@@ -43,9 +46,11 @@ ROLE_OF_KIND = {'supervisor': SUPERVISOR_ADMIN, 'unit': UNIT_ADMIN, 'learner': L
 PARENT_KINDS = {'supervisor': (PROVINCE,), 'unit': (PROVINCE, SUPERVISOR, UNIT), 'learner': (UNIT,)}
 LANE_OF_ORG = {PROVINCE: PROVINCE_ADMIN, SUPERVISOR: SUPERVISOR_ADMIN, UNIT: UNIT_ADMIN}
 
-NATURES = ['机关', '事业单位', '国有企业', '民营企业', '外资企业', '社会团体', '其他']
-LEVELS = ['省级', '市级', '县（区）级', '乡镇（街道）级', '其他']
-INDUSTRIES = ['交通运输', '建筑业', '水利', '教育', '卫生健康', '农林牧渔', '制造业', '信息技术', '金融', '其他']
+# Stored as they are (organisation.nature / level / industry); the forms show them translated.
+NATURES = [N_('机关'), N_('事业单位'), N_('国有企业'), N_('民营企业'), N_('外资企业'), N_('社会团体'), N_('其他')]
+LEVELS = [N_('省级'), N_('市级'), N_('县（区）级'), N_('乡镇（街道）级'), N_('其他')]
+INDUSTRIES = [N_('交通运输'), N_('建筑业'), N_('水利'), N_('教育'), N_('卫生健康'), N_('农林牧渔'), N_('制造业'), N_('信息技术'),
+              N_('金融'), N_('其他')]
 
 MOBILE = re.compile(r'^1[3-9]\d{9}$')
 LANDLINE = re.compile(r'^0\d{2,3}-?\d{7,8}(-\d{1,6})?$')
@@ -97,26 +102,26 @@ def normalise_id_number(raw: str) -> str:
     try:
         return ric.validate(number)
     except InvalidChecksum:
-        raise RegistrationError('身份证号校验位错误，请核对', 'id_number') from None
+        raise RegistrationError(_l('身份证号校验位错误，请核对'), 'id_number') from None
     except InvalidComponent:
-        raise RegistrationError('身份证号中的出生日期无效，请核对', 'id_number') from None
+        raise RegistrationError(_l('身份证号中的出生日期无效，请核对'), 'id_number') from None
     except ValidationError:
-        raise RegistrationError('身份证号格式不正确（应为 18 位，或 15 位旧号码）', 'id_number') from None
+        raise RegistrationError(_l('身份证号格式不正确（应为 18 位，或 15 位旧号码）'), 'id_number') from None
 
 
 def normalise_credit_code(raw: str) -> str:
     try:
         return uscc.validate(raw or '')
     except InvalidChecksum:
-        raise RegistrationError('统一社会信用代码校验位错误，请核对', 'credit_code') from None
+        raise RegistrationError(_l('统一社会信用代码校验位错误，请核对'), 'credit_code') from None
     except ValidationError:
-        raise RegistrationError('统一社会信用代码格式不正确（应为 18 位）', 'credit_code') from None
+        raise RegistrationError(_l('统一社会信用代码格式不正确（应为 18 位）'), 'credit_code') from None
 
 
 def normalise_phone(raw: str, field: str = 'phone') -> str:
-    phone = re.sub(r'[\s()（）]', '', raw or '')
+    phone = re.sub(r'[\s()（）]', '', raw or '')  # i18n: data — a pattern
     if not (MOBILE.match(phone) or LANDLINE.match(phone)):
-        raise RegistrationError('电话号码格式不正确：请填写 11 位手机号，或带区号的固定电话（如 0571-87654321）', field)
+        raise RegistrationError(_l('电话号码格式不正确：请填写 11 位手机号，或带区号的固定电话（如 0571-87654321）'), field)
     return phone
 
 
@@ -124,12 +129,12 @@ def normalise_email(raw: str) -> str:
     try:
         return validate_email((raw or '').strip(), check_deliverability=False).normalized
     except EmailNotValidError:
-        raise RegistrationError('电子邮箱格式不正确', 'email') from None
+        raise RegistrationError(_l('电子邮箱格式不正确'), 'email') from None
 
 
-def _choice(value: str, allowed: list[str], label: str, field: str) -> str:
+def _choice(value: str, allowed: list[str], missing, field: str) -> str:
     if value not in allowed:
-        raise RegistrationError(f'请选择{label}', field)
+        raise RegistrationError(missing, field)
     return value
 
 
@@ -149,6 +154,13 @@ def approver_for(kind: str, parent: Organisation) -> tuple[str, Organisation]:
 def other_unit(province_id: int) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.parent_id == province_id,
                                                         Organisation.kind == UNIT, Organisation.name == OTHER_UNIT))
+
+
+def default_other_unit_id() -> int | None:
+    """The 其他单位 a learner without an employer registers under: the first province's."""
+    first = db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE).order_by(Organisation.id))
+    other = other_unit(first) if first is not None else None
+    return other.id if other else None
 
 
 def provinces() -> list[Organisation]:
@@ -180,8 +192,9 @@ def search_orgs(q: str, page: int = 1, purpose: str = 'unit', kinds=None,
 # --- registering --------------------------------------------------------------------------------------------
 
 def _log_applicant(reg: Registration, action: str, remark: str) -> None:
-    """The applicant acts without a role yet: the log names her as 申请人."""
-    db.session.add(FlowLog(subject_type=SUBJECT, subject_id=reg.id, action=action, actor_id=reg.user_id,
+    """The applicant acts without a role yet: the log names her as 申请人. The flow log is a record, kept in Chinese as
+    written, like audit.log's texts."""
+    db.session.add(FlowLog(subject_type=SUBJECT, subject_id=reg.id, action=action, actor_id=reg.user_id,  # i18n: data
                            actor_label=f'{reg.name}（申请人）', remark=remark))
 
 
@@ -201,20 +214,21 @@ def _check_parent(inp: RegistrationInput) -> Organisation:
     field = {'supervisor': 'province_id', 'unit': 'parent_org_id', 'learner': 'unit_id'}[inp.kind]
     parent = db.session.get(Organisation, inp.parent_org_id) if inp.parent_org_id else None
     if parent is None or parent.kind not in PARENT_KINDS[inp.kind]:
-        what = {'supervisor': '所属省份', 'unit': '上级单位（主管部门、上级单位或省级）', 'learner': '所在单位'}[inp.kind]
-        raise RegistrationError(f'请选择{what}', field)
+        missing = {'supervisor': _l('请选择所属省份'), 'unit': _l('请选择上级单位（主管部门、上级单位或省级）'),
+                   'learner': _l('请选择所在单位')}[inp.kind]
+        raise RegistrationError(missing, field)
     return parent
 
 
 def _check_organisation(inp: RegistrationInput, parent: Organisation) -> dict:
     name = inp.org_name.strip()
     if not name:
-        raise RegistrationError('请填写单位名称', 'org_name')
+        raise RegistrationError(_l('请填写单位名称'), 'org_name')
     taken = db.session.scalar(select(Organisation.id).where(Organisation.name == name))
     pending = db.session.scalar(select(Registration.id).where(Registration.org_name == name,
                                                               Registration.outcome == catalog.PENDING))
     if taken or pending:
-        raise RegistrationError(f'“{name}”已注册或正在注册审核中，请勿重复注册', 'org_name')
+        raise RegistrationError(_l('“%(name)s”已注册或正在注册审核中，请勿重复注册', name=name), 'org_name')
     code = None
     if not inp.no_credit_code:
         code = normalise_credit_code(inp.credit_code)
@@ -222,15 +236,15 @@ def _check_organisation(inp: RegistrationInput, parent: Organisation) -> dict:
         pending = db.session.scalar(select(Registration.id).where(Registration.credit_code == code,
                                                                   Registration.outcome == catalog.PENDING))
         if taken or pending:
-            raise RegistrationError('该统一社会信用代码已注册或正在注册审核中', 'credit_code')
+            raise RegistrationError(_l('该统一社会信用代码已注册或正在注册审核中'), 'credit_code')
     fields = dict(org_name=name, credit_code=code, locality=inp.locality.strip()[:100] or None,
                   org_phone=normalise_phone(inp.org_phone, 'org_phone'), address=inp.address.strip()[:200] or None)
     if inp.kind == 'unit':
-        fields.update(nature=_choice(inp.nature, NATURES, '单位性质', 'nature'),
-                      level=_choice(inp.level, LEVELS, '单位级别', 'level'),
-                      industry=_choice(inp.industry, INDUSTRIES, '所属行业', 'industry'))
+        fields.update(nature=_choice(inp.nature, NATURES, _l('请选择单位性质'), 'nature'),
+                      level=_choice(inp.level, LEVELS, _l('请选择单位级别'), 'level'),
+                      industry=_choice(inp.industry, INDUSTRIES, _l('请选择所属行业'), 'industry'))
     if not inp.licence:
-        raise RegistrationError('请上传营业执照或统一社会信用代码证书扫描件', 'licence')
+        raise RegistrationError(_l('请上传营业执照或统一社会信用代码证书扫描件'), 'licence')
     try:
         data, content_type = evidence.inspect_upload(inp.licence)
     except evidence.EvidenceRejected as exc:
@@ -243,25 +257,26 @@ def _account(inp: RegistrationInput, id_number: str, email: str | None, phone: s
     """The applicant's one account: the existing one (its password proves it is hers), or a new one."""
     user = db.session.scalar(select(User).where(User.id_number == id_number))
     if user is not None and pending_for(user.id):
-        raise RegistrationError('该身份证号已有注册申请正在审核中：请通过“注册审核进度查询”查看，或撤回后重新注册',
+        raise RegistrationError(_l('该身份证号已有注册申请正在审核中：请通过“注册审核进度查询”查看，或撤回后重新注册'),
                                 'id_number')
     if user is not None and user.memberships:
         if not inp.existing:
-            raise RegistrationError('该身份证号已是本系统用户：请勾选“如果已是本系统用户”，并输入原密码', 'existing')
+            raise RegistrationError(_l('该身份证号已是本系统用户：请勾选“如果已是本系统用户”，并输入原密码'), 'existing')
         if not user.is_enabled or not user.check_password(inp.password):
-            raise RegistrationError('原密码错误', 'password')
+            raise RegistrationError(_l('原密码错误'), 'password')
         role = ROLE_OF_KIND[inp.kind]
         if role == LEARNER and any(m.role == LEARNER for m in user.memberships):
             unit = next(m.org.name for m in user.memberships if m.role == LEARNER)
-            raise RegistrationError(f'您已注册为专业技术人员（{unit}），不能重复注册；更换单位请办理人员调动', 'id_number')
+            raise RegistrationError(_l('您已注册为专业技术人员（%(unit)s），不能重复注册；更换单位请办理人员调动', unit=unit),
+                                    'id_number')
         return user
     if inp.existing:
-        raise RegistrationError('未找到该身份证号的账号：如果是首次注册，请取消勾选“如果已是本系统用户”并设置密码',
+        raise RegistrationError(_l('未找到该身份证号的账号：如果是首次注册，请取消勾选“如果已是本系统用户”并设置密码'),
                                 'existing')
     if problem := password_problem(inp.password or ''):
-        raise RegistrationError(problem, 'password')
+        raise RegistrationError(_l(problem), 'password')  # one of security's problems, listed for extraction
     if inp.password != inp.confirm:
-        raise RegistrationError('两次输入的密码不一致', 'confirm')
+        raise RegistrationError(_l('两次输入的密码不一致'), 'confirm')
     if user is None:  # a former applicant (rejected or withdrawn) keeps her account row and chooses a new password
         user = User(id_number=id_number)
         db.session.add(user)
@@ -276,11 +291,11 @@ def _contact_account(id_number: str, name: str, email: str | None, phone: str) -
     initial password, as for admins a unit adds."""
     user = db.session.scalar(select(User).where(User.id_number == id_number))
     if user is not None and pending_for(user.id):
-        raise RegistrationError('单位联系人的身份证号已有注册申请正在审核中，请等待审核结束或由其撤回后再推荐',
+        raise RegistrationError(_l('单位联系人的身份证号已有注册申请正在审核中，请等待审核结束或由其撤回后再推荐'),
                                 'id_number')
     if user is not None and user.memberships:
         if not user.is_enabled:  # she could never log in as the unit's admin
-            raise RegistrationError('单位联系人的账号已停用，请另选联系人', 'id_number')
+            raise RegistrationError(_l('单位联系人的账号已停用，请另选联系人'), 'id_number')
         return user
     if user is None:  # a former applicant without any role keeps her row and gets the initial password
         user = User(id_number=id_number)
@@ -294,11 +309,11 @@ def _contact_account(id_number: str, name: str, email: str | None, phone: str) -
 def _check_proposer(proposer: Proposer) -> Proposer:
     name = (proposer.name or '').strip()
     if not name or len(name) > 50:
-        raise RegistrationError('请填写推荐人姓名（不超过 50 个字）', 'proposer_name')
+        raise RegistrationError(_l('请填写推荐人姓名（不超过 50 个字）'), 'proposer_name')
     try:
         id_number = normalise_id_number(proposer.id_number)
     except RegistrationError as exc:
-        raise RegistrationError('推荐人' + exc.message, 'proposer_id_number') from None
+        raise RegistrationError(_l('推荐人%(problem)s', problem=exc.message), 'proposer_id_number') from None
     return Proposer(name, id_number, normalise_phone(proposer.phone, 'proposer_phone'))
 
 
@@ -306,12 +321,12 @@ def register(inp: RegistrationInput, proposer: Proposer | None = None) -> Regist
     """提交注册: the registration waits for the superior's admins (注册审核中). With a *proposer* (推荐单位注册, units
     only) the person of *inp* is the unit's contact, whose account needs no password."""
     if inp.kind not in ROLE_OF_KIND or (proposer is not None and inp.kind != 'unit'):
-        raise RegistrationError('注册类型无效')
+        raise RegistrationError(_l('注册类型无效'))
     if proposer is not None:
         proposer = _check_proposer(proposer)
     name = (inp.name or '').strip()
     if not name or len(name) > 50:
-        raise RegistrationError('请填写姓名（不超过 50 个字）', 'name')
+        raise RegistrationError(_l('请填写姓名（不超过 50 个字）'), 'name')
     id_number = normalise_id_number(inp.id_number)
     phone = normalise_phone(inp.phone)
     email = normalise_email(inp.email) if (inp.email or '').strip() else None
@@ -336,11 +351,11 @@ def register(inp: RegistrationInput, proposer: Proposer | None = None) -> Regist
     reg.instance_id = instance.id
     apply_step(reg, step)
     what = reg.org_name or name
-    where = f'{reg.kind_label}“{what}”注册在“{parent.name}”下，由“{approver.name}”审核'
+    where = f'{reg.kind_label}“{what}”注册在“{parent.name}”下，由“{approver.name}”审核'  # i18n: data — flow log
     if proposer is None:
-        _log_applicant(reg, '提交注册', where)
+        _log_applicant(reg, '提交注册', where)  # i18n: data — flow log
     else:
-        db.session.add(FlowLog(subject_type=SUBJECT, subject_id=reg.id, action='推荐单位注册', actor_id=None,
+        db.session.add(FlowLog(subject_type=SUBJECT, subject_id=reg.id, action='推荐单位注册', actor_id=None,  # i18n: data
                                actor_label=f'{proposer.name}（推荐人）',
                                remark=f'{proposer.name}推荐{where}；单位管理员：{name}'))
     return reg
@@ -353,7 +368,7 @@ def applicant(login_name: str, password: str) -> User:
     name = (login_name or '').strip()
     user = db.session.scalar(select(User).where(or_(User.id_number == name.upper(), User.account_name == name)))
     if user is None or not user.check_password(password or ''):
-        raise RegistrationError('身份证号/账号或密码错误', 'password')
+        raise RegistrationError(_l('身份证号/账号或密码错误'), 'password')
     return user
 
 
@@ -382,13 +397,13 @@ def withdraw(login_name: str, password: str, registration_id: int) -> Registrati
     user = applicant(login_name, password)
     reg = db.session.get(Registration, registration_id)
     if reg is None or reg.user_id != user.id:
-        raise RegistrationError('没有找到该注册申请')
+        raise RegistrationError(_l('没有找到该注册申请'))
     if reg.outcome != catalog.PENDING:
-        raise RegistrationError(f'该注册申请当前状态为“{reg.status_label}”，不能撤回')
+        raise RegistrationError(_l('该注册申请当前状态为“%(status)s”，不能撤回', status=reg.status_label))
     apply_step(reg, runtime.send_message(reg.instance_id, WITHDRAW_MESSAGE, scope_resolver(reg),
-                                         refused='该注册申请已审核完毕，不能撤回'))
+                                         refused=_l('该注册申请已审核完毕，不能撤回')))
     reg.decided_at = utcnow()
-    _log_applicant(reg, '撤回申请', '申请人撤回，可重新注册')
+    _log_applicant(reg, '撤回申请', '申请人撤回，可重新注册')  # i18n: data — flow log
     return reg
 
 
@@ -402,6 +417,11 @@ def can_see(m: Membership | None, reg: Registration) -> bool:
 
 def open_item(reg: Registration) -> WorkItem | None:
     return open_work_item(SUBJECT, reg.id)
+
+
+def decidable(m: Membership | None, item: WorkItem | None) -> WorkItem | None:
+    """The registration's open review task (*item*, from open_item) when *m* may decide it now; else None."""
+    return item if item is not None and actionable_item(m, item.id) else None
 
 
 def temporary_code() -> str:
@@ -440,21 +460,21 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
     item = open_task(m, work_item_id, SUBJECT, RegistrationError)
     reg = db.session.get(Registration, item.subject_id)
     if not can_see(m, reg):
-        raise RegistrationError('无权处理该事项，或该事项不存在')
+        raise RegistrationError(_l('无权处理该事项，或该事项不存在'))
     reason = (reason or '').strip()
     if decision not in ('approve', 'reject'):
-        raise RegistrationError('请选择审核结果', 'decision')
+        raise RegistrationError(_l('请选择审核结果'), 'decision')
     if decision == 'reject' and not reason:
-        raise RegistrationError('驳回注册时必须填写原因', 'comment')
+        raise RegistrationError(_l('驳回注册时必须填写原因'), 'comment')
     apply_step(reg, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason},
                                      scope_resolver(reg)))
-    remark = '通过'
+    remark = '通过'  # i18n: data — the audit remark
     if decision == 'approve':
         _activate(reg)
         if reg.org is not None:
-            remark += f'，单位代码 {reg.org.credit_code}' + ('（平台临时代码）' if not reg.credit_code else '')
+            remark += f'，单位代码 {reg.org.credit_code}' + ('（平台临时代码）' if not reg.credit_code else '')  # i18n: data
     else:
-        remark = f'驳回：{reason}'
+        remark = f'驳回：{reason}'  # i18n: data — the audit remark
     reg.reason, reg.decided_at = reason or None, utcnow()
     audit.log(SUBJECT, reg.id, '注册审核', m, remark)
     return reg

@@ -11,12 +11,16 @@ from .. import security
 from ..audit import flow_log
 from ..evidence import file_path
 from ..forms import choices
-from ..permissions import actionable_item, current_membership, role_required
+from ..i18n import N_
+from ..permissions import current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
+from ..workflow import catalog
 from . import bp, operations as ops
 from .forms import FORMS, DecisionForm, ProgressForm, ProposeForm, WithdrawForm
 
-TITLES = {'supervisor': '主管部门注册', 'unit': '用人单位注册', 'learner': '专业技术人员注册'}
+# The page titles, shown with _(title) by the templates.
+TITLES = {'supervisor': N_('主管部门注册'), 'unit': N_('用人单位注册'), 'learner': N_('专业技术人员注册')}
+PROPOSE_TITLE = N_('推荐单位注册')
 
 
 @bp.route('/register')
@@ -34,9 +38,7 @@ def _input(kind: str, form) -> ops.RegistrationInput:
         values['password'] = ''
     if kind == 'learner':
         if form.other_unit.data:
-            province = ops.provinces()[0] if ops.provinces() else None
-            other = ops.other_unit(province.id) if province else None
-            values['parent_org_id'] = other.id if other else None
+            values['parent_org_id'] = ops.default_other_unit_id()
         elif form.unit_id.data:
             values['parent_org_id'] = int(form.unit_id.data)
         return ops.RegistrationInput(**values)
@@ -110,7 +112,7 @@ def propose():
     if (form.parent_org_id.data or '').isdigit():
         parent = db.session.get(ops.Organisation, int(form.parent_org_id.data))
     status = 422 if request.method == 'POST' else 200
-    return render_template('registration/form.html', form=form, kind='propose', title='推荐单位注册', parent=parent,
+    return render_template('registration/form.html', form=form, kind='propose', title=PROPOSE_TITLE, parent=parent,
                            other_unit=ops.OTHER_UNIT), status
 
 
@@ -120,7 +122,7 @@ def search():
     page = request.args.get('page', 1, type=int) or 1
     purpose = 'parent' if request.args.get('purpose') == 'parent' else 'unit'
     rows, total = ops.search_orgs(request.args.get('q', ''), min(max(page, 1), 10000), purpose)
-    kinds = {'province': '省级', 'supervisor': '主管部门', 'unit': '用人单位'}
+    kinds = {'province': _('省级'), 'supervisor': _('主管部门'), 'unit': _('用人单位')}
     return jsonify(page=max(page, 1), per_page=ops.PAGE_SIZE, total=total,
                    pages=(total + ops.PAGE_SIZE - 1) // ops.PAGE_SIZE,
                    items=[dict(id=o.id, name=o.name, credit_code=o.credit_code or '', locality=o.locality or '',
@@ -163,7 +165,7 @@ def progress():
     form.captcha.data = ''
     status = 422 if request.method == 'POST' and registrations is None else 200
     return render_template('registration/progress.html', form=form, registrations=registrations, user=user,
-                           withdraw_form=WithdrawForm(username=form.username.data), pending='pending',
+                           withdraw_form=WithdrawForm(username=form.username.data), pending=catalog.PENDING,
                            mask=mask_id_number), status
 
 
@@ -206,9 +208,8 @@ STAFF = (UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
 @role_required(*STAFF)
 def detail(registration_id: int):
     reg = _registration_or_404(registration_id)
-    m = current_membership()
     item = ops.open_item(reg)
-    mine = item if item is not None and actionable_item(m, item.id) else None
+    mine = ops.decidable(current_membership(), item)
     logs = flow_log(ops.SUBJECT, reg.id)
     return render_template('registration/detail.html', reg=reg, item=item, logs=logs,
                            form=DecisionForm(work_item_id=mine.id) if mine else None)

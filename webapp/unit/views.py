@@ -1,19 +1,17 @@
 """人员管理 for unit admins: the unit's staff (a secondary admin: her department's), searchable, exportable, and
 password reset to the initial password (last six of the ID number; the next login must change it)."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
 
-from models import Membership, User, db
+from models import db
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..exports import wants_export, xlsx_response
-from ..permissions import current_membership, role_required, staff_query
+from ..permissions import current_membership, role_required
 from ..refusals import attempt
-from ..security import reset_to_default
-from . import bp, operations as ops
+from . import bp, operations as ops, queries
 
 
 @bp.route('/staff')
@@ -21,18 +19,15 @@ from . import bp, operations as ops
 @role_required(UNIT_ADMIN)
 def staff():
     m = current_membership()
-    query = staff_query(m)
     q = (request.args.get('q') or '').strip()
-    if q:
-        query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
-    query = query.order_by(User.name, User.id)
+    query = queries.staff(m, q)
     if wants_export(request.args):
-        return xlsx_response('人员管理', ['姓名', '身份证号', '单位', '部门', '手机号'], (
+        return xlsx_response(_('人员管理'), [_('姓名'), _('身份证号'), _('单位'), _('部门'), _('手机号')], (
             [s.user.name, s.user.id_number, s.org.name, s.department.name if s.department else '', s.user.phone or '']
             for s in db.session.scalars(query)))
     page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
     return render_template('unit/staff.html', page=page, q=q, form=FlaskForm(), departments=m.org.departments,
-                           principal=m.department_id is None)
+                           principal=ops.is_principal(m))
 
 
 @bp.route('/staff/<int:membership_id>/reset-password', methods=['POST'])
@@ -40,18 +35,11 @@ def staff():
 @role_required(UNIT_ADMIN)
 def reset_password(membership_id: int):
     m = current_membership()
-    member = db.session.scalar(staff_query(m).where(Membership.id == membership_id))
+    member = queries.staff_member(m, membership_id)
     if member is None or not FlaskForm().validate_on_submit():
         abort(404)
-    user = member.user
-    # The password is the whole account's: resetting it would let this admin log in as the person's other roles
-    # too (another unit, or an admin role). Those are not hers to reset, switched-off roles included, since a
-    # role's login can be switched back on later.
-    if any(x.id != member.id for x in user.memberships):
-        flash(_('该账号还有其他单位或管理员角色，请联系省级学时办重置密码'), 'danger')
-        return redirect(request.referrer or url_for('unit.staff'))
-    reset_to_default(user, m)
-    flash(_('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=user.name), 'success')
+    attempt(lambda: ops.reset_password(m, member),
+            _('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=member.user.name))
     return redirect(request.referrer or url_for('unit.staff'))
 
 
@@ -81,10 +69,8 @@ def departments():
         else:
             abort(400)
         return redirect(url_for('unit.departments'))
-    counts = dict(db.session.execute(select(Membership.department_id, func.count(Membership.id)).where(
-        Membership.org_id == m.org_id, Membership.department_id.is_not(None)).group_by(Membership.department_id)).all())
-    return render_template('unit/departments.html', departments=m.org.departments, counts=counts, form=FlaskForm(),
-                           principal=m.department_id is None)
+    return render_template('unit/departments.html', departments=m.org.departments, counts=queries.department_counts(m),
+                           form=FlaskForm(), principal=ops.is_principal(m))
 
 
 @bp.route('/admins', methods=['GET', 'POST'])
@@ -111,7 +97,7 @@ def admins():
             abort(400)
         return redirect(url_for('unit.admins'))
     return render_template('unit/admins.html', admins=ops.admins(m), departments=m.org.departments, form=FlaskForm(),
-                           principal=m.department_id is None)
+                           principal=ops.is_principal(m))
 
 
 @bp.route('/staff/<int:membership_id>/department', methods=['POST'])

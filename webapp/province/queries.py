@@ -1,0 +1,24 @@
+"""定时任务 (the province's timers page): what the worker has due, and the instances whose timer failed."""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from models import WorkflowInstance, db, utcnow
+
+from .. import timers
+
+
+def timers_due() -> tuple[int, int]:
+    """How many instances have a timer due now, and within a day."""
+    now = utcnow()
+    due_now = db.session.scalar(select(func.count(WorkflowInstance.id)).where(*timers.due_condition(now)))
+    due_day = db.session.scalar(select(func.count(WorkflowInstance.id)).where(
+        *timers.due_condition(now + timedelta(days=1))))
+    return due_now, due_day
+
+
+def failing_timers(province_id: int) -> list[WorkflowInstance]:
+    """The province's instances whose timer failed (error, attempts, next retry), next retry first."""
+    return [i for i in db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.timer_failures > 0)
+                                          .order_by(WorkflowInstance.timer_retry_at))
+            if timers.PROVINCE_OF.get(i.subject_type, lambda _id: None)(i.subject_id) == province_id]

@@ -1,0 +1,26 @@
+"""人员管理 lists: the staff a unit admin looks after (searchable, exported as it is searched) and how many people each
+department has."""
+from sqlalchemy import func, or_, select
+
+from models import Membership, User, db
+
+from ..permissions import staff_query
+
+
+def staff(m: Membership, q: str = ''):
+    """The unit's staff (a secondary admin: her department's), by name; *q*: part of a name or a whole ID number."""
+    query = staff_query(m)
+    if q:
+        query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
+    return query.order_by(User.name, User.id)
+
+
+def staff_member(m: Membership, membership_id: int) -> Membership | None:
+    """One of the staff *m* looks after, or None."""
+    return db.session.scalar(staff_query(m).where(Membership.id == membership_id))
+
+
+def department_counts(m: Membership) -> dict[int, int]:
+    """department id -> how many memberships of the unit are in it."""
+    return dict(db.session.execute(select(Membership.department_id, func.count(Membership.id)).where(
+        Membership.org_id == m.org_id, Membership.department_id.is_not(None)).group_by(Membership.department_id)).all())
