@@ -1,5 +1,6 @@
 """CreditFlow (学时通) Flask application factory."""
 from flask import Flask, has_request_context, make_response, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from .config import Config
@@ -36,8 +37,9 @@ def configure_extensions(app: Flask) -> None:
                      render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: (has_request_context() and session.get('lang'))
-                   or app.config['BABEL_DEFAULT_LOCALE'])  # a worker or command: the default
+    # Outside a request (`flask worker`, commands, tests in an app context) texts come out in the default language.
+    babel.init_app(app, locale_selector=lambda: (session.get('lang') if has_request_context() else None)
+                   or app.config['BABEL_DEFAULT_LOCALE'])
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -107,16 +109,16 @@ def configure_request_boundary(app: Flask) -> None:
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 
-    def error_page(code: int, title: str):
+    def error_page(code: int, title):
         # Roll back first: after a database error (an aborted PostgreSQL transaction) the page itself still queries.
         db.session.rollback()
-        return render_template('errors/error.html', code=code, title=title), code
+        return render_template('errors/error.html', code=code, title=str(title)), code
 
     def conflict(error=None):
         # A unique or foreign key the checks before it did not see (someone else's request committed in between).
         # Nothing was saved: drop the success message the view may already have queued.
         session.pop('_flashes', None)
-        return error_page(409, '数据已被他人同时修改，请刷新后重试')
+        return error_page(409, _l('数据已被他人同时修改，请刷新后重试'))
 
     @app.after_request
     def commit(response):
@@ -137,33 +139,33 @@ def configure_request_boundary(app: Flask) -> None:
         # PostgreSQL cannot store NUL in text; no honest form input contains one.
         values = [*request.args.values(), *(request.form.values() if request.method == 'POST' else ())]
         if any('\x00' in value for value in values):
-            return error_page(400, '输入包含无效字符')
+            return error_page(400, _l('输入包含无效字符'))
 
     @app.teardown_request
     def rollback(exc):
         if exc is not None:
             db.session.rollback()
 
-    for code, title in ((403, '没有权限'), (404, '页面不存在'), (405, '请求方式不允许'), (413, '上传的文件太大'),
-                        (400, '请求无效'), (500, '系统错误')):
+    for code, title in ((403, _l('没有权限')), (404, _l('页面不存在')), (405, _l('请求方式不允许')),
+                        (413, _l('上传的文件太大')), (400, _l('请求无效')), (500, _l('系统错误'))):
         app.register_error_handler(code, lambda error, code=code, title=title: error_page(code, title))
     # Someone else's save of the same workflow instance came first (version column).
-    app.register_error_handler(StaleDataError, lambda error: error_page(409, '该事项已被他人处理，请刷新后查看最新状态'))
+    app.register_error_handler(StaleDataError, lambda error: error_page(409, _l('该事项已被他人处理，请刷新后查看最新状态')))
     app.register_error_handler(IntegrityError, conflict)
-    app.register_error_handler(CSRFError, lambda error: error_page(400, '页面已过期，请刷新后重试'))
+    app.register_error_handler(CSRFError, lambda error: error_page(400, _l('页面已过期，请刷新后重试')))
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
     def out_of_range(error):
         # e.g. an id beyond the database integer range typed into a URL or a hidden field
-        return error_page(400, '请求参数无效')
+        return error_page(400, _l('请求参数无效'))
 
     @app.errorhandler(OperationalError)
     def busy(error):
         # SQLite refuses a second writer past the busy timeout ("database is locked"): the other person's action won.
         if 'locked' in str(error.orig).lower():
-            return error_page(409, '该事项正被他人同时处理，请刷新后查看最新状态')
-        return error_page(503, '数据库暂时不可用，请稍后重试')
+            return error_page(409, _l('该事项正被他人同时处理，请刷新后查看最新状态'))
+        return error_page(503, _l('数据库暂时不可用，请稍后重试'))
 
 
 def configure_templates(app: Flask) -> None:

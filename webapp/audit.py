@@ -5,7 +5,7 @@ from models import FlowLog, Membership, db
 
 
 def actor_label(m: Membership | None) -> str:
-    return f'{m.user.name}（{m.label}）' if m is not None else '系统'
+    return f'{m.user.name}（{m.label}）' if m is not None else '系统'  # i18n: data - stored in the flow log
 
 
 def log(subject_type: str, subject_id: int, action: str, m: Membership | None, remark: str | None = None) -> None:

@@ -22,7 +22,7 @@ def void_for_claim(claim: Claim, m: Membership | None, reason: str) -> list[Cert
     certs = list(db.session.scalars(select(Certificate).join(
         certificate_claim, certificate_claim.c.certificate_id == Certificate.id).where(
         certificate_claim.c.claim_id == claim.id, Certificate.voided_at.is_(None))))
-    for cert in certs:
+    for cert in certs:  # i18n: data - the void reason is kept with the certificate and in the flow log, as written
         void_certificate(cert, f'所依据的学时“{claim.title}”（{format_hours(claim.registered_hours)} 学时）已被删除，'
                                f'删除原因：{reason}', m)
     db.session.flush()

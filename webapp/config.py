@@ -30,7 +30,7 @@ class Config:
     PASSWORD_HASH_METHOD = 'scrypt'
     BABEL_DEFAULT_LOCALE = 'zh_CN'
     BABEL_DEFAULT_TIMEZONE = 'Asia/Shanghai'
-    LANGUAGES = {'zh_CN': '中文', 'en': 'English'}
+    LANGUAGES = {'zh_CN': '中文', 'en': 'English'}  # i18n: data - each language by its own name, in every language
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = 'Lax'

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 
@@ -15,22 +16,22 @@ _IMAGE_TYPES = {'JPEG': 'image/jpeg', 'PNG': 'image/png'}
 
 
 def inspect_upload(data: bytes) -> tuple[bytes, str]:
-    """Return (bytes to store, content type) or raise EvidenceRejected with a Chinese message."""
+    """Return (bytes to store, content type) or raise EvidenceRejected with a message for the uploader."""
     limit = current_app.config['EVIDENCE_MAX_BYTES']
     if not data:
-        raise EvidenceRejected('文件为空，请重新选择')
+        raise EvidenceRejected(_l('文件为空，请重新选择'))
     if len(data) > limit:
-        raise EvidenceRejected(f'文件超过 {limit // (1024 * 1024)} MB 的大小限制')
+        raise EvidenceRejected(_l('文件超过 %(mb)s MB 的大小限制', mb=limit // (1024 * 1024)))
     if data.startswith(b'%PDF-'):
         if b'%%EOF' not in data[-2048:]:
-            raise EvidenceRejected('PDF 文件不完整或已损坏')
+            raise EvidenceRejected(_l('PDF 文件不完整或已损坏'))
         return data, 'application/pdf'
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
             probe.verify()
         if kind not in _IMAGE_TYPES:
-            raise EvidenceRejected('只能上传 jpg、png 或 pdf 格式的文件')
+            raise EvidenceRejected(_l('只能上传 jpg、png 或 pdf 格式的文件'))
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             out = io.BytesIO()  # re-encoding drops anything hidden behind the picture (metadata, appended data)
@@ -41,7 +42,7 @@ def inspect_upload(data: bytes) -> tuple[bytes, str]:
     except EvidenceRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise EvidenceRejected('只能上传 jpg、png 或 pdf 格式的文件（按文件内容识别，改扩展名无效）') from None
+        raise EvidenceRejected(_l('只能上传 jpg、png 或 pdf 格式的文件（按文件内容识别，改扩展名无效）')) from None
     return out.getvalue(), _IMAGE_TYPES[kind]
 
 

@@ -3,6 +3,7 @@ import io
 from typing import Iterable
 
 from flask import send_file
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -25,12 +26,13 @@ def _as_text(ws, value: str) -> WriteOnlyCell:
     return cell
 
 
-def xlsx_response(filename: str, headers: list[str], rows: Iterable[list], sheet: str = '数据'):
+def xlsx_response(filename: str, headers: list[str], rows: Iterable[list], sheet: str | None = None):
+    """*filename*, *headers* and *sheet* may be lazy strings: they are written in the reader's language."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
+    ws = wb.create_sheet(str(sheet) if sheet else _('数据'))
     header = []
     for title in headers:
-        cell = WriteOnlyCell(ws, value=title)
+        cell = WriteOnlyCell(ws, value=str(title))
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)

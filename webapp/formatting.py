@@ -1,6 +1,10 @@
 """How numbers and times are shown to people (templates and flow-log remarks alike)."""
 from datetime import timezone
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from models.workflow import DRAFT, PUBLISHED, RETIRED
+
 from .dates import LOCAL_TZ
 from .workflow.catalog import PROCESS_NAMES
 
@@ -19,22 +23,23 @@ def format_local_time(value, fmt='%Y-%m-%d %H:%M') -> str:
 
 
 # What a completed inbox task's outcome means to people; processes may add outcomes of their own here.
-OUTCOME_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改', 'submit': '提交', 'delete': '删除',
-                  'withdraw': '撤回', 'accept': '接收', 'refuse': '拒绝'}
+OUTCOME_LABELS = {'approve': _l('通过'), 'reject': _l('不通过'), 'return': _l('退回修改'), 'submit': _l('提交'),
+                  'delete': _l('删除'), 'withdraw': _l('撤回'), 'accept': _l('接收'), 'refuse': _l('拒绝')}
 
 
 def format_outcome(value) -> str:
-    return OUTCOME_LABELS.get(value, value or '')
+    return str(OUTCOME_LABELS.get(value, value or ''))
 
 
 def format_process_name(key: str) -> str:
-    """claim -> 学时登记 (a process, credit table or subject type as people call it)."""
-    return PROCESS_NAMES.get(key, key or '')
+    """claim -> 学时登记 (a process, credit table or subject type as people call it), in the reader's language."""
+    name = str(PROCESS_NAMES.get(key, key or ''))
+    return _(name) if name else ''  # a name marked with N_() is translated here; a lazy one already was
 
 
-VERSION_STATUS_LABELS = {'draft': '草稿', 'published': '已发布', 'retired': '已停用'}
+VERSION_STATUS_LABELS = {DRAFT: _l('草稿'), PUBLISHED: _l('已发布'), RETIRED: _l('已停用')}
 
 
 def format_version_status(status: str) -> str:
     """A process or credit-table version's status as province staff read it."""
-    return VERSION_STATUS_LABELS.get(status, status)
+    return str(VERSION_STATUS_LABELS.get(status, status))

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 REQUIRED = _l('此项为必填项')
 DATE_MESSAGE = _l('请填写有效日期（年-月-日）')
 ID_PATTERN = r'^\d{1,9}$'  # a row id as a form posts it; a longer number would fail in the database
-REVIEW_OUTCOMES = [('approve', '通过'), ('reject', '不通过'), ('return', '退回修改')]
+REVIEW_OUTCOMES = [('approve', _l('通过')), ('reject', _l('不通过')), ('return', _l('退回修改'))]
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -19,7 +19,7 @@ def choices(pairs) -> list[SelectChoice]:
 
 def please_choose(values) -> list[SelectChoice]:
     """A select of *values* (each its own label) that starts blank, so that nothing is chosen by default."""
-    return choices([('', '请选择')] + [(v, v) for v in values])
+    return choices([('', _l('请选择'))] + [(v, v) for v in values])
 
 
 def finite(form, field):
@@ -68,5 +68,5 @@ def decision_form(outcomes, reason_label, *, label=_l('审核结果'), missing=_
 class BatchReviewForm(FlaskForm):
     """批量 approve / reject / return of the work items ticked in 待我处理 (their ids are posted as item_ids)."""
     decision = SelectField(_l('批量操作'), validators=[DataRequired()], choices=choices(
-        [('approve', '批量通过审核'), ('reject', '批量不通过审核'), ('return', '批量退回修改')]))
+        [('approve', _l('批量通过审核')), ('reject', _l('批量不通过审核')), ('return', _l('批量退回修改'))]))
     comment = reason_field(_l('审核意见'), _l('审核意见不能超过 500 个字'))

@@ -6,7 +6,10 @@
   confirmed.
 
 They query models only and raise the caller's own refusal class (*error*), so each feature refuses in its own terms.
+The fragments callers pass (*what*, *who*) go into the guard's sentence as they are: pass them lazily translated
+(`_l('新增学时登记')`), so that they read in the same language as the sentence.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import ProfileConfirmation, Transfer, db
@@ -22,14 +25,15 @@ def pending_transfer(learner_id: int) -> Transfer | None:
                                                     Transfer.outcome == catalog.PENDING).order_by(Transfer.id))
 
 
-def refuse_while_transferring(learner_id: int, what: str, error: type[Refused], who: str = '您') -> None:
+def refuse_while_transferring(learner_id: int, what: str, error: type[Refused], who: str = _l('您')) -> None:
     """Seed 004: a transfer needs nothing pending, so nothing new may start while one is open (claims, supplement
     requests, title changes, enrolments); otherwise the new unit would take her with items waiting at the old one."""
     # The same row lock as a transfer request: a claim sent while she asks to transfer waits for one or the other.
     lock_person(learner_id)
     t = pending_transfer(learner_id)
     if t is not None:
-        raise error(f'{who}有单位调转申请正在办理中（调往“{t.to_unit.name}”，{t.status_label}），办结或撤回后才能{what}')
+        raise error(_l('%(who)s有单位调转申请正在办理中（调往“%(unit)s”，%(status)s），办结或撤回后才能%(what)s',
+                       who=who, unit=t.to_unit.name, status=_l(t.status_label) if t.status_label else '', what=what))
 
 
 def confirmation(learner_id: int, year: int) -> ProfileConfirmation | None:
@@ -56,5 +60,5 @@ def refuse_if_locked(learner_id: int, what: str, error: type[Refused], year: int
     *year* if given)."""
     locked = locked_year(learner_id) if year is None else (year if profile_locked(learner_id, year) else None)
     if locked is not None:
-        raise error(f'您已核实 {locked} 年度的个人资料，学时记录表按核实时的资料打印，{locked} 年度内不能再修改'
-                    f'{what}；如确需修改，请联系省学时办', field)
+        raise error(_l('您已核实 %(year)s 年度的个人资料，学时记录表按核实时的资料打印，%(year)s 年度内不能再修改'
+                       '%(what)s；如确需修改，请联系省学时办', year=locked, what=what), field)

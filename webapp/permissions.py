@@ -2,6 +2,7 @@
 from functools import wraps
 
 from flask import abort, g, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, select
 
@@ -120,7 +121,7 @@ def open_task(m: Membership, work_item_id: int, subject_type: str, refused: type
     refusal); already done: TaskAlreadyHandled (someone else was faster)."""
     item = actionable_item(m, work_item_id)
     if item is None or item.subject_type != subject_type:
-        raise refused('无权处理该事项，或该事项不存在')
+        raise refused(_l('无权处理该事项，或该事项不存在'))
     if item.completed_at is not None:
-        raise TaskAlreadyHandled('该事项已被他人处理，请刷新后查看最新状态')
+        raise TaskAlreadyHandled(_l('该事项已被他人处理，请刷新后查看最新状态'))
     return item

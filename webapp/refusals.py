@@ -5,14 +5,23 @@ optionally details listed under it (the problems found in a diagram). Every refu
 (ClaimError, UnitError, WorkflowError, DiagramError …); nothing was changed when one is raised. Views catch Refused
 and hand it to refused(); this module imports nothing from webapp, so webapp/workflow may import it too."""
 from flask import flash
+from flask_babel import gettext as _
 
 from models import db
 
 
 class Refused(Exception):
+    """*message* and *details* may be lazy (flask_babel.lazy_gettext): str(exc) is the message, followed by the
+    details, in the language of whoever reads it."""
+
     def __init__(self, message: str, field: str | None = None, details=()):
         self.message, self.field, self.details = message, field, list(details)
-        super().__init__(message + '：' + '；'.join(self.details) if self.details else message)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if not self.details:
+            return str(self.message)
+        return _('%(message)s：%(details)s', message=self.message, details=_('；').join(map(str, self.details)))
 
 
 def refused(exc: Refused, form=None) -> None:
@@ -21,11 +30,12 @@ def refused(exc: Refused, form=None) -> None:
     db.session.rollback()
     if form is not None and exc.field and hasattr(form, exc.field):
         field = getattr(form, exc.field)
-        field.errors = list(field.errors) + [exc.message]
+        field.errors = list(field.errors) + [str(exc.message)]
         return
-    flash(exc.message, 'danger')
+    # As plain text: a lazy string would come back from the session as Markup and be shown unescaped.
+    flash(str(exc.message), 'danger')
     for detail in exc.details:
-        flash(detail, 'danger')
+        flash(str(detail), 'danger')
 
 
 def attempt(action, success, form=None) -> bool:
@@ -36,7 +46,7 @@ def attempt(action, success, form=None) -> bool:
     except Refused as exc:
         refused(exc, form)
         return False
-    flash(success() if callable(success) else success, 'success')
+    flash(str(success() if callable(success) else success), 'success')
     return True
 
 
@@ -44,4 +54,4 @@ def flash_errors(form) -> None:
     """A form's validation errors as flashes, for forms posted from a page that redirects back instead of showing
     the form again."""
     for errors in form.errors.values():
-        flash('；'.join(map(str, errors)), 'danger')
+        flash(_('；').join(map(str, errors)), 'danger')

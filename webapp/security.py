@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from models import LoginAttempt, db, utcnow
 
 from . import audit
+from .i18n import N_
 
 CAPTCHA_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ'  # no 0/O, 1/I: easy to read
 CAPTCHA_LENGTH = 4
@@ -51,7 +52,8 @@ def new_captcha() -> tuple[bytes, str]:
 
 
 def check_captcha(answer: str) -> str | None:
-    """None when right; otherwise why not. A captcha is good for one try only: its cookie goes with the answer."""
+    """None when right; otherwise why not (marked with N_: show it with _()). A captcha is good for one try only: its
+    cookie goes with the answer."""
     token = request.cookies.get(CAPTCHA_COOKIE)
 
     @after_this_request
@@ -60,15 +62,15 @@ def check_captcha(answer: str) -> str | None:
         return response
 
     if not token:
-        return '验证码已失效，请点击图片刷新后重新输入'
+        return N_('验证码已失效，请点击图片刷新后重新输入')
     try:
         digest = _captcha_signer().loads(token, max_age=int(CAPTCHA_TTL.total_seconds()))
     except SignatureExpired:
-        return '验证码已过期，请点击图片刷新后重新输入'
+        return N_('验证码已过期，请点击图片刷新后重新输入')
     except BadSignature:
-        return '验证码已失效，请点击图片刷新后重新输入'
+        return N_('验证码已失效，请点击图片刷新后重新输入')
     if not hmac.compare_digest(digest, _digest(answer or '')):
-        return '验证码错误'
+        return N_('验证码错误')
     return None
 
 
@@ -102,8 +104,9 @@ def default_password(id_number: str) -> str:
 
 
 def password_problem(password: str) -> str | None:
+    """None when the password is good enough; otherwise why not (marked with N_: show it with _())."""
     if len(password) < 8:
-        return '密码至少 8 位'
+        return N_('密码至少 8 位')
     if not (re.search(r'[A-Za-z]', password) and re.search(r'\d', password)):
-        return '密码须同时包含字母和数字'
+        return N_('密码须同时包含字母和数字')
     return None

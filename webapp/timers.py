@@ -12,6 +12,7 @@ from datetime import date, datetime, time as clock, timedelta
 from typing import Callable, Optional
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from models import WorkflowInstance, db, utcnow
@@ -82,7 +83,7 @@ def fire_next(now: datetime | None = None) -> Optional[bool]:
     try:
         handler = HANDLERS.get(instance.subject_type)
         if handler is None:
-            raise LookupError(f'没有处理“{instance.subject_type}”定时事件的程序')
+            raise LookupError(_('没有处理“%(kind)s”定时事件的程序', kind=instance.subject_type))
         handler(instance)
         instance.timer_failures, instance.timer_error, instance.timer_retry_at = 0, None, None
         if instance.next_timer_at is not None and instance.next_timer_at < now:
@@ -100,7 +101,7 @@ def fire_next(now: datetime | None = None) -> Optional[bool]:
 def run_due(limit: int = 1000, now: datetime | None = None) -> RunResult:
     """Fire everything due now (at most *limit* instances), one transaction each."""
     result = RunResult()
-    for _ in range(limit):
+    for _attempt in range(limit):
         outcome = fire_next(now)
         if outcome is None:
             break
@@ -145,8 +146,8 @@ def work_one(model, run: Callable, refusals: tuple[type[Exception], ...] = ()) -
             log.exception('%s %s failed', model.__tablename__, job.id)
         job = db.session.get(model, job.id)
         job.status, job.finished_at = FAILED, utcnow()
-        job.error = ((getattr(exc, 'message', None) or str(exc)) if refused
-                     else '后台任务出错（已记入日志），请稍后重试或联系技术支持')[:1000]
+        job.error = (str(getattr(exc, 'message', None) or exc) if refused  # stored: plain text, not a lazy one
+                     else _('后台任务出错（已记入日志），请稍后重试或联系技术支持'))[:1000]
         db.session.commit()
     return 1
 

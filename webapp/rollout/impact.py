@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Optional
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from models import Claim, Organisation, ProcessVersion, User, WorkflowInstance, db
@@ -35,13 +36,14 @@ class Matcher:
         try:
             self.table = DecisionTable(dmn_xml, INPUTS)
         except DecisionError as exc:
-            raise ImpactError(f'决策表无法解析：{exc.reason}') from exc
+            raise ImpactError(_l('决策表无法解析：%(reason)s', reason=exc.reason)) from exc
 
     def per_unit(self, pathway: str, level: str, rank: int, quantity: Decimal) -> Optional[Decimal]:
         try:
             return self.table.outputs(pathway, level, rank, float(quantity)).get('hours_per_unit')
         except DecisionError as exc:
-            raise ImpactError(f'决策表对输入 {pathway}/{level or "-"}/{rank}/{quantity} 计算出错：{exc.reason}') from exc
+            inputs = f'{pathway}/{level or "-"}/{rank}/{quantity}'
+            raise ImpactError(_l('决策表对输入 %(inputs)s 计算出错：%(reason)s', inputs=inputs, reason=exc.reason)) from exc
 
     def hours(self, pathway: str, level: str, rank: int, quantity: Decimal, limit: Decimal) -> Decimal:
         """hours_per_unit × quantity, capped at the pathway's annual cap; no matching rule gives 0."""
@@ -115,7 +117,7 @@ class Impact:
 def _content(draft) -> str:
     if isinstance(draft, ProcessVersion):
         if draft.kind != DMN or draft.key != DECISION:
-            raise ImpactError('只能预览学时折算表（credit_hours）的版本')
+            raise ImpactError(_l('只能预览学时折算表（credit_hours）的版本'))
         return draft.content
     return draft
 
@@ -148,7 +150,7 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
         version_id = next((v for v in rule_version_ids or () if v in table_ids), None)
         if version_id is None:
             if current is None:
-                raise ImpactError('学时折算表尚未发布，无法比较')
+                raise ImpactError(_l('学时折算表尚未发布，无法比较'))
             version_id = current.id
         if version_id not in old_by_version:
             old_by_version[version_id] = Matcher(table_ids[version_id])
@@ -203,11 +205,21 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
 
 
 def _pathway_label(code: str) -> str:
+    """As plain text in the reader's language: a job keeps its result as JSON."""
     pathway = claim_catalog.PATHWAYS.get(code)
-    return pathway.label if pathway else code
+    return str(pathway.label) if pathway else code
 
 
-EXPORT_HEADERS = ['登记号', '姓名', '单位', '认定类型', '项目名称', '已登记学时', '原折算学时', '新折算学时', '差额']
+EXPORT_HEADERS = [_l('登记号'), _l('姓名'), _l('单位'), _l('认定类型'), _l('项目名称'), _l('已登记学时'), _l('原折算学时'),
+                  _l('新折算学时'), _l('差额')]
+
+
+def export_name(year: int, version: Optional[ProcessVersion]) -> str:
+    """The file name (without .xlsx) of a preview's list of changed claims."""
+    return _l('规则影响预览-%(year)s-v%(version)s', year=year, version=version.version if version else '')
+
+
+EXPORT_SHEET = _l('学时变化')
 
 
 def export_rows(impact: Impact):

@@ -2,6 +2,8 @@
 worked off by `flask worker` (SKIP LOCKED: one worker per job), their progress kept in the row for the page to poll."""
 from typing import Optional
 
+from flask_babel import lazy_gettext as _l
+
 from models import ProcessVersion, RolloutJob, db, utcnow
 from models.imports import DONE, PENDING
 from models.people import Membership
@@ -50,7 +52,7 @@ def _run(job: RolloutJob) -> None:
     if job.kind == IMPACT:  # a preview taken over from a dead worker starts again: it changes nothing
         version = db.session.get(ProcessVersion, job.params['version_id'])
         if version is None:
-            raise impact.ImpactError('折算表版本不存在')
+            raise impact.ImpactError(_l('折算表版本不存在'))
         job.result = impact.preview(version, job.params['year'], m.org_id, progress=report).to_json()
     else:  # a migration carries on after the instances already done: their outcomes are committed one by one
         previous = outcomes(job)

@@ -3,6 +3,7 @@ instance migrates in its own savepoint (one refusal never undoes the others)."""
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from models import Organisation, ProcessVersion, WorkflowInstance, WorkItem, db
@@ -33,7 +34,7 @@ class Check:
 class Outcome:
     instance_id: int
     migrated: bool
-    message: str
+    message: str  # plain text: a job keeps its outcomes as JSON
 
 
 def process_versions(key: str) -> list[ProcessVersion]:
@@ -82,15 +83,15 @@ def instance_for(m: Membership, instance_id: int) -> Optional[WorkflowInstance]:
 def versions_to_migrate(source_id: int, target_id: int) -> tuple[ProcessVersion, ProcessVersion]:
     source, target = db.session.get(ProcessVersion, source_id), db.session.get(ProcessVersion, target_id)
     if source is None or target is None or source.kind != BPMN or target.kind != BPMN:
-        raise MigrationError('流程版本不存在')
+        raise MigrationError(_l('流程版本不存在'))
     if source.key != target.key:
-        raise MigrationError('只能在同一流程的版本之间迁移')
+        raise MigrationError(_l('只能在同一流程的版本之间迁移'))
     if source.id == target.id:
-        raise MigrationError('原版本与目标版本相同')
+        raise MigrationError(_l('原版本与目标版本相同'))
     # Only onto what was validated and published for new instances: a draft may be broken or change under them.
     if target.status != PUBLISHED or target.version < source.version:
-        raise MigrationError(f'只能迁移到当前发布的更新版本（第 {target.version} 版是'
-                             f'{format_version_status(target.status)}版本）')
+        raise MigrationError(_l('只能迁移到当前发布的更新版本（第 %(version)s 版是%(status)s版本）',
+                                version=target.version, status=format_version_status(target.status)))
     return source, target
 
 
@@ -106,12 +107,12 @@ def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[in
     called after each instance with the outcomes so far."""
     source, target = versions_to_migrate(source_id, target_id)
     if not instance_ids:
-        raise MigrationError('请选择要迁移的流程实例')
+        raise MigrationError(_l('请选择要迁移的流程实例'))
     allowed = {i.id for i in running(source, m.org_id)}
     outcomes = []
     for instance_id in instance_ids:
         if instance_id not in allowed:
-            outcomes.append(Outcome(instance_id, False, '不是原版本上运行中的流程实例'))
+            outcomes.append(Outcome(instance_id, False, _('不是原版本上运行中的流程实例')))
             continue
         savepoint = db.session.begin_nested()
         try:
@@ -123,7 +124,7 @@ def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[in
             outcomes.append(Outcome(instance_id, False, str(exc)))
         else:
             savepoint.commit()
-            outcomes.append(Outcome(instance_id, True, f'已迁移至 v{target.version}'))
+            outcomes.append(Outcome(instance_id, True, _('已迁移至 v%(version)s', version=target.version)))
         if progress is not None:
             progress(outcomes)
     return outcomes

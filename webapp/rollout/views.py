@@ -1,17 +1,16 @@
 """Province pages: rule impact preview, instance migration, instance view."""
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
-from sqlalchemy import or_, select
-
-from models import FlowLog, ProcessVersion, WorkItem, db
+from models import ProcessVersion, db
 from models.people import PROVINCE_ADMIN
 from models.workbench import IMPACT, MIGRATION
-from models.workflow import PUBLISHED
+from models.workflow import BPMN, PUBLISHED
 
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required
-from . import bp, impact, jobs, migration
+from . import bp, impact, jobs, migration, queries
 
 
 @bp.route('/impact')
@@ -39,8 +38,7 @@ def impact_page():
             flash(str(exc), 'danger')
         else:
             if wants_export(request.args):
-                return xlsx_response(f'规则影响预览-{year}-v{version.version}', impact.EXPORT_HEADERS,
-                                     impact.export_rows(result), sheet='学时变化')
+                return _export(result, version)
     return render_template('rollout/impact.html', versions=versions, years=years, version=version, year=year,
                            result=result, shown=200)
 
@@ -62,7 +60,7 @@ def migrate():
     values = request.form if request.method == 'POST' else request.args
     source_id, target_id = values.get('source', type=int), values.get('target', type=int)
     source = db.session.get(ProcessVersion, source_id or 0)
-    if source is None or source.kind != 'bpmn':
+    if source is None or source.kind != BPMN:
         abort(404)
     versions = [v for v in migration.process_versions(source.key)
                 if v.status == PUBLISHED and v.version > source.version]
@@ -77,7 +75,7 @@ def migrate():
                     return redirect(url_for('rollout.job', job_id=job.id))
                 outcomes = migration.migrate(m, source_id, target_id, ids)
                 done = sum(o.migrated for o in outcomes)
-                flash(f'已迁移 {done} 个流程实例，{len(outcomes) - done} 个未迁移',
+                flash(_('已迁移 %(done)s 个流程实例，%(left)s 个未迁移', done=done, left=len(outcomes) - done),
                       'success' if done == len(outcomes) else 'warning')
             checks = migration.check(m, source_id, target_id)
         except migration.MigrationError as exc:
@@ -95,12 +93,15 @@ def instance(instance_id: int):
     inst = migration.instance_for(m, instance_id)
     if inst is None:
         abort(404)
-    items = db.session.scalars(select(WorkItem).where(WorkItem.instance_id == inst.id).order_by(WorkItem.id)).all()
-    logs = db.session.scalars(select(FlowLog).where(or_(
-        (FlowLog.subject_type == inst.subject_type) & (FlowLog.subject_id == inst.subject_id),
-        (FlowLog.subject_type == 'workflow_instance') & (FlowLog.subject_id == inst.id))).order_by(FlowLog.id)).all()
-    waiting = sorted({i.task_name for i in items if i.completed_at is None})
-    return render_template('rollout/instance.html', instance=inst, items=items, logs=logs, waiting=waiting)
+    items = queries.work_items(inst)
+    return render_template('rollout/instance.html', instance=inst, items=items, logs=queries.history(inst),
+                           waiting=queries.waiting_tasks(items))
+
+
+def _export(result: impact.Impact, version):
+    """An impact preview's changed claims as .xlsx."""
+    return xlsx_response(impact.export_name(result.year, version), impact.EXPORT_HEADERS, impact.export_rows(result),
+                         sheet=impact.EXPORT_SHEET)
 
 
 def _job_or_404(job_id: int):
@@ -140,6 +141,4 @@ def job_export(job_id: int):
     if job.kind != IMPACT or not job.result:
         abort(404)
     result = impact.Impact.from_json(job.result)
-    version = db.session.get(ProcessVersion, job.params['version_id'])
-    return xlsx_response(f'规则影响预览-{result.year}-v{version.version if version else ""}', impact.EXPORT_HEADERS,
-                         impact.export_rows(result), sheet='学时变化')
+    return _export(result, db.session.get(ProcessVersion, job.params['version_id']))

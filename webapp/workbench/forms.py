@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -5,23 +6,23 @@ from wtforms.validators import DataRequired, Length, Optional
 
 class DraftForm(FlaskForm):
     """The editor's save: the XML written by bpmn-js / dmn-js and the version the editor opened."""
-    xml = TextAreaField(validators=[DataRequired(message='图的内容为空')])
+    xml = TextAreaField(validators=[DataRequired(message=_l('图的内容为空'))])
     base_version_id = HiddenField()
     base_sha = HiddenField()
 
 
 class PublishForm(FlaskForm):
-    comment = StringField('发布说明', validators=[DataRequired(message='请填写发布说明'), Length(max=500)])
+    comment = StringField(_l('发布说明'), validators=[DataRequired(message=_l('请填写发布说明')), Length(max=500)])
     draft_sha = HiddenField()
 
 
 class BenchForm(FlaskForm):
-    pathway = StringField('认定类型 pathway', validators=[Optional(), Length(max=50)])
-    level = StringField('级别 level', validators=[Optional(), Length(max=50)])
-    rank = StringField('排名 rank', validators=[Optional(), Length(max=10)])
-    quantity = StringField('数量 quantity', validators=[Optional(), Length(max=20)])
+    pathway = StringField(_l('认定类型 pathway'), validators=[Optional(), Length(max=50)])
+    level = StringField(_l('级别 level'), validators=[Optional(), Length(max=50)])
+    rank = StringField(_l('排名 rank'), validators=[Optional(), Length(max=10)])
+    quantity = StringField(_l('数量 quantity'), validators=[Optional(), Length(max=20)])
 
 
 class CaseForm(BenchForm):
-    name = StringField('用例名称', validators=[Optional(), Length(max=200)])
-    expected = StringField('期望输出（JSON）', validators=[DataRequired(message='请填写期望输出'), Length(max=1000)])
+    name = StringField(_l('用例名称'), validators=[Optional(), Length(max=200)])
+    expected = StringField(_l('期望输出（JSON）'), validators=[DataRequired(message=_l('请填写期望输出')), Length(max=1000)])

@@ -7,8 +7,10 @@ makes the draft the version new instances start on. Running instances keep the v
 """
 import difflib
 import json
+import re
 from collections import Counter
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from lxml import etree
 
 from sqlalchemy import func, select
@@ -24,8 +26,12 @@ from ..workflow.engine import sha256
 from ..workflow.feel import FeelError, translate_decision
 from ..workflow.validation import DiagramError
 
-KINDS = {BPMN: '流程', DMN: '决策表'}
-BENCH_INPUTS = (('pathway', '认定类型', str), ('level', '级别', str), ('rank', '排名', int), ('quantity', '数量', float))
+KINDS = {BPMN: _l('流程'), DMN: _l('决策表')}
+LOGGED_KINDS = {BPMN: '流程', DMN: '决策表'}  # i18n: data - the flow log's words, kept as written
+# The bench's inputs: name, type, and what a value that is not of the type is told.
+BENCH_INPUTS = (('pathway', str, None), ('level', str, None), ('rank', int, _l('排名应为数字')),
+                ('quantity', float, _l('数量应为数字')))
+ELEMENT_IN_PROBLEM = re.compile(r'(?:元素|[Ee]lement) ([\w.-]+)')  # i18n: data - how a problem names its element
 
 
 class WorkbenchError(Refused):
@@ -38,7 +44,7 @@ class WorkbenchError(Refused):
 
 def _author(user_id) -> str:
     user = db.session.get(User, user_id) if user_id else None
-    return user.name if user else '系统'
+    return user.name if user else _('系统')
 
 
 def _when(version: ProcessVersion) -> str:
@@ -53,7 +59,7 @@ def draft_of(kind: str, key: str) -> ProcessVersion | None:
 def version_of(kind: str, key: str, version_id) -> ProcessVersion:
     version = db.session.get(ProcessVersion, version_id) if str(version_id or '').isdigit() else None
     if version is None or version.kind != kind or version.key != key:
-        raise WorkbenchError('没有这个版本')
+        raise WorkbenchError(_l('没有这个版本'))
     return version
 
 
@@ -61,7 +67,7 @@ def working_copy(kind: str, key: str) -> ProcessVersion:
     """What the editor opens: the draft if there is one, else the published version."""
     version = draft_of(kind, key) or versions.published(kind, key)
     if version is None:
-        raise WorkbenchError(f'没有{KINDS.get(kind, "")} {key}')
+        raise WorkbenchError(_l('没有决策表 %(key)s', key=key) if kind == DMN else _l('没有流程 %(key)s', key=key))
     return version
 
 
@@ -69,8 +75,18 @@ def problems_of(kind: str, content: str) -> list[str]:
     try:
         versions.validate_content(kind, content)
     except DiagramError as exc:
-        return exc.problems
+        return [str(problem) for problem in exc.problems]  # plain text: the page escapes it
     return []
+
+
+def problem_element_ids(problems: list[str]) -> list[str]:
+    """The diagram elements the problems name, for the editor to highlight."""
+    return sorted({m.group(1) for p in problems for m in [ELEMENT_IN_PROBLEM.match(p)] if m})
+
+
+def decision_keys() -> list[str]:
+    """The credit tables a process may call (the BPMN editor offers them)."""
+    return sorted({r['key'] for r in process_list() if r['kind'] == DMN})
 
 
 def _lock_key(kind: str, key: str) -> None:
@@ -86,29 +102,33 @@ def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id
     when the content is not a diagram of this key, a DMN cell cannot be translated, or someone saved or published
     since the version the editor opened (base_version_id, base_sha)."""
     if kind not in KINDS:
-        raise WorkbenchError('未知的类型')
+        raise WorkbenchError(_l('未知的类型'))
     if kind == DMN:
         try:
             content = translate_decision(content)
         except FeelError as exc:
-            raise WorkbenchError('决策表有无法识别的单元格，草稿未保存', exc.problems) from None
+            raise WorkbenchError(_l('决策表有无法识别的单元格，草稿未保存'), exc.problems) from None
     try:
         content_key = versions.content_key(kind, content)
     except DiagramError as exc:
-        raise WorkbenchError('草稿未保存', exc.problems) from None
+        raise WorkbenchError(_l('草稿未保存'), exc.problems) from None
     if content_key != key:
-        raise WorkbenchError(f'{KINDS[kind]}标识不能修改（应为 {key}，收到 {content_key}），草稿未保存')
+        raise WorkbenchError(
+            _l('决策表标识不能修改（应为 %(key)s，收到 %(got)s），草稿未保存', key=key, got=content_key) if kind == DMN
+            else _l('流程标识不能修改（应为 %(key)s，收到 %(got)s），草稿未保存', key=key, got=content_key))
     _lock_key(kind, key)
     draft = draft_of(kind, key)
     published = versions.published(kind, key)
     base = str(base_version_id or '')
     if draft is not None:
         if base != str(draft.id) or base_sha != draft.sha256:
-            raise WorkbenchError(f'草稿已被 {_author(draft.created_by_id)} 于 {_when(draft)} 保存，与您打开时不同。'
-                                 f'为免覆盖对方的修改，本次未保存：请重新打开编辑器，在最新草稿上修改')
+            raise WorkbenchError(_l('草稿已被 %(author)s 于 %(when)s 保存，与您打开时不同。'
+                                    '为免覆盖对方的修改，本次未保存：请重新打开编辑器，在最新草稿上修改',
+                                    author=_author(draft.created_by_id), when=_when(draft)))
     elif published is not None and (base != str(published.id) or base_sha != published.sha256):
-        raise WorkbenchError(f'第 {published.version} 版已被 {_author(published.created_by_id)} 于 {_when(published)} '
-                             f'发布，与您打开时不同。为免覆盖对方的修改，本次未保存：请重新打开编辑器')
+        raise WorkbenchError(_l('第 %(version)s 版已被 %(author)s 于 %(when)s 发布，与您打开时不同。'
+                                '为免覆盖对方的修改，本次未保存：请重新打开编辑器', version=published.version,
+                                author=_author(published.created_by_id), when=_when(published)))
     if draft is None:
         latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
             ProcessVersion.kind == kind, ProcessVersion.key == key)) or 0
@@ -121,7 +141,7 @@ def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id
     db.session.flush()
     problems = problems_of(kind, content)
     audit.log('process_version', draft.id, '保存草稿', m,
-              f'{KINDS[kind]} {key} 第 {draft.version} 版草稿' + (f'（{len(problems)} 个问题待修正）' if problems else ''))
+              f'{LOGGED_KINDS[kind]} {key} 第 {draft.version} 版草稿' + (f'（{len(problems)} 个问题待修正）' if problems else ''))
     return draft, problems
 
 
@@ -130,22 +150,22 @@ def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | N
     _lock_key(kind, key)
     draft = draft_of(kind, key)
     if draft is None:
-        raise WorkbenchError('没有可发布的草稿')
+        raise WorkbenchError(_l('没有可发布的草稿'))
     if draft_sha is not None and draft_sha != draft.sha256:
-        raise WorkbenchError(f'草稿已被 {_author(draft.created_by_id)} 于 {_when(draft)} 再次保存，'
-                             f'请先查看最新草稿再发布')
+        raise WorkbenchError(_l('草稿已被 %(author)s 于 %(when)s 再次保存，请先查看最新草稿再发布',
+                                author=_author(draft.created_by_id), when=_when(draft)))
     comment = (comment or '').strip()
     if not comment:
-        raise WorkbenchError('请填写发布说明')
+        raise WorkbenchError(_l('请填写发布说明'))
     problems = problems_of(kind, draft.content)
     if problems:
-        raise WorkbenchError('草稿未通过校验，不能发布', problems)
+        raise WorkbenchError(_l('草稿未通过校验，不能发布'), problems)
     if kind == DMN:
         failed = [r for r in run_cases(key, draft.content) if not r['passed']]
         if failed:
-            raise WorkbenchError('决策表的测试用例未通过，不能发布',
-                                 [f'用例“{r["case"].name or r["case"].id}”：期望 {_json(r["case"].expected)}，'
-                                  f'实际 {r["actual"]}' for r in failed])
+            raise WorkbenchError(_l('决策表的测试用例未通过，不能发布'), [
+                _l('用例“%(case)s”：期望 %(expected)s，实际 %(actual)s', case=r['case'].name or r['case'].id,
+                   expected=_json(r['case'].expected), actual=r['actual']) for r in failed])
     latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
         ProcessVersion.kind == kind, ProcessVersion.key == key, ProcessVersion.id != draft.id)) or 0
     if draft.version <= latest:
@@ -156,7 +176,7 @@ def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | N
     draft.created_at = utcnow()
     versions.retire_superseded(draft)
     db.session.flush()
-    audit.log('process_version', draft.id, '发布', m, f'{KINDS[kind]} {key} 第 {draft.version} 版：{comment}')
+    audit.log('process_version', draft.id, '发布', m, f'{LOGGED_KINDS[kind]} {key} 第 {draft.version} 版：{comment}')
     return draft
 
 
@@ -165,10 +185,11 @@ def discard_draft(kind: str, key: str, m: Membership, draft_sha: str | None) -> 
     _lock_key(kind, key)
     draft = draft_of(kind, key)
     if draft is None:
-        raise WorkbenchError('没有草稿')
+        raise WorkbenchError(_l('没有草稿'))
     if draft_sha != draft.sha256:
-        raise WorkbenchError(f'草稿已被 {_author(draft.created_by_id)} 于 {_when(draft)} 再次保存，请先查看最新草稿')
-    audit.log('process_version', draft.id, '放弃草稿', m, f'{KINDS[kind]} {key} 第 {draft.version} 版草稿')
+        raise WorkbenchError(_l('草稿已被 %(author)s 于 %(when)s 再次保存，请先查看最新草稿',
+                                author=_author(draft.created_by_id), when=_when(draft)))
+    audit.log('process_version', draft.id, '放弃草稿', m, f'{LOGGED_KINDS[kind]} {key} 第 {draft.version} 版草稿')
     db.session.delete(draft)
     db.session.flush()
 
@@ -200,7 +221,8 @@ def normalised_lines(content: str) -> list[str]:
 def diff(a: ProcessVersion, b: ProcessVersion) -> str:
     """Side-by-side HTML diff of the two versions' XML (changed lines with context; the library escapes the text)."""
     return difflib.HtmlDiff(wrapcolumn=90).make_table(
-        normalised_lines(a.content), normalised_lines(b.content), f'第 {a.version} 版', f'第 {b.version} 版',
+        normalised_lines(a.content), normalised_lines(b.content), _('第 %(version)s 版', version=a.version),
+        _('第 %(version)s 版', version=b.version),
         context=True, numlines=3)
 
 
@@ -222,11 +244,9 @@ def process_list() -> list[dict]:
     for version in db.session.scalars(select(ProcessVersion).order_by(
             ProcessVersion.kind, ProcessVersion.key, ProcessVersion.version)):
         row = rows.setdefault((version.kind, version.key), {
-            'kind': version.kind, 'key': version.key, 'published': None, 'draft': None, 'running': []})
-        if version.status == PUBLISHED:
-            row['published'] = version
-        elif version.status == DRAFT:
-            row['draft'] = version
+            'kind': version.kind, 'key': version.key, PUBLISHED: None, DRAFT: None, 'running': []})
+        if version.status in (PUBLISHED, DRAFT):  # row['published'], row['draft']
+            row[version.status] = version
         if running.get(version.id):
             row['running'].append((version, running[version.id]))
     return sorted(rows.values(), key=lambda r: (r['kind'], r['key']))
@@ -241,7 +261,7 @@ def _json(value) -> str:
 def bench_inputs(form) -> dict:
     """Typed inputs from the bench form; blank fields are None. Refuses numbers that are not numbers."""
     inputs = {}
-    for name, label, kind in BENCH_INPUTS:
+    for name, kind, not_a_number in BENCH_INPUTS:
         raw = (form.get(name) or '').strip()
         if raw == '':
             inputs[name] = None
@@ -249,7 +269,7 @@ def bench_inputs(form) -> dict:
         try:
             inputs[name] = kind(raw)
         except ValueError:
-            raise WorkbenchError(f'{label}应为数字') from None
+            raise WorkbenchError(not_a_number) from None
         if kind is float and inputs[name].is_integer():
             inputs[name] = int(inputs[name])
     return inputs
@@ -260,16 +280,17 @@ def bench(content: str, inputs: dict) -> dict:
     try:
         matched, outputs = rules.evaluate(content, inputs)
     except DiagramError as exc:
-        raise WorkbenchError('无法求值', exc.problems) from None
+        raise WorkbenchError(_l('无法求值'), exc.problems) from None
     table = etree.fromstring(content.encode('utf-8')).find('.//{*}decisionTable')
     policy = (table.get('hitPolicy') or 'UNIQUE').upper()
     warning = note = None
     if len(matched) > 1 and policy == 'FIRST':  # overlaps are the point of FIRST (a catch-all last row): say which won
-        note = f'按命中策略 FIRST 取第 {matched[0][0]} 行（另有第 {"、".join(str(row) for row, _ in matched[1:])} 行也匹配）'
+        note = _('按命中策略 FIRST 取第 %(row)s 行（另有第 %(rows)s 行也匹配）', row=matched[0][0],
+                 rows=_('、').join(str(row) for row, _outputs in matched[1:]))
     elif len(matched) > 1 and policy == 'UNIQUE':
-        warning = (f'有 {len(matched)} 条规则同时匹配（第 {"、".join(str(row) for row, _ in matched)} 行），'
-                   f'引擎只取第 {matched[0][0]} 行（标准 DMN 的 UNIQUE 要求规则互不重叠；若有意按顺序取第一条，'
-                   f'可把命中策略改为 FIRST）')
+        warning = _('有 %(count)s 条规则同时匹配（第 %(rows)s 行），引擎只取第 %(row)s 行（标准 DMN 的 UNIQUE 要求规则互不重叠；'
+                    '若有意按顺序取第一条，可把命中策略改为 FIRST）', count=len(matched),
+                    rows=_('、').join(str(row) for row, _outputs in matched), row=matched[0][0])
     return {'matched': matched, 'outputs': outputs, 'warning': warning, 'note': note}
 
 
@@ -285,7 +306,7 @@ def run_cases(key: str, content: str) -> list[dict]:
             passed = _outputs_equal(case.expected, actual)
             shown = _json(actual)
         except DiagramError as exc:
-            passed, shown = False, '；'.join(exc.problems)
+            passed, shown = False, _('；').join(map(str, exc.problems))
         results.append({'case': case, 'passed': passed, 'actual': shown})
     return results
 
@@ -298,13 +319,13 @@ def cases(key: str) -> list[DecisionTestCase]:
 def add_case(key: str, name: str, inputs: dict, expected_text: str, m: Membership) -> DecisionTestCase:
     """Save a test case with the table: *expected_text* is a JSON object of output names to values."""
     if versions.published(DMN, key) is None and draft_of(DMN, key) is None:
-        raise WorkbenchError('没有这个决策表')
+        raise WorkbenchError(_l('没有这个决策表'))
     try:
         expected = json.loads(expected_text or '')
     except ValueError:
-        raise WorkbenchError('期望输出应为 JSON 对象，例如 {"hours_per_unit": 8}') from None
+        expected = None
     if not isinstance(expected, dict):
-        raise WorkbenchError('期望输出应为 JSON 对象，例如 {"hours_per_unit": 8}')
+        raise WorkbenchError(_l('期望输出应为 JSON 对象，例如 {"hours_per_unit": 8}'))
     case = DecisionTestCase(key=key, name=(name or '').strip()[:200] or None, inputs=inputs, expected=expected,
                             created_by_id=m.user_id)
     db.session.add(case)
@@ -316,7 +337,7 @@ def add_case(key: str, name: str, inputs: dict, expected_text: str, m: Membershi
 def delete_case(key: str, case_id, m: Membership) -> None:
     case = db.session.get(DecisionTestCase, case_id) if str(case_id).isdigit() else None
     if case is None or case.key != key:
-        raise WorkbenchError('没有这个测试用例')
+        raise WorkbenchError(_l('没有这个测试用例'))
     audit.log('decision_test_case', case.id, '删除测试用例', m, f'决策表 {key}：{_json(case.inputs)}')
     db.session.delete(case)
     db.session.flush()

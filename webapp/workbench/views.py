@@ -1,12 +1,11 @@
 """流程与规则: province staff edit, test and publish processes (BPMN) and credit tables (DMN). Processes are global:
 the province role is the scope."""
-import re
-
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from models.people import PROVINCE_ADMIN
-from models.workflow import BPMN, DMN
+from models.workflow import BPMN, DMN, DRAFT
 
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
@@ -60,15 +59,14 @@ def _shown(kind: str, content: str) -> str:
 
 
 def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, case_form=None):
-    problems = ops.problems_of(kind, version.content) if version.status == 'draft' else []
-    problem_ids = sorted({m.group(1) for p in problems for m in [re.match(r'元素 ([\w.-]+)', p)] if m})
+    problems = ops.problems_of(kind, version.content) if version.status == DRAFT else []
     context = dict(kind=kind, key=key, form=form, version=version, problems=problems, kinds=ops.KINDS,
-                   problem_ids=problem_ids, unsaved=status == 422,  # a refused save: the page shows unsaved edits
+                   problem_ids=ops.problem_element_ids(problems),
+                   unsaved=status == 422,  # a refused save: the page shows unsaved edits
                    publish_form=PublishForm(draft_sha=version.sha256))
     if kind == BPMN:
-        decisions = sorted({r['key'] for r in ops.process_list() if r['kind'] == DMN})
         return render_template('workbench/bpmn_editor.html', roles=ROLES, form_keys=FORM_KEYS,
-                               statuses=list(STATUSES), decisions=decisions, **context), status
+                               statuses=list(STATUSES), decisions=ops.decision_keys(), **context), status
     return render_template('workbench/dmn_editor.html', bench=bench, bench_form=bench_form or BenchForm(),
                            case_form=case_form or CaseForm(prefix='case'), cases=ops.run_cases(key, version.content),
                            **context), status
@@ -95,8 +93,10 @@ def edit(kind, key):
         except Refused as exc:
             refused(exc)
         else:
-            flash(f'草稿已保存（第 {draft.version} 版草稿）' + ('，尚有以下问题需修正后才能发布' if problems else '，校验通过'),
-                  'warning' if problems else 'success')
+            if problems:
+                flash(_('草稿已保存（第 %(version)s 版草稿），尚有以下问题需修正后才能发布', version=draft.version), 'warning')
+            else:
+                flash(_('草稿已保存（第 %(version)s 版草稿），校验通过', version=draft.version), 'success')
             return redirect(url_for('workbench.edit', kind=kind, key=key))
     else:
         flash_errors(form)
@@ -117,7 +117,7 @@ def publish(kind, key):
     except Refused as exc:
         refused(exc)
         return redirect(url_for('workbench.edit', kind=kind, key=key))
-    flash(f'已发布第 {version.version} 版：新发起的事项将使用此版本，进行中的事项仍按原版本办理', 'success')
+    flash(_('已发布第 %(version)s 版：新发起的事项将使用此版本，进行中的事项仍按原版本办理', version=version.version), 'success')
     return redirect(url_for('workbench.history', kind=kind, key=key))
 
 
@@ -128,7 +128,7 @@ def discard(kind, key):
     form = PublishForm()
     try:
         ops.discard_draft(_kind(kind), key, current_membership(), form.draft_sha.data or None)
-        flash('草稿已放弃，已发布版本不变', 'success')
+        flash(_('草稿已放弃，已发布版本不变'), 'success')
     except Refused as exc:
         refused(exc)
     return redirect(url_for('workbench.edit', kind=kind, key=key))
@@ -166,9 +166,9 @@ def add_case(key):
     form = CaseForm(prefix='case')
     if form.validate_on_submit():
         try:
-            inputs = ops.bench_inputs({name: getattr(form, name).data for name, _l, _t in ops.BENCH_INPUTS})
+            inputs = ops.bench_inputs({name: getattr(form, name).data for name, _type, _refusal in ops.BENCH_INPUTS})
             ops.add_case(key, form.name.data, inputs, form.expected.data, current_membership())
-            flash('测试用例已保存', 'success')
+            flash(_('测试用例已保存'), 'success')
         except Refused as exc:
             refused(exc)
     else:
@@ -184,7 +184,7 @@ def delete_case(key, case_id):
     if form.validate_on_submit():
         try:
             ops.delete_case(key, case_id, current_membership())
-            flash('测试用例已删除', 'success')
+            flash(_('测试用例已删除'), 'success')
         except Refused as exc:
             refused(exc)
     return redirect(url_for('workbench.edit', kind=DMN, key=key))
