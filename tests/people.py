@@ -18,11 +18,12 @@ __all__ = ['ActorClient', 'CHEN_JING', 'DEMO_PASSWORD', 'LI_NA', 'WANG_QIANG', '
 
 class ActorClient(FlaskClient):
     """A test client that is one person: while a test holds an app context, every request shares its `g`, where
-    Flask-Login caches the signed-in user; forget it so that two clients (two people) can take turns."""
+    Flask-Login caches the signed-in user and Flask-Babel the locale; forget them so that two clients (two people,
+    or one who switched language) can take turns."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            for key in ('_login_user', 'membership', 'membership_key'):
+            for key in ('_login_user', 'membership', 'membership_key', '_flask_babel'):
                 g.pop(key, None)
         return super().open(*args, **kwargs)
 
