@@ -3,11 +3,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from models import (Certificate, Claim, Enrolment, HourRecordPrint, LearningRecord, Membership, ProfileConfirmation,
-                    TitleChange, User, db, utcnow)
+                    TitleChange, db, utcnow)
 from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, UNIT_ADMIN
 
@@ -24,7 +25,7 @@ from ..workflow import catalog
 from ..workflow.rules import DecisionUnavailable, decide
 
 DECISION = 'annual_requirement'
-PARTS = (('total', '总学时'), ('professional', '专业科目'), ('public', '公需科目'))
+PARTS = (('total', _l('总学时')), ('professional', _l('专业科目')), ('public', _l('公需科目')))
 
 
 class CertificateError(Refused):
@@ -41,7 +42,7 @@ class Requirement:
 @dataclass(frozen=True)
 class Part:
     key: str
-    label: str
+    label: str              # a lazy text: shown in the reader's language
     required: Decimal
     done: Decimal
 
@@ -81,9 +82,9 @@ def requirement(province: str) -> Requirement:
     try:
         out = decide(DECISION, {'province': province or ''})
     except DecisionUnavailable:
-        raise CertificateError('年度学时要求（决策表 annual_requirement）尚未发布，请联系省学时办') from None
+        raise CertificateError(_l('年度学时要求（决策表 annual_requirement）尚未发布，请联系省学时办')) from None
     if not out:
-        raise CertificateError(f'年度学时要求决策表中没有适用于“{province}”的规则')
+        raise CertificateError(_l('年度学时要求决策表中没有适用于“%(province)s”的规则', province=province))
     return Requirement(*(Decimal(str(out[f'{key}_min'])) for key in ('total', 'professional', 'public')))
 
 
@@ -119,24 +120,12 @@ def can_see_learner(m: Membership | None, learner_id: int) -> bool:
     return False
 
 
-StaffRows = list[tuple[Membership, Progress]]
-
-
-def staff_progress(m: Membership, year: int, only_unmet: bool = False) -> tuple[StaffRows, int, int]:
-    """Every staff member with her progress; returns (rows, number met, number not met)."""
-    rows = [(lm, progress(lm.user_id, year)) for lm in db.session.scalars(staff_query(m).order_by(User.name, User.id))]
-    met = sum(p.met for _, p in rows)
-    unmet = len(rows) - met
-    if only_unmet:
-        rows = [(lm, p) for lm, p in rows if not p.met]
-    return rows, met, unmet
-
-
 # ---- certificates -----------------------------------------------------------------------------------------------
 
 def relied_claims(learner_id: int, year: int) -> list[Claim]:
     return list(db.session.scalars(select(Claim).where(
-        Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == 'approved', Claim.deleted_at.is_(None),
+        Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == catalog.APPROVED,
+        Claim.deleted_at.is_(None),
     ).order_by(Claim.id)))
 
 
@@ -144,11 +133,6 @@ def valid_certificate(learner_id: int, year: int) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(
         Certificate.learner_id == learner_id, Certificate.year == year, Certificate.voided_at.is_(None),
     ).order_by(Certificate.id.desc()).limit(1))
-
-
-def certificates_of(learner_id: int) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).where(Certificate.learner_id == learner_id)
-                                   .order_by(Certificate.year.desc(), Certificate.id.desc())))
 
 
 def _prefix() -> str:
@@ -161,7 +145,7 @@ def _next_number(model, prefix: str) -> str:
                                                                   func.length(model.number) == len(prefix) + 6))
     seq = int(last[len(prefix):]) + 1 if last else 1
     if seq > 999999:
-        raise CertificateError('编号已用完，请联系系统管理员')
+        raise CertificateError(_l('编号已用完，请联系系统管理员'))
     return f'{prefix}{seq:06d}'
 
 
@@ -176,14 +160,14 @@ def _insert_numbered(row, model, prefix: str):
             return row
         except IntegrityError:
             continue
-    raise CertificateError('编号生成冲突，请稍后重试')
+    raise CertificateError(_l('编号生成冲突，请稍后重试'))
 
 
 def issue_certificate(m: Membership, year: int) -> Certificate:
     """The learner produces her 《继续教育合格证书》 for a year whose requirement she met. An existing valid
     certificate of that year is returned as it is."""
     if m is None or m.role != LEARNER:
-        raise CertificateError('只有专技人员本人可以生成合格证书')
+        raise CertificateError(_l('只有专技人员本人可以生成合格证书'))
     # One valid certificate per learner and year: two clicks at once queue on the learner's row (PostgreSQL; SQLite
     # writers are serialised anyway).
     lock_person(m.user_id)
@@ -192,8 +176,11 @@ def issue_certificate(m: Membership, year: int) -> Certificate:
         return existing
     p = progress(m.user_id, year)
     if not p.met:
-        missing = '；'.join(f'{part.label}还差 {format_hours(part.missing)} 学时' for part in p.parts if not part.met)
-        raise CertificateError(f'{year} 年度尚未达到继续教育学时要求（{missing}），暂不能生成合格证书')
+        missing = str(_l('；')).join(
+            str(_l('%(part)s还差 %(hours)s 学时', part=part.label, hours=format_hours(part.missing)))
+            for part in p.parts if not part.met)
+        raise CertificateError(_l('%(year)s 年度尚未达到继续教育学时要求（%(missing)s），暂不能生成合格证书',
+                                  year=year, missing=missing))
     claims = relied_claims(m.user_id, year)
     province = m.org.province
     cert = Certificate(learner_id=m.user_id, year=year, total_hours=p.part('total').done,
@@ -232,16 +219,16 @@ def _enrolment_for(learner_id: int, year: int) -> Enrolment | None:
 def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
     """信息核实: the learner confirms name, ID number and unit; the snapshot is locked for the year."""
     if m is None or m.role != LEARNER:
-        raise CertificateError('只有专技人员本人可以核实个人资料')
+        raise CertificateError(_l('只有专技人员本人可以核实个人资料'))
     if not (2000 <= year <= today().year):
-        raise CertificateError('年度无效', 'year')
+        raise CertificateError(_l('年度无效'), 'year')
     existing = confirmation(m.user_id, year)
     if existing is not None:
-        raise CertificateError(f'{year} 年度的个人资料已于核实后锁定，不能再次核实')
+        raise CertificateError(_l('%(year)s 年度的个人资料已于核实后锁定，不能再次核实', year=year))
     if db.session.scalar(select(TitleChange.id).where(TitleChange.learner_id == m.user_id,
                                                       TitleChange.outcome == catalog.PENDING)) is not None:
         # Approving it later would change a locked 职称.
-        raise CertificateError('您有一项职称变更正在等待单位审核，审核完成后再核实个人资料')
+        raise CertificateError(_l('您有一项职称变更正在等待单位审核，审核完成后再核实个人资料'))
     enrolment = _enrolment_for(m.user_id, year)
     row = ProfileConfirmation(learner_id=m.user_id, year=year, name=m.user.name, id_number=m.user.id_number,
                               phone=m.user.phone, unit_name=m.org.name,
@@ -254,7 +241,7 @@ def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
             db.session.add(row)
             db.session.flush()
     except IntegrityError:
-        raise CertificateError(f'{year} 年度的个人资料已核实') from None
+        raise CertificateError(_l('%(year)s 年度的个人资料已核实', year=year)) from None
     audit.log('profile', m.user_id, '核实个人资料', m, f'{year} 年度：{row.name}，{row.unit_name}')
     return row
 
@@ -262,10 +249,13 @@ def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
 def print_hour_record(m: Membership, learner_id: int, year: int) -> HourRecordPrint:
     """One print of the year's 学时记录表: refused until the learner confirmed her profile for that year."""
     if not can_see_learner(m, learner_id):
-        raise CertificateError('无权打印该人员的学时记录表')
+        raise CertificateError(_l('无权打印该人员的学时记录表'))
     if confirmation(learner_id, year) is None:
-        who = '您' if m.user_id == learner_id else '该学员'
-        raise CertificateError(f'{who}尚未核实 {year} 年度的个人资料（姓名、身份证号、单位），核实后才能打印学时记录表')
+        if m.user_id == learner_id:
+            raise CertificateError(_l('您尚未核实 %(year)s 年度的个人资料（姓名、身份证号、单位），核实后才能打印学时记录表',
+                                      year=year))
+        raise CertificateError(_l('该学员尚未核实 %(year)s 年度的个人资料（姓名、身份证号、单位），核实后才能打印学时记录表',
+                                  year=year))
     p = progress(learner_id, year)
     row = HourRecordPrint(learner_id=learner_id, year=year, total_hours=p.part('total').done, met=p.met,
                           printed_at=utcnow(), printed_by_id=m.user_id)
@@ -274,18 +264,11 @@ def print_hour_record(m: Membership, learner_id: int, year: int) -> HourRecordPr
     return row
 
 
-def prints_of(learner_id: int, year: int | None = None) -> list[HourRecordPrint]:
-    query = select(HourRecordPrint).where(HourRecordPrint.learner_id == learner_id)
-    if year is not None:
-        query = query.where(HourRecordPrint.year == year)
-    return list(db.session.scalars(query.order_by(HourRecordPrint.id.desc())))
-
-
 def registered_by_pathway(learner_id: int, year: int) -> list[tuple[str, Decimal]]:
     """学时登记: registered professional hours per pathway (approved, undeleted claims) of a year."""
     rows = db.session.execute(select(Claim.pathway, func.sum(Claim.registered_hours)).where(
-        Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == 'approved', Claim.deleted_at.is_(None),
-        Claim.category == 'professional',
+        Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == catalog.APPROVED,
+        Claim.deleted_at.is_(None), Claim.category == 'professional',
     ).group_by(Claim.pathway).order_by(Claim.pathway)).all()
     return [(pathway, Decimal(hours or 0)) for pathway, hours in rows]
 

@@ -2,18 +2,17 @@
 from io import BytesIO
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from flask_login import login_required
 
 from models import User, db, mask_id_number
 from models.people import LEARNER, UNIT_ADMIN
 
-from ..claims import operations as claims_ops
 from ..dates import today
 from ..permissions import current_membership, role_required
 from ..exports import wants_export, xlsx_response
 from ..refusals import Refused, flash_errors, refused
-from . import bp, operations as ops, verify_bp
+from . import bp, operations as ops, queries, verify_bp
 from .forms import ConfirmForm, PrintForm, YearForm
 from .pdf import certificate_pdf, hour_record_pdf
 
@@ -25,20 +24,19 @@ def _year() -> int:
     return year if year is not None and 2000 <= year <= current + 1 else current
 
 
-def _years(learner_id: int | None = None) -> list[int]:
-    current = today().year
-    years = set(range(current - 4, current + 1))
-    if learner_id is not None:
-        years |= {t['year'] for t in claims_ops.yearly_totals(learner_id)}
-    return sorted(years, reverse=True)
-
-
 def _learner_or_404(learner_id: int) -> User:
     """A learner the current role may see (herself, or staff of the unit admin's unit/department); else 404."""
     user = db.session.get(User, learner_id)
     if user is None or not ops.can_see_learner(current_membership(), learner_id):
         abort(404)
     return user
+
+
+def _chinese(render, *args, **kwargs) -> bytes:
+    """The certificate and the 学时记录表 are the province's Chinese documents: rendered in the default language
+    whatever language the pages are read in (labels such as 总学时 are lazy texts)."""
+    with force_locale(current_app.config['BABEL_DEFAULT_LOCALE']):
+        return render(*args, **kwargs)
 
 
 def _pdf(data: bytes, filename: str, as_attachment: bool = False):
@@ -52,9 +50,9 @@ def _learner_context(learner_id: int, year: int) -> dict:
     except ops.CertificateError as exc:
         flash(exc.message, 'danger')
         progress = None
-    return dict(year=year, years=_years(learner_id), progress=progress,
-                certificates=ops.certificates_of(learner_id), valid=ops.valid_certificate(learner_id, year),
-                confirmation=ops.confirmation(learner_id, year), prints=ops.prints_of(learner_id, year))
+    return dict(year=year, years=queries.years(learner_id), progress=progress,
+                certificates=queries.certificates_of(learner_id), valid=ops.valid_certificate(learner_id, year),
+                confirmation=ops.confirmation(learner_id, year), prints=queries.prints_of(learner_id, year))
 
 
 # ---- learner -----------------------------------------------------------------------------------------------------
@@ -95,7 +93,7 @@ def certificate_file(certificate_id: int):
     if cert is None:
         abort(404)
     url = url_for('verify.verify', number=cert.number, _external=True)
-    return _pdf(certificate_pdf(cert, url), f'certificate-{cert.number}.pdf')
+    return _pdf(_chinese(certificate_pdf, cert, url), f'certificate-{cert.number}.pdf')
 
 
 @bp.route('/record')
@@ -149,7 +147,7 @@ def print_record():
         back = url_for('.staff_member', learner_id=learner_id, year=form.year.data)
     try:
         row = ops.print_hour_record(m, learner.id, form.year.data)
-        data = _record_pdf(learner, form.year.data, row)
+        data = _chinese(_record_pdf, learner, form.year.data, row)
     except Refused as exc:
         refused(exc)
         return redirect(back)
@@ -179,18 +177,14 @@ def staff():
     year = _year()
     only_unmet = request.args.get('unmet') == '1'
     try:
-        rows, met, unmet = ops.staff_progress(m, year, only_unmet)
+        rows, met, unmet = queries.staff_progress(m, year, only_unmet)
     except ops.CertificateError as exc:
         flash(exc.message, 'danger')
         rows, met, unmet = [], 0, 0
     if wants_export(request.args):
-        return xlsx_response(f'{year}年度人员学时达标情况', [
-            '姓名', '身份证号', '部门', '总学时', '专业科目', '公需科目', '是否达标'], (
-            [lm.user.name, lm.user.id_number, lm.department.name if lm.department else '',
-             p.part('total').done, p.part('professional').done, p.part('public').done, '达标' if p.met else '未达标']
-            for lm, p in rows))
-    return render_template('certificates/staff.html', rows=rows, met=met, unmet=unmet, year=year, years=_years(),
-                           only_unmet=only_unmet)
+        return xlsx_response(*queries.staff_export(rows, year))
+    return render_template('certificates/staff.html', rows=rows, met=met, unmet=unmet, year=year,
+                           years=queries.years(), only_unmet=only_unmet)
 
 
 @bp.route('/staff/<int:learner_id>')

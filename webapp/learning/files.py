@@ -3,10 +3,13 @@ import csv
 import io
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from ..dates import parse_day
 from .operations import LearningError
 
-COLUMNS = {'身份证号': 'id_number', '课程名称': 'course', '科目类别': 'category', '学时': 'hours',
+# The header row a file must have, whatever language the uploader reads the pages in (the import matches it).
+COLUMNS = {'身份证号': 'id_number', '课程名称': 'course', '科目类别': 'category', '学时': 'hours',  # i18n: data
            '完成日期': 'completed_on', '记录编号': 'record_id'}
 MAX_ROWS = 5000
 
@@ -20,25 +23,26 @@ def read_upload(filename: str, data: bytes) -> list[tuple[int, dict]]:
     elif name.endswith('.csv'):
         rows = _csv_rows(data)
     else:
-        raise LearningError('请上传 CSV 或 Excel（.xlsx）文件', 'file')
+        raise LearningError(_l('请上传 CSV 或 Excel（.xlsx）文件'), 'file')
     rows = [(count, row) for count, row in rows if any(_cell(value) for value in row)]
     if not rows:
-        raise LearningError('文件是空的', 'file')
+        raise LearningError(_l('文件是空的'), 'file')
     names = [_cell(value) for value in rows[0][1]]
     missing = [column for column in COLUMNS if column not in names]
     if missing:
-        raise LearningError('表头缺少列：' + '、'.join(missing), 'file')
+        columns = '、'.join(missing)  # i18n: data - the Chinese column names, as they must be typed
+        raise LearningError(_l('表头缺少列：%(columns)s', columns=columns), 'file')
     positions = {COLUMNS[column]: names.index(column) for column in COLUMNS}
     records = []
     for count, row in rows[1:]:
         values = [_cell(value) for value in row]
         if len(records) >= MAX_ROWS:
-            raise LearningError(f'一个文件最多 {MAX_ROWS} 条记录，请分批上传', 'file')
+            raise LearningError(_l('一个文件最多 %(max)s 条记录，请分批上传', max=MAX_ROWS), 'file')
         record = {key: values[i] if i < len(values) else '' for key, i in positions.items()}
         record['completed_on'] = _day(record['completed_on'])
         records.append((count + 1, record))
     if not records:
-        raise LearningError('文件中没有记录', 'file')
+        raise LearningError(_l('文件中没有记录'), 'file')
     return records
 
 
@@ -70,11 +74,11 @@ def _csv_rows(data: bytes):
         except UnicodeDecodeError:
             continue
     else:
-        raise LearningError('无法识别文件编码，请保存为 UTF-8 编码的 CSV', 'file')
+        raise LearningError(_l('无法识别文件编码，请保存为 UTF-8 编码的 CSV'), 'file')
     try:
         return list(enumerate(csv.reader(io.StringIO(text, newline=''))))
     except csv.Error:
-        raise LearningError('CSV 文件格式有误', 'file') from None
+        raise LearningError(_l('CSV 文件格式有误'), 'file') from None
 
 
 def _xlsx_rows(data: bytes):
@@ -91,5 +95,5 @@ def _xlsx_rows(data: bytes):
                 break
         workbook.close()
     except Exception:  # a damaged or disguised file: openpyxl raises many kinds (zip, xml, key, value errors)
-        raise LearningError('无法读取该 Excel 文件，请确认是 .xlsx 格式', 'file') from None
+        raise LearningError(_l('无法读取该 Excel 文件，请确认是 .xlsx 格式'), 'file') from None
     return rows

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from stdnum.cn import ric
 
@@ -22,9 +23,18 @@ from ..dates import today
 SUBJECT = 'learning_platform'
 MAX_RECORDS = 1000          # per API request
 MAX_HOURS = Decimal(100)
-CATEGORY_ALIASES = {GENERAL: GENERAL, INDUSTRY: INDUSTRY, '一般公需': GENERAL, '一般公需科目': GENERAL,
+CATEGORY_ALIASES = {GENERAL: GENERAL, INDUSTRY: INDUSTRY, '一般公需': GENERAL, '一般公需科目': GENERAL,  # i18n: data
                     '行业公需': INDUSTRY, '行业公需科目': INDUSTRY}
 FIELDS = ('id_number', 'course', 'category', 'hours', 'completed_on', 'record_id')
+TEXT_LIMITS = {'record_id': 100, 'id_number': 50, 'course': 200}
+TEXT_PROBLEMS = {  # per text field, each a whole sentence: not text, empty, an invalid character, too long
+    'record_id': (_l('记录编号必须是文本'), _l('记录编号不能为空'), _l('记录编号包含无效字符'),
+                  _l('记录编号不能超过 %(limit)s 个字符', limit=TEXT_LIMITS['record_id'])),
+    'id_number': (_l('身份证号必须是文本'), _l('身份证号不能为空'), _l('身份证号包含无效字符'),
+                  _l('身份证号不能超过 %(limit)s 个字符', limit=TEXT_LIMITS['id_number'])),
+    'course': (_l('课程名称必须是文本'), _l('课程名称不能为空'), _l('课程名称包含无效字符'),
+               _l('课程名称不能超过 %(limit)s 个字符', limit=TEXT_LIMITS['course'])),
+}
 ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
 CREATED, DUPLICATE, CONFLICT, ERROR = 'created', 'duplicate', 'conflict', 'error'
 
@@ -38,7 +48,7 @@ class RecordResult:
     index: int              # position in the batch (0-based)
     record_id: str | None
     status: str             # created | duplicate | conflict | error
-    message: str
+    message: str            # in the language of the request that imported (text, not a lazy string: it may be kept)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -59,11 +69,6 @@ def platform_for_token(token: str | None) -> LearningPlatform | None:
     return platform if platform is not None and platform.active else None
 
 
-def platforms_of(m: Membership) -> list[LearningPlatform]:
-    return list(db.session.scalars(select(LearningPlatform).where(LearningPlatform.province_id == m.org_id)
-                                   .order_by(LearningPlatform.id)))
-
-
 def platform_of(m: Membership, platform_id: int) -> LearningPlatform | None:
     """The platform if it belongs to this province staff member's province."""
     return db.session.scalar(select(LearningPlatform).where(LearningPlatform.id == platform_id,
@@ -74,11 +79,11 @@ def create_platform(m: Membership | None, name: str, province_id: int | None = N
     """A new platform of the province and its token, which is returned once and never stored (only its hash)."""
     name = (name or '').strip()
     if not name:
-        raise LearningError('平台名称不能为空', 'name')
+        raise LearningError(_l('平台名称不能为空'), 'name')
     if len(name) > 100:
-        raise LearningError('平台名称不能超过 100 个字符', 'name')
+        raise LearningError(_l('平台名称不能超过 100 个字符'), 'name')
     if db.session.scalar(select(LearningPlatform.id).where(LearningPlatform.name == name)) is not None:
-        raise LearningError('已有同名的学习平台', 'name')
+        raise LearningError(_l('已有同名的学习平台'), 'name')
     token = secrets.token_urlsafe(32)
     platform = LearningPlatform(name=name, province_id=province_id if province_id is not None else m.org_id,
                                 token_sha256=token_hash(token), active=True,
@@ -91,7 +96,7 @@ def create_platform(m: Membership | None, name: str, province_id: int | None = N
 
 def set_active(m: Membership, platform: LearningPlatform, active: bool) -> None:
     if platform.active == active:
-        raise LearningError('该平台已启用' if active else '该平台已停用')
+        raise LearningError(_l('该平台已启用') if active else _l('该平台已停用'))
     platform.active = active
     db.session.flush()
     audit.log(SUBJECT, platform.id, '启用学习平台' if active else '停用学习平台', m, platform.name)
@@ -122,18 +127,19 @@ def _text(row: dict, key: str) -> str:
     return str(value).strip()
 
 
-def _check_text(row, key, label, limit, problems) -> str | None:
+def _check_text(row, key, problems) -> str | None:
+    not_text, empty, bad_character, too_long = TEXT_PROBLEMS[key]
     try:
         value = _text(row, key)
     except ValueError:
-        problems.append(f'{label}必须是文本')
+        problems.append(not_text)
         return None
     if not value:
-        problems.append(f'{label}不能为空')
+        problems.append(empty)
     elif '\x00' in value:
-        problems.append(f'{label}包含无效字符')
-    elif len(value) > limit:
-        problems.append(f'{label}不能超过 {limit} 个字符')
+        problems.append(bad_character)
+    elif len(value) > TEXT_LIMITS[key]:
+        problems.append(too_long)
     else:
         return value
     return None
@@ -141,24 +147,24 @@ def _check_text(row, key, label, limit, problems) -> str | None:
 
 def _check_hours(value, problems) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
-        problems.append('学时不能为空')
+        problems.append(_l('学时不能为空'))
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        problems.append('学时必须是数字')
+        problems.append(_l('学时必须是数字'))
         return None
     try:
         hours = Decimal(str(value).strip())
     except InvalidOperation:
-        problems.append('学时必须是数字')
+        problems.append(_l('学时必须是数字'))
         return None
     if not hours.is_finite():
-        problems.append('学时必须是有效的数字')
+        problems.append(_l('学时必须是有效的数字'))
     elif hours <= 0:
-        problems.append('学时必须大于 0')
+        problems.append(_l('学时必须大于 0'))
     elif hours > MAX_HOURS:
-        problems.append(f'学时不能超过 {MAX_HOURS}')
+        problems.append(_l('学时不能超过 %(max)s', max=MAX_HOURS))
     elif hours != hours.quantize(Decimal('0.1')):
-        problems.append('学时最多保留一位小数')
+        problems.append(_l('学时最多保留一位小数'))
     else:
         return hours.quantize(Decimal('0.1'))
     return None
@@ -166,7 +172,7 @@ def _check_hours(value, problems) -> Decimal | None:
 
 def _check_date(value, problems) -> date | None:
     if value is None or value == '':
-        problems.append('完成日期不能为空')
+        problems.append(_l('完成日期不能为空'))
         return None
     completed = None
     if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
@@ -175,9 +181,9 @@ def _check_date(value, problems) -> date | None:
         except ValueError:
             pass
     if completed is None:
-        problems.append('完成日期格式应为 yyyy-mm-dd（如 2026-03-15）')
+        problems.append(_l('完成日期格式应为 yyyy-mm-dd（如 2026-03-15）'))
     elif completed > today():
-        problems.append('完成日期不能晚于今天')
+        problems.append(_l('完成日期不能晚于今天'))
     else:
         return completed
     return None
@@ -199,30 +205,30 @@ class _Learners:
         return self.cache[id_number]
 
 
-def _validate(row, learners: _Learners) -> tuple[str | None, _Valid | None, list[str]]:
-    """(record id as given, the valid record or None, the problems in Chinese)."""
+def _validate(row, learners: _Learners) -> tuple[str | None, _Valid | None, list]:
+    """(record id as given, the valid record or None, the problems: lazy texts)."""
     if not isinstance(row, dict):
-        return None, None, ['记录格式无效（应为包含各字段的对象）']
-    problems: list[str] = []
-    record_id = _check_text(row, 'record_id', '记录编号', 100, problems)
+        return None, None, [_l('记录格式无效（应为包含各字段的对象）')]
+    problems: list = []
+    record_id = _check_text(row, 'record_id', problems)
     learner_id = None
-    id_number = _check_text(row, 'id_number', '身份证号', 50, problems)
+    id_number = _check_text(row, 'id_number', problems)
     if id_number is not None:
         id_number = id_number.upper()
         if len(id_number) != 18 or not ric.is_valid(id_number):
-            problems.append('身份证号无效')
+            problems.append(_l('身份证号无效'))
         else:
             learner_id = learners.find(id_number)
             if learner_id is None:
-                problems.append('本省没有该身份证号的专技人员')
-    course = _check_text(row, 'course', '课程名称', 200, problems)
+                problems.append(_l('本省没有该身份证号的专技人员'))
+    course = _check_text(row, 'course', problems)
     category = None
     try:
         category = CATEGORY_ALIASES.get(_text(row, 'category'))
     except ValueError:
         pass
     if category is None:
-        problems.append('科目类别无效：应为 general（一般公需科目）或 industry（行业公需科目）')
+        problems.append(_l('科目类别无效：应为 general（一般公需科目）或 industry（行业公需科目）'))
     hours = _check_hours(row.get('hours'), problems)
     completed_on = _check_date(row.get('completed_on'), problems)
     if problems:
@@ -232,8 +238,8 @@ def _validate(row, learners: _Learners) -> tuple[str | None, _Valid | None, list
 
 def _compare(index: int, valid: _Valid, existing: LearningRecord) -> RecordResult:
     if valid.same_as(existing):
-        return RecordResult(index, valid.record_id, DUPLICATE, '该记录已导入过，未重复计入')
-    return RecordResult(index, valid.record_id, CONFLICT, '已有相同记录编号但内容不同的记录，本条被拒绝')
+        return RecordResult(index, valid.record_id, DUPLICATE, str(_l('该记录已导入过，未重复计入')))
+    return RecordResult(index, valid.record_id, CONFLICT, str(_l('已有相同记录编号但内容不同的记录，本条被拒绝')))
 
 
 def _record(platform: LearningPlatform, valid: _Valid) -> LearningRecord:
@@ -262,18 +268,18 @@ def import_records(platform: LearningPlatform, rows: list, m: Membership | None 
     new: dict[int, LearningRecord] = {}
     for index, (record_id, valid, problems) in enumerate(checked):
         if valid is None:
-            results.append(RecordResult(index, record_id, ERROR, '；'.join(problems)))
+            results.append(RecordResult(index, record_id, ERROR, str(_l('；')).join(map(str, problems))))
         elif valid.record_id in existing:
             results.append(_compare(index, valid, existing[valid.record_id]))
         else:
             existing[valid.record_id] = new[index] = _record(platform, valid)
-            results.append(RecordResult(index, valid.record_id, CREATED, '已导入'))
+            results.append(RecordResult(index, valid.record_id, CREATED, str(_l('已导入'))))
     _store(platform, new, checked, results)
     created = sum(r.status == CREATED for r in results)
     duplicates = sum(r.status == DUPLICATE for r in results)
     failed = len(results) - created - duplicates
-    remark = f'{created + duplicates} 条成功，{failed} 条失败' + (f'（其中 {duplicates} 条为重复提交）' if duplicates else '')
-    audit.log(SUBJECT, platform.id, '导入学习记录', m, remark)
+    audit.log(SUBJECT, platform.id, '导入学习记录', m,
+              f'{created + duplicates} 条成功，{failed} 条失败' + (f'（其中 {duplicates} 条为重复提交）' if duplicates else ''))
     db.session.flush()
     return results
 
@@ -298,7 +304,7 @@ def _store(platform, new: dict[int, LearningRecord], checked, results) -> None:
             other = db.session.scalar(select(LearningRecord).where(LearningRecord.platform_id == platform.id,
                                                                    LearningRecord.record_id == valid.record_id))
             results[index] = _compare(index, valid, other) if other is not None else \
-                RecordResult(index, valid.record_id, ERROR, '保存失败，请重试')
+                RecordResult(index, valid.record_id, ERROR, str(_l('保存失败，请重试')))
 
 
 def summary(results: list[RecordResult]) -> dict:
@@ -306,18 +312,3 @@ def summary(results: list[RecordResult]) -> dict:
             'duplicates': sum(r.status == DUPLICATE for r in results),
             'conflicts': sum(r.status == CONFLICT for r in results),
             'errors': sum(r.status in (CONFLICT, ERROR) for r in results)}
-
-
-# Learners' hours ----------------------------------------------------------------------------------------------------
-
-def records_of(learner_id: int, year: int | None = None) -> list[LearningRecord]:
-    query = select(LearningRecord).where(LearningRecord.learner_id == learner_id)
-    if year is not None:
-        query = query.where(LearningRecord.year == year)
-    return list(db.session.scalars(query.order_by(LearningRecord.completed_on.desc(), LearningRecord.id.desc())))
-
-
-def hours_by_year(learner_id: int) -> dict[int, Decimal]:
-    rows = db.session.execute(select(LearningRecord.year, func.sum(LearningRecord.hours))
-                              .where(LearningRecord.learner_id == learner_id).group_by(LearningRecord.year))
-    return {year: Decimal(hours or 0) for year, hours in rows}

@@ -11,7 +11,7 @@ from ..dates import today
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, refused
 from . import bp
-from . import operations as ops
+from . import operations as ops, queries
 from .files import read_upload
 from .forms import ActionForm, PlatformForm, UploadForm
 
@@ -37,7 +37,7 @@ def platforms():
         else:
             # Shown once, on this very response: the token is not stored, nor put in a flash message (cookie).
             return render_template('learning/created.html', platform=platform, token=token)
-    return render_template('learning/platforms.html', form=form, platforms=ops.platforms_of(m),
+    return render_template('learning/platforms.html', form=form, platforms=queries.platforms_of(m),
                            action_form=ActionForm()), 422 if request.method == 'POST' else 200
 
 
@@ -94,10 +94,11 @@ def api_docs():
 @role_required(LEARNER)
 def mine():
     m = current_membership()
-    return render_template('learning/mine.html', records=ops.records_of(m.user_id), labels=LEARNING_CATEGORIES)
+    return render_template('learning/mine.html', records=queries.records_of(m.user_id),
+                           labels={key: _(label) for key, label in LEARNING_CATEGORIES.items()})
 
 
 @bp.app_template_global()
 def learning_records_of(learner_id: int, year: int | None = None):
     """The learner's records (of one year) for pages outside this package, e.g. 培训总体查询."""
-    return ops.records_of(learner_id, year)
+    return queries.records_of(learner_id, year)
