@@ -1,5 +1,5 @@
 from flask import Blueprint, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Enrolment, db
@@ -10,8 +10,10 @@ bp = Blueprint('enrolment', __name__, url_prefix='/enrolment')
 
 
 def _summarise(ids: list[int]) -> dict[int, Summary]:
-    return {e.id: Summary(f'报名 · {e.year} 年度', url_for('enrolment.detail', enrolment_id=e.id), e.learner.name,
-                          e.learner.id_number, f'{e.title} · {e.specialty}')
+    """Built in the request that shows them (the inbox page or its .xlsx export): plain strings in the reader's
+    language, as a spreadsheet cell needs them."""
+    return {e.id: Summary(_('报名 · %(year)s 年度', year=e.year), url_for('enrolment.detail', enrolment_id=e.id),
+                          e.learner.name, e.learner.id_number, f'{_(e.title)} · {_(e.specialty)}')
             for e in db.session.scalars(select(Enrolment).where(Enrolment.id.in_(ids)))}
 
 

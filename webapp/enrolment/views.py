@@ -7,9 +7,8 @@ from models import Enrolment, db
 from models.people import LEARNER
 
 from ..audit import flow_log
-from ..permissions import actionable_item, current_membership, role_required
+from ..permissions import current_membership, role_required
 from ..refusals import Refused, refused
-from ..subjects import open_work_item
 from . import bp, operations as ops
 from .forms import EnrolmentForm, ReviewForm
 
@@ -25,7 +24,7 @@ def _input(form) -> ops.EnrolmentInput:
 def mine():
     m = current_membership()
     e = ops.current(m)
-    editable = e is None or open_work_item(ops.SUBJECT, e.id, ops.EDIT_FORM) is not None
+    editable = ops.may_edit(e)
     form = EnrolmentForm(obj=e)
     if editable and form.validate_on_submit():
         try:
@@ -36,7 +35,7 @@ def mine():
         except Refused as exc:
             refused(exc, form)
         else:
-            flash(_('报名成功') if e.outcome == 'approved' else _('报名资料已提交，请联系所在单位审核'), 'success')
+            flash(_('报名成功') if ops.passed(e) else _('报名资料已提交，请联系所在单位审核'), 'success')
             return redirect(url_for('enrolment.mine'))
     return render_template('enrolment/mine.html', e=e, form=form, editable=editable, year=ops.enrolment_year(m),
                            user=m.user, unit=m.org), 422 if request.method == 'POST' else 200
@@ -47,13 +46,10 @@ def mine():
 def detail(enrolment_id: int):
     m = current_membership()
     e = db.session.get(Enrolment, enrolment_id)
-    own = e is not None and e.learner_id == m.user_id
-    mine_as_admin = e is not None and m.role == 'unit_admin' and e.unit_id == m.org_id and (
-        m.department_id is None or m.department_id == e.department_id)
-    if e is None or not (own or mine_as_admin):
+    if not ops.can_see(m, e):
         abort(404)
     item = ops.open_review(e)
-    actionable = item is not None and actionable_item(m, item.id) is not None
+    actionable = ops.may_decide(m, item)
     form = ReviewForm(work_item_id=item.id if item else '')
     if request.method == 'POST':
         if not form.validate_on_submit():

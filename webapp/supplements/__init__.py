@@ -1,5 +1,5 @@
 from flask import Blueprint, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Supplement, db
@@ -12,11 +12,14 @@ bp = Blueprint('supplements', __name__, url_prefix='/supplements')
 
 
 def _summarise(ids: list[int]) -> dict[int, Summary]:
+    """Built in the request that shows them (the inbox page or its .xlsx export): plain strings in the reader's
+    language, as a spreadsheet cell needs them."""
     summaries = {}
     for s in db.session.scalars(select(Supplement).where(Supplement.id.in_(ids))):
         entries = [e for e in s.entries if e.deleted_at is None]
-        detail = f'{len(entries)} 条，{format_hours(sum(e.applied_hours for e in entries))} 学时' if entries else ''
-        summaries[s.id] = Summary(f'增补 · {s.year} 年度{PATHWAYS[s.pathway].label}',
+        detail = _('%(count)s 条，%(hours)s 学时', count=len(entries),
+                   hours=format_hours(sum(e.applied_hours for e in entries))) if entries else ''
+        summaries[s.id] = Summary(_('增补 · %(year)s 年度%(pathway)s', year=s.year, pathway=_(PATHWAYS[s.pathway].label)),
                                   url_for('supplements.detail', supplement_id=s.id), s.learner.name,
                                   s.learner.id_number, detail)
     return summaries

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Claim, Membership, Supplement, SupplementWindow, WorkItem, db, utcnow
@@ -20,7 +21,7 @@ from ..dates import today
 from ..formatting import format_hours
 from ..guards import refuse_while_transferring
 from ..locks import lock_person
-from ..permissions import open_task
+from ..permissions import actionable_item, open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 
@@ -30,7 +31,7 @@ REQUEST_FORM, AGREE_FORM, FILL_FORM = 'supplement_request', 'supplement_unit_agr
 REVISE_TASK = 'revise_entries'  # the filling task after 退回修改 (bpmn/supplement.bpmn)
 REVIEW_FORMS = ('supplement_unit_review', 'supplement_final_review')
 # What an entry shows while its request is at a given status (seed 000: a saved entry is 个人保存).
-ENTRY_LABELS = {'同意': '个人保存'}
+ENTRY_LABELS = {'同意': '个人保存'}  # i18n: data (status labels)
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,9 @@ class Window:
     def is_open(self, day: date | None = None) -> bool:
         return self.opens_on <= (day or today()) <= self.closes_on
 
-    def describe(self) -> str:
-        return f'{self.opens_on} 至 {self.closes_on}，增补 {self.year} 年度'
+    def describe(self):
+        return _l('%(opens)s 至 %(closes)s，增补 %(year)s 年度', opens=self.opens_on, closes=self.closes_on,
+                  year=self.year)
 
 
 def window_for(province_id: int) -> Window:
@@ -59,7 +61,7 @@ def window_for(province_id: int) -> Window:
 def _require_open_window(province_id: int) -> Window:
     window = window_for(province_id)
     if not window.is_open():
-        raise ClaimError(f'当前不在增补开放日期内（{window.describe()}），不能办理增补')
+        raise ClaimError(_('当前不在增补开放日期内（%(window)s），不能办理增补', window=window.describe()))
     return window
 
 
@@ -92,6 +94,25 @@ def open_item(s: Supplement, form_key: str | None = None) -> WorkItem | None:
     return open_work_item(SUBJECT, s.id, form_key)
 
 
+def may_decide(m: Membership | None, item: WorkItem | None) -> bool:
+    """Whether this role acts on the open task *item* now (the detail page then shows its form)."""
+    return item is not None and actionable_item(m, item.id) is not None
+
+
+def _hers(m: Membership | None, s: Supplement) -> bool:
+    return m is not None and m.role == LEARNER and s.learner_id == m.user_id
+
+
+def may_request(m: Membership | None, s: Supplement, item: WorkItem | None) -> bool:
+    """She may still cancel her request or send it to the unit."""
+    return _hers(m, s) and item is not None and item.form_key == REQUEST_FORM
+
+
+def may_add_entries(m: Membership | None, s: Supplement, item: WorkItem | None) -> bool:
+    """She may add entries and send them (新增 / 个人上报) now."""
+    return _hers(m, s) and item is not None and item.form_key == FILL_FORM and may_fill(s, item)
+
+
 def eligible_pathways(m: Membership) -> dict[str, str]:
     """Pathways of the window's year with a finally approved claim and no live supplement request yet."""
     window = window_for(m.org.province.id)
@@ -104,29 +125,30 @@ def eligible_pathways(m: Membership) -> dict[str, str]:
 
 
 def _own(m: Membership, s: Supplement) -> None:
-    if m.role != LEARNER or s.learner_id != m.user_id:
-        raise ClaimError('只能办理本人的增补申请')
+    if not _hers(m, s):
+        raise ClaimError(_l('只能办理本人的增补申请'))
 
 
 def _require(s: Supplement, form_key: str) -> WorkItem:
     item = open_item(s, form_key)
     if item is None:
-        raise ClaimError(f'该增补申请当前状态为“{s.status_label}”，不能执行此操作')
+        raise ClaimError(_('该增补申请当前状态为“%(status)s”，不能执行此操作', status=s.status_label))
     return item
 
 
 def request_supplement(m: Membership, pathway: str) -> Supplement:
     """增补申请 + 确定: the request exists (已申请) and can still be cancelled or sent to the unit."""
     if m.role != LEARNER:
-        raise ClaimError('只有专技人员可以申请增补')
+        raise ClaimError(_l('只有专技人员可以申请增补'))
     province = m.org.province
     window = _require_open_window(province.id)
     # One request per category: a second tab (or a double click) waits here, then finds the category taken.
     lock_person(m.user_id)
-    refuse_while_transferring(m.user_id, '申请增补', ClaimError)
+    refuse_while_transferring(m.user_id, _l('申请增补'), ClaimError)
     if pathway not in eligible_pathways(m):
-        raise ClaimError(f'{window.year} 年度没有可增补的“{PATHWAYS[pathway].label if pathway in PATHWAYS else pathway}”'
-                         '类别：只能增补已终审通过的类别，且每个类别只能申请一次', 'pathway')
+        raise ClaimError(_('%(year)s 年度没有可增补的“%(pathway)s”类别：只能增补已终审通过的类别，且每个类别只能申请一次',
+                           year=window.year, pathway=_(PATHWAYS[pathway].label) if pathway in PATHWAYS else pathway),
+                         'pathway')
     s = Supplement(learner_id=m.user_id, unit_id=m.org_id, department_id=m.department_id, province_id=province.id,
                    year=window.year, pathway=pathway, status_label='', outcome=catalog.DRAFT)
     db.session.add(s)
@@ -152,7 +174,7 @@ def send_request(m: Membership, s: Supplement) -> None:
     _own(m, s)
     item = _require(s, REQUEST_FORM)
     _require_open_window(s.province_id)
-    refuse_while_transferring(s.learner_id, '提交增补申请', ClaimError)
+    refuse_while_transferring(s.learner_id, _l('提交增补申请'), ClaimError)
     _apply(s, runtime.complete(item.id, m.user_id, {'action': 'submit'}, scope_resolver(s)))
     s.requested_at = utcnow()
     audit.log(SUBJECT, s.id, '提交申请', m, '已提交至本单位')
@@ -161,7 +183,7 @@ def send_request(m: Membership, s: Supplement) -> None:
 def _actionable(m: Membership, work_item_id: int, forms) -> tuple[WorkItem, Supplement]:
     item = open_task(m, work_item_id, SUBJECT, ClaimError)
     if item.form_key not in forms:
-        raise ClaimError('该事项不是此类审核任务，请刷新后查看最新状态')
+        raise ClaimError(_l('该事项不是此类审核任务，请刷新后查看最新状态'))
     return item, db.session.get(Supplement, item.subject_id)
 
 
@@ -170,13 +192,13 @@ def decide_request(m: Membership, work_item_id: int, decision: str, reason: str 
     item, s = _actionable(m, work_item_id, (AGREE_FORM,))
     reason = (reason or '').strip()
     if decision not in ('agree', 'refuse'):
-        raise ClaimError('请选择“同意增补”或“拒绝增补”', 'decision')
+        raise ClaimError(_l('请选择“同意增补”或“拒绝增补”'), 'decision')
     if decision == 'refuse' and not reason:
-        raise ClaimError('拒绝增补时必须填写原因', 'comment')
+        raise ClaimError(_l('拒绝增补时必须填写原因'), 'comment')
     window = window_for(s.province_id)
     if decision == 'agree' and not window.is_open():
-        raise ClaimError(f'增补开放日期已截止（{window.describe()}），同意后申请人也无法填报：'
-                         '请拒绝并说明原因，或请省级学时办调整增补开放日期', 'decision')
+        raise ClaimError(_('增补开放日期已截止（%(window)s），同意后申请人也无法填报：'
+                           '请拒绝并说明原因，或请省级学时办调整增补开放日期', window=window.describe()), 'decision')
     _apply(s, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(s)))
     s.unit_decision, s.reason = decision, reason or None
     audit.log(SUBJECT, s.id, '同意增补' if decision == 'agree' else '拒绝增补', m, reason or None)
@@ -219,10 +241,10 @@ def submit_entries(m: Membership, s: Supplement) -> None:
     """个人上报: every entry goes to the unit together; the credit table's hours are kept beside each entry."""
     _own(m, s)
     item = _fill_item(s)
-    refuse_while_transferring(s.learner_id, '上报增补学时', ClaimError)
+    refuse_while_transferring(s.learner_id, _l('上报增补学时'), ClaimError)
     entries = live_entries(s)
     if not entries:
-        raise ClaimError('请先“新增”至少一条增补学时，再个人上报')
+        raise ClaimError(_l('请先“新增”至少一条增补学时，再个人上报'))
     for entry in entries:
         estimate = claims.estimate_hours(entry.pathway, entry.level, entry.quantity, entry.rank,
                                          entry.start_date, entry.end_date)
@@ -238,7 +260,13 @@ def remaining_allowance(s: Supplement) -> Decimal:
     return max(Decimal(0), claims.cap() - claims.approved_hours(s.learner_id, s.pathway, s.year))
 
 
-DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}
+DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}  # i18n: data (flow log)
+
+
+def _too_many_hours(entry: Claim, final: bool, before: Decimal):
+    if final:
+        return _('“%(title)s”的登记学时应大于 0 且不超过 %(hours)s', title=entry.title, hours=format_hours(before))
+    return _('“%(title)s”的审核学时应大于 0 且不超过 %(hours)s', title=entry.title, hours=format_hours(before))
 
 
 def _reviewed_hours(s: Supplement, final: bool, given: dict | None) -> dict[int, Decimal]:
@@ -253,8 +281,7 @@ def _reviewed_hours(s: Supplement, final: bool, given: dict | None) -> dict[int,
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite() or value <= 0 or value > before:
-            raise ClaimError(f'“{entry.title}”的{"登记" if final else "审核"}学时应大于 0 且不超过 '
-                             f'{format_hours(before)}', 'hours')
+            raise ClaimError(_too_many_hours(entry, final, before), 'hours')
         hours[entry.id] = value.quantize(Decimal('0.1'))
     return hours
 
@@ -267,9 +294,9 @@ def review(m: Membership, work_item_id: int, decision: str, comment: str | None,
     item, s = _actionable(m, work_item_id, REVIEW_FORMS)
     comment = (comment or '').strip()
     if decision not in DECISION_LABELS:
-        raise ClaimError('请选择审核结果', 'decision')
+        raise ClaimError(_l('请选择审核结果'), 'decision')
     if decision in ('reject', 'return') and not comment:
-        raise ClaimError('不通过或退回修改时必须填写审核意见', 'comment')
+        raise ClaimError(_l('不通过或退回修改时必须填写审核意见'), 'comment')
     final = item.form_key == 'supplement_final_review'
     remark = DECISION_LABELS[decision]
     if decision == 'approve':
@@ -280,16 +307,16 @@ def review(m: Membership, work_item_id: int, decision: str, comment: str | None,
         for entry in live_entries(s):
             granted_here = min(approved[entry.id], left)
             entry.registered_hours, left, granted = granted_here, left - granted_here, granted + granted_here
-        remark += f'，备案学时 {format_hours(granted)}'
+        remark += f'，备案学时 {format_hours(granted)}'  # i18n: data (flow log)
         asked = sum(approved.values(), Decimal(0))
-        if asked > granted:
+        if asked > granted:  # i18n: data (flow log)
             remark += f'（超出 {s.year} 年该类别 {format_hours(claims.cap())} 学时上限的 {format_hours(asked - granted)} 学时不计）'
     elif decision == 'approve':
         for entry in live_entries(s):
             entry.reviewed_hours = approved[entry.id]
-        remark += f'，审核学时 {format_hours(sum(approved.values(), Decimal(0)))}'
+        remark += f'，审核学时 {format_hours(sum(approved.values(), Decimal(0)))}'  # i18n: data (flow log)
     _apply(s, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(s)))
-    stage = '学时办审核' if final else '企业审核'
+    stage = '学时办审核' if final else '企业审核'  # i18n: data (flow log)
     audit.log(SUBJECT, s.id, stage, m, remark + (f'。意见：{comment}' if comment else ''))
     for entry in live_entries(s):
         audit.log(claims.SUBJECT, entry.id, stage, m, DECISION_LABELS[decision])

@@ -4,7 +4,6 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from models import Supplement, db
 from models.people import LEARNER
@@ -13,9 +12,9 @@ from ..audit import flow_log
 from ..claims.catalog import PATHWAYS
 from ..claims.forms import ClaimForm, edit_context
 from ..claims.queries import handled_flag
-from ..permissions import actionable_item, can_see_supplement, current_membership, role_required
+from ..permissions import can_see_supplement, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
-from . import bp, operations as ops
+from . import bp, operations as ops, queries
 from .forms import AgreeForm, RequestForm, ReviewForm
 
 
@@ -32,13 +31,11 @@ def _supplement_or_404(supplement_id: int) -> Supplement:
 def index():
     m = current_membership()
     window = ops.window_for(m.org.province.id)
-    requests = db.session.scalars(select(Supplement).where(Supplement.learner_id == m.user_id)
-                                  .order_by(Supplement.id.desc())).all()
     form = RequestForm()
     eligible = ops.eligible_pathways(m)
-    form.pathway.choices = list(eligible.items())
-    return render_template('supplements/index.html', window=window, requests=requests, form=form,
-                           eligible=eligible, handled=handled_flag(m.user_id), pathways=PATHWAYS,
+    form.pathway.choices = [(code, _(label)) for code, label in eligible.items()]
+    return render_template('supplements/index.html', window=window, requests=queries.learner_requests(m.user_id),
+                           form=form, eligible=eligible, handled=handled_flag(m.user_id), pathways=PATHWAYS,
                            is_open=window.is_open())
 
 
@@ -67,15 +64,13 @@ def detail(supplement_id: int):
     s = _supplement_or_404(supplement_id)
     logs = flow_log(ops.SUBJECT, s.id)
     item = ops.open_item(s)
-    mine = item if item is not None and actionable_item(m, item.id) else None
+    mine = item if ops.may_decide(m, item) else None
     agree_form = AgreeForm(work_item_id=mine.id) if mine and mine.form_key == ops.AGREE_FORM else None
     review_form = ReviewForm(work_item_id=mine.id) if mine and mine.form_key in ops.REVIEW_FORMS else None
-    learner = m.role == LEARNER and s.learner_id == m.user_id
     return render_template(
         'supplements/detail.html', s=s, logs=logs, item=item, agree_form=agree_form, review_form=review_form,
         entries=ops.live_entries(s), pathways=PATHWAYS, window=ops.window_for(s.province_id),
-        can_request=learner and item is not None and item.form_key == ops.REQUEST_FORM,
-        can_fill=learner and item is not None and item.form_key == ops.FILL_FORM and ops.may_fill(s, item),
+        can_request=ops.may_request(m, s, item), can_fill=ops.may_add_entries(m, s, item),
         remaining=ops.remaining_allowance(s) if review_form else None)
 
 

@@ -1,6 +1,6 @@
 """单位调转 / 人员调出 (a learner moves to another unit) and 更换上级部门 (a unit moves under another superior)."""
 from flask import Blueprint, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from models import SuperiorChange, Transfer, db
@@ -10,15 +10,23 @@ from ..inbox_kinds import InboxKind, Summary, register
 bp = Blueprint('transfers', __name__, url_prefix='/transfers')
 
 
+def _transfer_title(t: Transfer) -> str:
+    """Inbox titles are built in the request that shows them (the inbox page or its .xlsx export): plain strings in
+    the reader's language, as a spreadsheet cell needs them."""
+    if t.initiated_by == 'unit':
+        return _('人员调出 · %(old)s → %(new)s', old=t.from_unit.name, new=t.to_unit.name)
+    return _('单位调转 · %(old)s → %(new)s', old=t.from_unit.name, new=t.to_unit.name)
+
+
 def _summarise_transfers(ids: list[int]) -> dict[int, Summary]:
-    return {t.id: Summary(f'{"人员调出" if t.initiated_by == "unit" else "单位调转"} · {t.from_unit.name} → {t.to_unit.name}',
-                          url_for('transfers.detail', transfer_id=t.id), t.learner.name, t.learner.id_number or '',
-                          t.status_label)
+    return {t.id: Summary(_transfer_title(t), url_for('transfers.detail', transfer_id=t.id), t.learner.name,
+                          t.learner.id_number or '', t.status_label)
             for t in db.session.scalars(select(Transfer).where(Transfer.id.in_(ids)))}
 
 
 def _summarise_changes(ids: list[int]) -> dict[int, Summary]:
-    return {c.id: Summary(f'更换上级部门 · {c.unit.name}', url_for('transfers.change_detail', change_id=c.id),
+    return {c.id: Summary(_('更换上级部门 · %(unit)s', unit=c.unit.name),
+                          url_for('transfers.change_detail', change_id=c.id),
                           detail=f'{c.old_parent.name if c.old_parent else ""} → {c.new_parent.name}')
             for c in db.session.scalars(select(SuperiorChange).where(SuperiorChange.id.in_(ids)))}
 

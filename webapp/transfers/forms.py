@@ -23,4 +23,4 @@ class SuperiorForm(FlaskForm):
     reason = reason_field(_l('更换原因'), _l('更换原因不能超过 500 个字'), required=REQUIRED)
 
 
-DecisionForm = decision_form([('approve', '同意'), ('reject', '不同意')], _l('不同意原因'))
+DecisionForm = decision_form([('approve', _l('同意')), ('reject', _l('不同意'))], _l('不同意原因'))

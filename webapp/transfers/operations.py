@@ -5,6 +5,7 @@ or her unit sends her (人员调出: the new unit accepts). Only with nothing of
 membership moves to the new unit; her claims keep the unit they were made in and her hours stay hers. While a
 transfer is open nothing new of hers may start: the other features ask webapp/guards.py.
 """
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import and_, false, or_, select
 
 from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db
@@ -15,7 +16,7 @@ from .. import audit
 from ..claims.catalog import PATHWAYS
 from ..locks import lock_person
 from ..pagination import RowPage
-from ..permissions import may_see, open_task, staff_query
+from ..permissions import actionable_item, may_see, open_task, staff_query
 from ..refusals import Refused
 from ..registration import operations as registration
 from ..subjects import apply_step, open_work_item
@@ -25,7 +26,7 @@ SUBJECT = PROCESS = 'transfer'
 OUT_FORM, IN_FORM, ACCEPT_FORM = 'transfer_out_review', 'transfer_in_review', 'transfer_accept'
 REVIEW_FORMS = (OUT_FORM, IN_FORM, ACCEPT_FORM)
 BY_LEARNER, BY_UNIT = 'learner', 'unit'
-ACTIONS = {  # form key -> (approve, reject) as the flow log names them
+ACTIONS = {  # i18n: data -- form key -> (approve, reject) as the flow log names them
     OUT_FORM: ('原单位同意转出', '原单位不同意转出'),
     IN_FORM: ('新单位同意转入', '新单位不同意转入'),
     ACCEPT_FORM: ('新单位接收', '新单位拒绝接收'),
@@ -33,7 +34,8 @@ ACTIONS = {  # form key -> (approve, reject) as the flow log names them
 
 
 class TransferError(Refused):
-    """Refused; nothing changed (a Chinese message, optionally next to a form field)."""
+    """Refused; nothing changed (a message, optionally next to a form field). A fixed message is lazy (_l); one that
+    names a unit, a person or a status is made with gettext when raised: a plain string, escaped where it is shown."""
 
 
 def valid_id(value) -> int | None:
@@ -52,23 +54,30 @@ def search_orgs(q: str, page: int = 1, kinds=(UNIT,), exclude=()) -> RowPage:
 
 def pending_items(learner_id: int, but: int | None = None) -> list[str]:
     """What of hers is still under review: claims, supplement requests, other transfers than *but*, title changes,
-    enrolments (seed 004: 无待审核信息). A refused enrolment (审核不通过) waits for her, not a reviewer: not counted."""
-    items = [f'学时登记“{c.title}”（{c.status_label}）' for c in db.session.scalars(
+    enrolments (seed 004: 无待审核信息). A refused enrolment (审核不通过) waits for her, not a reviewer: not counted.
+    Plain strings in the reader's language: the page lists them, a refusal joins them."""
+    items = [_('学时登记“%(title)s”（%(status)s）', title=c.title, status=c.status_label) for c in db.session.scalars(
         select(Claim).where(Claim.learner_id == learner_id, Claim.deleted_at.is_(None), Claim.supplement_id.is_(None),
                             Claim.outcome.in_((catalog.PENDING, catalog.RETURNED))).order_by(Claim.id))]
     for s in db.session.scalars(select(Supplement).where(Supplement.learner_id == learner_id,
                                                          Supplement.outcome == catalog.PENDING)):
-        items.append(f'{s.year} 年度“{PATHWAYS[s.pathway].label}”增补申请（{s.status_label}）')
+        items.append(_('%(year)s 年度“%(pathway)s”增补申请（%(status)s）', year=s.year,
+                       pathway=_(PATHWAYS[s.pathway].label), status=s.status_label))
     for t in db.session.scalars(select(Transfer).where(Transfer.learner_id == learner_id, Transfer.id != (but or 0),
                                                        Transfer.outcome == catalog.PENDING)):
-        items.append(f'调往“{t.to_unit.name}”的单位调转（{t.status_label}）')
+        items.append(_('调往“%(unit)s”的单位调转（%(status)s）', unit=t.to_unit.name, status=t.status_label))
     for change in db.session.scalars(select(TitleChange).where(TitleChange.learner_id == learner_id,
                                                                TitleChange.outcome == catalog.PENDING)):
-        items.append(f'职称变更为“{change.new_title}”（{change.status_label}）')
+        items.append(_('职称变更为“%(title)s”（%(status)s）', title=_(change.new_title), status=change.status_label))
     for e in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == learner_id,
                                                         Enrolment.outcome == catalog.PENDING)):
-        items.append(f'{e.year} 年度报名（{e.status_label}）')
+        items.append(_('%(year)s 年度报名（%(status)s）', year=e.year, status=e.status_label))
     return items
+
+
+def listing(items: list[str]) -> str:
+    """Pending items as one part of a sentence."""
+    return _('；').join(items)
 
 
 def learner_membership(user_id: int, unit_id: int) -> Membership | None:
@@ -105,12 +114,17 @@ def open_item(t: Transfer) -> WorkItem | None:
     return open_work_item(SUBJECT, t.id)
 
 
+def may_decide(m: Membership | None, item: WorkItem | None) -> bool:
+    """Whether this role decides the open task *item* now (the detail page then shows the decision form)."""
+    return item is not None and actionable_item(m, item.id) is not None
+
+
 def _move(t: Transfer, m: Membership) -> None:
     member = learner_membership(t.learner_id, t.from_unit_id)
     if member is None:
-        raise TransferError('该人员已不在原单位，不能完成调转')
+        raise TransferError(_l('该人员已不在原单位，不能完成调转'))
     if learner_membership(t.learner_id, t.to_unit_id) is not None:
-        raise TransferError('该人员在新单位已有专技人员身份，不能重复调入')
+        raise TransferError(_l('该人员在新单位已有专技人员身份，不能重复调入'))
     member.org, member.department = t.to_unit, None
     audit.log(SUBJECT, t.id, '调转完成', m, f'{t.from_unit.name} → {t.to_unit.name}；学时记录随本人保留')
     db.session.flush()
@@ -125,25 +139,26 @@ def _apply(t: Transfer, step: runtime.StepResult, m: Membership) -> None:
 def _check_target(learner_id: int, from_unit_id: int, to_unit_id) -> Organisation:
     to_unit = db.session.get(Organisation, to_unit_id) if valid_id(to_unit_id) else None
     if to_unit is None or to_unit.kind != UNIT:
-        raise TransferError('请从搜索结果中选择新单位', 'to_unit_id')
+        raise TransferError(_l('请从搜索结果中选择新单位'), 'to_unit_id')
     if to_unit.id == from_unit_id:
-        raise TransferError('新单位不能是当前所在单位', 'to_unit_id')
+        raise TransferError(_l('新单位不能是当前所在单位'), 'to_unit_id')
     if learner_membership(learner_id, to_unit.id) is not None:
-        raise TransferError(f'已是“{to_unit.name}”的专技人员，无需调转', 'to_unit_id')
+        raise TransferError(_('已是“%(unit)s”的专技人员，无需调转', unit=to_unit.name), 'to_unit_id')
     # Two tabs (or the learner and her unit) asking at once: the second waits here, then finds the first one pending.
     lock_person(learner_id)
     pending = pending_items(learner_id)
     if pending:
-        raise TransferError('有待审核的信息，不能办理单位调转，请先处理完毕（或撤回）：' + '；'.join(pending))
+        raise TransferError(_('有待审核的信息，不能办理单位调转，请先处理完毕（或撤回）：%(items)s',
+                              items=listing(pending)))
     return to_unit
 
 
 def _reason(reason: str | None) -> str:
     reason = (reason or '').strip()
     if not reason:
-        raise TransferError('请填写调转原因', 'reason')
+        raise TransferError(_l('请填写调转原因'), 'reason')
     if len(reason) > 500:
-        raise TransferError('调转原因不能超过 500 个字', 'reason')
+        raise TransferError(_l('调转原因不能超过 500 个字'), 'reason')
     return reason
 
 
@@ -163,7 +178,7 @@ def _start(member: Membership, to_unit: Organisation, reason: str, by: str, m: M
 def request_transfer(m: Membership, to_unit_id, reason: str | None) -> Transfer:
     """转出申请 (调转方式一): the learner asks; the old unit reviews first."""
     if m.role != LEARNER:
-        raise TransferError('只有专技人员本人可以申请单位调转')
+        raise TransferError(_l('只有专技人员本人可以申请单位调转'))
     reason = _reason(reason)
     to_unit = _check_target(m.user_id, m.org_id, to_unit_id)
     t = _start(m, to_unit, reason, BY_LEARNER, m)
@@ -175,10 +190,10 @@ def request_transfer(m: Membership, to_unit_id, reason: str | None) -> Transfer:
 def send_out(m: Membership, member_id, to_unit_id, reason: str | None) -> Transfer:
     """人员调出 (调转方式二): the unit sends a member of its staff; the new unit accepts or refuses."""
     if m.role != UNIT_ADMIN:
-        raise TransferError('只有单位管理员可以办理人员调出')
+        raise TransferError(_l('只有单位管理员可以办理人员调出'))
     member = db.session.scalar(staff_query(m).where(Membership.id == member_id)) if valid_id(member_id) else None
     if member is None:
-        raise TransferError('请选择本单位（本部门）的专技人员', 'member_id')
+        raise TransferError(_l('请选择本单位（本部门）的专技人员'), 'member_id')
     reason = _reason(reason)
     to_unit = _check_target(member.user_id, member.org_id, to_unit_id)
     t = _start(member, to_unit, reason, BY_UNIT, m)
@@ -190,7 +205,7 @@ def send_out(m: Membership, member_id, to_unit_id, reason: str | None) -> Transf
 def _actionable(m: Membership, work_item_id: int) -> tuple[WorkItem, Transfer]:
     item = open_task(m, work_item_id, SUBJECT, TransferError)
     if item.form_key not in REVIEW_FORMS:
-        raise TransferError('该事项不是调转审核任务，请刷新后查看最新状态')
+        raise TransferError(_l('该事项不是调转审核任务，请刷新后查看最新状态'))
     return item, db.session.get(Transfer, item.subject_id)
 
 
@@ -199,17 +214,17 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
     item, t = _actionable(m, work_item_id)
     reason = (reason or '').strip()
     if decision not in ('approve', 'reject'):
-        raise TransferError('请选择审核结果', 'decision')
+        raise TransferError(_l('请选择审核结果'), 'decision')
     if decision == 'reject' and not reason:
-        raise TransferError('不同意时必须填写原因', 'comment')
+        raise TransferError(_l('不同意时必须填写原因'), 'comment')
     if len(reason) > 500:
-        raise TransferError('原因不能超过 500 个字', 'comment')
+        raise TransferError(_l('原因不能超过 500 个字'), 'comment')
     if decision == 'approve' and item.form_key in (IN_FORM, ACCEPT_FORM):
         # Re-checked here: something filed before the guards existed, or by another path, must not move with her.
         pending = pending_items(t.learner_id, but=t.id)
         if pending:
-            raise TransferError(f'{t.learner.name}尚有待审核的信息，暂不能同意调入，请等待处理完毕或不同意：'
-                                + '；'.join(pending))
+            raise TransferError(_('%(name)s尚有待审核的信息，暂不能同意调入，请等待处理完毕或不同意：%(items)s',
+                                  name=t.learner.name, items=listing(pending)))
     action = ACTIONS[item.form_key][0 if decision == 'approve' else 1]
     audit.log(SUBJECT, t.id, action, m, reason or None)
     if decision == 'reject':
@@ -227,15 +242,19 @@ def may_withdraw(m: Membership | None, t: Transfer) -> bool:
     return m.role == UNIT_ADMIN and m.org_id == t.from_unit_id and m.department_id in (None, t.from_department_id)
 
 
+def _not_withdrawable(t: Transfer):
+    return _('该调转当前状态为“%(status)s”，不能撤回', status=t.status_label)
+
+
 def withdraw(m: Membership, t: Transfer) -> None:
     """撤回 while a review waits (message withdraw_transfer on every review task)."""
     if not may_withdraw(m, t):
         if t.outcome != catalog.PENDING:
-            raise TransferError(f'该调转当前状态为“{t.status_label}”，不能撤回')
-        suffix = '（由原单位发起的人员调出只能由原单位撤回）' if t.initiated_by == BY_UNIT else ''
-        raise TransferError('只有发起人可以撤回该调转' + suffix)
-    step = runtime.send_message(t.instance_id, 'withdraw_transfer', scope_resolver(t),
-                                refused=f'该调转当前状态为“{t.status_label}”，不能撤回')
+            raise TransferError(_not_withdrawable(t))
+        if t.initiated_by == BY_UNIT:
+            raise TransferError(_l('只有发起人可以撤回该调转（由原单位发起的人员调出只能由原单位撤回）'))
+        raise TransferError(_l('只有发起人可以撤回该调转'))
+    step = runtime.send_message(t.instance_id, 'withdraw_transfer', scope_resolver(t), refused=_not_withdrawable(t))
     _apply(t, step, m)
     audit.log(SUBJECT, t.id, '撤回', m)
     db.session.flush()

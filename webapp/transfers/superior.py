@@ -1,6 +1,7 @@
 """Superior change (更换上级部门, seed 004) use cases: a unit's principal admin asks to move the unit under another
 supervising department or parent unit; the old superior approves, then the new one; then the unit's parent changes.
 A superior that is a unit decides as its principal unit admin, a supervising department (or the province) as such."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from models import Membership, Organisation, SuperiorChange, WorkItem, db
@@ -8,6 +9,7 @@ from models.org import ORG_KINDS, SUPERVISOR, UNIT
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .. import audit
+from ..i18n import N_
 from ..locks import lock_organisation
 from ..pagination import RowPage
 from ..permissions import may_see, open_task
@@ -17,11 +19,17 @@ from .operations import TransferError, search_orgs, valid_id
 
 SUBJECT = PROCESS = 'superior_change'
 OLD_FORM, NEW_FORM = 'superior_old_review', 'superior_new_review'
-ACTIONS = {OLD_FORM: ('原上级同意', '原上级不同意'), NEW_FORM: ('新上级同意', '新上级不同意')}
+ACTIONS = {OLD_FORM: ('原上级同意', '原上级不同意'), NEW_FORM: ('新上级同意', '新上级不同意')}  # i18n: data (flow log)
+PARENT_UNIT = N_('上级单位')
 
 
 def is_principal(m: Membership | None) -> bool:
     return m is not None and m.role == UNIT_ADMIN and m.department_id is None and m.org.kind == UNIT
+
+
+def may_list(m: Membership) -> bool:
+    """The changes page is for the principal unit admins and the superiors' admins, not a department's admin."""
+    return not (m.role == UNIT_ADMIN and m.department_id is not None)
 
 
 def _descendant_or_self(org: Organisation, unit: Organisation) -> bool:
@@ -49,7 +57,14 @@ def candidates(unit: Organisation, q: str, page: int = 1) -> RowPage:
 
 
 def kind_label(org: Organisation | None) -> str:
-    return '上级单位' if org is not None and org.kind == UNIT else ORG_KINDS.get(org.kind, '') if org else ''
+    """What the superior is, as the flow log records it (Chinese)."""
+    return PARENT_UNIT if org is not None and org.kind == UNIT else ORG_KINDS.get(org.kind, '') if org else ''
+
+
+def kind_name(org: Organisation | None) -> str:
+    """What the superior is, in the reader's language (the pages)."""
+    label = kind_label(org)
+    return _(label) if label else ''
 
 
 def scope_resolver(c: SuperiorChange):
@@ -87,29 +102,29 @@ def _apply(c: SuperiorChange, step: runtime.StepResult, m: Membership) -> None:
 def request_change(m: Membership, new_parent_id, reason: str | None) -> SuperiorChange:
     """The principal admin chooses the new superior (主管部门 or 上级单位); the old superior reviews first."""
     if not is_principal(m):
-        raise TransferError('只有单位超级管理员可以更换上级部门')
+        raise TransferError(_l('只有单位超级管理员可以更换上级部门'))
     unit = m.org
     reason = (reason or '').strip()
     if not reason:
-        raise TransferError('请填写更换原因', 'reason')
+        raise TransferError(_l('请填写更换原因'), 'reason')
     if len(reason) > 500:
-        raise TransferError('更换原因不能超过 500 个字', 'reason')
+        raise TransferError(_l('更换原因不能超过 500 个字'), 'reason')
     new_parent = db.session.get(Organisation, new_parent_id) if valid_id(new_parent_id) else None
     if new_parent is None or new_parent.kind not in (SUPERVISOR, UNIT):
-        raise TransferError('请从搜索结果中选择新的上级单位或主管部门', 'new_parent_id')
+        raise TransferError(_l('请从搜索结果中选择新的上级单位或主管部门'), 'new_parent_id')
     if new_parent.id == unit.parent_id:
-        raise TransferError(f'“{new_parent.name}”已是本单位的上级', 'new_parent_id')
+        raise TransferError(_('“%(name)s”已是本单位的上级', name=new_parent.name), 'new_parent_id')
     if _descendant_or_self(new_parent, unit):
-        raise TransferError('不能选择本单位或本单位的下级单位作为上级', 'new_parent_id')
+        raise TransferError(_l('不能选择本单位或本单位的下级单位作为上级'), 'new_parent_id')
     if unit.parent is None:
-        raise TransferError('本单位没有上级，不能办理更换，请联系省级管理员')
+        raise TransferError(_l('本单位没有上级，不能办理更换，请联系省级管理员'))
     # A double submit: the second request waits for the first one's commit, then finds it pending.
     lock_organisation(unit.id)
     waiting = db.session.scalar(select(SuperiorChange).where(SuperiorChange.unit_id == unit.id,
                                                              SuperiorChange.outcome == catalog.PENDING))
     if waiting is not None:
-        raise TransferError(f'已有一条更换上级的申请（改为“{waiting.new_parent.name}”，{waiting.status_label}），'
-                            '请等待审核完成')
+        raise TransferError(_('已有一条更换上级的申请（改为“%(name)s”，%(status)s），请等待审核完成',
+                              name=waiting.new_parent.name, status=waiting.status_label))
     c = SuperiorChange(unit_id=unit.id, old_parent_id=unit.parent_id, new_parent_id=new_parent.id,
                        requested_by_id=m.user_id, reason=reason, status_label='', outcome=catalog.PENDING)
     db.session.add(c)
@@ -129,11 +144,11 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
     c = db.session.get(SuperiorChange, item.subject_id)
     reason = (reason or '').strip()
     if decision not in ('approve', 'reject'):
-        raise TransferError('请选择审核结果', 'decision')
+        raise TransferError(_l('请选择审核结果'), 'decision')
     if decision == 'reject' and not reason:
-        raise TransferError('不同意时必须填写原因', 'comment')
+        raise TransferError(_l('不同意时必须填写原因'), 'comment')
     if len(reason) > 500:
-        raise TransferError('原因不能超过 500 个字', 'comment')
+        raise TransferError(_l('原因不能超过 500 个字'), 'comment')
     audit.log(SUBJECT, c.id, ACTIONS[item.form_key][0 if decision == 'approve' else 1], m, reason or None)
     if decision == 'reject':
         c.refusal_reason = reason

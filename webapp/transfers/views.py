@@ -3,15 +3,14 @@ the detail pages with the flow log and the approve / reject forms."""
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
-from models import Membership, SuperiorChange, Transfer, User, db
+from models import SuperiorChange, Transfer, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..audit import flow_log
-from ..permissions import actionable_item, current_membership, role_required, staff_query
+from ..permissions import current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
-from . import bp, operations as ops, superior
+from . import bp, operations as ops, queries, superior
 from .forms import DecisionForm, SendOutForm, SuperiorForm, TransferForm
 
 
@@ -50,12 +49,10 @@ def index():
             flash(_('已提交转出申请，等待原单位审核'), 'success')
             return redirect(url_for('transfers.detail', transfer_id=t.id))
     q = _q()
-    transfers = db.session.scalars(select(Transfer).where(Transfer.learner_id == m.user_id)
-                                   .order_by(Transfer.id.desc())).all()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/index.html', form=form, q=q,
-                           results=ops.search_orgs(q, _page(), exclude=[m.org_id]), transfers=transfers,
-                           pending=ops.pending_items(m.user_id)), status
+                           results=ops.search_orgs(q, _page(), exclude=[m.org_id]),
+                           transfers=queries.learner_transfers(m.user_id), pending=ops.pending_items(m.user_id)), status
 
 
 @bp.route('/<int:transfer_id>')
@@ -67,9 +64,8 @@ def detail(transfer_id: int):
     if t is None or not ops.can_see(m, t):
         abort(404)
     item = ops.open_item(t)
-    mine = item if item is not None and actionable_item(m, item.id) else None
     return render_template('transfers/detail.html', t=t, item=item, logs=flow_log(ops.SUBJECT, t.id),
-                           form=DecisionForm(work_item_id=mine.id) if mine else None,
+                           form=DecisionForm(work_item_id=item.id) if ops.may_decide(m, item) else None,
                            can_withdraw=ops.may_withdraw(m, t))
 
 
@@ -106,9 +102,7 @@ def withdraw(transfer_id: int):
 @login_required
 @role_required(UNIT_ADMIN)
 def unit():
-    m = current_membership()
-    transfers = db.session.scalars(select(Transfer).where(ops.transfer_scope(m)).order_by(Transfer.id.desc())).all()
-    return render_template('transfers/unit.html', transfers=transfers)
+    return render_template('transfers/unit.html', transfers=queries.unit_transfers(current_membership()))
 
 
 @bp.route('/send-out', methods=['GET', 'POST'])
@@ -117,8 +111,9 @@ def unit():
 def send_out():
     m = current_membership()
     form = SendOutForm()
-    staff = db.session.scalars(staff_query(m).order_by(User.name, Membership.id)).all()
-    form.member_id.choices = [(0, _('请选择'))] + [(s.id, f'{s.user.name}（{s.user.masked_id_number}）') for s in staff]
+    form.member_id.choices = [(0, _('请选择'))] + [
+        (s.id, _('%(name)s（%(id_number)s）', name=s.user.name, id_number=s.user.masked_id_number))
+        for s in queries.staff(m)]
     if request.method == 'GET' and request.args.get('member_id', '').isdigit():
         form.member_id.data = int(request.args['member_id'])
     if form.validate_on_submit():
@@ -142,9 +137,9 @@ def send_out():
 @role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
 def superior_index():
     m = current_membership()
-    principal = superior.is_principal(m)
-    if not principal and m.role == UNIT_ADMIN and m.department_id is not None:
+    if not superior.may_list(m):
         abort(403)
+    principal = superior.is_principal(m)
     form = SuperiorForm()
     if principal and form.validate_on_submit():
         try:
@@ -155,12 +150,10 @@ def superior_index():
             flash(_('已提交更换上级部门申请，等待原上级审核'), 'success')
             return redirect(url_for('transfers.change_detail', change_id=c.id))
     q = _q()
-    changes = db.session.scalars(select(SuperiorChange).where(superior.change_scope(m))
-                                 .order_by(SuperiorChange.id.desc())).all()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/superior.html', form=form, q=q, principal=principal, unit=m.org,
-                           results=superior.candidates(m.org, q, _page()) if principal else None, changes=changes,
-                           kind_label=superior.kind_label), status
+                           results=superior.candidates(m.org, q, _page()) if principal else None,
+                           changes=queries.superior_changes(m), kind_label=superior.kind_name), status
 
 
 @bp.route('/superior/<int:change_id>')
@@ -172,9 +165,9 @@ def change_detail(change_id: int):
     if c is None or not superior.can_see(m, c):
         abort(404)
     item = superior.open_item(c)
-    mine = item if item is not None and actionable_item(m, item.id) else None
     return render_template('transfers/change_detail.html', c=c, item=item, logs=flow_log(superior.SUBJECT, c.id),
-                           form=DecisionForm(work_item_id=mine.id) if mine else None, kind_label=superior.kind_label)
+                           form=DecisionForm(work_item_id=item.id) if ops.may_decide(m, item) else None,
+                           kind_label=superior.kind_name)
 
 
 @bp.route('/superior/<int:change_id>/decide', methods=['POST'])
