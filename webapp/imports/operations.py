@@ -169,8 +169,8 @@ def parse_row(m: Membership, row: dict) -> tuple[User, claims.ClaimInput]:
     hours = _decimal(row[HOURS], HOURS)
     estimate = claims.estimate_hours(code, level, quantity, rank, start, end)
     if estimate['hours'] is not None and hours > estimate['hours']:
-        raise RowError(_l('申请学时 %(hours)s 超过折算表的 %(table)s', hours=f'{hours.normalize():f}',
-                          table=f'{estimate["hours"].normalize():f}'))
+        claimed, table = (format(h.normalize(), 'f') for h in (hours, estimate['hours']))
+        raise RowError(_l('申请学时 %(hours)s 超过折算表的 %(table)s', hours=claimed, table=table))
     try:
         year = int(_text(row[YEAR]))
     except ValueError:
