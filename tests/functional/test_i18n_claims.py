@@ -13,7 +13,7 @@ from webapp.claims import operations as ops
 from webapp.claims.sheets import COLUMNS
 from webapp.transfers import operations as transfers
 
-from ..helpers import claim_form, claim_input, year
+from ..helpers import claim_form, claim_input, submitted_claim, year
 from ..people import LI_NA, ZHANG_WEI, login, membership
 
 
@@ -43,11 +43,7 @@ def test_the_claim_form_offers_its_choices_and_refuses_in_english(client):
 
 def test_an_operation_refusal_is_flashed_in_english(app, client):
     with app.app_context():
-        m = membership(ZHANG_WEI, 'learner')
-        claim = ops.create_claim(m, claim_input())
-        ops.submit_claim(m, claim, 'unit')
-        db.session.commit()
-        claim_id = claim.id
+        claim_id, _item_id = submitted_claim(ZHANG_WEI)
     login(client, ZHANG_WEI)
     client.get('/lang/en')
     page = page_of(client.post(f'/claims/{claim_id}/delete', follow_redirects=True))
@@ -100,9 +96,7 @@ def test_inbox_exports_in_english_keep_the_claim_sheet_as_the_import_reads_it(ap
     with app.app_context():
         nb = db.session.scalar(select(Organisation.id).where(Organisation.name == '宁波港航工程有限公司'))
         transfers.request_transfer(membership(ZHANG_WEI, 'learner'), nb, '工作调动')
-        m = membership(LI_NA, 'learner')
-        ops.submit_claim(m, ops.create_claim(m, claim_input()), 'unit')
-        db.session.commit()
+        submitted_claim(LI_NA)  # commits
     login(client, 'jtjt_admin')
     client.get('/lang/en')
     response = client.get('/inbox/?kind=transfer&export=xlsx')
