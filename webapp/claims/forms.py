@@ -2,21 +2,26 @@
 import json
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import REQUIRED, DecisionForm, choices, date_field, finite, max_length, please_choose, reason_field
+from ..forms import REQUIRED, DecisionForm, choices, date_field, finite, max_length, reason_field
 from .catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .operations import ClaimInput
+
+
+def listing(texts) -> str:
+    """Texts of the catalog as one enumeration in the page's language (、 between them in Chinese)."""
+    return _('、').join(_(text) for text in texts)
 
 
 class ClaimForm(FlaskForm):
     learner_id = SelectField(_l('专技人员'), coerce=int, validate_choice=False)  # only when a unit admin files
     pathway = SelectField(_l('认定类型'), validators=[DataRequired(REQUIRED)],
-                          choices=choices([('', '请选择')] + [(p.code, p.label) for p in PATHWAYS.values()]))
+                          choices=choices([('', _l('请选择'))] + [(p.code, _l(p.label)) for p in PATHWAYS.values()]))
     sub_type = SelectField(_l('二级类型'), validate_choice=False, validators=[DataRequired(REQUIRED)])
     level = SelectField(_l('级别'), validate_choice=False, validators=[Optional()])
     rank = IntegerField(_l('本人排名'), validators=[Optional(), NumberRange(1, 99, _l('排名应在 1 到 99 之间'))])
@@ -34,13 +39,16 @@ class ClaimForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sub_type.choices = please_choose(s for p in PATHWAYS.values() for s in p.sub_types)
-        self.level.choices = choices([('', '无')] + list(LEVEL_LABELS.items()))
+        # the sub-type is stored as it is (the value); its label is translated
+        self.sub_type.choices = choices([('', _l('请选择'))]
+                                        + [(s, _l(s)) for p in PATHWAYS.values() for s in p.sub_types])
+        self.level.choices = choices([('', _l('无'))] + [(code, _l(label)) for code, label in LEVEL_LABELS.items()])
 
     def validate_sub_type(self, field):
         pathway = PATHWAYS.get(self.pathway.data)
         if pathway and field.data not in pathway.sub_types:
-            raise ValidationError(f'二级类型须为“{pathway.label}”下的一项：' + '、'.join(pathway.sub_types))
+            raise ValidationError(_l('二级类型须为“%(pathway)s”下的一项：%(sub_types)s', pathway=_l(pathway.label),
+                                     sub_types=listing(pathway.sub_types)))
 
     def validate_end_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -63,8 +71,8 @@ class ClaimForm(FlaskForm):
         if not pathway.levels:
             self.level.data = ''
         elif self.level.data not in pathway.levels:
-            names = '、'.join(LEVEL_LABELS[x] for x in pathway.levels)
-            self.level.errors = list(self.level.errors) + [f'请选择级别：{names}']
+            names = listing(LEVEL_LABELS[x] for x in pathway.levels)
+            self.level.errors = list(self.level.errors) + [_l('请选择级别：%(levels)s', levels=names)]
             valid = False
         if not pathway.max_rank:
             self.rank.data = None
@@ -91,7 +99,7 @@ class EvidenceForm(FlaskForm):
 
 class SubmitForm(FlaskForm):
     target = RadioField(_l('提交至'), default='unit', validators=[DataRequired(REQUIRED)],
-                        choices=choices([('unit', '本单位审核'), ('supervisor', '主管部门审核')]))
+                        choices=choices([('unit', _l('本单位审核')), ('supervisor', _l('主管部门审核'))]))
     supervisor_name = StringField(_l('主管部门名称'), validators=[Optional(), Length(max=200)])
 
 

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from models import (Claim, Evidence, LearningRecord, Membership, Organisation, RegistrationWindow, User, WorkItem, db,
@@ -18,7 +19,7 @@ from ..dates import today
 from ..formatting import format_hours
 from ..guards import refuse_while_transferring
 from ..locks import lock_person
-from ..permissions import can_see_claim, open_task
+from ..permissions import actionable_item, can_see_claim, open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime
 from ..workflow.rules import DecisionUnavailable, decide
@@ -66,34 +67,35 @@ def check_dates(pathway: str, start: date, end: date, year: int) -> None:
     """学时登记材料仅当年有效 (seed 003): the activity ends (获得日期) within the 计入年度. Training counts its days, so
     it also starts within that year; a research project or a degree course may have started in an earlier year."""
     if end.year != year:
-        raise ClaimError(f'结束时间 {end.isoformat()} 不在计入年度 {year} 年内', 'end_date')
+        raise ClaimError(_l('结束时间 %(end)s 不在计入年度 %(year)s 年内', end=end.isoformat(), year=year), 'end_date')
     if pathway == 'training' and start.year != year:
-        raise ClaimError(f'开始时间 {start.isoformat()} 不在计入年度 {year} 年内（培训进修按天计算学时，'
-                         '跨年的培训请按年度分开登记）', 'start_date')
+        raise ClaimError(_l('开始时间 %(start)s 不在计入年度 %(year)s 年内（培训进修按天计算学时，'
+                            '跨年的培训请按年度分开登记）', start=start.isoformat(), year=year), 'start_date')
 
 
 def check_input(inp: ClaimInput, province_id: int, supplement=None) -> ClaimInput:
     """*supplement*: an entry of a supplement request, fixed to the request's year and pathway."""
     pathway = PATHWAYS.get(inp.pathway)
     if pathway is None:
-        raise ClaimError('认定类型无效', 'pathway')
+        raise ClaimError(_l('认定类型无效'), 'pathway')
     if inp.end_date < inp.start_date:
-        raise ClaimError('结束时间不能早于开始时间', 'end_date')
+        raise ClaimError(_l('结束时间不能早于开始时间'), 'end_date')
     if supplement is not None:
         if inp.pathway != supplement.pathway:
-            raise ClaimError(f'增补只能填写“{PATHWAYS[supplement.pathway].label}”类别的学时', 'pathway')
+            raise ClaimError(_l('增补只能填写“%(pathway)s”类别的学时', pathway=_l(PATHWAYS[supplement.pathway].label)),
+                             'pathway')
         if inp.year != supplement.year:
-            raise ClaimError(f'增补学时的计入年度只能是 {supplement.year} 年', 'year')
+            raise ClaimError(_l('增补学时的计入年度只能是 %(year)s 年', year=supplement.year), 'year')
     else:
         window = window_for(province_id)
         year = window.year if window else today().year
         if inp.year != year:
-            raise ClaimError(f'计入年度只能是当前登记年度 {year} 年', 'year')
+            raise ClaimError(_l('计入年度只能是当前登记年度 %(year)s 年', year=year), 'year')
     check_dates(inp.pathway, inp.start_date, inp.end_date, inp.year)
     if not (Decimal('0') < inp.applied_hours <= cap()):
-        raise ClaimError(f'申请学时应大于 0 且不超过 {cap()}', 'applied_hours')
+        raise ClaimError(_l('申请学时应大于 0 且不超过 %(cap)s', cap=cap()), 'applied_hours')
     if not inp.pledged:
-        raise ClaimError('请勾选“本人承诺以上信息属实”', 'pledge')
+        raise ClaimError(_l('请勾选“本人承诺以上信息属实”'), 'pledge')
     if inp.pathway == 'training':  # training counts by days: the dates decide the quantity
         inp = replace(inp, quantity=Decimal(training_days(inp.start_date, inp.end_date)))
     return inp
@@ -140,12 +142,31 @@ def can_edit(m: Membership, claim: Claim) -> bool:
     return _is_editor(m, claim) and _edit_item(claim) is not None
 
 
+def review_item(m: Membership, item: WorkItem | None) -> WorkItem | None:
+    """*item* (the claim's open task) if it is a review this role may do now, else None."""
+    if item is None or item.form_key == EDIT_FORM or actionable_item(m, item.id) is None:
+        return None
+    return item
+
+
+def may_withdraw(m: Membership, claim: Claim, item: WorkItem | None) -> bool:
+    """Whether to offer 撤回: to whom the claim is or who filed it, while it waits in a review (*item*: its open
+    task). Whether the review has already started is the diagram's to say (withdraw_claim)."""
+    return ((claim.learner_id == m.user_id or claim.created_by_id == m.user_id) and item is not None
+            and item.form_key != EDIT_FORM and claim.outcome == catalog.PENDING)
+
+
+def may_delete_approved(m: Membership, claim: Claim) -> bool:
+    """Whether to offer the deletion of an approved claim (a unit admin's; delete_approved checks her scope)."""
+    return m.role == UNIT_ADMIN and claim.outcome == catalog.APPROVED and claim.deleted_at is None
+
+
 def _require_edit(m: Membership, claim: Claim) -> WorkItem:
     if not _is_editor(m, claim):
-        raise ClaimError('无权操作该学时登记')
+        raise ClaimError(_l('无权操作该学时登记'))
     item = _edit_item(claim)
     if item is None:
-        raise ClaimError(f'该学时登记当前状态为“{claim.status_label}”，不能修改')
+        raise ClaimError(_l('该学时登记当前状态为“%(status)s”，不能修改', status=claim.status_label))
     return item
 
 
@@ -160,12 +181,13 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
     learner = learner or m.user
     lm = learner_membership(learner)
     if lm is None:
-        raise ClaimError('该人员不是专技人员，不能登记学时', 'learner_id')
+        raise ClaimError(_l('该人员不是专技人员，不能登记学时'), 'learner_id')
     if m.role == UNIT_ADMIN and (lm.org_id != m.org_id or (m.department_id and lm.department_id != m.department_id)):
-        raise ClaimError('只能为本单位（本部门）人员登记学时', 'learner_id')
+        raise ClaimError(_l('只能为本单位（本部门）人员登记学时'), 'learner_id')
     if m.role not in (LEARNER, UNIT_ADMIN):
-        raise ClaimError('当前角色不能登记学时')
-    refuse_while_transferring(learner.id, '新增学时登记', ClaimError, '您' if learner.id == m.user_id else learner.name)
+        raise ClaimError(_l('当前角色不能登记学时'))
+    refuse_while_transferring(learner.id, _l('新增学时登记'), ClaimError,
+                              _l('您') if learner.id == m.user_id else learner.name)
     unit = lm.org
     province = unit.province
     inp = check_input(inp, province.id)
@@ -194,7 +216,7 @@ def update_claim(m: Membership, claim: Claim, inp: ClaimInput) -> None:
 def delete_draft(m: Membership, claim: Claim) -> None:
     item = _require_edit(m, claim)
     if claim.supplement_id is not None:  # an entry leaves its request; the request's process goes on
-        claim.deleted_at, claim.status_label, claim.outcome = utcnow(), '已删除', catalog.DELETED
+        claim.deleted_at, claim.status_label, claim.outcome = utcnow(), '已删除', catalog.DELETED  # i18n: data
         audit.log(SUBJECT, claim.id, '删除', m)
         audit.log('supplement', claim.supplement_id, '删除增补学时', m, claim.title)
         return
@@ -209,7 +231,7 @@ def find_supervisor(name: str, province_id: int) -> Organisation:
         Organisation.kind == SUPERVISOR, Organisation.name == (name or '').strip(),
         Organisation.parent_id == province_id))
     if org is None:
-        raise ClaimError('请从搜索结果中选择一个主管部门', 'supervisor_name')
+        raise ClaimError(_l('请从搜索结果中选择一个主管部门'), 'supervisor_name')
     return org
 
 
@@ -217,27 +239,29 @@ def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisat
     """Send a draft to the unit (待初审) or straight to a supervising department (待终审)."""
     item = _require_edit(m, claim)
     if claim.supplement_id is not None:
-        raise ClaimError('增补学时请在增补申请页面统一“个人上报”')
-    refuse_while_transferring(claim.learner_id, '提交学时登记', ClaimError,
-                              '您' if claim.learner_id == m.user_id else claim.learner.name)
+        raise ClaimError(_l('增补学时请在增补申请页面统一“个人上报”'))
+    refuse_while_transferring(claim.learner_id, _l('提交学时登记'), ClaimError,
+                              _l('您') if claim.learner_id == m.user_id else claim.learner.name)
     window = window_for(claim.province_id)
     now = today()
-    if window is None or not (window.opens_on <= now <= window.closes_on):
-        when = f'（{window.opens_on} 至 {window.closes_on}）' if window else ''
-        raise ClaimError(f'当前不在登记开放日期内{when}，不能提交')
+    if window is None:
+        raise ClaimError(_l('当前不在登记开放日期内，不能提交'))
+    if not (window.opens_on <= now <= window.closes_on):
+        raise ClaimError(_l('当前不在登记开放日期内（%(opens)s 至 %(closes)s），不能提交',
+                            opens=window.opens_on, closes=window.closes_on))
     if claim.year != window.year:
-        raise ClaimError(f'本次登记开放的是 {window.year} 年度，请修改计入年度后再提交')
+        raise ClaimError(_l('本次登记开放的是 %(year)s 年度，请修改计入年度后再提交', year=window.year))
     if not claim.pledged:
-        raise ClaimError('请先勾选“本人承诺以上信息属实”')
+        raise ClaimError(_l('请先勾选“本人承诺以上信息属实”'))
     if target == 'supervisor':
         if supervisor is None:
-            raise ClaimError('请选择主管部门', 'supervisor_name')
+            raise ClaimError(_l('请选择主管部门'), 'supervisor_name')
         claim.reviewer_org_id = supervisor.id
     elif target == 'unit':
         unit_supervisor = claim.unit.supervisor
         claim.reviewer_org_id = unit_supervisor.id if unit_supervisor else claim.province_id
     else:
-        raise ClaimError('提交对象无效', 'target')
+        raise ClaimError(_l('提交对象无效'), 'target')
     claim.target = target
     data = {'action': 'submit', 'target': target, 'pathway': claim.pathway, 'level': claim.level or '',
             'rank': claim.rank or 0, 'quantity': float(claim.quantity)}
@@ -246,18 +270,19 @@ def submit_claim(m: Membership, claim: Claim, target: str, supervisor: Organisat
     if step.data.get('table_hours') is not None:
         claim.table_hours = Decimal(str(step.data['table_hours']))
     claim.submitted_at = utcnow()
-    where = '本单位' if target == 'unit' else f'主管部门 {claim.reviewer_org.name}'
-    audit.log(SUBJECT, claim.id, '提交审核', m, f'提交至{where}')
+    audit.log(SUBJECT, claim.id, '提交审核', m,
+              '提交至本单位' if target == 'unit' else f'提交至主管部门 {claim.reviewer_org.name}')
 
 
 def withdraw_claim(m: Membership, claim: Claim) -> None:
     """撤回: only while the claim waits for its first review — the diagram's message event decides."""
     if claim.learner_id != m.user_id and claim.created_by_id != m.user_id:
-        raise ClaimError('只能撤回本人提交的学时登记')
+        raise ClaimError(_l('只能撤回本人提交的学时登记'))
     if claim.instance_id is None:
-        raise ClaimError('增补学时随增补申请审核，不能单独撤回')
+        raise ClaimError(_l('增补学时随增补申请审核，不能单独撤回'))
     step = runtime.send_message(claim.instance_id, 'withdraw_claim', scope_resolver(claim),
-                                refused=f'该学时登记当前状态为“{claim.status_label}”，已进入审核，不能撤回')
+                                refused=_l('该学时登记当前状态为“%(status)s”，已进入审核，不能撤回',
+                                           status=claim.status_label))
     apply_step(claim, step)
     audit.log(SUBJECT, claim.id, '撤回', m)
 
@@ -301,41 +326,42 @@ def remaining_allowance(claim: Claim) -> Decimal:
     return max(Decimal(0), cap() - approved_hours(claim.learner_id, claim.pathway, claim.year, claim.id))
 
 
-DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}
+# The words of the flow log (audit texts are a record, kept in Chinese as written)
+DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}  # i18n: data
 
 
 def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None) -> Claim:
     """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason."""
     item = open_task(m, work_item_id, SUBJECT, ClaimError)
     if item.form_key not in ('claim_unit_review', 'claim_final_review'):
-        raise ClaimError('该事项不是审核任务')
+        raise ClaimError(_l('该事项不是审核任务'))
     claim = db.session.get(Claim, item.subject_id)
     if decision not in DECISION_LABELS:
-        raise ClaimError('请选择审核结果', 'decision')
+        raise ClaimError(_l('请选择审核结果'), 'decision')
     comment = (comment or '').strip()
     if decision in ('reject', 'return') and not comment:
-        raise ClaimError('不通过或退回修改时必须填写审核意见', 'comment')
+        raise ClaimError(_l('不通过或退回修改时必须填写审核意见'), 'comment')
     final = item.form_key == 'claim_final_review'
     if decision == 'approve':
         hours = hours if hours is not None else (claim.reviewed_hours if final and claim.reviewed_hours is not None
                                                  else claim.applied_hours)
         if hours <= 0:
-            raise ClaimError('通过时学时应大于 0', 'hours')
+            raise ClaimError(_l('通过时学时应大于 0'), 'hours')
         if final:
             remaining = remaining_allowance(claim)
             if hours > remaining:
-                raise ClaimError(f'该人员 {claim.year} 年“{PATHWAYS[claim.pathway].label}”剩余可登记学时为 '
-                                 f'{format_hours(remaining)}，登记学时不能超过该值', 'hours')
+                raise ClaimError(_l('该人员 %(year)s 年“%(pathway)s”剩余可登记学时为 %(hours)s，登记学时不能超过该值',
+                                    year=claim.year, pathway=_l(PATHWAYS[claim.pathway].label),
+                                    hours=format_hours(remaining)), 'hours')
             claim.registered_hours = hours
         else:
             claim.reviewed_hours = hours
     step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
     apply_step(claim, step)
-    stage = '终审' if final else '单位审核'
-    remark = DECISION_LABELS[decision]
-    if decision == 'approve':
-        remark += f'，{"登记" if final else "审核"}学时 {format_hours(hours)}'
-    audit.log(SUBJECT, claim.id, stage, m, remark + (f'。意见：{comment}' if comment else ''))
+    hours_text = format_hours(hours) if decision == 'approve' else None
+    audit.log(SUBJECT, claim.id, '终审' if final else '单位审核', m, DECISION_LABELS[decision]
+              + ((f'，登记学时 {hours_text}' if final else f'，审核学时 {hours_text}') if hours_text else '')
+              + (f'。意见：{comment}' if comment else ''))
     return claim
 
 
@@ -359,19 +385,19 @@ def batch_review(m: Membership, work_item_ids: list[int], decision: str, comment
 def delete_approved(m: Membership, claim: Claim, reason: str) -> None:
     """A unit admin removes an approved claim; the hours stop counting (seed 001)."""
     if m.role != UNIT_ADMIN or not can_see_claim(m, claim):
-        raise ClaimError('只有本单位管理员可以删除已认定的学时')
+        raise ClaimError(_l('只有本单位管理员可以删除已认定的学时'))
     if not (reason or '').strip():
-        raise ClaimError('请填写删除原因', 'reason')
+        raise ClaimError(_l('请填写删除原因'), 'reason')
     # The learner's row is the lock issue_certificate takes: a certificate is issued either before the deletion
     # (and is voided by it) or after it (and no longer counts these hours); two deletions of one claim queue here.
     lock_person(claim.learner_id)
     db.session.refresh(claim)  # what the other request committed while we waited
     if claim.deleted_at is not None:
-        raise ClaimError('该登记已被他人删除')
+        raise ClaimError(_l('该登记已被他人删除'))
     if claim.outcome != catalog.APPROVED:
-        raise ClaimError('只能删除已通过认定的学时登记')
+        raise ClaimError(_l('只能删除已通过认定的学时登记'))
     claim.deleted_at, claim.deleted_reason = utcnow(), reason.strip()
-    claim.status_label = '已删除'
+    claim.status_label = '已删除'  # i18n: data (a status label of the catalog)
     audit.log(SUBJECT, claim.id, '删除已认定学时', m, reason.strip())
     void_for_claim(claim, m, reason.strip())  # certificates that relied on these hours become void
 
@@ -380,16 +406,16 @@ def add_evidence(m: Membership, claim: Claim, filename: str, data: bytes, captio
     _require_edit(m, claim)
     caption = (caption or '').strip()
     if not caption or len(caption) > 33:
-        raise ClaimError('附件说明为必填，且不能超过 33 个字', 'caption')
+        raise ClaimError(_l('附件说明为必填，且不能超过 33 个字'), 'caption')
     try:
         stored, content_type = evidence_store.inspect_upload(data)
     except evidence_store.EvidenceRejected as exc:
         raise ClaimError(str(exc), 'file') from None
     cfg = current_app.config
     if len(claim.evidence) >= cfg['EVIDENCE_MAX_FILES']:
-        raise ClaimError(f'每条登记最多上传 {cfg["EVIDENCE_MAX_FILES"]} 个附件', 'file')
+        raise ClaimError(_l('每条登记最多上传 %(n)s 个附件', n=cfg['EVIDENCE_MAX_FILES']), 'file')
     if content_type.startswith('image/') and sum(e.is_image for e in claim.evidence) >= cfg['EVIDENCE_MAX_IMAGES']:
-        raise ClaimError(f'每条登记最多上传 {cfg["EVIDENCE_MAX_IMAGES"]} 张图片，请压缩或合并为 PDF', 'file')
+        raise ClaimError(_l('每条登记最多上传 %(n)s 张图片，请压缩或合并为 PDF', n=cfg['EVIDENCE_MAX_IMAGES']), 'file')
     digest = evidence_store.store(stored)
     name = (filename or 'file').rsplit('/', 1)[-1][:150]
     item = Evidence(claim=claim, sha256=digest, filename=name, content_type=content_type, size=len(stored),
@@ -404,7 +430,7 @@ def remove_evidence(m: Membership, claim: Claim, evidence_id: int) -> None:
     _require_edit(m, claim)
     item = db.session.get(Evidence, evidence_id)
     if item is None or item.claim_id != claim.id:
-        raise ClaimError('附件不存在')
+        raise ClaimError(_l('附件不存在'))
     db.session.delete(item)
     audit.log(SUBJECT, claim.id, '删除附件', m, item.caption)
 

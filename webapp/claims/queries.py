@@ -1,11 +1,18 @@
-"""Claim list filters shared by the inboxes and the review-results page, and the supplement status the learner's
+"""The claim lists: the learner's own (培训登记详情, 培训总体查询), the reviewers' 审核结果, the filters shared with the
+inboxes, the staff a unit admin files for, the supervising-department search, and the supplement status the learner's
 claim list shows (the supplement pages show it too)."""
 from sqlalchemy import or_, select
 
-from models import Claim, Supplement, User, db
+from models import Claim, Membership, Organisation, Supplement, User, db
+from models.org import SUPERVISOR
+from models.people import LEARNER
 
+from ..i18n import N_
+from ..permissions import claim_scope
 from ..workflow import catalog
 from .catalog import PATHWAYS
+
+HANDLED, UNHANDLED = N_('已处理'), N_('未处理')  # the supplement status, compared by the page: translate where shown
 
 
 def filter_claims(query, args):
@@ -22,6 +29,50 @@ def filter_claims(query, args):
     return query
 
 
+def _listed(condition, args):
+    """Undeleted claims meeting *condition* and the page's filters, newest first."""
+    return filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
+                         .where(condition, Claim.deleted_at.is_(None)), args).order_by(Claim.id.desc())
+
+
+def own_claims(m: Membership, args):
+    """培训登记详情: the learner's own claims."""
+    return _listed(Claim.learner_id == m.user_id, args)
+
+
+def reviewed_claims(m: Membership, args):
+    """审核结果: the claims in this role's scope."""
+    return _listed(claim_scope(m), args)
+
+
+def filed_claims(m: Membership, args):
+    """我发起的: the claims this person filed (a unit admin for her staff) or that are hers."""
+    return _listed(or_(Claim.created_by_id == m.user_id, Claim.learner_id == m.user_id), args)
+
+
+def approved_claims(learner_id: int, year: int) -> list[Claim]:
+    """培训总体查询: the claims of a year whose hours count."""
+    return db.session.scalars(select(Claim).where(
+        Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == catalog.APPROVED,
+        Claim.deleted_at.is_(None)).order_by(Claim.id)).all()
+
+
+def staff(m: Membership) -> list[User]:
+    """The learners a unit admin may file a claim for: her unit, or only her department (secondary admin)."""
+    query = select(User).join(Membership).where(Membership.role == LEARNER, Membership.org_id == m.org_id)
+    if m.department_id:
+        query = query.where(Membership.department_id == m.department_id)
+    return db.session.scalars(query.order_by(User.name)).all()
+
+
+def supervisors_matching(province_id: int, q: str, limit: int = 10) -> list[Organisation]:
+    """Supervising departments of the province whose name contains *q*, by name."""
+    query = select(Organisation).where(Organisation.kind == SUPERVISOR, Organisation.parent_id == province_id)
+    if q:
+        query = query.where(Organisation.name.contains(q))
+    return db.session.scalars(query.order_by(Organisation.name).limit(limit)).all()
+
+
 def handled_flag(learner_id: int) -> str | None:
     """Seed 000: 已处理 once the unit has handled every supplement request sent to it, otherwise 未处理 (None: none
     sent). Shown in the learner's claim list."""
@@ -29,4 +80,4 @@ def handled_flag(learner_id: int) -> str | None:
                                                        Supplement.requested_at.is_not(None))).all()
     if not sent:
         return None
-    return '未处理' if any(s.unit_decision is None and s.outcome != catalog.DELETED for s in sent) else '已处理'
+    return UNHANDLED if any(s.unit_decision is None and s.outcome != catalog.DELETED for s in sent) else HANDLED

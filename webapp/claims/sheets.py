@@ -1,5 +1,9 @@
 """Claims as spreadsheet rows. The first columns are those of the import template (【导入学员培训信息】), so an
-exported list opens in Excel and can be imported again."""
+exported list opens in Excel and can be imported again.
+
+The sheet is that file format whatever language the pages are read in: the import matches the column headers and
+the sheet name, and the rows hold the Chinese values it accepts (pathway and level labels, sub-types, status labels).
+So the headers and the sheet name stay Chinese (`# i18n: data`); only the download's file name is the page's."""
 
 from models import Claim
 
@@ -7,9 +11,10 @@ from ..exports import xlsx_response
 from ..formatting import format_local_time
 from .catalog import LEVEL_LABELS, PATHWAYS
 
-COLUMNS = ['身份证号', '姓名', '认定类型', '二级类型', '级别', '排名', '数量', '认定内容', '开始时间', '结束时间',
+SHEET = '学员培训信息'  # i18n: data - the sheet the import reads
+COLUMNS = ['身份证号', '姓名', '认定类型', '二级类型', '级别', '排名', '数量', '认定内容', '开始时间', '结束时间',  # i18n: data
            '申请学时', '计入年度', '认定内容说明', '证书编号']
-EXTRA = ['单位', '部门', '审核状态', '审核学时', '登记学时', '提交时间']
+EXTRA = ['单位', '部门', '审核状态', '审核学时', '登记学时', '提交时间']  # i18n: data - the same file, one language
 
 
 def template_row(c: Claim) -> list:
@@ -19,9 +24,9 @@ def template_row(c: Claim) -> list:
 
 
 def export_claims(claims, filename: str):
-    """The claims of a list, filters applied, as an .xlsx download."""
+    """The claims of a list, filters applied, as an .xlsx download named *filename*."""
     rows = (template_row(c) + [c.unit.name, c.department.name if c.department else '', c.status_label,
                                c.reviewed_hours if c.reviewed_hours is not None else '',
                                c.registered_hours if c.registered_hours is not None else '',
                                format_local_time(c.submitted_at) if c.submitted_at else ''] for c in claims)
-    return xlsx_response(filename, COLUMNS + EXTRA, rows, sheet='学员培训信息')
+    return xlsx_response(filename, COLUMNS + EXTRA, rows, sheet=SHEET)

@@ -4,22 +4,19 @@ from decimal import Decimal, InvalidOperation
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
-from models import Claim, Evidence, Membership, Organisation, User, WorkItem, db
-from models.org import SUPERVISOR
+from models import Claim, Evidence, Membership, User, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..audit import flow_log
 from ..evidence import file_path
 from ..urls import back_or
 from ..forms import BatchReviewForm, choices
-from ..permissions import actionable_item, can_see_claim, claim_scope, current_membership, role_required
+from ..permissions import can_see_claim, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
-from . import bp, operations as ops
+from . import bp, operations as ops, queries
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .forms import ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm, edit_context
-from .queries import filter_claims, handled_flag
 from .sheets import export_claims
 from ..exports import wants_export, xlsx_response
 
@@ -34,10 +31,8 @@ def _claim_or_404(claim_id: int) -> Claim:
 
 
 def _staff_choices(m: Membership):
-    query = select(User).join(Membership).where(Membership.role == LEARNER, Membership.org_id == m.org_id)
-    if m.department_id:
-        query = query.where(Membership.department_id == m.department_id)
-    return choices((u.id, f'{u.name}（{u.masked_id_number}）') for u in db.session.scalars(query.order_by(User.name)))
+    return choices((u.id, _('%(name)s（%(id_number)s）', name=u.name, id_number=u.masked_id_number))
+                   for u in queries.staff(m))
 
 
 def _form_context(form, **extra):
@@ -55,13 +50,13 @@ def _province_id() -> int:
 def my_claims():
     m = current_membership()
     status = request.args.get('status', '')
-    query = filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
-                          .where(Claim.learner_id == m.user_id, Claim.deleted_at.is_(None)), request.args)
+    query = queries.own_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '培训登记详情')
-    page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
+        return export_claims(db.session.scalars(query), _('培训登记详情'))
+    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
     return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
-                           submit_form=SubmitForm(), reason_form=ReasonForm(), supplement_flag=handled_flag(m.user_id))
+                           submit_form=SubmitForm(), reason_form=ReasonForm(),
+                           supplement_flag=queries.handled_flag(m.user_id))
 
 
 @bp.route('/new', methods=['GET', 'POST'])
@@ -82,7 +77,7 @@ def new_claim():
         if staff:
             learner = db.session.get(User, form.learner_id.data)
             if learner is None or form.learner_id.data not in {c.value for c in form.learner_id.choices}:
-                form.learner_id.errors = ['只能为本单位（本部门）人员登记学时']
+                form.learner_id.errors = [_('只能为本单位（本部门）人员登记学时')]
                 return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), 422
         try:
             claim = ops.create_claim(m, form.claim_input(), learner)
@@ -127,7 +122,7 @@ def detail(claim_id):
     claim = _claim_or_404(claim_id)
     logs = flow_log(ops.SUBJECT, claim.id)
     item = ops.open_item(claim)
-    my_item = item if item is not None and item.form_key != ops.EDIT_FORM and actionable_item(m, item.id) else None
+    my_item = ops.review_item(m, item)
     review_form = ReviewForm(work_item_id=my_item.id) if my_item else None
     if my_item is not None:  # start from the hours of the step before
         review_form.hours.data = claim.reviewed_hours if claim.reviewed_hours is not None else claim.applied_hours
@@ -136,9 +131,7 @@ def detail(claim_id):
         can_edit=ops.can_edit(m, claim), evidence_form=EvidenceForm(), submit_form=SubmitForm(),
         reason_form=ReasonForm(), pathways=PATHWAYS, level_labels=LEVEL_LABELS,
         remaining=ops.remaining_allowance(claim) if my_item else None,
-        can_withdraw=(claim.learner_id == m.user_id or claim.created_by_id == m.user_id)
-        and item is not None and item.form_key != ops.EDIT_FORM and claim.outcome == 'pending',
-        can_delete_approved=m.role == UNIT_ADMIN and claim.outcome == 'approved' and claim.deleted_at is None)
+        can_withdraw=ops.may_withdraw(m, claim, item), can_delete_approved=ops.may_delete_approved(m, claim))
 
 
 @bp.route('/<int:claim_id>/evidence', methods=['POST'])
@@ -318,11 +311,11 @@ def estimate():
         start = date.fromisoformat(args['start']) if args.get('start') else None
         end = date.fromisoformat(args['end']) if args.get('end') else None
     except (InvalidOperation, ValueError):
-        return jsonify(hours=None, error='参数无效'), 400
+        return jsonify(hours=None, error=_('参数无效')), 400
     if not (quantity.is_finite() and 0 < quantity <= MAX_QUANTITY):
-        return jsonify(hours=None, error='数量应在 0.1 到 1000 之间'), 400
+        return jsonify(hours=None, error=_('数量应在 0.1 到 1000 之间')), 400
     if args.get('pathway') not in PATHWAYS:
-        return jsonify(hours=None, error='请选择认定类型'), 400
+        return jsonify(hours=None, error=_('请选择认定类型')), 400
     result = ops.estimate_hours(args['pathway'], args.get('level'), quantity, rank, start, end)
     return jsonify(hours=str(result['hours']) if result['hours'] is not None else None,
                    quantity=str(result['quantity']))
@@ -332,11 +325,7 @@ def estimate():
 @login_required
 def search_supervisors():
     """Fuzzy name search of supervising departments: first 10 matches (seed 002)."""
-    q = (request.args.get('q') or '').strip()
-    query = select(Organisation).where(Organisation.kind == SUPERVISOR, Organisation.parent_id == _province_id())
-    if q:
-        query = query.where(Organisation.name.contains(q))
-    orgs = db.session.scalars(query.order_by(Organisation.name).limit(10)).all()
+    orgs = queries.supervisors_matching(_province_id(), (request.args.get('q') or '').strip())
     return jsonify([{'id': o.id, 'name': o.name} for o in orgs])
 
 
@@ -347,12 +336,10 @@ def totals():
     m = current_membership()
     rows = ops.yearly_totals(m.user_id)
     if wants_export(request.args):
-        return xlsx_response('培训总体查询', ['年度', '公需科目学时', '专业科目学时', '总学时'],
+        return xlsx_response(_('培训总体查询'), [_('年度'), _('公需科目学时'), _('专业科目学时'), _('总学时')],
                              ([r['year'], r['public'], r['professional'], r['total']] for r in rows))
     year = request.args.get('year', type=int) or (rows[0]['year'] if rows else ops.today().year)
-    claims = db.session.scalars(select(Claim).where(
-        Claim.learner_id == m.user_id, Claim.year == year, Claim.outcome == 'approved', Claim.deleted_at.is_(None)
-    ).order_by(Claim.id)).all()
+    claims = queries.approved_claims(m.user_id, year)
     return render_template('claims/totals.html', rows=rows, year=year, claims=claims, pathways=PATHWAYS,
                            category_labels=CATEGORY_LABELS)
 
@@ -366,9 +353,8 @@ def manage():
     status = request.args.get('status', '')
     q = (request.args.get('q') or '').strip()
     year = request.args.get('year', type=int)
-    query = filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
-                          .where(claim_scope(m), Claim.deleted_at.is_(None)), request.args)
+    query = queries.reviewed_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '学时审核结果')
-    page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
+        return export_claims(db.session.scalars(query), _('学时审核结果'))
+    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
     return render_template('claims/manage.html', page=page, status=status, q=q, year=year, pathways=PATHWAYS)

@@ -3,11 +3,16 @@
 A row that fails validation is listed with its reason and stores nothing; a valid row becomes a draft (待提交)
 through the same `create_claim` as the form, ready for batch submission. Files are worked off by `flask worker`
 in chunks, so a 10,000-row file shows its progress instead of holding a request open.
+
+The file is Chinese whatever language the pages are read in: the columns, the sheet name and the values the import
+accepts (pathway, sub-type and level labels) are data. A row's reason names its column as the file does, and is
+stored with the job in the worker's language (Chinese by default).
 """
 import io
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -23,13 +28,15 @@ from .. import audit, timers
 from ..dates import parse_day, today
 from ..claims import operations as claims
 from ..claims.catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
-from ..claims.sheets import COLUMNS
+from ..claims.sheets import COLUMNS, SHEET
 from ..refusals import Refused
 from ..workflow.versions import same_versions
 
 
-SHEET = '学员培训信息'
-REQUIRED = ['身份证号', '认定类型', '二级类型', '认定内容', '开始时间', '结束时间', '申请学时', '计入年度']
+(ID_NUMBER, NAME, PATHWAY, SUB_TYPE, LEVEL, RANK, QUANTITY, TITLE, START, END, HOURS, YEAR, DESCRIPTION,
+ CERTIFICATE_NO) = COLUMNS  # the template's column headers, as the rows are read by them
+REQUIRED = [ID_NUMBER, PATHWAY, SUB_TYPE, TITLE, START, END, HOURS, YEAR]
+CHOICES_SHEET = '填写说明'  # i18n: data - the template's sheet of allowed values, named in its dropdown's formula
 MAX_ROWS = 20000
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 200
@@ -54,18 +61,20 @@ def template() -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     year = today().year
-    ws.append(['33010619850312001X', '张伟', '参加培训进修', '培训班', '', '', 1, '省级公路养护技术培训班（省级）',
+    ws.append(['33010619850312001X', '张伟', '参加培训进修', '培训班', '', '', 1, '省级公路养护技术培训班（省级）',  # i18n: data
                date(year, 3, 1), date(year, 3, 3), 18, year, '', ''])
     for column, width in zip('ABCDEFGHIJKLMN', (22, 10, 18, 16, 8, 6, 6, 36, 12, 12, 10, 10, 24, 16)):
         ws.column_dimensions[column].width = width
-    choices = wb.create_sheet('填写说明')
-    choices.append(['认定类型', '二级类型', '级别', '数量的含义'])
-    for p in PATHWAYS.values():
-        choices.append([p.label, '、'.join(p.sub_types), '、'.join(LEVEL_LABELS[lv] for lv in p.levels),
+    choices = wb.create_sheet(CHOICES_SHEET)
+    choices.append([_('认定类型'), _('二级类型'), _('级别'), _('数量的含义')])
+    for p in PATHWAYS.values():  # the values to type, as the import matches them
+        choices.append([p.label, '、'.join(p.sub_types), '、'.join(LEVEL_LABELS[lv] for lv in p.levels),  # i18n: data
                         p.unit])
     choices.append([])
-    choices.append(['说明：带 * 的列必填：' + '、'.join(REQUIRED) + '；日期写作 2026-03-01；第 2 行为示例，导入前请删除。'])
-    pathway_list = DataValidation(type='list', formula1=f"'填写说明'!$A$2:$A${len(PATHWAYS) + 1}", allow_blank=False)
+    choices.append([_('说明：带 * 的列必填：%(columns)s；日期写作 2026-03-01；第 2 行为示例，导入前请删除。',
+                      columns='、'.join(REQUIRED))])
+    pathway_list = DataValidation(type='list', formula1=f"'{CHOICES_SHEET}'!$A$2:$A${len(PATHWAYS) + 1}",
+                                  allow_blank=False)
     ws.add_data_validation(pathway_list)
     pathway_list.add(f'C2:C{MAX_ROWS + 1}')
     out = io.BytesIO()
@@ -85,9 +94,9 @@ def _decimal(value, name: str) -> Decimal:
     try:
         number = Decimal(_text(value))
     except InvalidOperation:
-        raise RowError(f'{name}“{_text(value)}”不是数字') from None
+        raise RowError(_l('%(column)s“%(value)s”不是数字', column=name, value=_text(value))) from None
     if not number.is_finite() or number <= 0:
-        raise RowError(f'{name}应大于 0')
+        raise RowError(_l('%(column)s应大于 0', column=name))
     return number
 
 
@@ -99,23 +108,25 @@ def _date(value, name: str) -> date:
     text = _text(value)
     day = parse_day(text)
     if day is None:
-        raise RowError(f'{name}“{text}”不是有效日期（例如 2026-03-01 或 2026/3/1）')
+        raise RowError(_l('%(column)s“%(value)s”不是有效日期（例如 2026-03-01 或 2026/3/1）', column=name, value=text))
     return day
 
 
 def _learner(m: Membership, value, name_value) -> User:
     number = _text(value).upper()
     if not ric.is_valid(number):
-        raise RowError(f'身份证号“{number}”无效（位数、出生日期或校验位不对）')
+        raise RowError(_l('身份证号“%(number)s”无效（位数、出生日期或校验位不对）', number=number))
     user = db.session.scalar(select(User).where(User.id_number == number))
     if user is None:
-        raise RowError(f'身份证号 {number} 尚未注册')
+        raise RowError(_l('身份证号 %(number)s 尚未注册', number=number))
     member = next((x for x in user.memberships if x.role == LEARNER), None)
     if member is None or member.org_id != m.org_id or (m.department_id and member.department_id != m.department_id):
-        raise RowError(f'{user.name}（{number}）不是本单位{"本部门" if m.department_id else ""}的专技人员')
+        if m.department_id:
+            raise RowError(_l('%(name)s（%(number)s）不是本单位本部门的专技人员', name=user.name, number=number))
+        raise RowError(_l('%(name)s（%(number)s）不是本单位的专技人员', name=user.name, number=number))
     name = _text(name_value)
     if name and name != user.name:
-        raise RowError(f'姓名“{name}”与身份证号 {number} 不符')
+        raise RowError(_l('姓名“%(name)s”与身份证号 %(number)s 不符', name=name, number=number))
     return user
 
 
@@ -123,52 +134,55 @@ def parse_row(m: Membership, row: dict) -> tuple[User, claims.ClaimInput]:
     """One row -> (learner, claim input), or RowError naming what is wrong."""
     for column in REQUIRED:
         if not _text(row.get(column)):
-            raise RowError(f'“{column}”为必填项')
-    learner = _learner(m, row['身份证号'], row.get('姓名'))
-    label = _text(row['认定类型'])
+            raise RowError(_l('“%(column)s”为必填项', column=column))
+    learner = _learner(m, row[ID_NUMBER], row.get(NAME))
+    label = _text(row[PATHWAY])
     code = PATHWAY_CODES.get(label, label if label in PATHWAYS else None)
     if code is None:
-        raise RowError(f'认定类型“{label}”不存在')
+        raise RowError(_l('认定类型“%(pathway)s”不存在', pathway=label))
     pathway = PATHWAYS[code]
-    sub_type = _text(row['二级类型'])
-    if sub_type not in pathway.sub_types:
-        raise RowError(f'二级类型“{sub_type}”不属于“{pathway.label}”（可选：{"、".join(pathway.sub_types)}）')
+    sub_type = _text(row[SUB_TYPE])
+    if sub_type not in pathway.sub_types:  # the values as the file holds them
+        raise RowError(_l('二级类型“%(sub_type)s”不属于“%(pathway)s”（可选：%(choices)s）', sub_type=sub_type,
+                          pathway=pathway.label, choices='、'.join(pathway.sub_types)))
     level = None
     if pathway.levels:
-        level_label = _text(row.get('级别'))
+        level_label = _text(row.get(LEVEL))
         level = LEVEL_CODES.get(level_label, level_label if level_label in LEVEL_LABELS else None)
         if level not in pathway.levels:
-            raise RowError(f'“{pathway.label}”须填写级别（{"、".join(LEVEL_LABELS[x] for x in pathway.levels)}）')
+            raise RowError(_l('“%(pathway)s”须填写级别（%(levels)s）', pathway=pathway.label,
+                              levels='、'.join(LEVEL_LABELS[x] for x in pathway.levels)))
     rank = None
     if pathway.max_rank:
         try:
-            rank = int(_text(row.get('排名')) or '0')
+            rank = int(_text(row.get(RANK)) or '0')
         except ValueError:
-            raise RowError('排名应为整数') from None
+            raise RowError(_l('排名应为整数')) from None
         if not 1 <= rank <= pathway.max_rank:
-            raise RowError(f'排名应在 1 到 {pathway.max_rank} 之间')
-    quantity = _decimal(row.get('数量') or 1, '数量')
+            raise RowError(_l('排名应在 1 到 %(max)s 之间', max=pathway.max_rank))
+    quantity = _decimal(row.get(QUANTITY) or 1, QUANTITY)
     if quantity > MAX_QUANTITY:
-        raise RowError(f'数量应在 0.1 到 {MAX_QUANTITY} 之间')
-    start, end = _date(row['开始时间'], '开始时间'), _date(row['结束时间'], '结束时间')
+        raise RowError(_l('数量应在 0.1 到 %(max)s 之间', max=MAX_QUANTITY))
+    start, end = _date(row[START], START), _date(row[END], END)
     if end < start:
-        raise RowError('结束时间不能早于开始时间')
-    hours = _decimal(row['申请学时'], '申请学时')
+        raise RowError(_l('结束时间不能早于开始时间'))
+    hours = _decimal(row[HOURS], HOURS)
     estimate = claims.estimate_hours(code, level, quantity, rank, start, end)
     if estimate['hours'] is not None and hours > estimate['hours']:
-        raise RowError(f'申请学时 {hours.normalize():f} 超过折算表的 {estimate["hours"].normalize():f}')
+        claimed, table = (format(h.normalize(), 'f') for h in (hours, estimate['hours']))
+        raise RowError(_l('申请学时 %(hours)s 超过折算表的 %(table)s', hours=claimed, table=table))
     try:
-        year = int(_text(row['计入年度']))
+        year = int(_text(row[YEAR]))
     except ValueError:
-        raise RowError('计入年度应为年份，例如 2026') from None
-    title = _text(row['认定内容'])
+        raise RowError(_l('计入年度应为年份，例如 2026')) from None
+    title = _text(row[TITLE])
     if len(title) > 200:
-        raise RowError('认定内容不能超过 200 个字')
+        raise RowError(_l('认定内容不能超过 200 个字'))
     return learner, claims.ClaimInput(
         pathway=code, sub_type=sub_type, level=level, rank=rank, quantity=quantity, title=title,
         start_date=start, end_date=end, applied_hours=hours, year=year,
-        description=_text(row.get('认定内容说明'))[:2000] or None,
-        certificate_no=_text(row.get('证书编号'))[:100] or None, pledged=True)
+        description=_text(row.get(DESCRIPTION))[:2000] or None,
+        certificate_no=_text(row.get(CERTIFICATE_NO))[:100] or None, pledged=True)
 
 
 def _read_rows(content: bytes) -> list[tuple[int, dict]]:
@@ -177,20 +191,20 @@ def _read_rows(content: bytes) -> list[tuple[int, dict]]:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
-        raise ImportRefused('无法读取文件：请上传由导入模板填写的 .xlsx 文件') from None
+        raise ImportRefused(_l('无法读取文件：请上传由导入模板填写的 .xlsx 文件')) from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [_text(c).lstrip('*') for c in next(rows, ())]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ImportRefused(f'表头不正确，缺少列：{"、".join(missing)}（请使用导入模板）')
+        raise ImportRefused(_l('表头不正确，缺少列：%(columns)s（请使用导入模板）', columns='、'.join(missing)))
     found = []
     for number, values in enumerate(rows, start=2):  # read-only sheets yield gaps as empty rows: numbers hold
         if not any(_text(v) for v in values):
             continue
         found.append((number, dict(zip(header, values))))
         if len(found) > MAX_ROWS:
-            raise ImportRefused(f'一次最多导入 {MAX_ROWS} 行，请拆分文件')
+            raise ImportRefused(_l('一次最多导入 %(max)s 行，请拆分文件', max=MAX_ROWS))
     wb.close()
     return found
 
@@ -198,16 +212,16 @@ def _read_rows(content: bytes) -> list[tuple[int, dict]]:
 def start_import(m: Membership, filename: str, content: bytes, pledged: bool) -> ImportJob:
     """Check the file as a whole and queue it; the rows are checked one by one by the worker."""
     if m.role != UNIT_ADMIN:
-        raise ImportRefused('只有单位管理员可以导入学员培训信息')
+        raise ImportRefused(_l('只有单位管理员可以导入学员培训信息'))
     if not pledged:
-        raise ImportRefused('请勾选“本单位承诺导入信息属实”')
+        raise ImportRefused(_l('请勾选“本单位承诺导入信息属实”'))
     if not content:
-        raise ImportRefused('请选择要上传的文件')
+        raise ImportRefused(_l('请选择要上传的文件'))
     if len(content) > MAX_BYTES:
-        raise ImportRefused('文件超过 10 MB，请拆分后上传')
+        raise ImportRefused(_l('文件超过 10 MB，请拆分后上传'))
     rows = _read_rows(content)
     if not rows:
-        raise ImportRefused('文件中没有数据行')
+        raise ImportRefused(_l('文件中没有数据行'))
     job = ImportJob(kind='claims', membership_id=m.id, filename=(filename or 'import.xlsx')[-200:], content=content,
                     total_rows=len(rows), status=PENDING, results=[])
     db.session.add(job)
@@ -217,17 +231,18 @@ def start_import(m: Membership, filename: str, content: bytes, pledged: bool) ->
 
 
 def _import_row(m: Membership, number: int, row: dict) -> dict:
+    """The row's result as the job stores it (JSON): its message is text in the worker's language."""
     try:
         with db.session.begin_nested():
             learner, inp = parse_row(m, row)
             claim = claims.create_claim(m, inp, learner)
-        return {'row': number, 'ok': True, 'message': f'已导入为待提交：{learner.name}', 'claim_id': claim.id}
+        return {'row': number, 'ok': True, 'message': _('已导入为待提交：%(name)s', name=learner.name), 'claim_id': claim.id}
     except Refused as exc:
-        return {'row': number, 'ok': False, 'message': exc.message}
+        return {'row': number, 'ok': False, 'message': str(exc.message)}
     except (DataError, IntegrityError):
         # the database refused what the checks let through (a value too large for its column …): the savepoint is
         # rolled back, so only this row fails and the rest of the file goes on
-        return {'row': number, 'ok': False, 'message': f'第 {number} 行：数据超出范围或不符合数据库约束，本行未导入'}
+        return {'row': number, 'ok': False, 'message': _('第 %(row)s 行：数据超出范围或不符合数据库约束，本行未导入', row=number)}
 
 
 def run_job(job: ImportJob) -> None:

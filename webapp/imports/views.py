@@ -4,29 +4,19 @@ import io
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
-from models import ImportJob, Membership, db
+from models import ImportJob
 from models.people import UNIT_ADMIN
 
 from ..exports import XLSX
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, refused
-from . import bp, operations as ops
+from . import bp, operations as ops, queries
 from .forms import UploadForm
 
 
-def _scope(query):
-    """Jobs of my unit (a secondary admin: the ones filed in her department)."""
-    m = current_membership()
-    query = query.join(Membership, ImportJob.membership_id == Membership.id).where(Membership.org_id == m.org_id)
-    if m.department_id is not None:
-        query = query.where(Membership.department_id == m.department_id)
-    return query
-
-
 def _job_or_404(job_id: int) -> ImportJob:
-    job = db.session.scalar(_scope(select(ImportJob)).where(ImportJob.id == job_id))
+    job = queries.job_of(current_membership(), job_id)
     if job is None:
         abort(404)
     return job
@@ -47,7 +37,7 @@ def index():
         else:
             flash(_('文件已上传，共 %(n)d 行，正在逐行导入', n=job.total_rows), 'success')
             return redirect(url_for('imports.job', job_id=job.id))
-    jobs = db.session.scalars(_scope(select(ImportJob)).order_by(ImportJob.id.desc()).limit(20)).all()
+    jobs = queries.recent_jobs(current_membership())
     return render_template('imports/index.html', form=form, jobs=jobs), 422 if request.method == 'POST' else 200
 
 
@@ -56,7 +46,7 @@ def index():
 @role_required(UNIT_ADMIN)
 def template():
     return send_file(io.BytesIO(ops.template()), mimetype=XLSX, as_attachment=True,
-                     download_name='导入学员培训信息模板.xlsx')
+                     download_name=_('导入学员培训信息模板') + '.xlsx')
 
 
 @bp.route('/<int:job_id>')

@@ -4,40 +4,29 @@ Claims have their own list (filters, batch review); every other kind of subject 
 tab listed by the generic template.
 """
 from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import and_, func, or_, select
 
-from models import Claim, User, WorkItem, db, mask_id_number
+from models import WorkItem, db, mask_id_number
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..claims.catalog import PATHWAYS
 from ..claims.forms import SubmitForm
-from ..claims.queries import filter_claims
+from ..claims.queries import filed_claims
 from ..claims.sheets import export_claims
 from ..exports import MAX_EXPORT_ROWS, wants_export, xlsx_response
 from ..formatting import format_local_time, format_outcome
 from ..forms import BatchReviewForm
 from ..inbox_kinds import kind_for, ordered
 from ..pagination import paginate_rows
-from ..permissions import current_membership, work_item_scope
-from . import bp
-
-CLAIM = 'claim'
-
-
-def _items_query():
-    return (select(WorkItem, Claim).join(Claim, (WorkItem.subject_type == 'claim') & (WorkItem.subject_id == Claim.id))
-            .join(User, Claim.learner_id == User.id))
-
-
-def todo_count(m) -> int:
-    return db.session.scalar(select(func.count(WorkItem.id)).where(WorkItem.completed_at.is_(None), work_item_scope(m)))
+from ..permissions import current_membership
+from . import bp, queries
+from .queries import CLAIM, todo_count  # noqa: F401 - the app factory's navigation count reads it here
 
 
 def _tabs(condition) -> tuple[str, list]:
     """The kind asked for (claims by default) and the tabs: (kind, count), claims always, others when non-empty."""
-    counts = dict(db.session.execute(select(WorkItem.subject_type, func.count(WorkItem.id))
-                                     .where(condition).group_by(WorkItem.subject_type)).all())
+    counts = queries.counts_by_kind(condition)
     current = request.args.get('kind', CLAIM)
     if current != CLAIM and kind_for(current) is None:
         abort(404)
@@ -48,7 +37,7 @@ def _tabs(condition) -> tuple[str, list]:
 
 def _generic(tab: str, condition, order, tabs, current):
     """Inbox rows of a non-claim kind, each summarised by its feature."""
-    query = select(WorkItem).where(condition, WorkItem.subject_type == current).order_by(*order)
+    query = queries.items_of_kind(condition, current, order)
     if wants_export(request.args):
         return _export_generic(tab, query, current)
     page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
@@ -57,9 +46,10 @@ def _generic(tab: str, condition, order, tabs, current):
 
 
 def _export_generic(tab: str, query, current: str):
-    """The tab's rows as .xlsx, with the columns the page shows (the ID number masked as there)."""
+    """The tab's rows as .xlsx, with the columns the page shows (the ID number masked as there), in its language."""
     kind = kind_for(current)
     items = db.session.scalars(query.limit(MAX_EXPORT_ROWS)).all()
+    overdue = _('是')
 
     def rows():
         for start in range(0, len(items), 500):  # summaries a batch at a time, as the page does per page
@@ -73,27 +63,26 @@ def _export_generic(tab: str, query, current: str):
                 if tab == 'done':
                     row += [format_outcome(item.outcome), format_local_time(item.completed_at)]
                 else:
-                    row += ['是' if item.overdue_at else '', format_local_time(item.created_at)]
+                    row += [overdue if item.overdue_at else '', format_local_time(item.created_at)]
                 yield row
-    last = ['处理结果', '处理时间'] if tab == 'done' else ['超期', '到达时间']
-    title = '我已处理' if tab == 'done' else '待我处理'
-    return xlsx_response(f'{title}-{kind.label}', ['环节', '事项', '姓名', '身份证号', '说明', '状态'] + last, rows())
+    last = [_('处理结果'), _('处理时间')] if tab == 'done' else [_('超期'), _('到达时间')]
+    title = _('我已处理') if tab == 'done' else _('待我处理')
+    return xlsx_response(f'{title}-{kind.label}', [_('环节'), _('事项'), _('姓名'), _('身份证号'), _('说明'), _('状态')]
+                         + last, rows())
 
 
 @bp.route('/')
 @login_required
 def todo():
     m = current_membership()
-    condition = and_(WorkItem.completed_at.is_(None), work_item_scope(m))
+    condition = queries.open_for(m)
     current, tabs = _tabs(condition)
     if current != CLAIM:
         return _generic('todo', condition, (WorkItem.created_at, WorkItem.id), tabs, current)
-    query = filter_claims(_items_query().where(WorkItem.completed_at.is_(None), work_item_scope(m)),
-                          request.args)
+    query = queries.todo_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims((claim for _item, claim in db.session.execute(query.order_by(WorkItem.created_at))),
-                             '待我处理')
-    page = paginate_rows(query.order_by(WorkItem.created_at, WorkItem.id), current_app.config['PAGE_SIZE'])
+        return export_claims((claim for _item, claim in db.session.execute(query)), _('待我处理'))
+    page = paginate_rows(query, current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
 
@@ -102,15 +91,14 @@ def todo():
 @login_required
 def done():
     m = current_membership()
-    condition = WorkItem.completed_by_id == m.user_id
+    condition = queries.done_by(m)
     current, tabs = _tabs(condition)
     if current != CLAIM:
         return _generic('done', condition, (WorkItem.completed_at.desc(), WorkItem.id.desc()), tabs, current)
-    query = filter_claims(_items_query().where(condition), request.args)
+    query = queries.done_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims((claim for _item, claim in db.session.execute(
-            query.order_by(WorkItem.completed_at.desc()))), '我已处理')
-    page = paginate_rows(query.order_by(WorkItem.completed_at.desc()), current_app.config['PAGE_SIZE'])
+        return export_claims((claim for _item, claim in db.session.execute(query)), _('我已处理'))
+    page = paginate_rows(query, current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None,
                            tabs=tabs, current=current)
 
@@ -120,16 +108,10 @@ def done():
 def mine():
     """Claims I filed (or that are mine), each with where it waits now."""
     m = current_membership()
-    query = filter_claims(select(Claim).join(User, Claim.learner_id == User.id).where(
-        or_(Claim.created_by_id == m.user_id, Claim.learner_id == m.user_id), Claim.deleted_at.is_(None)), request.args)
+    query = filed_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims(db.session.scalars(query.order_by(Claim.id.desc())), '我发起的')
-    page = db.paginate(query.order_by(Claim.id.desc()), per_page=current_app.config['PAGE_SIZE'])
-    waiting = {}
-    ids = [c.id for c in page.items]
-    if ids:
-        for item in db.session.scalars(select(WorkItem).where(
-                WorkItem.subject_type == 'claim', WorkItem.subject_id.in_(ids), WorkItem.completed_at.is_(None))):
-            waiting[item.subject_id] = item
+        return export_claims(db.session.scalars(query), _('我发起的'))
+    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    waiting = queries.waiting_items([c.id for c in page.items])
     return render_template('inbox/mine.html', page=page, waiting=waiting, pathways=PATHWAYS,
                            submit_form=SubmitForm() if m.role == UNIT_ADMIN else None)
