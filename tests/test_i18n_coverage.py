@@ -26,7 +26,6 @@ TRANSLATING = {'_', '_l', 'gettext', 'lazy_gettext', 'ngettext', 'lazy_ngettext'
 LOGGING = {('audit', 'log'), ('logger', None), ('log', None)}
 DATA_MODULES = {
     'webapp/cli.py': 'demo data: the names of the demo province, its units and people',
-    'webapp/translations/dynamic_messages.py': 'the list pybabel reads for messages passed as variables',
     'webapp/certificates/pdf.py': 'the certificate and the 学时记录表 are the province\'s Chinese documents, printed the '
                                   'same whatever language the pages are read in',
 }
@@ -123,3 +122,13 @@ def test_english_catalog_is_complete_and_compiled():
         elif compiled.gettext(msgid) != english:
             problems.append(f'{filename}:{lineno}: messages.mo is stale for {msgid!r} (pybabel compile)')
     assert not problems, f'{len(problems)} problems in the English catalog:\n' + '\n'.join(problems)
+
+
+def test_lazy_texts_come_from_webapp_i18n():
+    """webapp.i18n._l escapes interpolated names when a page shows the text; flask_babel's lazy_gettext would not."""
+    found = [f'{path.relative_to(ROOT).as_posix()}:{node.lineno}'
+             for path in sorted(WEBAPP.rglob('*.py')) if path.name != 'i18n.py'
+             for node in ast.walk(ast.parse(path.read_text(encoding='utf-8')))
+             if isinstance(node, ast.ImportFrom) and node.module == 'flask_babel'
+             and any(alias.name in ('lazy_gettext', 'lazy_ngettext') for alias in node.names)]
+    assert not found, 'import _l from webapp.i18n instead of flask_babel:\n' + '\n'.join(found)

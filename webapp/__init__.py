@@ -1,12 +1,13 @@
 """CreditFlow (学时通) Flask application factory."""
 from flask import Flask, has_request_context, make_response, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from .config import Config
 from .extensions import babel, csrf, db, login_manager, migrate
 from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
+from .i18n import _l, translated
 from .permissions import current_membership
+from .workflow import catalog
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -187,4 +188,6 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters['outcome'] = format_outcome
     app.jinja_env.filters['version_status'] = format_version_status
     app.jinja_env.filters['process_name'] = format_process_name
+    app.jinja_env.filters['translated'] = translated
+    app.jinja_env.tests['waiting'] = lambda subject: subject.outcome == catalog.PENDING  # `{% if t is waiting %}`
     app.jinja_env.add_extension('jinja2.ext.do')

@@ -4,8 +4,9 @@ import io
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+
+from .i18n import _l
 
 
 class EvidenceRejected(ValueError):

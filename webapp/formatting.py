@@ -1,11 +1,12 @@
 """How numbers and times are shown to people (templates and flow-log remarks alike)."""
 from datetime import timezone
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
 from models.workflow import DRAFT, PUBLISHED, RETIRED
 
 from .dates import LOCAL_TZ
+from .i18n import _l
 from .workflow.catalog import PROCESS_NAMES
 
 

@@ -1,11 +1,12 @@
 """What every feature's forms borrow: the common messages and validators, and the one inbox decision form (which
 work item, the outcome, an optional reason). Each feature keeps its own forms in its own forms.py; this module
 imports no feature."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, StopValidation
+
+from .i18n import _l
 
 REQUIRED = _l('此项为必填项')
 DATE_MESSAGE = _l('请填写有效日期（年-月-日）')

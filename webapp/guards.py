@@ -9,12 +9,12 @@ They query models only and raise the caller's own refusal class (*error*), so ea
 The fragments callers pass (*what*, *who*) go into the guard's sentence as they are: pass them lazily translated
 (`_l('新增学时登记')`), so that they read in the same language as the sentence.
 """
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import ProfileConfirmation, Transfer, db
 
 from .dates import today
+from .i18n import _l
 from .locks import lock_person
 from .refusals import Refused
 from .workflow import catalog

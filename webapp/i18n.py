@@ -20,5 +20,12 @@ def _l(message: str, **variables) -> LazyText:
     return LazyText(gettext, message, **variables)
 
 
+def translated(value):
+    """A text kept as data (marked with N_), in the reader's language: for templates, as `{{ value|translated }}`.
+    Not `{{ _(value) }}`: Jinja's gettext marks its result safe HTML and %-formats it, which a user's own text
+    (a sub-type typed into a claim) must not be."""
+    return gettext(str(value)) if value else value
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message

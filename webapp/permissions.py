@@ -2,13 +2,13 @@
 from functools import wraps
 
 from flask import abort, g, session
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, false, or_, select
 
 from models import Claim, Membership, Organisation, Supplement, User, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
+from .i18n import _l
 from .workflow.runtime import TaskAlreadyHandled
 
 

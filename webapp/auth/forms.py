@@ -1,8 +1,9 @@
 """Login, password change, and the empty form of the logout and role-switch buttons (only the CSRF token)."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..i18n import _l
 
 
 class LoginForm(FlaskForm):

@@ -1,8 +1,9 @@
 """Certificate and hour-record forms: each only carries the year (and, for a unit admin, whom it is about)."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import DataRequired, NumberRange, Optional
+
+from ..i18n import _l
 
 YEAR_REQUIRED = _l('请选择年度')
 

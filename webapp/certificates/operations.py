@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,6 +11,7 @@ from models import (Certificate, Claim, Enrolment, HourRecordPrint, LearningReco
 from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, UNIT_ADMIN
 
+from ..i18n import _l
 from ..refusals import Refused
 from .. import audit
 from ..certificate_voiding import SUBJECT

@@ -2,13 +2,13 @@
 choose from, and a learner's certificates and hour-record prints."""
 from collections.abc import Iterator
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Certificate, HourRecordPrint, Membership, User, db
 
 from ..claims import operations as claims_ops
 from ..dates import today
+from ..i18n import _l
 from ..permissions import staff_query
 from .operations import Progress, progress
 

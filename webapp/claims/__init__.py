@@ -1,10 +1,10 @@
 from flask import Blueprint, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Claim, db
 
 from ..formatting import format_hours
+from ..i18n import _l
 from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('claims', __name__, url_prefix='/claims')

@@ -2,13 +2,14 @@
 import json
 from decimal import Decimal
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import REQUIRED, DecisionForm, choices, date_field, finite, max_length, reason_field
+from ..i18n import _l
 from .catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .operations import ClaimInput
 

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from models import (Claim, Evidence, LearningRecord, Membership, Organisation, RegistrationWindow, User, WorkItem, db,
@@ -12,6 +11,7 @@ from models import (Claim, Evidence, LearningRecord, Membership, Organisation, R
 from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
 
+from ..i18n import _l
 from ..refusals import Refused
 from .. import audit, evidence as evidence_store, timers
 from ..certificate_voiding import void_for_claim

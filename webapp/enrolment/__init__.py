@@ -1,9 +1,10 @@
 from flask import Blueprint, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Enrolment, db
 
+from ..i18n import _l
 from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('enrolment', __name__, url_prefix='/enrolment')

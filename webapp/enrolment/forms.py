@@ -1,5 +1,4 @@
 """报名 forms: the learner's enrolment and the unit's review."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import DataRequired
@@ -7,6 +6,7 @@ from wtforms.validators import DataRequired
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
 from ..forms import REQUIRED, choices, date_field, decision_form, please_choose
+from ..i18n import _l
 
 
 def shown(values):

@@ -3,13 +3,14 @@ last time, goes to her unit's review; the same unit as last time passes at once.
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Enrolment, Membership, WorkItem, db
 from models.people import LEARNER, UNIT_ADMIN
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
+from ..i18n import _l
 from ..refusals import Refused
 from .. import audit, timers
 from ..claims import operations as claims

@@ -1,8 +1,9 @@
 """The Excel import's upload form; the file itself is checked by the operations."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField
+
+from ..i18n import _l
 
 
 class UploadForm(FlaskForm):

@@ -12,7 +12,7 @@ import io
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,6 +29,7 @@ from ..dates import parse_day, today
 from ..claims import operations as claims
 from ..claims.catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from ..claims.sheets import COLUMNS, SHEET
+from ..i18n import _l
 from ..refusals import Refused
 from ..workflow.versions import same_versions
 

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 from flask import current_app, jsonify, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
+from ..i18n import _l
 from . import api
 from . import operations as ops
 

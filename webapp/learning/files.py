@@ -3,9 +3,9 @@ import csv
 import io
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 
 from ..dates import parse_day
+from ..i18n import _l
 from .operations import LearningError
 
 # The header row a file must have, whatever language the uploader reads the pages in (the import matches it).

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import REQUIRED
+from ..i18n import _l
 
 
 class PlatformForm(FlaskForm):

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from stdnum.cn import ric
@@ -16,6 +15,7 @@ from models import LearningPlatform, LearningRecord, Membership, User, db
 from models.learning import GENERAL, INDUSTRY
 from models.people import LEARNER
 
+from ..i18n import _l
 from ..refusals import Refused
 from .. import audit
 from ..dates import today

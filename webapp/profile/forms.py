@@ -1,5 +1,4 @@
 """个人信息 forms, the 职称变更 decision, and the province's name / ID number correction."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -7,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from models.profile import TITLES
 
 from ..forms import choices, date_field, decision_form, reason_field
+from ..i18n import _l
 
 
 class BasicForm(FlaskForm):

@@ -3,7 +3,6 @@
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from stdnum.cn import ric
 
@@ -11,6 +10,7 @@ from models import Membership, TitleChange, User, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, UNIT_ADMIN
 from models.profile import TITLES
 
+from ..i18n import _l
 from ..refusals import Refused
 from .. import audit, timers
 from ..dates import today

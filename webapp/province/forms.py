@@ -1,11 +1,11 @@
 """Province settings forms: the registration and supplement windows (登记开放日期 / 增补开放日期), set on the
 province's pages; claims and supplements only read them."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from ..forms import REQUIRED, date_field
+from ..i18n import _l
 
 
 class WindowForm(FlaskForm):

@@ -1,10 +1,10 @@
 from flask import Blueprint, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Registration, db
 
-from ..i18n import N_
+from ..i18n import _l, N_
 from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('registration', __name__)

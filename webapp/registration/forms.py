@@ -1,12 +1,12 @@
 """Registration forms (public: no login) and the approvers' decision form. Field formats (ID number, credit code,
 phone, e-mail) are checked by the operations, which name the field a message belongs to."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import choices, decision_form, hidden_id, please_choose
+from ..i18n import _l
 from . import operations as ops
 
 

@@ -17,7 +17,6 @@ import secrets
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -28,7 +27,7 @@ from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit, evidence
-from ..i18n import N_
+from ..i18n import _l, N_
 from ..security import default_password, password_problem
 from ..permissions import actionable_item, open_task
 from ..subjects import apply_step, open_work_item

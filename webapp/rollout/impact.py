@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from models import Claim, Organisation, ProcessVersion, User, WorkflowInstance, db
@@ -16,6 +15,7 @@ from models.workflow import DMN
 
 from ..claims import catalog as claim_catalog
 from ..claims.operations import cap
+from ..i18n import _l
 from ..refusals import Refused
 from ..workflow.catalog import APPROVED
 from ..workflow.rules import DecisionError, DecisionTable

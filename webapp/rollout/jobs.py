@@ -2,7 +2,6 @@
 worked off by `flask worker` (SKIP LOCKED: one worker per job), their progress kept in the row for the page to poll."""
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 
 from models import ProcessVersion, RolloutJob, db, utcnow
 from models.imports import DONE, PENDING
@@ -10,6 +9,7 @@ from models.people import Membership
 from models.workbench import IMPACT, MIGRATION
 
 from .. import audit, timers
+from ..i18n import _l
 from ..refusals import Refused
 from . import impact, migration
 

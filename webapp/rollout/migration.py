@@ -3,7 +3,7 @@ instance migrates in its own savepoint (one refusal never undoes the others)."""
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from models import Organisation, ProcessVersion, WorkflowInstance, WorkItem, db
@@ -12,6 +12,7 @@ from models.people import Membership
 
 from .. import audit, timers
 from ..formatting import format_version_status
+from ..i18n import _l
 from ..refusals import Refused
 from ..workflow import runtime
 

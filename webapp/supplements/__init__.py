@@ -1,11 +1,12 @@
 from flask import Blueprint, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Supplement, db
 
 from ..claims.catalog import PATHWAYS
 from ..formatting import format_hours
+from ..i18n import _l
 from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('supplements', __name__, url_prefix='/supplements')

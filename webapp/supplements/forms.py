@@ -1,10 +1,10 @@
 """Supplement forms (the entries themselves use the claim form)."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from ..forms import REQUIRED, DecisionForm, decision_form
+from ..i18n import _l
 
 
 class RequestForm(FlaskForm):

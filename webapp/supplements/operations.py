@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Claim, Membership, Supplement, SupplementWindow, WorkItem, db, utcnow
@@ -20,6 +20,7 @@ from ..claims.operations import ClaimError, ClaimInput
 from ..dates import today
 from ..formatting import format_hours
 from ..guards import refuse_while_transferring
+from ..i18n import _l
 from ..locks import lock_person
 from ..permissions import actionable_item, open_task
 from ..subjects import apply_step, open_work_item

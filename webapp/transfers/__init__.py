@@ -1,10 +1,11 @@
 """单位调转 / 人员调出 (a learner moves to another unit) and 更换上级部门 (a unit moves under another superior)."""
 from flask import Blueprint, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import SuperiorChange, Transfer, db
 
+from ..i18n import _l
 from ..inbox_kinds import InboxKind, Summary, register
 
 bp = Blueprint('transfers', __name__, url_prefix='/transfers')

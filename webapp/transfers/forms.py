@@ -1,11 +1,11 @@
 """Transfer and superior-change forms. The unit (or superior) is chosen from the search results by id; the
 operations check it."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired
 
 from ..forms import REQUIRED, decision_form, reason_field
+from ..i18n import _l
 
 
 class TransferForm(FlaskForm):

@@ -5,7 +5,7 @@ or her unit sends her (人员调出: the new unit accepts). Only with nothing of
 membership moves to the new unit; her claims keep the unit they were made in and her hours stay hers. While a
 transfer is open nothing new of hers may start: the other features ask webapp/guards.py.
 """
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import and_, false, or_, select
 
 from models import Claim, Enrolment, Membership, Organisation, Supplement, TitleChange, Transfer, WorkItem, db
@@ -14,6 +14,7 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit
 from ..claims.catalog import PATHWAYS
+from ..i18n import _l
 from ..locks import lock_person
 from ..pagination import RowPage
 from ..permissions import actionable_item, may_see, open_task, staff_query

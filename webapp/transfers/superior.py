@@ -1,7 +1,7 @@
 """Superior change (更换上级部门, seed 004) use cases: a unit's principal admin asks to move the unit under another
 supervising department or parent unit; the old superior approves, then the new one; then the unit's parent changes.
 A superior that is a unit decides as its principal unit admin, a supervising department (or the province) as such."""
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from models import Membership, Organisation, SuperiorChange, WorkItem, db
@@ -9,7 +9,7 @@ from models.org import ORG_KINDS, SUPERVISOR, UNIT
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .. import audit
-from ..i18n import N_
+from ..i18n import _l, N_
 from ..locks import lock_organisation
 from ..pagination import RowPage
 from ..permissions import may_see, open_task

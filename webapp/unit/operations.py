@@ -1,6 +1,6 @@
 """Departments and admins of a unit (seed 001). Only the unit's principal admin (an admin without a department)
 manages them; a secondary admin (二级管理员) works only with her department's staff. Flush, never commit."""
-from flask_babel import LazyString, gettext as _, lazy_gettext as _l
+from flask_babel import LazyString, gettext as _
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
@@ -9,7 +9,7 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit
-from ..i18n import N_
+from ..i18n import _l, N_
 from ..security import default_password, reset_to_default
 from ..workflow.catalog import PROCESS_NAMES
 

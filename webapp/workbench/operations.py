@@ -10,7 +10,7 @@ import json
 import re
 from collections import Counter
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from lxml import etree
 
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ from models.workflow import BPMN, DMN, DRAFT, PUBLISHED
 
 from .. import audit
 from ..formatting import format_local_time
+from ..i18n import _l
 from ..refusals import Refused
 from ..workflow import rules, versions
 from ..workflow.engine import sha256

@@ -1,5 +1,5 @@
 """What diagrams may name: lanes (roles), form keys and status labels known to the code."""
-from flask_babel import lazy_gettext as _l
+from ..i18n import _l
 
 # Lanes are roles. The task's scope (which unit / department / supervisor) comes from the subject, not the lane.
 ROLES = {'learner': _l('专技人员'), 'unit_admin': _l('单位管理员'), 'supervisor': _l('主管部门'),

@@ -14,8 +14,8 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_SERIALIZER_V
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from flask_babel import lazy_gettext as _l
 
+from ..i18n import _l
 from .catalog import SERVICE_TASKS
 from .expressions import GUARDS, SAFE_FUNCTIONS, guarded_code
 

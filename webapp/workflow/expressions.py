@@ -9,8 +9,8 @@ calls only to a few named functions. Nothing may blow up either: no powers, no r
 import ast
 from functools import lru_cache
 
-from flask_babel import lazy_gettext as _l
 
+from ..i18n import _l
 from ..refusals import Refused
 from .wording import names
 

@@ -21,9 +21,9 @@ and has no aggregation).
 """
 import re
 
-from flask_babel import lazy_gettext as _l
 from lxml import etree
 
+from ..i18n import _l
 from ..refusals import Refused
 from .wording import names, problems as listed
 

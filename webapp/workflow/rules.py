@@ -5,10 +5,10 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
-from flask_babel import lazy_gettext as _l
 
 from models.workflow import DMN
 
+from ..i18n import _l
 from .engine import SCRIPT_ENGINE
 from .validation import DecisionError, parsed_decision
 from .versions import published

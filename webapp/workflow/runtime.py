@@ -11,13 +11,14 @@ from SpiffWorkflow.bpmn.specs.mixins import EndEventMixin as EndEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
 from models.workflow import BPMN, DMN
 
+from ..i18n import _l
 from ..refusals import Refused
 from .catalog import PENDING, STATUSES
 from .engine import (SERIALIZER, SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow,

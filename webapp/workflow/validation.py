@@ -12,8 +12,8 @@ from SpiffWorkflow.bpmn.specs.mixins import (EndEventMixin as EndEvent, EventBas
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
-from flask_babel import lazy_gettext as _l
 
+from ..i18n import _l
 from ..refusals import Refused
 from .catalog import FORM_KEYS, ROLES, SERVICE_TASKS, STATUSES
 from .engine import parse_decision

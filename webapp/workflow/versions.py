@@ -5,13 +5,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from lxml import etree
 from sqlalchemy import func, select
 
 from models import ProcessVersion, db
 from models.workflow import BPMN, DMN, PUBLISHED, RETIRED
 
+from ..i18n import _l
 from .engine import parse_process, schema_check, sha256
 from .validation import DiagramError, validate_decision, validate_parsed
 
