@@ -170,7 +170,7 @@ def configure_request_boundary(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from models import mask_id_number
+    from models import imports, mask_id_number, workflow
 
     @app.context_processor
     def inject():
@@ -189,5 +189,16 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters['version_status'] = format_version_status
     app.jinja_env.filters['process_name'] = format_process_name
     app.jinja_env.filters['translated'] = translated
-    app.jinja_env.tests['waiting'] = lambda subject: subject.outcome == catalog.PENDING  # `{% if t is waiting %}`
+    app.jinja_env.globals['roles'] = catalog.ROLES  # role names in the reader's language (Membership.label: the log's)
+    # Templates ask what a status means, never spell it: `{% if t is waiting %}`, `{% if c is editable_draft %}`.
+    tests = app.jinja_env.tests
+    tests['waiting'] = lambda subject: subject.outcome == catalog.PENDING
+    tests['editable_draft'] = lambda subject: subject.outcome in (catalog.DRAFT, catalog.RETURNED)  # owner may send it
+    tests['draft_version'] = lambda version: version.status == workflow.DRAFT  # a process or credit-table version
+    # A background job's status (imports, impact previews, migration batches): `{% if job.status is job_done %}`.
+    tests['job_active'] = lambda status: status in (imports.PENDING, imports.RUNNING)
+    tests['job_pending'] = lambda status: status == imports.PENDING
+    tests['job_running'] = lambda status: status == imports.RUNNING
+    tests['job_done'] = lambda status: status == imports.DONE
+    tests['job_failed'] = lambda status: status == imports.FAILED
     app.jinja_env.add_extension('jinja2.ext.do')
