@@ -3,7 +3,7 @@ from flask import Flask, has_request_context, make_response, redirect, render_te
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from .config import Config
+from .config import Config, load_secret_key, refuse_unsafe
 from .extensions import babel, csrf, db, login_manager, migrate
 from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
 from .permissions import current_membership
@@ -14,6 +14,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.update(config)
+    load_secret_key(app.config)
+    refuse_unsafe(app.config)  # outside tests: no forgeable sessions
     configure_extensions(app)
     configure_blueprints(app)
     configure_request_boundary(app)
