@@ -1,5 +1,6 @@
 """Annual certificates (《继续教育合格证书》), the claims each relied on, hour-record prints (学时记录表) and the
 learner's yearly profile confirmation (信息核实) that locks her data for that year's prints."""
+import secrets
 from datetime import datetime
 from decimal import Decimal
 from typing import Optional
@@ -17,12 +18,24 @@ certificate_claim = Table(
     Column('claim_id', ForeignKey('claim.id'), primary_key=True, index=True),
 )
 
+# The verification code (核验码) that the certificate's QR code and printed URL carry: certificate numbers are
+# sequential, so the public page is found by this random code only. 20 characters of RFC 4648 base32 (A-Z, 2-7: no
+# 0, 1 or 8 to misread as O, I or B) = 100 bits, so walking or guessing codes finds nothing in any useful time.
+VERIFICATION_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+VERIFICATION_CODE_LENGTH = 20
+
+
+def new_verification_code() -> str:
+    return ''.join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
+
 
 class Certificate(db.Model):
     """Issued when a learner met the year's requirement; voided when hours it relied on are deleted (seed 001)."""
     __tablename__ = 'certificate'
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(30), unique=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)  # printed for reference; opens nothing publicly
+    verification_code: Mapped[str] = mapped_column(String(VERIFICATION_CODE_LENGTH), unique=True,
+                                                   default=new_verification_code)
     learner_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), index=True)
     year: Mapped[int] = mapped_column(Integer)
     # Snapshot at issue time: later changes to the learner's hours do not alter an issued certificate.

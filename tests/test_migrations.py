@@ -1,14 +1,18 @@
-"""Alembic migrations build the same schema as the models, on SQLite and PostgreSQL."""
+"""Alembic migrations build the same schema as the models, on SQLite and PostgreSQL, and fill what they add."""
+import datetime
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, Numeric, Table, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from models import db
+from models.certificates import VERIFICATION_ALPHABET
 from webapp import create_app
 
 from .apps import TEST_CONFIG
@@ -41,4 +45,47 @@ def test_upgrade_matches_models_and_downgrades(empty_db_url):
         assert diff == [], f'models changed without a migration: {diff}'
         downgrade(revision='base')
         assert set(inspect(db.engine).get_table_names()) <= {'alembic_version'}
+        db.engine.dispose()
+
+
+VERIFICATION_CODE_REVISION = '2766381cf60d'
+SCRIPTS = ScriptDirectory(str(Path(__file__).resolve().parents[1] / 'models' / 'migrations'))
+
+
+def _insert(conn, table_name: str, **values) -> int:
+    """A row with *values* and a plain value in every other required column, whatever the schema at this revision."""
+    table = Table(table_name, MetaData(), autoload_with=conn)
+    plain = {Boolean: False, Integer: 1, Numeric: 0, DateTime: datetime.datetime(2026, 1, 1),
+             Date: datetime.date(2026, 1, 1)}
+    for column in table.columns:
+        if column.name in values or column.nullable or column.primary_key or column.server_default is not None:
+            continue
+        values[column.name] = next((v for kind, v in plain.items() if isinstance(column.type, kind)),
+                                   f'{column.name[:8]}-{uuid.uuid4().hex[:8]}')
+    return conn.execute(table.insert().values(**values).returning(table.c.id)).scalar_one()
+
+
+def test_existing_certificates_get_random_verification_codes(empty_db_url):
+    """Certificates issued before the verification code existed get a fresh random code each (their sequential
+    number no longer opens the public page); the downgrade drops the codes and keeps the certificates."""
+    before = SCRIPTS.get_revision(VERIFICATION_CODE_REVISION).down_revision
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': empty_db_url})
+    with app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as conn:
+            learner = _insert(conn, 'user_account', name='张伟', id_number='33010619850312001X')
+            for seq in range(1, 4):
+                _insert(conn, 'certificate', number=f'ZJ2025{seq:06d}', learner_id=learner, year=2025,
+                        issued_by_id=learner)
+        upgrade(revision=VERIFICATION_CODE_REVISION)
+        with db.engine.connect() as conn:
+            codes = conn.execute(text('SELECT verification_code FROM certificate')).scalars().all()
+        assert len(codes) == 3 and len(set(codes)) == 3
+        assert all(len(code) == 20 and set(code) <= set(VERIFICATION_ALPHABET) for code in codes), codes
+        assert 'uq_certificate_verification_code' in {c['name'] for c in inspect(db.engine).get_unique_constraints(
+            'certificate')}
+        downgrade(revision=before)
+        with db.engine.connect() as conn:
+            assert conn.execute(text('SELECT count(*) FROM certificate')).scalar_one() == 3
+        assert 'verification_code' not in {c['name'] for c in inspect(db.engine).get_columns('certificate')}
         db.engine.dispose()

@@ -2,11 +2,12 @@
 from flask import Flask, has_request_context, make_response, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
-from .config import Config
+from .config import Config, load_secret_key, refuse_unsafe
 from .extensions import babel, csrf, db, login_manager, migrate
 from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
 from .i18n import _l, translated
 from .permissions import current_membership
+from .vendor import bp as vendor_bp, content_security_policy
 from .workflow import catalog
 
 
@@ -15,6 +16,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.update(config)
+    load_secret_key(app.config)
+    refuse_unsafe(app.config)  # outside tests: no forgeable sessions
     configure_extensions(app)
     configure_blueprints(app)
     configure_request_boundary(app)
@@ -62,8 +65,6 @@ def _sqlite_begin_immediate(connection):
 
 
 def configure_blueprints(app: Flask) -> None:
-    from pathlib import Path
-
     from flask import Blueprint
 
     from .auth import bp as auth_bp
@@ -95,10 +96,7 @@ def configure_blueprints(app: Flask) -> None:
             return redirect(url_for('claims.my_claims'))
         return redirect(url_for('inbox.todo'))
 
-    # Bootstrap comes from npm (node_modules), served locally: no CDN.
-    vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
-                       static_url_path='/vendor')
-    for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
+    for bp in (main, vendor_bp, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
                unit_bp, learning_bp, learning_api, certificates_bp, verify_bp, enrolment_bp, profile_bp,
                registration_bp, transfers_bp, rollout_bp, workbench_bp):
         app.register_blueprint(bp)
@@ -133,6 +131,8 @@ def configure_request_boundary(app: Flask) -> None:
         response.headers.setdefault('X-Content-Type-Options', 'nosniff')  # uploaded files are served as typed
         response.headers.setdefault('X-Frame-Options', 'DENY')
         response.headers.setdefault('Referrer-Policy', 'same-origin')
+        if response.mimetype == 'text/html':  # pages (not PDFs: Chrome's viewer is a plugin that object-src bars)
+            response.headers.setdefault('Content-Security-Policy', content_security_policy())
         return response
 
     @app.before_request

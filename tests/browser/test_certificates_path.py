@@ -30,6 +30,7 @@ def test_progress_certificate_verification_and_record(live_server, page):
     number = f'ZJ{year()}000001'
     assert number in page.locator('.alert-success').inner_text()
     shot(page, 'certificates-progress')
+    verify_path = page.locator('#certificates .verify-link').first.get_attribute('href')  # by its code, not number
     pdf = page.request.get(base + page.locator('#certificate-link').get_attribute('href'))
     assert pdf.ok and pdf.headers['content-type'] == 'application/pdf'
     page.click('#record-link')
@@ -43,10 +44,12 @@ def test_progress_certificate_verification_and_record(live_server, page):
     assert f'XS{year()}000001' in page.locator('#prints').inner_text()
     shot(page, 'certificates-record')
     log_out(page)
-    page.goto(f'{base}/verify/{number}')  # signed out
+    page.goto(base + verify_path)  # signed out
     assert '证书有效' in page.locator('#verify-result').inner_text()
     assert '*****001X' in page.locator('#certificate').inner_text()
     shot(page, 'certificates-verify')
+    page.goto(f'{base}/verify/{number}')  # the sequential number opens nothing
+    assert '未找到该证书' in page.locator('#verify-result').inner_text() and page.locator('#certificate').count() == 0
     log_in(page, base, 'jtjt_admin')
     page.click('text=学时达标情况')
     assert page.locator('#met-count').inner_text() == '1' and page.locator('#unmet-count').inner_text() == '1'

@@ -1,11 +1,13 @@
 """《继续教育合格证书》: refused until the year's requirement is met, a PDF with number and QR code, a public
-verification page, and automatic voiding when approved hours it relied on are deleted (seed 001)."""
+verification page found by the certificate's random code only (never by its sequential number), and automatic
+voiding when approved hours it relied on are deleted (seed 001)."""
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from models import Certificate, Claim, FlowLog, db
+from models.certificates import VERIFICATION_ALPHABET, new_verification_code
 from webapp.certificates import operations as certs
 from webapp.claims import operations as claims_ops
 
@@ -62,7 +64,9 @@ def test_certificate_pdf_has_name_year_hours_number_and_renders_chinese(client, 
     text = pdf_text(response.data)
     assert '继续教育合格证书' in text and '张伟' in text and str(year()) in text and number in text
     assert '90' in text and '72' in text and '18' in text
-    assert f'/verify/{number}' in text
+    # The QR code and the printed URL carry the random verification code; the number is printed for reference only.
+    assert f'http://localhost/verify/{cert.verification_code}' in text and f'/verify/{number}' not in text
+    assert f'核验码 {cert.verification_code}' in text
     image = render_first_page(response.data, 'certificate.png')
     assert 0.005 < dark_share(image) < 0.5  # text, frame and QR code drawn; not a blank (or black) page
 
@@ -71,13 +75,57 @@ def test_verification_page_is_public_and_masks_the_id_number(client, ctx):
     meet_requirement(ZHANG_WEI)
     cert = certs.issue_certificate(learner(), year())
     db.session.commit()
-    response = client.get(f'/verify/{cert.number}')  # not signed in
+    response = client.get(f'/verify/{cert.verification_code}')  # not signed in
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and '证书有效' in page and '张伟' in page and '*****001X' in page
-    assert ZHANG_WEI not in page and '90' in page and str(year()) in page
-    missing = client.get(f'/verify/ZJ{year()}999999')
-    assert missing.status_code == 404 and '未找到编号为' in missing.get_data(as_text=True)
-    assert client.get('/verify/' + 'x' * 500).status_code == 404
+    assert ZHANG_WEI not in page and '90' in page and str(year()) in page and cert.number in page
+    assert '证书有效' in client.get(f'/verify/ {cert.verification_code.lower()} ').get_data(as_text=True)  # as typed
+
+
+def _wrong_codes(cert) -> list[str]:
+    """What someone walking the certificates would try: the sequential numbers around it (as issued, in lower case,
+    with a slash), a code one character off, a fresh random code, and junk of every length."""
+    code = cert.verification_code
+    flipped = code[:-1] + ('A' if code[-1] != 'A' else 'B')
+    numbers = [cert.number, cert.number.lower(), f'ZJ{year()}000002', f'ZJ{year()}999999', f'{cert.number}/']
+    return numbers + [flipped, code[:-1], code + 'A', new_verification_code(), str(cert.id), '%25', 'x' * 500,
+                      code.replace(code[0], '0')]
+
+
+def test_a_guessed_number_or_wrong_code_reveals_nothing(client, ctx):
+    meet_requirement(ZHANG_WEI)
+    cert = certs.issue_certificate(learner(), year())
+    db.session.commit()
+    pages = set()
+    for guess in _wrong_codes(cert):
+        response = client.get(f'/verify/{guess}')
+        page = response.get_data(as_text=True)
+        assert response.status_code == 404, guess
+        assert '未找到该证书' in page and '证书编号不能用于核验' in page, guess
+        assert '张伟' not in page and '001X' not in page and '交通工程' not in page and cert.number not in page
+        pages.add(page)
+    assert len(pages) == 1  # the same page whatever was tried: nothing tells a near miss from junk
+
+
+def test_verification_asks_for_the_code(client, ctx):
+    meet_requirement(ZHANG_WEI)
+    cert = certs.issue_certificate(learner(), year())
+    db.session.commit()
+    page = client.get('/verify').get_data(as_text=True)
+    assert '20 位核验码' in page and '未找到该证书' not in page
+    response = client.get('/verify', query_string={'code': f' {cert.verification_code} '})
+    assert response.status_code == 302 and response.location.endswith(f'/verify/{cert.verification_code}')
+    assert client.get('/verify', query_string={'code': cert.number}, follow_redirects=True).status_code == 404
+
+
+def test_verification_codes_are_random_and_unique(ctx):
+    meet_requirement(ZHANG_WEI)
+    meet_requirement(LI_NA)
+    first = certs.issue_certificate(learner(), year())
+    second = certs.issue_certificate(membership(LI_NA, 'learner'), year())
+    codes = {first.verification_code, second.verification_code} | {new_verification_code() for _ in range(1000)}
+    assert len(codes) == 1002  # 100 bits each: guessing one among them is hopeless
+    assert all(len(c) == 20 and set(c) <= set(VERIFICATION_ALPHABET) for c in codes)
 
 
 def test_deleting_relied_on_hours_voids_the_certificate(client, ctx):
@@ -87,13 +135,13 @@ def test_deleting_relied_on_hours_voids_the_certificate(client, ctx):
     claims_ops.delete_approved(membership('jtjt_admin', 'unit_admin'), training, '培训证明系伪造')
     db.session.commit()
     assert cert.voided_at is not None and '培训证明系伪造' in cert.void_reason
-    page = client.get(f'/verify/{cert.number}').get_data(as_text=True)
-    # The public (numbers can be walked) gets a generic statement, not the admin's free-text reason.
+    page = client.get(f'/verify/{cert.verification_code}').get_data(as_text=True)
+    # Whoever holds the code gets a generic statement, not the admin's free-text reason.
     assert '已作废' in page and '该证书所依据的学时已被删除，证书已作废' in page and '证书有效' not in page
     assert '培训证明系伪造' not in page and '公路养护技术培训班' not in page
-    page = login(ctx.test_client(), 'hzcj_admin').get(f'/verify/{cert.number}').get_data(as_text=True)
+    page = login(ctx.test_client(), 'hzcj_admin').get(f'/verify/{cert.verification_code}').get_data(as_text=True)
     assert '已作废' in page and '培训证明系伪造' not in page  # staff of another unit: the public view
-    page = login(ctx.test_client(), 'jtjt_admin').get(f'/verify/{cert.number}').get_data(as_text=True)
+    page = login(ctx.test_client(), 'jtjt_admin').get(f'/verify/{cert.verification_code}').get_data(as_text=True)
     assert '培训证明系伪造' in page and '公路养护技术培训班' in page
     log = db.session.scalar(select(FlowLog).where(FlowLog.subject_type == 'certificate', FlowLog.action == '证书作废'))
     assert log is not None and '交工集团管理员' in log.actor_label

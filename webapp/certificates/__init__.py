@@ -2,6 +2,6 @@
 from flask import Blueprint
 
 bp = Blueprint('certificates', __name__, url_prefix='/certificates')
-verify_bp = Blueprint('verify', __name__)  # public: /verify/<number>, no login
+verify_bp = Blueprint('verify', __name__)  # public: /verify/<verification code>, no login
 
 from . import views  # noqa: E402,F401

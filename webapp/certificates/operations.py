@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import (Certificate, Claim, Enrolment, HourRecordPrint, LearningRecord, Membership, ProfileConfirmation,
                     TitleChange, db, utcnow)
+from models.certificates import VERIFICATION_ALPHABET, VERIFICATION_CODE_LENGTH
 from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, UNIT_ADMIN
 
@@ -25,6 +26,7 @@ from ..workflow import catalog
 from ..workflow.rules import DecisionUnavailable, decide
 
 DECISION = 'annual_requirement'
+VERIFICATION_LETTERS = frozenset(VERIFICATION_ALPHABET)
 PARTS = (('total', _l('总学时')), ('professional', _l('专业科目')), ('public', _l('公需科目')))
 
 
@@ -201,11 +203,13 @@ def certificate_for(m: Membership, certificate_id: int) -> Certificate | None:
     return cert
 
 
-def find_by_number(number: str) -> Certificate | None:
-    number = (number or '').strip().upper()
-    if not number or len(number) > 30:
+def find_by_code(code: str) -> Certificate | None:
+    """The certificate whose verification code (the QR code's, never the sequential number) this is; anything not
+    shaped like a code is not looked up."""
+    code = (code or '').strip().upper()
+    if len(code) != VERIFICATION_CODE_LENGTH or not set(code) <= VERIFICATION_LETTERS:
         return None
-    return db.session.scalar(select(Certificate).where(Certificate.number == number))
+    return db.session.scalar(select(Certificate).where(Certificate.verification_code == code))
 
 
 # ---- 学时记录表 -------------------------------------------------------------------------------------------------

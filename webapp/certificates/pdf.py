@@ -67,7 +67,8 @@ def _item_kind(claim) -> str:
 
 
 def certificate_pdf(cert, verify_url: str) -> bytes:
-    """One landscape A4 page: title, text, number, issuer, date, and a QR code of the verification URL."""
+    """One landscape A4 page: title, text, number (for reference), issuer, date, and a QR code of the verification URL,
+    which carries the certificate's random verification code (the number does not open the public page)."""
     buffer = BytesIO()
     page = landscape(A4)
 
@@ -81,7 +82,7 @@ def certificate_pdf(cert, verify_url: str) -> bytes:
         qr_size = 32 * mm
         renderPDF.draw(_qr(verify_url, qr_size), canvas, page[0] - 30 * mm - qr_size, 24 * mm)
         canvas.setFont(FONT, 8)
-        canvas.drawRightString(page[0] - 30 * mm, 20 * mm, f'扫码或访问 {verify_url} 核验')
+        canvas.drawRightString(page[0] - 30 * mm, 20 * mm, f'扫码或访问 {verify_url} 核验（核验码 {cert.verification_code}）')
         canvas.restoreState()
 
     doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=32 * mm, rightMargin=32 * mm, topMargin=28 * mm,

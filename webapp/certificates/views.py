@@ -92,7 +92,7 @@ def certificate_file(certificate_id: int):
     cert = ops.certificate_for(current_membership(), certificate_id)
     if cert is None:
         abort(404)
-    url = url_for('verify.verify', number=cert.number, _external=True)
+    url = url_for('verify.verify', code=cert.verification_code, _external=True)
     return _pdf(_chinese(certificate_pdf, cert, url), f'certificate-{cert.number}.pdf')
 
 
@@ -198,14 +198,23 @@ def staff_member(learner_id: int):
 
 # ---- public ------------------------------------------------------------------------------------------------------
 
-@verify_bp.route('/verify/<path:number>')
-def verify(number: str):
-    """证书核验 (no login): valid or voided, with only masked personal data."""
-    cert = ops.find_by_number(number)
+@verify_bp.route('/verify')
+def verify_form():
+    """证书核验 without a code: asks for the 核验码 printed on the certificate (under its QR code)."""
+    code = request.args.get('code', '').strip()
+    if code:
+        return redirect(url_for('.verify', code=code[:100]))
+    return render_template('certificates/verify.html', cert=None, asked=True)
+
+
+@verify_bp.route('/verify/<path:code>')
+def verify(code: str):
+    """证书核验 (no login): valid or voided, with only masked personal data. Found by the certificate's random
+    verification code only: the sequential number (or any wrong code) gets the same page as nothing at all."""
+    cert = ops.find_by_code(code)
     if cert is None:
-        return render_template('certificates/verify.html', cert=None, number=number[:30]), 404
-    # Numbers are sequential, so anyone can walk them: the admin's free-text deletion reason is shown only to
-    # people who may see this learner anyway (her unit admin, or herself); the public gets a generic statement.
-    return render_template('certificates/verify.html', cert=cert, number=cert.number,
-                           masked_id=mask_id_number(cert.id_number),
+        return render_template('certificates/verify.html', cert=None, asked=False), 404
+    # Whoever holds the code (anyone the certificate was shown to) gets a generic statement; the admin's free-text
+    # deletion reason is shown only to people who may see this learner anyway (her unit admin, or herself).
+    return render_template('certificates/verify.html', cert=cert, masked_id=mask_id_number(cert.id_number),
                            show_reason=ops.can_see_learner(current_membership(), cert.learner_id))

@@ -11,6 +11,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required
 from ..refusals import attempt
+from ..urls import back_or
 from . import bp, operations as ops, queries
 
 
@@ -40,7 +41,7 @@ def reset_password(membership_id: int):
         abort(404)
     attempt(lambda: ops.reset_password(m, member),
             _('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=member.user.name))
-    return redirect(request.referrer or url_for('unit.staff'))
+    return redirect(back_or(url_for('unit.staff')))
 
 
 def _department_id(value) -> int | None:
@@ -109,7 +110,7 @@ def assign_department(membership_id: int):
         abort(400)
     attempt(lambda: ops.assign_department(m, membership_id, _department_id(request.form.get('department_id'))),
             _('已分配部门'))
-    return redirect(request.referrer or url_for('unit.staff'))
+    return redirect(back_or(url_for('unit.staff')))
 
 
 @bp.route('/my-department', methods=['GET', 'POST'])
