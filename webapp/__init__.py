@@ -119,13 +119,24 @@ def configure_request_boundary(app: Flask) -> None:
         session.pop('_flashes', None)
         return error_page(409, _l('数据已被他人同时修改，请刷新后重试'))
 
+    def not_storable(error=None):
+        # The database refused a value when the request's work was written (a number or a text beyond its column):
+        # nothing was saved, so no success message either.
+        session.pop('_flashes', None)
+        return error_page(422, _l('提交的内容超出了允许的范围（数值过大或文字过长），未保存任何内容，请检查后重试'))
+
     @app.after_request
     def commit(response):
         if response.status_code < 400:
+            # Raised here, after the view, no error handler would see these: a bare 500 with the view's success flash.
             try:
                 db.session.commit()
-            except IntegrityError:  # raised here, after the view, no error handler would see it: a bare 500
+            except IntegrityError:
                 response = make_response(conflict())
+            except DataError:
+                response = make_response(not_storable())
+            except OperationalError as error:
+                response = make_response(busy(error))
         else:
             db.session.rollback()
         response.headers.setdefault('X-Content-Type-Options', 'nosniff')  # uploaded files are served as typed
@@ -148,7 +159,8 @@ def configure_request_boundary(app: Flask) -> None:
             db.session.rollback()
 
     for code, title in ((403, _l('没有权限')), (404, _l('页面不存在')), (405, _l('请求方式不允许')),
-                        (413, _l('上传的文件太大')), (400, _l('请求无效')), (500, _l('系统错误'))):
+                        (413, _l('上传的文件太大')), (400, _l('请求无效')), (500, _l('系统错误')),
+                        (415, _l('请求格式无效：请在页面上填写并提交表单'))):
         app.register_error_handler(code, lambda error, code=code, title=title: error_page(code, title))
     # Someone else's save of the same workflow instance came first (version column).
     app.register_error_handler(StaleDataError, lambda error: error_page(409, _l('该事项已被他人处理，请刷新后查看最新状态')))
@@ -159,10 +171,12 @@ def configure_request_boundary(app: Flask) -> None:
     @app.errorhandler(DataError)
     def out_of_range(error):
         # e.g. an id beyond the database integer range typed into a URL or a hidden field
+        session.pop('_flashes', None)
         return error_page(400, _l('请求参数无效'))
 
     @app.errorhandler(OperationalError)
     def busy(error):
+        session.pop('_flashes', None)  # whatever the view announced was not saved
         # SQLite refuses a second writer past the busy timeout ("database is locked"): the other person's action won.
         if 'locked' in str(error.orig).lower():
             return error_page(409, _l('该事项正被他人同时处理，请刷新后查看最新状态'))

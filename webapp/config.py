@@ -27,6 +27,11 @@ class Config:
     EVIDENCE_MAX_FILES = 10
     PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
+    # Dates people type, import or platforms send fall between 1 January of EARLIEST_YEAR (EARLIEST_TITLE_YEAR for
+    # the date a professional title was obtained) and 31 December of LATEST_YEARS_AHEAD years from now.
+    EARLIEST_YEAR = int(os.environ.get('EARLIEST_YEAR', '2000'))
+    EARLIEST_TITLE_YEAR = int(os.environ.get('EARLIEST_TITLE_YEAR', '1950'))
+    LATEST_YEARS_AHEAD = int(os.environ.get('LATEST_YEARS_AHEAD', '1'))
     # Automated tests only (honoured only when TESTING): every captcha shows this text.
     CAPTCHA_TEST_ANSWER = None
     # A review task waiting this long notifies its reviewers; twice as long (by default) escalates it (ISO 8601).

@@ -72,7 +72,7 @@ def _login_name(raw: str) -> str:
     """An old 15-digit ID number is stored as the 18-digit one registration made of it: log in (and count
     failures) under that."""
     name = raw.strip()
-    if len(name) == 15 and name.isdigit():
+    if len(name) == 15 and name.isascii() and name.isdigit():
         try:
             return normalise_id_number(name)
         except RegistrationError:  # not a valid ID number: looked up as typed, and refused as usual
