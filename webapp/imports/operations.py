@@ -118,13 +118,13 @@ def _learner(m: Membership, value, name_value) -> User:
     if not ric.is_valid(number):
         raise RowError(_l('身份证号“%(number)s”无效（位数、出生日期或校验位不对）', number=number))
     user = db.session.scalar(select(User).where(User.id_number == number))
-    if user is None:
-        raise RowError(_l('身份证号 %(number)s 尚未注册', number=number))
-    member = next((x for x in user.memberships if x.role == LEARNER), None)
+    member = next((x for x in user.memberships if x.role == LEARNER), None) if user is not None else None
     if member is None or member.org_id != m.org_id or (m.department_id and member.department_id != m.department_id):
+        # the same words whether the number is someone's of another unit or nobody's: neither her name nor her unit
+        # nor whether she exists at all is the importing admin's to learn
         if m.department_id:
-            raise RowError(_l('%(name)s（%(number)s）不是本单位本部门的专技人员', name=user.name, number=number))
-        raise RowError(_l('%(name)s（%(number)s）不是本单位的专技人员', name=user.name, number=number))
+            raise RowError(_l('身份证号 %(number)s 不是本单位本部门的专技人员（或尚未注册）', number=number))
+        raise RowError(_l('身份证号 %(number)s 不是本单位的专技人员（或尚未注册）', number=number))
     name = _text(name_value)
     if name and name != user.name:
         raise RowError(_l('姓名“%(name)s”与身份证号 %(number)s 不符', name=name, number=number))
