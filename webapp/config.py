@@ -15,6 +15,7 @@ class Config:
     EVIDENCE_MAX_BYTES = 5 * 1024 * 1024            # one file
     EVIDENCE_MAX_IMAGES = 5                         # seed 000: at most 5 images per claim
     EVIDENCE_MAX_FILES = 10
+    EVIDENCE_MAX_PIXELS = 40_000_000                # an image is refused by its declared size before it is decoded
     PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
     # Automated tests only: every captcha shows this text. Never set it in production.
