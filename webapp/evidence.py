@@ -36,7 +36,7 @@ def inspect_upload(data: bytes) -> tuple[bytes, str]:
             raise EvidenceRejected(_l('PDF 文件不完整或已损坏'))
         return data, 'application/pdf'
     pixels = current_app.config['EVIDENCE_MAX_PIXELS']
-    too_large = EvidenceRejected(_l('图片像素过多（宽×高不能超过 %(limit)s），请缩小尺寸后再上传', limit=f'{pixels:,}'))
+    too_large = EvidenceRejected(_l('图片像素过多（宽×高不能超过 %(limit)s），请缩小尺寸后再上传', limit=format(pixels, ',')))
     try:
         with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             kind = probe.format
