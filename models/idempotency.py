@@ -16,4 +16,6 @@ class IdempotencyKey(db.Model):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))  # None: a public form (注册)
     endpoint: Mapped[str] = mapped_column(String(100))     # the form it came with
     location: Mapped[Optional[str]] = mapped_column(String(500))  # where the first POST sent its author
+    subject_type: Mapped[Optional[str]] = mapped_column(String(30))  # what it created: table name and id
+    subject_id: Mapped[Optional[int]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

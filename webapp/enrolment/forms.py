@@ -1,11 +1,10 @@
 """报名 forms: the learner's enrolment and the unit's review."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import DataRequired
 
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
-from ..forms import REQUIRED, choices, date_field, decision_form, please_choose
+from ..forms import REQUIRED, IdempotentForm, choices, date_field, decision_form, please_choose
 from ..i18n import _l
 
 
@@ -14,7 +13,7 @@ def shown(values):
     return choices((v, _l(v)) for v in values)
 
 
-class EnrolmentForm(FlaskForm):
+class EnrolmentForm(IdempotentForm):
     identity = RadioField(_l('人员身份'), choices=shown(IDENTITIES), validators=[DataRequired(REQUIRED)])
     political_status = SelectField(_l('政治面貌'), choices=please_choose(POLITICAL), validators=[DataRequired(REQUIRED)])
     education = SelectField(_l('最高学历'), choices=please_choose(EDUCATION), validators=[DataRequired(REQUIRED)])

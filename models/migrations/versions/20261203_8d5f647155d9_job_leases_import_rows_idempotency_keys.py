@@ -26,6 +26,8 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('endpoint', sa.String(length=100), nullable=False),
     sa.Column('location', sa.String(length=500), nullable=True),
+    sa.Column('subject_type', sa.String(length=30), nullable=True),
+    sa.Column('subject_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_idempotency_key_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_key')),
