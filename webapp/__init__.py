@@ -133,7 +133,7 @@ def configure_request_boundary(app: Flask) -> None:
         db.session.rollback()
         _drop_queued_flashes()
         page = app.jinja_env.get_template('errors/unavailable.html').render(
-            retry=request.full_path if request.method == 'GET' else None)
+            retry=request.full_path.rstrip('?') if request.method == 'GET' else None)
         response = make_response(page, 503)
         response.headers['Retry-After'] = str(RETRY_AFTER_SECONDS)
         return response

@@ -136,7 +136,8 @@ def database_down(request, tmp_path):
 
 
 @pytest.mark.parametrize('method, path', [('GET', '/claims/'), ('GET', '/inbox/'), ('POST', '/claims/new'),
-                                          ('GET', '/claims/1')])
+                                          ('GET', '/claims/1'),
+                                          ('GET', '/no-such-page')])  # the 404 page, too, shows who is signed in
 def test_the_outage_page_renders_with_the_database_down(database_down, method, path):
     client = database_down.test_client()
     with client.session_transaction() as session:  # a signed-in learner: her user is loaded from the database
@@ -146,7 +147,7 @@ def test_the_outage_page_renders_with_the_database_down(database_down, method, p
     assert response.status_code == 503, page[:300]
     assert response.headers['Retry-After'] == '5'
     assert OUTAGE in page and '请稍等片刻后重试' in page and 'Internal Server Error' not in page
-    assert ('href="' + path + '?"' in page) == (method == 'GET')  # 重试 (the same page) when that is safe
+    assert (f'href="{path}"' in page) == (method == 'GET')  # 重试 (the same page) when that is safe
 
 
 def test_an_anonymous_visitor_gets_the_outage_page_too(database_down):
