@@ -4,7 +4,8 @@ from .org import Department, Organisation  # noqa: F401
 from .people import LoginAttempt, Membership, UsedCaptcha, User, mask_id_number  # noqa: F401
 from .workflow import FlowLog, Notification, ProcessVersion, WorkflowInstance, WorkItem  # noqa: F401
 from .claims import Claim, Evidence, RegistrationWindow, Supplement, SupplementWindow  # noqa: F401
-from .imports import ImportJob  # noqa: F401
+from .imports import ImportJob, ImportRow  # noqa: F401
+from .idempotency import IdempotencyKey  # noqa: F401
 from .learning import LearningPlatform, LearningRecord  # noqa: F401
 from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, certificate_claim  # noqa: F401
 from .profile import Enrolment, TitleChange  # noqa: F401

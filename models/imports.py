@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
@@ -19,6 +19,8 @@ class ImportJob(db.Model):
     filename: Mapped[str] = mapped_column(String(200))
     # The file itself, in the database: any worker on any host can read it (no shared disk needed).
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The file's sha256: with the sheet row, what makes a draft once only (ImportRow), however often it is uploaded.
+    content_sha256: Mapped[Optional[str]] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
     done_rows: Mapped[int] = mapped_column(Integer, default=0)
@@ -32,7 +34,26 @@ class ImportJob(db.Model):
     # Set when a worker takes the job and at every progress commit: a running job whose heartbeat is older than
     # JOB_LEASE belongs to a worker that died, and another worker takes it over where it stopped.
     heartbeat_at: Mapped[Optional[datetime]] = mapped_column()
+    # Who works it: a token drawn when a worker takes the job; a worker that finds another token there was presumed
+    # dead and taken over, and stops (webapp/timers.py: Lease).
+    lease_token: Mapped[Optional[str]] = mapped_column(String(32))
 
     membership: Mapped[Membership] = relationship()
 
     __table_args__ = (Index('ix_import_job_status', 'status', 'id'),)
+
+
+class ImportRow(db.Model):
+    """A row of an uploaded file that became a draft claim. The same file (by its sha256) uploaded again by the
+    unit, or a chunk worked again after a worker was lost, finds it and skips the row instead of creating the draft
+    twice; the unique key holds even for two workers at once."""
+    __tablename__ = 'import_row'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'))  # the importing unit
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    row: Mapped[int] = mapped_column(Integer)                           # the sheet row, as Excel numbers it
+    claim_id: Mapped[int] = mapped_column(ForeignKey('claim.id'))
+    job_id: Mapped[int] = mapped_column(ForeignKey('import_job.id'))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint('org_id', 'file_sha256', 'row', name='uq_import_row_file_row'),)

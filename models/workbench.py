@@ -43,6 +43,7 @@ class RolloutJob(db.Model):
     # Set when a worker takes the job and at every progress commit: a running job whose heartbeat is older than
     # JOB_LEASE belongs to a worker that died, and another worker takes it over where it stopped.
     heartbeat_at: Mapped[Optional[datetime]] = mapped_column()
+    lease_token: Mapped[Optional[str]] = mapped_column(String(32))  # as ImportJob.lease_token
 
     membership: Mapped[Membership] = relationship()
 

@@ -1,9 +1,12 @@
 """CreditFlow (学时通) Flask application factory."""
 from flask import Flask, has_request_context, make_response, redirect, render_template, request, session, url_for
+from flask.globals import request_ctx
+from flask.signals import message_flashed
 from flask_login import login_required
 
 from .config import Config, load_secret_key, refuse_unsafe
 from .extensions import babel, csrf, db, login_manager, migrate
+from .faults import locked, transient
 from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
 from .i18n import _l, translated
 from .permissions import current_membership
@@ -103,26 +106,43 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_request_boundary(app: Flask) -> None:
-    """One request = one transaction: commit when the request succeeded, roll back otherwise."""
+    """One request = one transaction: commit when the request succeeded, roll back otherwise. A failed request shows
+    none of the messages it queued (nothing was saved); a lost database shows the outage page, which needs none."""
     from flask_wtf.csrf import CSRFError
-    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+    from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
+
+    message_flashed.connect(_remember_flash, app)
 
     def error_page(code: int, title):
         # Roll back first: after a database error (an aborted PostgreSQL transaction) the page itself still queries.
         db.session.rollback()
-        return render_template('errors/error.html', code=code, title=str(title)), code
+        _drop_queued_flashes()
+        try:
+            return render_template('errors/error.html', code=code, title=str(title)), code
+        except Exception as error:  # the page reads who is signed in and the inbox counts: the database went away
+            if not transient(error):
+                raise
+            return outage()
+
+    def outage(error=None):
+        """The database is restarting or out of reach: a page rendered without it (not base.html, whose navigation
+        loads the signed-in user), in the reader's language, asking to retry."""
+        db.session.rollback()
+        _drop_queued_flashes()
+        page = app.jinja_env.get_template('errors/unavailable.html').render(
+            retry=request.full_path.rstrip('?') if request.method == 'GET' else None)
+        response = make_response(page, 503)
+        response.headers['Retry-After'] = str(RETRY_AFTER_SECONDS)
+        return response
 
     def conflict(error=None):
         # A unique or foreign key the checks before it did not see (someone else's request committed in between).
-        # Nothing was saved: drop the success message the view may already have queued.
-        session.pop('_flashes', None)
         return error_page(409, _l('数据已被他人同时修改，请刷新后重试'))
 
     def not_storable(error=None):
         # The database refused a value when the request's work was written (a number or a text beyond its column):
-        # nothing was saved, so no success message either.
-        session.pop('_flashes', None)
+        # nothing was saved, so no success message either (error_page takes back what the view queued).
         return error_page(422, _l('提交的内容超出了允许的范围（数值过大或文字过长），未保存任何内容，请检查后重试'))
 
     @app.after_request
@@ -135,7 +155,10 @@ def configure_request_boundary(app: Flask) -> None:
                 response = make_response(conflict())
             except DataError:
                 response = make_response(not_storable())
-            except OperationalError as error:
+            except Exception as error:  # the connection was lost at COMMIT …: nothing was saved, say nothing was
+                _drop_queued_flashes()
+                if not transient(error):
+                    raise  # the 500 page
                 response = make_response(busy(error))
         else:
             db.session.rollback()
@@ -159,9 +182,16 @@ def configure_request_boundary(app: Flask) -> None:
             db.session.rollback()
 
     for code, title in ((403, _l('没有权限')), (404, _l('页面不存在')), (405, _l('请求方式不允许')),
-                        (413, _l('上传的文件太大')), (400, _l('请求无效')), (500, _l('系统错误')),
+                        (413, _l('上传的文件太大')), (400, _l('请求无效')),
                         (415, _l('请求格式无效：请在页面上填写并提交表单'))):
         app.register_error_handler(code, lambda error, code=code, title=title: error_page(code, title))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        if transient(getattr(error, 'original_exception', None)):  # e.g. the connection lost in the middle
+            return outage()
+        return error_page(500, _l('系统错误'))
+
     # Someone else's save of the same workflow instance came first (version column).
     app.register_error_handler(StaleDataError, lambda error: error_page(409, _l('该事项已被他人处理，请刷新后查看最新状态')))
     app.register_error_handler(IntegrityError, conflict)
@@ -171,16 +201,51 @@ def configure_request_boundary(app: Flask) -> None:
     @app.errorhandler(DataError)
     def out_of_range(error):
         # e.g. an id beyond the database integer range typed into a URL or a hidden field
-        session.pop('_flashes', None)
         return error_page(400, _l('请求参数无效'))
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     def busy(error):
-        session.pop('_flashes', None)  # whatever the view announced was not saved
+        # Whatever the view announced was not saved: error_page and outage take its messages back.
         # SQLite refuses a second writer past the busy timeout ("database is locked"): the other person's action won.
-        if 'locked' in str(error.orig).lower():
+        if locked(error):
             return error_page(409, _l('该事项正被他人同时处理，请刷新后查看最新状态'))
-        return error_page(503, _l('数据库暂时不可用，请稍后重试'))
+        return outage(error)
+
+
+RETRY_AFTER_SECONDS = 5  # PostgreSQL restarts in 0.3–4.4 s
+
+
+def _remember_flash(app: Flask, message, category, **extra) -> None:
+    """What this request queued (flask.flash), so that a failure can take it back."""
+    request.environ.setdefault('creditflow.flashes', []).append((category, message))
+
+
+def _drop_queued_flashes() -> None:
+    """Nothing this request did was saved: take back the messages it queued (the success a view announced before
+    the commit failed), whether still in the session or already taken by a page it rendered. Messages queued by
+    earlier requests stay."""
+    queued = request.environ.pop('creditflow.flashes', None)
+    if not queued:
+        return
+    if '_flashes' in session:
+        left = _without(session['_flashes'], queued)
+        if left:
+            session['_flashes'] = left
+        else:
+            session.pop('_flashes')
+    if request_ctx.flashes:
+        request_ctx.flashes = _without(request_ctx.flashes, queued)
+
+
+def _without(messages: list, queued: list) -> list:
+    left = list(messages)
+    for message in reversed(queued):
+        for i in range(len(left) - 1, -1, -1):
+            if tuple(left[i]) == message:
+                del left[i]
+                break
+    return left
 
 
 def configure_templates(app: Flask) -> None:

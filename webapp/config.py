@@ -48,6 +48,8 @@ class Config:
     ROLLOUT_SYNC_CLAIMS = int(os.environ.get('ROLLOUT_SYNC_CLAIMS', '5000'))
     ROLLOUT_SYNC_INSTANCES = int(os.environ.get('ROLLOUT_SYNC_INSTANCES', '20'))
     JOB_LEASE = timedelta(minutes=int(os.environ.get('JOB_LEASE_MINUTES', '10')))  # see timers.work_one
+    # A running job renews its lease at least this often, even within a slow chunk (timers.Lease); well below JOB_LEASE
+    JOB_HEARTBEAT = timedelta(seconds=int(os.environ.get('JOB_HEARTBEAT_SECONDS', '30')))
     WORKER_POLL_SECONDS = float(os.environ.get('WORKER_POLL_SECONDS', '3'))  # imports wait at most this long
     PASSWORD_HASH_METHOD = 'scrypt'  # tests choose a cheaper one; outside TESTING it is always scrypt
     BABEL_DEFAULT_LOCALE = 'zh_CN'

@@ -1,13 +1,16 @@
-"""What every feature's forms borrow: the base form, the common messages, fields and validators, and the one inbox
-decision form (which work item, the outcome, an optional reason). Each feature keeps its own forms in its own
-forms.py, built on `Form` (never FlaskForm directly); this module imports no feature."""
-from flask import abort, has_request_context, request
+"""What every feature's forms borrow: the base form, the common messages, fields and validators, the one inbox
+decision form (which work item, the outcome, an optional reason) and the base of forms that create something
+(IdempotentForm). Each feature keeps its own forms in its own forms.py, built on `Form` (never FlaskForm directly);
+this module imports no feature."""
+from flask import abort, flash, has_request_context, redirect, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import DateField, DecimalField, FileField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, StopValidation
 
+from . import idempotency
 from .dates import EARLIEST_YEAR, date_out_of_range
 from .i18n import _l
 from .numbers import HOURS, ROW_ID, NumberRefused, parse_decimal
@@ -117,6 +120,34 @@ def reason_field(label, too_long=_l('原因不能超过 500 个字'), required=N
     """A reason or comment of at most 500 characters; optional unless *required* is the message for a blank one."""
     return TextAreaField(label, validators=[DataRequired(required) if required is not None else Optional(),
                                             max_length(500, too_long)])
+
+
+class IdempotentForm(Form):
+    """A form that creates something carries a token drawn when it is rendered (the template shows
+    `form.idempotency_token` beside `form.csrf_token`): a POST repeated with it creates nothing a second time
+    (webapp/idempotency.py). In the view, once the form is valid and before creating:
+    `if (again := form.repeated()) is not None: return again`, and after creating:
+    `return redirect(form.created(url_for(…), thing))`."""
+    idempotency_token = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not idempotency.TOKEN.fullmatch(self.idempotency_token.data or ''):  # a new form, or posted without one
+            self.idempotency_token.data = idempotency.new_token()
+        self.idempotency_key = self.earlier = None
+
+    def repeated(self):
+        """None when this submission is new (its token is taken until the transaction ends); for a repeat, the
+        answer: back to what the first one created, saying so."""
+        self.idempotency_key, self.earlier = idempotency.take(self.idempotency_token.data)
+        if self.earlier is None:
+            return None
+        flash(_('这份表单已经提交过，没有重复保存：以下是当时保存的结果'), 'info')
+        return redirect(self.earlier.location or request.path)
+
+    def created(self, location: str, subject=None) -> str:
+        """Where this submission sends its author (and what it created, a model row); returns *location*."""
+        return idempotency.remember(self.idempotency_key, location, subject)
 
 
 class DecisionForm(Form):

@@ -6,6 +6,7 @@ and fires it through the feature's handler (the same operations web requests use
 is rolled back, logged and retried with backoff; province staff see it on the 定时任务 page.
 """
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, time as clock, timedelta
@@ -19,6 +20,7 @@ from models import WorkflowInstance, db, utcnow
 from models.imports import FAILED, PENDING, RUNNING
 
 from .dates import LOCAL_TZ
+from .faults import transient
 
 log = logging.getLogger('creditflow.worker')
 
@@ -120,36 +122,111 @@ def register_background(job: Callable[[], int]) -> None:
     BACKGROUND.append(job)
 
 
+# Seconds to wait before each new attempt at a job after a transient database error (PostgreSQL restarts in
+# 0.3–4.4 s): the job goes on from its last committed progress; after the last one it fails.
+JOB_RETRY_DELAYS = (0.5, 1, 2, 4, 8)
+
+
+class LeaseLost(Exception):
+    """Another worker took the job over (to it, this one looked dead): this one stops and leaves the job to it."""
+
+
+class Lease:
+    """A worker's hold on a job: a token drawn when it takes the job, kept in the row, and the time it last renewed
+    the job's heartbeat. The work renews it with every progress commit and, within a long stretch of work, as soon as
+    `due()` (JOB_HEARTBEAT): a slow chunk then never looks like a dead worker, while a worker that stops renewing
+    (killed, hung) is taken over after JOB_LEASE. The renewal is committed with the progress it vouches for — never
+    from a side thread, which would keep a hung worker's job alive — and first checks that the token is still this
+    worker's, locking the row until that commit: a worker that was taken over raises LeaseLost instead of writing
+    over its successor's progress."""
+
+    def __init__(self, job):
+        self.model, self.job_id, self.token = type(job), job.id, secrets.token_hex(16)
+        job.status, job.heartbeat_at, job.lease_token = RUNNING, utcnow(), self.token
+        self.renewed = time.monotonic()
+
+    def due(self) -> bool:
+        return time.monotonic() - self.renewed >= current_app.config['JOB_HEARTBEAT'].total_seconds()
+
+    def renew(self, job) -> None:
+        """Still this worker's job? Then a fresh heartbeat, committed by the caller with its progress."""
+        token = db.session.scalar(select(self.model.lease_token).where(self.model.id == self.job_id)
+                                  .with_for_update(key_share=True))
+        if token != self.token:
+            raise LeaseLost(f'{self.model.__tablename__} {self.job_id} was taken over by another worker')
+        job.heartbeat_at = utcnow()
+        self.renewed = time.monotonic()
+
+    def resume(self):
+        """The job again after a rollback (a transient error), renewed and committed: the work goes on from its
+        last committed progress."""
+        job = db.session.get(self.model, self.job_id)
+        self.renew(job)
+        db.session.commit()
+        return job
+
+
 def work_one(model, run: Callable, refusals: tuple[type[Exception], ...] = ()) -> int:
-    """Take the oldest waiting job of a job table (`status`, `error`, `heartbeat_at`, `finished_at`), or one whose
-    worker died (no heartbeat for JOB_LEASE) — SKIP LOCKED, so one worker per job — mark it running, and `run(job)`,
-    which commits its progress with a fresh heartbeat and carries on from it when it is taken over. A refusal fails
-    that job with its own message; anything else is logged and fails it with a general one. Returns how many jobs
-    were taken (0 or 1)."""
+    """Take the oldest waiting job of a job table (`status`, `error`, `heartbeat_at`, `lease_token`, `finished_at`),
+    or one whose worker died (no heartbeat for JOB_LEASE) — SKIP LOCKED, so one worker per job — mark it running, and
+    `run(job, lease)`, which commits its progress with `lease.renew(job)` and carries on from it when it is taken
+    over. A transient database error (the connection lost, the server restarting) is retried after JOB_RETRY_DELAYS,
+    from the last committed progress. A refusal fails that job with its own message; anything else is logged and
+    fails it with a general one. Returns how many jobs were taken (0 or 1)."""
     abandoned = utcnow() - current_app.config['JOB_LEASE']
+    # FOR NO KEY UPDATE (key_share): the rows a running chunk adds that refer to its job (ImportRow) lock it only
+    # FOR KEY SHARE, which must not hide the job from a takeover once its worker stopped renewing the lease.
     job = db.session.scalar(select(model).where(or_(
         model.status == PENDING, (model.status == RUNNING) & (model.heartbeat_at < abandoned)))
-        .order_by(model.id).limit(1).with_for_update(skip_locked=True))
+        .order_by(model.id).limit(1).with_for_update(skip_locked=True, key_share=True))
     if job is None:
         db.session.rollback()
         return 0
     if job.status == RUNNING:
         log.warning('%s %s: its worker stopped answering, taking it over', model.__tablename__, job.id)
-    job.status, job.heartbeat_at = RUNNING, utcnow()
+    lease = Lease(job)
     db.session.commit()
-    try:
-        run(job)
-    except Exception as exc:
-        db.session.rollback()
-        refused = isinstance(exc, refusals)
-        if not refused:
-            log.exception('%s %s failed', model.__tablename__, job.id)
-        job = db.session.get(model, job.id)
-        job.status, job.finished_at = FAILED, utcnow()
-        job.error = (str(getattr(exc, 'message', None) or exc) if refused  # stored: plain text, not a lazy one
-                     else _('后台任务出错（已记入日志），请稍后重试或联系技术支持'))[:1000]
-        db.session.commit()
+    for attempt, delay in enumerate((*JOB_RETRY_DELAYS, None)):
+        try:
+            if attempt:
+                job = lease.resume()
+            run(job, lease)
+            return 1
+        except LeaseLost:
+            db.session.rollback()
+            log.warning('%s %s: taken over by another worker while this one was slow; leaving it to it',
+                        model.__tablename__, lease.job_id)
+            return 1
+        except Exception as exc:
+            db.session.rollback()
+            if delay is None or not transient(exc):
+                _fail(lease, exc, refusals)  # a database still down raises here: the job is taken over later
+                return 1
+            log.warning('%s %s: database error (%s), trying again in %ss', model.__tablename__, lease.job_id,
+                        type(exc).__name__, delay)
+            if getattr(exc, 'connection_invalidated', False):
+                db.engine.dispose()  # the server restarted: the other pooled connections died with it
+            time.sleep(delay)
     return 1
+
+
+def _fail(lease: Lease, exc: Exception, refusals: tuple[type[Exception], ...]) -> None:
+    refused = isinstance(exc, refusals)
+    if not refused:
+        log.exception('%s %s failed', lease.model.__tablename__, lease.job_id, exc_info=exc)
+    job = db.session.get(lease.model, lease.job_id)
+    if job.lease_token != lease.token:  # another worker has it now
+        db.session.rollback()
+        return
+    job.status, job.finished_at = FAILED, utcnow()
+    if refused:
+        job.error = str(getattr(exc, 'message', None) or exc)  # stored: plain text, not a lazy one
+    elif transient(exc):
+        job.error = _('数据库连接中断，多次重试未成功，任务已中止：请稍后重新提交')
+    else:
+        job.error = _('后台任务出错（已记入日志），请稍后重试或联系技术支持')
+    job.error = job.error[:1000]
+    db.session.commit()
 
 
 def run_forever(poll_seconds: float = 30.0, batch: int = 200) -> None:  # pragma: no cover - the loop of `flask worker`
@@ -162,7 +239,9 @@ def run_forever(poll_seconds: float = 30.0, batch: int = 200) -> None:  # pragma
             jobs = sum(job() for job in BACKGROUND)
             if result.fired + result.failed >= batch or jobs:
                 continue
-        except Exception:
+        except Exception as exc:
             db.session.rollback()
+            if getattr(exc, 'connection_invalidated', False):
+                db.engine.dispose()
             log.exception('worker poll failed; retrying')
         time.sleep(poll_seconds)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from models import Claim, ImportJob, Organisation, db, utcnow
 from webapp.claims import operations as claims
 from webapp.claims.sheets import COLUMNS
+from webapp import timers
 from webapp.imports import operations as imports
 from webapp.transfers import operations as transfers
 
@@ -196,8 +197,8 @@ def test_an_import_whose_worker_died_is_taken_over_where_it_stopped(client, ctx,
     login(client, 'jtjt_admin')
     upload(client, xlsx([row(认定内容=f'培训 {n}') for n in range(5)]))
     job = db.session.scalar(select(ImportJob))
-    job.status = 'running'
-    imports._work_off(job, job.membership, imports._read_rows(job.content)[:2])  # one chunk, then the worker died
+    lease = timers.Lease(job)  # taken by a worker …
+    imports._work_off(job, job.membership, imports._read_rows(job.content)[:2], lease)  # … one chunk, then it died
     assert (job.done_rows, claims_count()) == (2, 2)
     job.heartbeat_at = utcnow() - timedelta(minutes=5)
     db.session.commit()

@@ -7,7 +7,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import REQUIRED, AmountField, DecisionForm, Form, choices, date_field, max_length, reason_field
+from ..forms import (AmountField, choices, date_field, DecisionForm, Form, IdempotentForm, max_length, reason_field,
+                     REQUIRED)
 from ..i18n import _l
 from .catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .operations import ClaimInput
@@ -18,7 +19,7 @@ def listing(texts) -> str:
     return _('、').join(_(text) for text in texts)
 
 
-class ClaimForm(Form):
+class ClaimForm(IdempotentForm):
     learner_id = SelectField(_l('专技人员'), coerce=int, validate_choice=False)  # only when a unit admin files
     pathway = SelectField(_l('认定类型'), validators=[DataRequired(REQUIRED)],
                           choices=choices([('', _l('请选择'))] + [(p.code, _l(p.label)) for p in PATHWAYS.values()]))
@@ -91,7 +92,7 @@ def edit_context(form: ClaimForm, window=None, **extra) -> dict:
                 pathways_json=pathways_json, **extra)
 
 
-class EvidenceForm(Form):
+class EvidenceForm(IdempotentForm):
     file = FileField(_l('附件（jpg/png/pdf）'), validators=[FileRequired(_l('请选择要上传的文件'))])
     caption = StringField(_l('附件说明'),
                           validators=[DataRequired(REQUIRED), max_length(33, _l('附件说明不能超过 33 个字'))])

@@ -80,13 +80,15 @@ def new_claim():
             if learner is None or form.learner_id.data not in {c.value for c in form.learner_id.choices}:
                 form.learner_id.errors = [_('只能为本单位（本部门）人员登记学时')]
                 return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), 422
+        if (again := form.repeated()) is not None:  # the same form posted again: its claim exists already
+            return again
         try:
             claim = ops.create_claim(m, form.claim_input(), learner)
         except Refused as exc:
             refused(exc, form)
         else:
             flash(_('已保存为待提交，可继续上传附件后提交审核'), 'success')
-            return redirect(url_for('claims.detail', claim_id=claim.id))
+            return redirect(form.created(url_for('claims.detail', claim_id=claim.id), claim))
     status = 422 if request.method == 'POST' else 200
     return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), status
 
@@ -145,9 +147,11 @@ def upload_evidence(claim_id):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for('claims.detail', claim_id=claim.id))
+    if (again := form.repeated()) is not None:
+        return again
     attempt(lambda: ops.add_evidence(m, claim, form.file.data.filename, form.file.data.read(), form.caption.data),
             _('附件已上传'))
-    return redirect(url_for('claims.detail', claim_id=claim.id))
+    return redirect(form.created(url_for('claims.detail', claim_id=claim.id)))
 
 
 @bp.route('/<int:claim_id>/evidence/<int:evidence_id>/delete', methods=['POST'])

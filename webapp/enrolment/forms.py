@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
 from ..dates import EARLIEST_TITLE_YEAR
-from ..forms import Form, REQUIRED, choices, date_field, decision_form, please_choose
+from ..forms import choices, date_field, decision_form, IdempotentForm, please_choose, REQUIRED
 from ..i18n import _l
 
 
@@ -14,7 +14,7 @@ def shown(values):
     return choices((v, _l(v)) for v in values)
 
 
-class EnrolmentForm(Form):
+class EnrolmentForm(IdempotentForm):
     identity = RadioField(_l('人员身份'), choices=shown(IDENTITIES), validators=[DataRequired(REQUIRED)])
     political_status = SelectField(_l('政治面貌'), choices=please_choose(POLITICAL), validators=[DataRequired(REQUIRED)])
     education = SelectField(_l('最高学历'), choices=please_choose(EDUCATION), validators=[DataRequired(REQUIRED)])

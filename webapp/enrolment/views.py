@@ -26,6 +26,8 @@ def mine():
     e = ops.current(m)
     editable = ops.may_edit(e)
     form = EnrolmentForm(obj=e)
+    if request.method == 'POST' and (again := form.repeated()) is not None:  # already sent (and no longer editable)
+        return again
     if editable and form.validate_on_submit():
         try:
             if e is None:
@@ -36,7 +38,7 @@ def mine():
             refused(exc, form)
         else:
             flash(_('报名成功') if ops.passed(e) else _('报名资料已提交，请联系所在单位审核'), 'success')
-            return redirect(url_for('enrolment.mine'))
+            return redirect(form.created(url_for('enrolment.mine'), e))
     return render_template('enrolment/mine.html', e=e, form=form, editable=editable, year=ops.enrolment_year(m),
                            user=m.user, unit=m.org), 422 if request.method == 'POST' else 200
 

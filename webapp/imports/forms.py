@@ -2,10 +2,10 @@
 from flask_wtf.file import FileField
 from wtforms import BooleanField
 
-from ..forms import Form
+from ..forms import IdempotentForm
 from ..i18n import _l
 
 
-class UploadForm(Form):
+class UploadForm(IdempotentForm):
     file = FileField(_l('导入文件（.xlsx）'))
     pledge = BooleanField(_l('本单位承诺导入信息属实'))

@@ -8,6 +8,7 @@ The file is Chinese whatever language the pages are read in: the columns, the sh
 accepts (pathway, sub-type and level labels) are data. A row's reason names its column as the file does, and is
 stored with the job in the worker's language (Chinese by default).
 """
+import hashlib
 import io
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,11 +18,11 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from stdnum.cn import ric
 
-from models import ImportJob, Membership, User, db, utcnow
+from models import Claim, ImportJob, ImportRow, Membership, User, db, utcnow
 from models.imports import DONE, PENDING
 from models.people import LEARNER, UNIT_ADMIN
 
@@ -235,47 +236,88 @@ def start_import(m: Membership, filename: str, content: bytes, pledged: bool) ->
     if not rows:
         raise ImportRefused(_l('文件中没有数据行'))
     job = ImportJob(kind='claims', membership_id=m.id, filename=(filename or 'import.xlsx')[-200:], content=content,
-                    total_rows=len(rows), status=PENDING, results=[])
+                    content_sha256=hashlib.sha256(content).hexdigest(), total_rows=len(rows), status=PENDING,
+                    results=[])
     db.session.add(job)
     db.session.flush()
     audit.log('import_job', job.id, '上传导入文件', m, f'{job.filename}，{len(rows)} 行')
     return job
 
 
-def _import_row(m: Membership, number: int, row: dict) -> dict:
-    """The row's result as the job stores it (JSON): its message is text in the worker's language."""
+def imported_before(job: ImportJob) -> int:
+    """How many rows of this very file (by its sha256) the unit has already imported: they will be skipped."""
+    return db.session.scalar(select(func.count(ImportRow.id)).join(Claim, Claim.id == ImportRow.claim_id).where(
+        ImportRow.org_id == job.membership.org_id, ImportRow.file_sha256 == job.content_sha256,
+        Claim.deleted_at.is_(None)))
+
+
+def _imported(org_id: int, sha256: str, number: int) -> ImportRow | None:
+    return db.session.scalar(select(ImportRow).where(ImportRow.org_id == org_id, ImportRow.file_sha256 == sha256,
+                                                     ImportRow.row == number))
+
+
+def _skipped(number: int, done: ImportRow) -> dict:
+    claim = db.session.get(Claim, done.claim_id)
+    return {'row': number, 'ok': True, 'skipped': True, 'claim_id': claim.id,
+            'message': _('此前已导入为待提交：%(name)s（本次未重复创建）', name=claim.learner.name)}
+
+
+def _import_row(m: Membership, job: ImportJob, number: int, row: dict) -> dict:
+    """The row's result as the job stores it (JSON): its message is text in the worker's language. A row of the same
+    file that the unit imported before (an earlier upload, or this job before a worker was lost) is skipped while its
+    draft lives; the draft and its ImportRow are created together, so a row is created once only."""
+    done = _imported(m.org_id, job.content_sha256, number)
+    if done is not None and db.session.get(Claim, done.claim_id).deleted_at is None:
+        return _skipped(number, done)
     try:
         with db.session.begin_nested():
             learner, inp = parse_row(m, row)
             claim = claims.create_claim(m, inp, learner)
+            if done is None:
+                db.session.add(ImportRow(org_id=m.org_id, file_sha256=job.content_sha256, row=number,
+                                         claim_id=claim.id, job_id=job.id))
+            else:  # its earlier draft was deleted: imported again, on purpose
+                done.claim_id, done.job_id = claim.id, job.id
+            db.session.flush()
         return {'row': number, 'ok': True, 'message': _('已导入为待提交：%(name)s', name=learner.name), 'claim_id': claim.id}
     except Refused as exc:
         return {'row': number, 'ok': False, 'message': str(exc.message)}
     except (DataError, IntegrityError):
-        # the database refused what the checks let through (a value too large for its column …): the savepoint is
-        # rolled back, so only this row fails and the rest of the file goes on
+        # another worker created this row at the same moment (its ImportRow came first) …
+        if (done := _imported(m.org_id, job.content_sha256, number)) is not None:
+            return _skipped(number, done)
+        # … or the database refused what the checks let through (a value too large for its column …): the savepoint
+        # is rolled back, so only this row fails and the rest of the file goes on
         return {'row': number, 'ok': False, 'message': _('第 %(row)s 行：数据超出范围或不符合数据库约束，本行未导入', row=number)}
 
 
-def run_job(job: ImportJob) -> None:
-    """Work off the remaining rows, committing after every chunk so that progress shows and nothing is lost."""
+def run_job(job: ImportJob, lease: timers.Lease) -> None:
+    """Work off the remaining rows, committing the progress (with the lease's heartbeat) after every chunk, and
+    sooner when a chunk is slow, so that progress shows, nothing is lost and the job never looks abandoned."""
     rows = _read_rows(job.content)
     m = job.membership
     job.total_rows = len(rows)
+    if job.content_sha256 is None:  # uploaded before the file's hash was kept
+        job.content_sha256 = hashlib.sha256(job.content).hexdigest()
     with same_versions():  # every row of one file starts on the same process and rule versions
-        _work_off(job, m, rows)
+        _work_off(job, m, rows, lease)
     job.status, job.finished_at = DONE, utcnow()
-    audit.log('import_job', job.id, '导入完成', m, f'成功 {job.ok_rows} 行，失败 {job.failed_rows} 行')
+    skipped = sum(1 for r in job.results if r.get('skipped'))
+    audit.log('import_job', job.id, '导入完成', m, f'成功 {job.ok_rows} 行，失败 {job.failed_rows} 行'
+              + (f'（其中 {skipped} 行此前已导入，未重复创建）' if skipped else ''))
     db.session.commit()
 
 
-def _work_off(job: ImportJob, m: Membership, rows: list[tuple[int, dict]]) -> None:
+def _work_off(job: ImportJob, m: Membership, rows: list[tuple[int, dict]], lease: timers.Lease) -> None:
     while job.done_rows < len(rows):
-        chunk = rows[job.done_rows:job.done_rows + CHUNK]
-        results = [_import_row(m, number, row) for number, row in chunk]
+        results = []
+        for number, row in rows[job.done_rows:job.done_rows + CHUNK]:
+            results.append(_import_row(m, job, number, row))
+            if lease.due():  # a slow chunk: commit what is done rather than outlive the lease
+                break
+        lease.renew(job)
         job.results = list(job.results or []) + results
-        job.done_rows += len(chunk)
-        job.heartbeat_at = utcnow()
+        job.done_rows += len(results)
         job.ok_rows += sum(r['ok'] for r in results)
         job.failed_rows += sum(not r['ok'] for r in results)
         db.session.commit()

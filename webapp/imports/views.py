@@ -28,6 +28,8 @@ def _job_or_404(job_id: int) -> ImportJob:
 def index():
     form = UploadForm()
     if form.validate_on_submit():
+        if (again := form.repeated()) is not None:
+            return again
         upload = form.file.data
         try:
             job = ops.start_import(current_membership(), getattr(upload, 'filename', ''),
@@ -36,7 +38,9 @@ def index():
             refused(exc)
         else:
             flash(_('文件已上传，共 %(n)d 行，正在逐行导入', n=job.total_rows), 'success')
-            return redirect(url_for('imports.job', job_id=job.id))
+            if before := ops.imported_before(job):
+                flash(_('同一文件此前已导入 %(n)d 行：这些行不会重复创建', n=before), 'info')
+            return redirect(form.created(url_for('imports.job', job_id=job.id), job))
     jobs = queries.recent_jobs(current_membership())
     return render_template('imports/index.html', form=form, jobs=jobs), 422 if request.method == 'POST' else 200
 
@@ -55,7 +59,8 @@ def template():
 def job(job_id: int):
     job = _job_or_404(job_id)
     failed = [r for r in job.results or [] if not r['ok']]
-    return render_template('imports/job.html', job=job, failed=failed)
+    skipped = sum(1 for r in job.results or [] if r.get('skipped'))
+    return render_template('imports/job.html', job=job, failed=failed, skipped=skipped)
 
 
 @bp.route('/<int:job_id>/progress')

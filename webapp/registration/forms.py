@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import Form, choices, decision_form, hidden_id, please_choose
+from ..forms import choices, decision_form, Form, hidden_id, IdempotentForm, please_choose
 from ..i18n import _l
 from . import operations as ops
 
@@ -14,7 +14,7 @@ def _shown_translated(values) -> list:
     return choices((c.value, _l(c.label) if c.value else c.label) for c in please_choose(values))
 
 
-class PersonForm(Form):
+class PersonForm(IdempotentForm):
     existing = BooleanField(_l('如果已是本系统用户，请勾选复选框（下方“密码”输入原密码）'))
     name = StringField(_l('姓名'), validators=[DataRequired(_l('请填写姓名')), Length(max=50, message=_l('姓名不能超过 50 个字'))])
     id_number = StringField(_l('身份证号'), validators=[DataRequired(_l('请填写身份证号')), Length(max=30)])
@@ -51,7 +51,7 @@ class LearnerForm(PersonForm):
     other_unit = BooleanField(_l('没有工作单位（自由职业等），选择“其他单位”'))
 
 
-class ProposeForm(OrganisationFields, Form):
+class ProposeForm(OrganisationFields, IdempotentForm):
     """推荐单位注册: the learner (推荐人), the unit as the unit registration asks it, and its contact (first admin)."""
     proposer_name = StringField(_l('推荐人姓名'), validators=[DataRequired(_l('请填写推荐人姓名')), Length(max=50)])
     proposer_id_number = StringField(_l('推荐人身份证号'),

@@ -66,6 +66,8 @@ def register(kind: str):
     if kind == 'supervisor':
         form.province_id.choices = choices([(p.id, p.name) for p in ops.provinces()])
     if form.validate_on_submit():
+        if (again := form.repeated()) is not None:  # before the captcha: it was used up by the first submission
+            return again
         if problem := security.check_captcha(form.captcha.data):
             form.captcha.errors = [_(problem)]
         else:
@@ -76,7 +78,7 @@ def register(kind: str):
             else:
                 flash(_('注册信息已提交，等待“%(org)s”审核。审核通过后即可登录；可通过“注册审核进度查询”查看进度或撤回申请',
                         org=reg.approver_org.name), 'success')
-                return redirect(url_for('registration.progress'))
+                return redirect(form.created(url_for('registration.progress'), reg))
     form.captcha.data = ''
     parent = None
     field = {'unit': 'parent_org_id', 'learner': 'unit_id'}.get(kind)
@@ -93,6 +95,9 @@ def propose():
     admin once the superior approves."""
     form = ProposeForm()
     if form.validate_on_submit():
+        if (again := form.repeated()) is not None:  # the answer with her code was lost: show it again
+            reg = db.session.get(Registration, form.earlier.subject_id or 0)
+            return _proposed(reg) if reg is not None else again
         if problem := security.check_captcha(form.captcha.data):
             form.captcha.errors = [_(problem)]
         else:
@@ -103,11 +108,8 @@ def propose():
             except Refused as exc:
                 refused(exc, form)
             else:
-                flash(_('推荐已提交，推荐编号：%(code)s（请记下：在“注册审核进度查询”输入您的身份证号和推荐编号即可查看进度）。'
-                        '等待“%(org)s”审核；通过后单位联系人%(name)s用身份证号登录，初始密码为身份证号后 6 位（已有账号的用原密码），'
-                        '您即可在专业技术人员注册中搜索到该单位。', code=reg.proposal_code, org=reg.approver_org.name,
-                        name=reg.name), 'success')
-                return redirect(url_for('registration.progress'))
+                form.created(url_for('registration.progress'), reg)
+                return _proposed(reg)
     form.captcha.data = ''
     parent = None
     if parent_id := row_id(form.parent_org_id.data):
@@ -115,6 +117,14 @@ def propose():
     status = 422 if request.method == 'POST' else 200
     return render_template('registration/form.html', form=form, kind='propose', title=PROPOSE_TITLE, parent=parent,
                            other_unit=ops.OTHER_UNIT), status
+
+
+def _proposed(reg: Registration):
+    flash(_('推荐已提交，推荐编号：%(code)s（请记下：在“注册审核进度查询”输入您的身份证号和推荐编号即可查看进度）。'
+            '等待“%(org)s”审核；通过后单位联系人%(name)s用身份证号登录，初始密码为身份证号后 6 位（已有账号的用原密码），'
+            '您即可在专业技术人员注册中搜索到该单位。', code=reg.proposal_code, org=reg.approver_org.name,
+            name=reg.name), 'success')
+    return redirect(url_for('registration.progress'))
 
 
 @bp.route('/orgs/search')

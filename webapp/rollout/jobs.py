@@ -42,11 +42,12 @@ def outcomes(job: RolloutJob) -> list[migration.Outcome]:
     return [migration.Outcome(**o) for o in (job.result or {}).get('outcomes', [])]
 
 
-def _run(job: RolloutJob) -> None:
+def _run(job: RolloutJob, lease: timers.Lease) -> None:
     m = job.membership
 
     def report(done: int, total: int) -> None:  # commit, so the page (another process) sees it
-        job.done, job.total, job.heartbeat_at = done, total, utcnow()
+        lease.renew(job)  # still ours (else LeaseLost: the worker that took it over goes on), a fresh heartbeat
+        job.done, job.total = done, total
         db.session.commit()
 
     if job.kind == IMPACT:  # a preview taken over from a dead worker starts again: it changes nothing

@@ -2,11 +2,11 @@
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
-from ..forms import DecisionForm, Form, REQUIRED, decision_form
+from ..forms import decision_form, DecisionForm, IdempotentForm, REQUIRED
 from ..i18n import _l
 
 
-class RequestForm(Form):
+class RequestForm(IdempotentForm):
     pathway = SelectField(_l('增补类别'), validators=[DataRequired(REQUIRED)], validate_choice=False)
 
 

@@ -48,13 +48,15 @@ def request_():
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for('supplements.index'))
+    if (again := form.repeated()) is not None:
+        return again
     try:
         s = ops.request_supplement(m, form.pathway.data)
     except Refused as exc:
         refused(exc)
         return redirect(url_for('supplements.index'))
     flash(_('增补申请成功，状态为“已申请”：请点击“提交申请”发送给单位，或“撤销增补”'), 'success')
-    return redirect(url_for('supplements.detail', supplement_id=s.id))
+    return redirect(form.created(url_for('supplements.detail', supplement_id=s.id), s))
 
 
 @bp.route('/<int:supplement_id>')
@@ -102,13 +104,15 @@ def new_entry(supplement_id: int):
     if request.method == 'GET':
         form.pathway.data, form.year.data, form.quantity.data = s.pathway, s.year, Decimal(1)
     if form.validate_on_submit():
+        if (again := form.repeated()) is not None:
+            return again
         try:
-            ops.add_entry(m, s, form.claim_input())
+            entry = ops.add_entry(m, s, form.claim_input())
         except Refused as exc:
             refused(exc, form)
         else:
             flash(_('已保存（个人保存），可继续新增，全部填好后点击“个人上报”'), 'success')
-            return redirect(url_for('supplements.detail', supplement_id=s.id))
+            return redirect(form.created(url_for('supplements.detail', supplement_id=s.id), entry))
     status = 422 if request.method == 'POST' else 200
     return render_template('claims/edit.html', **edit_context(form, staff=False, claim=None, supplement=s)), status
 

@@ -3,11 +3,11 @@ operations check it."""
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired
 
-from ..forms import Form, REQUIRED, decision_form, reason_field
+from ..forms import decision_form, IdempotentForm, reason_field, REQUIRED
 from ..i18n import _l
 
 
-class TransferForm(Form):
+class TransferForm(IdempotentForm):
     to_unit_id = IntegerField(_l('新单位'), validators=[DataRequired(_l('请从搜索结果中选择新单位'))])
     reason = reason_field(_l('调转原因'), _l('调转原因不能超过 500 个字'), required=REQUIRED)
 
@@ -17,7 +17,7 @@ class SendOutForm(TransferForm):
                             validators=[DataRequired(_l('请选择调出人员'))])
 
 
-class SuperiorForm(Form):
+class SuperiorForm(IdempotentForm):
     new_parent_id = IntegerField(_l('新的上级'), validators=[DataRequired(_l('请从搜索结果中选择新的上级单位或主管部门'))])
     reason = reason_field(_l('更换原因'), _l('更换原因不能超过 500 个字'), required=REQUIRED)
 

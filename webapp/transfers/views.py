@@ -42,13 +42,15 @@ def index():
     m = current_membership()
     form = TransferForm()
     if form.validate_on_submit():
+        if (again := form.repeated()) is not None:
+            return again
         try:
             t = ops.request_transfer(m, form.to_unit_id.data, form.reason.data)
         except Refused as exc:
             refused(exc, form)
         else:
             flash(_('已提交转出申请，等待原单位审核'), 'success')
-            return redirect(url_for('transfers.detail', transfer_id=t.id))
+            return redirect(form.created(url_for('transfers.detail', transfer_id=t.id), t))
     q = _q()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/index.html', form=form, q=q,
@@ -118,13 +120,15 @@ def send_out():
     if request.method == 'GET' and (member_id := row_id(request.args.get('member_id'))):
         form.member_id.data = member_id
     if form.validate_on_submit():
+        if (again := form.repeated()) is not None:
+            return again
         try:
             t = ops.send_out(m, form.member_id.data, form.to_unit_id.data, form.reason.data)
         except Refused as exc:
             refused(exc, form)
         else:
             flash(_('已提交人员调出，等待新单位接收'), 'success')
-            return redirect(url_for('transfers.detail', transfer_id=t.id))
+            return redirect(form.created(url_for('transfers.detail', transfer_id=t.id), t))
     q = _q()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/send_out.html', form=form, q=q,
@@ -143,13 +147,15 @@ def superior_index():
     principal = superior.is_principal(m)
     form = SuperiorForm()
     if principal and form.validate_on_submit():
+        if (again := form.repeated()) is not None:
+            return again
         try:
             c = superior.request_change(m, form.new_parent_id.data, form.reason.data)
         except Refused as exc:
             refused(exc, form)
         else:
             flash(_('已提交更换上级部门申请，等待原上级审核'), 'success')
-            return redirect(url_for('transfers.change_detail', change_id=c.id))
+            return redirect(form.created(url_for('transfers.change_detail', change_id=c.id), c))
     q = _q()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/superior.html', form=form, q=q, principal=principal, unit=m.org,

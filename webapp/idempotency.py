@@ -1,0 +1,53 @@
+"""One submission creates one thing, however often it is posted.
+
+A form that creates something (a claim, a supplement request, a transfer, a registration …) carries a token drawn
+when the form is rendered (webapp/forms.py: IdempotentForm). The first POST with it stores the token — in the same
+transaction as what it creates, so both are saved or neither — with the page it sent its author to. A POST repeated
+with the same token (its response was lost and the person tried again, a double click) finds it and is sent to that
+page instead of creating the thing a second time. Two copies at the same moment: on PostgreSQL the second waits at
+the unique token until the first commits, then finds it; SQLite runs one writer at a time."""
+import re
+import secrets
+from typing import Optional
+
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import IdempotencyKey, db
+
+TOKEN = re.compile(r'[A-Za-z0-9_-]{16,64}')
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def take(token: str) -> tuple[Optional[IdempotencyKey], Optional[IdempotencyKey]]:
+    """(this request's key, None) when *token* is new: it is held in this transaction, rolled back with it; or
+    (None, the key of its first use) when it was posted before. A token that is not one of ours is no token."""
+    if not TOKEN.fullmatch(token or ''):
+        return None, None
+    user_id = current_user.get_id()
+    user_id = int(user_id) if user_id is not None else None
+    key = IdempotencyKey(token=token, user_id=user_id, endpoint=(request.endpoint or '')[:100])
+    try:
+        with db.session.begin_nested():
+            db.session.add(key)
+            db.session.flush()
+    except IntegrityError:
+        earlier = db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.token == token))
+        if earlier is None or earlier.user_id != user_id or earlier.endpoint != key.endpoint:
+            abort(400)  # someone else's token, or another form's: not a repeat of this submission
+        return None, earlier
+    return key, None
+
+
+def remember(key: Optional[IdempotencyKey], location: str, subject=None) -> str:
+    """What this request created (*subject*, a model row) and where it sends its author; returns *location*."""
+    if key is not None:
+        key.location = location[:500]
+        if subject is not None:
+            key.subject_type, key.subject_id = type(subject).__tablename__, subject.id
+    return location
