@@ -29,8 +29,7 @@ def take(token: str) -> tuple[Optional[IdempotencyKey], Optional[IdempotencyKey]
     (None, the key of its first use) when it was posted before. A token that is not one of ours is no token."""
     if not TOKEN.fullmatch(token or ''):
         return None, None
-    user_id = current_user.get_id()
-    user_id = int(user_id) if user_id is not None else None
+    user_id = current_user.id if current_user.is_authenticated else None
     key = IdempotencyKey(token=token, user_id=user_id, endpoint=(request.endpoint or '')[:100])
     try:
         with db.session.begin_nested():

@@ -34,7 +34,7 @@ def claims_of_zhang_wei() -> int:
     return db.session.scalar(select(func.count(Claim.id)).where(Claim.title == '失败提交的培训'))
 
 
-@pytest.mark.app_config(TESTING=False)  # the pages a user gets, not the exception
+@pytest.mark.app_config(PROPAGATE_EXCEPTIONS=False)  # the pages a user gets, not the exception
 @pytest.mark.parametrize('error, status, shown', [(lost_connection(), 503, OUTAGE),
                                                   (RuntimeError('disk full'), 500, '系统错误')])
 def test_a_failed_commit_shows_no_success_message_and_saves_nothing(app, monkeypatch, error, status, shown):
@@ -49,7 +49,7 @@ def test_a_failed_commit_shows_no_success_message_and_saves_nothing(app, monkeyp
         assert claims_of_zhang_wei() == 0
 
 
-@pytest.mark.app_config(TESTING=False)
+@pytest.mark.app_config(PROPAGATE_EXCEPTIONS=False)
 def test_an_approval_whose_commit_fails_does_not_say_it_was_approved(app, monkeypatch):
     """The issue's case: "已处理，当前状态：…" on the 500 page while nothing was saved."""
     with app.app_context():
@@ -64,7 +64,7 @@ def test_an_approval_whose_commit_fails_does_not_say_it_was_approved(app, monkey
     assert '已处理，当前状态' not in page and '待初审' in page  # still waiting: the approval was not saved
 
 
-@pytest.mark.app_config(TESTING=False)
+@pytest.mark.app_config(PROPAGATE_EXCEPTIONS=False)
 def test_messages_of_earlier_requests_survive_a_failed_request(app, monkeypatch):
     """Only what the failed request queued is taken back: a message another request queued still shows."""
     client = login(app.test_client(), ZHANG_WEI)
@@ -77,7 +77,7 @@ def test_messages_of_earlier_requests_survive_a_failed_request(app, monkeypatch)
 
 
 @pytest.mark.committing  # the backend is really killed: its connection cannot be the test's shared one
-@pytest.mark.app_config(TESTING=False)
+@pytest.mark.app_config(PROPAGATE_EXCEPTIONS=False)
 def test_a_backend_killed_at_commit_shows_the_outage_page_and_no_success(app, monkeypatch):
     """PostgreSQL terminates the request's backend just before its COMMIT (a restart, kill -9 of the backend)."""
     if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
@@ -130,7 +130,7 @@ DEAD = {'postgresql': 'postgresql+psycopg://postgres:postgres@127.0.0.1:1/credit
 def database_down(request, tmp_path):
     """An app whose database cannot be reached (as while PostgreSQL restarts), in production mode."""
     url = DEAD[request.param] or sqlite_url(tmp_path / 'no-such-directory' / 'creditflow.db')
-    app = create_test_app(url, TESTING=False)
+    app = create_test_app(url, PROPAGATE_EXCEPTIONS=False)
     yield app
     dispose(app)
 
@@ -141,7 +141,7 @@ def database_down(request, tmp_path):
 def test_the_outage_page_renders_with_the_database_down(database_down, method, path):
     client = database_down.test_client()
     with client.session_transaction() as session:  # a signed-in learner: her user is loaded from the database
-        session.update({'_user_id': '7', '_fresh': True})
+        session.update({'_user_id': '7:0', '_fresh': True})  # User.get_id: id and session epoch
     response = client.open(path, method=method, data=claim_form() if method == 'POST' else None)
     page = response.get_data(as_text=True)
     assert response.status_code == 503, page[:300]
