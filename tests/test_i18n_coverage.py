@@ -155,6 +155,22 @@ def test_no_unwrapped_chinese_in_templates():
     assert not found, f'{len(found)} Chinese texts in templates not wrapped for translation:\n' + '\n'.join(found)
 
 
+def chinese_in_scripts() -> list[str]:
+    """Each line of webapp's JavaScript (the static files) with Chinese in it, comments included."""
+    return [f'{path.relative_to(ROOT).as_posix()}:{lineno}: {line.strip()[:60]!r}'
+            for path in sorted(WEBAPP.rglob('*.js'))
+            for lineno, line in enumerate(path.read_text(encoding='utf-8').splitlines(), start=1) if CJK.search(line)]
+
+
+def test_no_chinese_in_javascript():
+    """The scripts' texts come from the page, translated there: e.g. a `<script type="application/json"
+    id="i18n-texts">{{ {'noMatch': _('…')}|tojson }}</script>` block the script reads (a JSON block is data, not run:
+    the Content-Security-Policy lets it through), with {placeholders} the script fills in."""
+    found = chinese_in_scripts()
+    assert not found, f'{len(found)} lines of JavaScript with Chinese (pass the texts from the template):\n' + \
+        '\n'.join(found)
+
+
 def _extracted() -> dict[str, tuple]:
     with open(ROOT / 'babel.cfg', encoding='utf-8') as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)

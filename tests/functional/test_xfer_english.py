@@ -75,7 +75,7 @@ def test_superior_change_refusal_and_kinds_in_english(app, client):
     client.get('/lang/en')
     response = client.post('/transfers/superior', data={'new_parent_id': ting, 'reason': '划转'})
     assert response.status_code == 422 and f'“{TING}” is already this unit&#39;s superior' in text(response)
-    assert f'{JTJT}（Superior unit）' in text(client.get('/transfers/superior?q=交通工程建设'))
+    assert f'{JTJT} (Superior unit)' in text(client.get('/transfers/superior?q=交通工程建设'))
     client.get('/lang/zh_CN')
     response = client.post('/transfers/superior', data={'new_parent_id': ting, 'reason': '划转'})
     assert f'“{TING}”已是本单位的上级' in text(response)

@@ -1,4 +1,5 @@
-// Claim form helpers: sub-types per pathway, 申请学时 pre-filled from the credit table, supervisor search.
+// Claim form helpers: sub-types per pathway, the claimed hours (applied_hours) pre-filled from the credit table,
+// supervisor search.
 (function () {
   const form = document.getElementById('claim-form');
   const dataNode = document.getElementById('pathway-data');
@@ -42,7 +43,7 @@
     });
   });
 })();
-// Submit form: the supervisor search is needed only for 主管部门审核.
+// Submit form: the supervisor search is needed only when the claim goes to a supervising department for review.
 (function () {
   const form = document.getElementById('submit-form');
   const pick = document.getElementById('supervisor-pick');

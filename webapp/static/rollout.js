@@ -1,4 +1,5 @@
 // Instance view: the instance's own diagram (bpmn-js NavigatedViewer, read-only) with the waiting tasks highlighted.
+// Its texts come from the page (rollout/instance.html: #i18n-texts), in the reader's language.
 (function () {
   var container = document.getElementById('diagram');
   var source = document.getElementById('diagram-xml');
@@ -13,6 +14,7 @@
     });
     container.dataset.rendered = 'yes';
   }).catch(function (err) {
-    container.textContent = '流程图无法显示：' + err.message;
+    var texts = JSON.parse(document.getElementById('i18n-texts').textContent);
+    container.textContent = texts.loadError.replace('{error}', function () { return err.message; });
   });
 })();

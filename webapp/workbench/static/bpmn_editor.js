@@ -1,8 +1,12 @@
 /* BPMN editor: bpmn-js Modeler plus plain form fields for the SpiffWorkflow extension properties the app needs.
-   Every field writes into the XML through the modeler's moddle / modeling API (undoable, saved by saveXML). */
+   Every field writes into the XML through the modeler's moddle / modeling API (undoable, saved by saveXML).
+   The texts come from the page (workbench/bpmn_editor.html: #i18n-texts), in the reader's language; {name} in a text
+   stands for a value filled in here. */
 (async function () {
   const page = document.getElementById('bpmn-editor');
   const options = JSON.parse(document.getElementById('editor-options').textContent);
+  const texts = JSON.parse(document.getElementById('i18n-texts').textContent);
+  const say = (text, values) => text.replace(/{(\w+)}/g, (m, key) => (Object.hasOwn(values, key) ? values[key] : m));
   const descriptor = await (await fetch(page.dataset.descriptor)).json();
   const modeler = new BpmnJS({container: '#canvas', moddleExtensions: {spiffworkflow: descriptor}});
   window.bpmnModeler = modeler;
@@ -11,7 +15,7 @@
     await modeler.importXML(xmlField.value);
     modeler.get('canvas').zoom('fit-viewport');
   } catch (err) {
-    document.getElementById('editor-error').textContent = '流程图无法显示：' + err.message;
+    document.getElementById('editor-error').textContent = say(texts.loadError, {error: err.message});
   }
   const moddle = modeler.get('moddle');
   const modeling = modeler.get('modeling');
@@ -98,8 +102,8 @@
     wrap.querySelector('label').textContent = label;
     const sel = wrap.querySelector('select');
     const values = Object.entries(choices);
-    if (allowEmpty || !(current in choices)) values.unshift(['', allowEmpty ? '（无）' : '（请选择）']);
-    if (current && !(current in choices)) values.push([current, current + '（未知）']);
+    if (allowEmpty || !(current in choices)) values.unshift(['', allowEmpty ? texts.none : texts.choose]);
+    if (current && !(current in choices)) values.push([current, say(texts.unknown, {value: current})]);
     for (const [value, text] of values) {
       const opt = document.createElement('option');
       opt.value = value;
@@ -127,7 +131,8 @@
   function show(element) {
     panel.innerHTML = '';
     if (!element) {
-      panel.innerHTML = '<p class="text-muted small">在图中选择一个元素，编辑它的泳道、表单、状态或条件。</p>';
+      panel.innerHTML = '<p class="text-muted small"></p>';
+      panel.querySelector('p').textContent = texts.selectHint;
       return;
     }
     const bo = element.businessObject;
@@ -139,24 +144,24 @@
     panel.appendChild(head);
     const type = bo.$type;
     if (type === 'bpmn:Lane') {
-      select('泳道角色', 'lane', options.roles, bo.name || '', v => modeling.updateProperties(element, {name: v}));
+      select(texts.lane, 'lane', options.roles, bo.name || '', v => modeling.updateProperties(element, {name: v}));
     }
     if (type === 'bpmn:UserTask') {
-      select('表单 formKey', 'formKey', options.formKeys, getProperty(bo, 'formKey'), v => setProperty(element, 'formKey', v));
-      select('状态 statusLabel', 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
+      select(texts.formKey, 'formKey', options.formKeys, getProperty(bo, 'formKey'), v => setProperty(element, 'formKey', v));
+      select(texts.statusLabel, 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
              v => setProperty(element, 'statusLabel', v));
     }
     if (type === 'bpmn:EndEvent') {
-      select('结束状态 statusLabel', 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
+      select(texts.endStatusLabel, 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
              v => setProperty(element, 'statusLabel', v), true);
     }
     if (type === 'bpmn:BusinessRuleTask') {
-      select('决策表 calledDecisionId', 'calledDecisionId', asChoices(options.decisions), getCalledDecision(bo),
+      select(texts.calledDecisionId, 'calledDecisionId', asChoices(options.decisions), getCalledDecision(bo),
              v => setCalledDecision(element, v));
     }
     if (type === 'bpmn:SequenceFlow' && /Gateway$/.test(bo.sourceRef.$type)) {
       const current = bo.conditionExpression ? (bo.conditionExpression.body || '') : '';
-      textField('条件（如 decision == "approve"；留空为默认路径）', 'condition', current, v => {
+      textField(texts.condition, 'condition', current, v => {
         modeling.updateProperties(element, {
           conditionExpression: v ? moddle.create('bpmn:FormalExpression', {body: v}) : undefined,
         });
@@ -165,7 +170,7 @@
     if (panel.children.length === 1) {
       const note = document.createElement('p');
       note.className = 'text-muted small';
-      note.textContent = '此元素没有需要设置的流程属性。';
+      note.textContent = texts.noProperties;
       panel.appendChild(note);
     }
   }
