@@ -102,7 +102,7 @@ LOOP = ('sourceRef="total_hours" targetRef="choose_target"', 'sourceRef="total_h
 def subprocess(step, loop):
     """total_hours as an embedded subprocess: start → s_again → s_step → s_check → end, maybe back to s_again."""
     back = ('<bpmn:sequenceFlow id="s_f4" sourceRef="s_check" targetRef="s_again">'
-            '<bpmn:conditionExpression>table_hours &lt; 10</bpmn:conditionExpression></bpmn:sequenceFlow>')
+            '<bpmn:conditionExpression>quantity &lt; 10</bpmn:conditionExpression></bpmn:sequenceFlow>')
     return CLAIM.replace(TOTAL, f"""<bpmn:subProcess id="total_hours" name="折算学时合计">
       <bpmn:incoming>f_computed</bpmn:incoming><bpmn:outgoing>f_totalled</bpmn:outgoing>
       <bpmn:startEvent id="s_start"/><bpmn:sequenceFlow id="s_f1" sourceRef="s_start" targetRef="s_again"/>

@@ -2,6 +2,7 @@
 allowed function and operator is bounded, every run has a budget, hostile expressions are refused when a version is
 stored, and one that slips past is stopped when it runs. Each hostile case runs in a child process limited in time
 and memory (tests/bounded.py): on the old code they did not finish."""
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 
 from models.workflow import BPMN, DMN
-from webapp.workflow import engine, expressions, validation
+from webapp.workflow import engine, expressions, validation, versions
 from webapp.workflow.expressions import UnsafeExpression
+from webapp.workflow.validation import DiagramError
 
 from ..bounded import LIMIT_SECONDS, bounded
 
@@ -130,6 +132,17 @@ PLACES = {
     'dmn-input-tail': (DMN, RULES, '<text>&gt; 0</text>', f'<text>&gt; {BOMB}</text>', '第 1 行 rule_1_q'),
     'dmn-output': (DMN, RULES, '<text>8</text>', f'<text>{BOMB}</text>', '第 1 行 rule_1_out'),
 }
+
+
+@pytest.mark.parametrize('place', PLACES)
+def test_a_hostile_expression_is_refused_when_published_naming_where(ctx, place):
+    kind, content, old, new, where = PLACES[place]
+    assert old in content
+    start = time.monotonic()
+    with pytest.raises(DiagramError) as info:
+        versions.add_version(kind, content.replace(old, new, 1))
+    assert time.monotonic() - start < LIMIT_SECONDS
+    assert any(where in problem for problem in info.value.problems), info.value.problems
 
 
 @pytest.mark.parametrize('timer,literal', [

@@ -22,7 +22,7 @@ from ..formatting import format_hours
 from ..guards import confirmation
 from ..locks import lock_person
 from ..permissions import staff_query
-from ..workflow import catalog
+from ..workflow import catalog, trial
 from ..workflow.rules import DecisionUnavailable, decide
 
 DECISION = 'annual_requirement'
@@ -286,3 +286,7 @@ def online_learning(learner_id: int, year: int) -> tuple[list[LearningRecord], l
     subtotals = [(label, sum((Decimal(r.hours) for r in records if r.category == key), Decimal(0)))
                  for key, label in LEARNING_CATEGORIES.items()]
     return records, subtotals
+
+
+# What this code asks the annual requirement table: a province's name (its rows name them), or none.
+trial.declare_decision(DECISION, lambda: [{'province': ''}])
