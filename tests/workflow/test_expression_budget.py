@@ -10,7 +10,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 
 from models.workflow import BPMN, DMN
-from webapp.workflow import engine, expressions, validation, versions
+from webapp.workflow import engine, expressions, rules, validation, versions
 from webapp.workflow.expressions import UnsafeExpression
 from webapp.workflow.validation import DiagramError
 
@@ -200,3 +200,11 @@ def test_a_hostile_expression_that_slipped_past_publishing_is_stopped_when_it_ru
             raise Stopped(expressions.reason(exc)) from exc
     outcome = stopped(bounded(run), 'Stopped')
     assert outcome.message.startswith('round()') or '100 年' in outcome.message, str(outcome)
+
+
+def test_the_dmn_test_bench_answers_instead_of_hanging():
+    """The bench evaluates a draft, which may be saved with problems: it runs within the budget too."""
+    bad = RULES.replace('<text>8</text>', f'<text>{BOMB}</text>', 1)
+    inputs = {'pathway': 'exam', 'level': '', 'rank': 0, 'quantity': 1}
+    outcome = stopped(bounded(lambda: rules.evaluate(bad, inputs)), 'DecisionError')
+    assert '第 1 行 rule_1_out' in outcome.message and 'round()' in outcome.message, str(outcome)

@@ -22,6 +22,7 @@ from ..locks import lock_person
 from ..permissions import actionable_item, can_see_claim, open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime, trial
+from ..workflow.failures import ProcessFailed
 from ..workflow.rules import DecisionUnavailable, decide
 from .catalog import MAX_QUANTITY, PATHWAYS
 
@@ -465,7 +466,7 @@ def estimate_hours(pathway: str, level: str | None, quantity: Decimal, rank: int
     try:
         out = decide('credit_hours', {'pathway': pathway, 'level': level or '', 'rank': rank or 0,
                                       'quantity': float(quantity)})
-    except DecisionUnavailable:
+    except (DecisionUnavailable, ProcessFailed):  # a failing table is reported to province staff; hours by hand
         return {'hours': None, 'quantity': quantity}
     per_unit = Decimal(str(out.get('hours_per_unit') or 0))
     return {'hours': min(per_unit * quantity, cap()), 'per_unit': per_unit, 'quantity': quantity}
