@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from SpiffWorkflow.util.task import TaskState
 
 from models.workflow import BPMN, DMN
 from webapp.workflow import engine, expressions, rules, validation, versions
@@ -15,6 +14,7 @@ from webapp.workflow.expressions import UnsafeExpression
 from webapp.workflow.validation import DiagramError
 
 from ..bounded import LIMIT_SECONDS, bounded
+from ..helpers import claim_through_the_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
@@ -167,23 +167,6 @@ def test_a_timer_the_engine_would_walk_for_ever_is_refused(timer, literal):
 
 # --- A hostile expression that slipped past publishing is stopped where it runs ----------------------------------
 
-def _run_claim(bpmn: str, dmn: str = RULES, decision='return'):
-    """The claim process as the engine runs it: start, submit, the unit's review."""
-    workflow = engine.new_workflow(engine.parse_process('claim', bpmn, (dmn,)))
-    workflow.get_next_task(state=TaskState.READY).data.update(
-        claim_id=1, window_closes_at='2099-12-31T23:59:59+08:00', remind_after='P3D', escalate_after='P7D')
-    workflow.do_engine_steps()
-    edit = workflow.get_next_task(state=TaskState.READY, manual=True)
-    edit.set_data(action='submit', target='unit', pathway='exam', level='', rank=0, quantity=1.0)
-    edit.run()
-    workflow.do_engine_steps()
-    review = workflow.get_next_task(state=TaskState.READY, manual=True)
-    review.set_data(decision=decision, comment=None)
-    review.run()
-    workflow.do_engine_steps()
-    return workflow.is_completed()
-
-
 class Stopped(Exception):
     pass
 
@@ -195,7 +178,7 @@ def test_a_hostile_expression_that_slipped_past_publishing_is_stopped_when_it_ru
 
     def run():
         try:
-            return _run_claim(bpmn, dmn)
+            return claim_through_the_engine(bpmn, dmn)
         except Exception as exc:  # the engine's own error, around the sandbox's
             raise Stopped(expressions.reason(exc)) from exc
     outcome = stopped(bounded(run), 'Stopped')
