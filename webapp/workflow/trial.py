@@ -111,7 +111,12 @@ def _names(source: str, mode: str = 'eval') -> set[str]:
 
 def _shown(row: dict, names) -> str:
     """The sample values an expression read, for the message: quantity=0.5, pathway='exam'."""
-    return ', '.join(f'{name}={row[name]!r}' for name in sorted(set(names) & row.keys()))
+    return ', '.join(f'{name}={_short(row[name])}' for name in sorted(set(names) & row.keys()))
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + '...'  # a script's result may be long
 
 
 # --- Decision tables --------------------------------------------------------------------------------------------
@@ -282,7 +287,7 @@ _TRIED: dict = {}  # (table fingerprint, rows) -> (failures, outputs): the same 
 
 
 def _try_table(table, rows: list[dict], deadline: float) -> tuple[list, list]:
-    """Run *table* on each row: [(rule, entry, row, error)] for the first failure of each cell, and the outputs."""
+    """Run *table* on each row: [(rule, entry, row, reason)] for the first failure of each cell, and the outputs."""
     key = (_fingerprint(table), tuple(_freeze(row) for row in rows))
     if key in _TRIED:
         return _TRIED[key]
@@ -294,7 +299,7 @@ def _try_table(table, rows: list[dict], deadline: float) -> tuple[list, list]:
         for rule, entry, error in failed:
             if (rule.id, entry.id) not in seen:
                 seen.add((rule.id, entry.id))
-                failures.append((rule, entry, row, error))
+                failures.append((rule, entry, row, reason(error)))  # not the error: its traceback holds the run
     if len(_TRIED) > 256:
         _TRIED.clear()
     _TRIED[key] = failures, outputs
@@ -328,7 +333,7 @@ def _decision_rows(table, decision_id: str | None, extra: list[dict] = ()) -> li
 def _table_problems(table, name: str, failures) -> list:
     inputs = _table_reads(table)
     return [_l('%(cell)s：按样例输入（%(sample)s）求值出错：%(reason)s', cell=cell_name(name, rule, entry),
-               sample=_shown(row, inputs) or '-', reason=reason(error)) for rule, entry, row, error in failures]
+               sample=_shown(row, inputs) or '-', reason=why) for rule, entry, row, why in failures]
 
 
 def try_decision(table, decision_id: str | None = None) -> list:
