@@ -21,6 +21,7 @@ from webapp import create_app  # noqa: E402
 from webapp.claims import operations as ops  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
 from webapp.workflow import engine  # noqa: E402
+from tests.apps import TEST_CONFIG  # noqa: E402
 
 
 def engine_only(rounds: int) -> float:
@@ -60,7 +61,7 @@ def growth(timings: list[float]) -> str:
 
 
 def service_layer(url: str, rounds: int) -> float:
-    app = create_app({'SQLALCHEMY_DATABASE_URI': url, 'PASSWORD_HASH_METHOD': 'pbkdf2:sha256:1000'})
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': url})  # test mode: the cheap password hash
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -88,8 +89,7 @@ def service_layer(url: str, rounds: int) -> float:
 
 def through_http(url: str, rounds: int) -> float:
     """The same transitions as POST requests (routing, login session, CSRF off, form validation, redirect)."""
-    app = create_app({'SQLALCHEMY_DATABASE_URI': url, 'PASSWORD_HASH_METHOD': 'pbkdf2:sha256:1000',
-                      'WTF_CSRF_ENABLED': False})
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': url})
     with app.app_context():
         db.drop_all()
         db.create_all()

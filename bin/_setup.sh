@@ -20,6 +20,14 @@ setup_python() {  # $1: extras, e.g. "[test]"
   fi
 }
 
+setup_secret() {  # SECRET_KEY signs sessions and the captcha cookie: unless the environment sets one, generate a
+                  # random secret once into instance/secret_key (this user only), which the app and flask commands read
+  if [ -n "${SECRET_KEY:-}" ] || [ -s instance/secret_key ]; then return 0; fi
+  mkdir -p instance
+  (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > instance/secret_key.tmp \
+    && mv instance/secret_key.tmp instance/secret_key)
+}
+
 setup_assets() {
   command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -f node_modules/bootstrap/dist/css/bootstrap.min.css ] || [ package.json -nt node_modules ]; then

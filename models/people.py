@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false, true
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -27,6 +27,8 @@ class User(UserMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set for an initial or reset password (the last six digits of the ID number): the next login must change it.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Counts the logouts and password changes: a session is valid only with the epoch it began in (see get_id).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default='0')
 
     memberships: Mapped[list['Membership']] = relationship(back_populates='user', order_by='Membership.id')
 
@@ -36,9 +38,18 @@ class User(UserMixin, db.Model):
         return [m for m in self.memberships if m.login_allowed]
 
     def set_password(self, password: str) -> None:
-        from flask import current_app  # tests use a cheaper hash; production keeps werkzeug's scrypt default
-        method = current_app.config.get('PASSWORD_HASH_METHOD', 'scrypt')
+        """A new password ends every session of the account (signed in elsewhere, or a copied cookie)."""
+        from flask import current_app  # tests use a cheaper hash; outside tests it is always werkzeug's scrypt
+        method = current_app.config.get('PASSWORD_HASH_METHOD', 'scrypt') if current_app.testing else 'scrypt'
         self.password_hash = generate_password_hash(password, method=method)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Sessions carry the epoch they began in (get_id): a new one makes every earlier session invalid."""
+        self.session_epoch = (self.session_epoch or 0) + 1
+
+    def get_id(self) -> str:
+        return f'{self.id}:{self.session_epoch or 0}'
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -95,3 +106,11 @@ class LoginAttempt(db.Model):
 
     __table_args__ = (Index('ix_login_attempt_username_at', 'username', 'at'),
                       Index('ix_login_attempt_ip_at', 'ip', 'at'))
+
+
+class UsedCaptcha(db.Model):
+    """A captcha answered once (its nonce), kept until it would have expired anyway: a captcha is good for one try,
+    whichever worker or host the replay reaches."""
+    __tablename__ = 'used_captcha'
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -7,12 +7,18 @@ A CJK string literal in webapp/ must be
 - in a statement whose first line carries the comment `# i18n: data` (text that is data: stored or compared as it is,
   e.g. the status labels the diagrams use, spreadsheet column headers an import matches), or
 - in a module of DATA_MODULES, with its reason.
-Docstrings and comments do not count."""
+Docstrings and comments do not count.
+
+Templates likewise: Chinese text (template data or a string literal) must be inside _()/gettext()/ngettext() or a
+{% trans %} block, or on a line carrying the comment `{# i18n: data … #}` (e.g. the status labels a filter offers,
+which are the diagrams' own words and are shown as they are). Jinja comments do not count."""
 import ast
 import io
 import re
 import tokenize
 from pathlib import Path
+
+import jinja2
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -30,6 +36,8 @@ DATA_MODULES = {
                                   'same whatever language the pages are read in',
 }
 MARK = '# i18n: data'
+TEMPLATE_MARK = 'i18n: data'
+JINJA_GETTEXT = {'_', 'gettext', 'ngettext', 'pgettext', 'npgettext'}
 PLACEHOLDER = re.compile(r'%\((\w+)\)[sdrf]|%[sdrf]')
 
 
@@ -89,6 +97,62 @@ def unwrapped_literals() -> list[str]:
 def test_no_unwrapped_chinese_literal():
     found = unwrapped_literals()
     assert not found, f'{len(found)} Chinese literals not wrapped for translation:\n' + '\n'.join(found)
+
+
+def templates() -> list[Path]:
+    return sorted(path for path in WEBAPP.rglob('*.html') if 'templates' in path.relative_to(WEBAPP).parts)
+
+
+def _template_texts(env: jinja2.Environment, source: str):
+    """(line, text) of each piece of template data and each string literal, with whether it is translated: inside a
+    gettext call's parentheses or a {% trans %} block."""
+    in_trans, calls, previous = False, [], None
+    for token in env.lexer.tokenize(source):
+        if token.type == 'name' and previous is not None and previous.type == 'block_begin':
+            if token.value == 'trans':
+                in_trans = True
+            elif token.value == 'endtrans':
+                in_trans = False
+        elif token.type == 'lparen':
+            calls.append(previous is not None and previous.type == 'name' and previous.value in JINJA_GETTEXT)
+        elif token.type == 'rparen' and calls:
+            calls.pop()
+        elif token.type in ('data', 'string'):
+            translated = in_trans or any(calls)
+            for offset, line in enumerate(token.value.split('\n') if token.type == 'data' else [token.value]):
+                yield token.lineno + offset, line, translated
+        previous = token
+
+
+JINJA = jinja2.Environment(extensions=['jinja2.ext.i18n', 'jinja2.ext.do'])
+
+
+def unwrapped_in_template(source: str) -> list[tuple[int, str]]:
+    """(line, text) of the Chinese in one template that is neither translated nor on a line marked as data."""
+    marked = {lineno for lineno, kind, value in JINJA.lex(source)
+              if kind == 'comment' and value.strip().startswith(TEMPLATE_MARK)}
+    return [(lineno, text.strip()) for lineno, text, translated in _template_texts(JINJA, source)
+            if CJK.search(text) and not translated and lineno not in marked]
+
+
+def unwrapped_template_texts() -> list[str]:
+    return [f'{path.relative_to(ROOT).as_posix()}:{lineno}: {text[:60]!r}' for path in templates()
+            for lineno, text in unwrapped_in_template(path.read_text(encoding='utf-8'))]
+
+
+def test_the_template_check_reads_templates_as_jinja_does():
+    source = """{# 注释：不算 #}<h1>{{ _('标题') }}：{{ name }}</h1>
+<p title="提示">{% trans n=1 %}共 {{ n }} 条{% endtrans %}{{ _('共 %(n)s 条', n=count_of('个')) }}</p>
+{% set s = '待提交' %}{{ s if s else '全部' }}{# i18n: data - a status label #}
+<script>alert({{ _('好')|tojson }}); alert('坏');</script>
+{{ x|join('、') }}{% raw %}{{ _('原样') }}{% endraw %}"""
+    assert unwrapped_in_template(source) == [
+        (1, '：'), (2, '<p title="提示">'), (4, "); alert('坏');</script>"), (5, '、'), (5, "{{ _('原样') }}")]
+
+
+def test_no_unwrapped_chinese_in_templates():
+    found = unwrapped_template_texts()
+    assert not found, f'{len(found)} Chinese texts in templates not wrapped for translation:\n' + '\n'.join(found)
 
 
 def _extracted() -> dict[str, tuple]:

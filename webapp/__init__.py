@@ -2,11 +2,12 @@
 from flask import Flask, has_request_context, make_response, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
-from .config import Config
+from .config import Config, load_secret_key, refuse_unsafe
 from .extensions import babel, csrf, db, login_manager, migrate
 from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
 from .i18n import _l, translated
 from .permissions import current_membership
+from .vendor import bp as vendor_bp, content_security_policy
 from .workflow import catalog
 
 
@@ -15,6 +16,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.update(config)
+    load_secret_key(app.config)
+    refuse_unsafe(app.config)  # outside tests: no forgeable sessions
     configure_extensions(app)
     configure_blueprints(app)
     configure_request_boundary(app)
@@ -62,8 +65,6 @@ def _sqlite_begin_immediate(connection):
 
 
 def configure_blueprints(app: Flask) -> None:
-    from pathlib import Path
-
     from flask import Blueprint
 
     from .auth import bp as auth_bp
@@ -95,10 +96,7 @@ def configure_blueprints(app: Flask) -> None:
             return redirect(url_for('claims.my_claims'))
         return redirect(url_for('inbox.todo'))
 
-    # Bootstrap comes from npm (node_modules), served locally: no CDN.
-    vendor = Blueprint('vendor', __name__, static_folder=str(Path(__file__).resolve().parents[1] / 'node_modules'),
-                       static_url_path='/vendor')
-    for bp in (main, vendor, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
+    for bp in (main, vendor_bp, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
                unit_bp, learning_bp, learning_api, certificates_bp, verify_bp, enrolment_bp, profile_bp,
                registration_bp, transfers_bp, rollout_bp, workbench_bp):
         app.register_blueprint(bp)
@@ -121,18 +119,31 @@ def configure_request_boundary(app: Flask) -> None:
         session.pop('_flashes', None)
         return error_page(409, _l('数据已被他人同时修改，请刷新后重试'))
 
+    def not_storable(error=None):
+        # The database refused a value when the request's work was written (a number or a text beyond its column):
+        # nothing was saved, so no success message either.
+        session.pop('_flashes', None)
+        return error_page(422, _l('提交的内容超出了允许的范围（数值过大或文字过长），未保存任何内容，请检查后重试'))
+
     @app.after_request
     def commit(response):
         if response.status_code < 400:
+            # Raised here, after the view, no error handler would see these: a bare 500 with the view's success flash.
             try:
                 db.session.commit()
-            except IntegrityError:  # raised here, after the view, no error handler would see it: a bare 500
+            except IntegrityError:
                 response = make_response(conflict())
+            except DataError:
+                response = make_response(not_storable())
+            except OperationalError as error:
+                response = make_response(busy(error))
         else:
             db.session.rollback()
         response.headers.setdefault('X-Content-Type-Options', 'nosniff')  # uploaded files are served as typed
         response.headers.setdefault('X-Frame-Options', 'DENY')
         response.headers.setdefault('Referrer-Policy', 'same-origin')
+        if response.mimetype == 'text/html':  # pages (not PDFs: Chrome's viewer is a plugin that object-src bars)
+            response.headers.setdefault('Content-Security-Policy', content_security_policy())
         return response
 
     @app.before_request
@@ -148,7 +159,8 @@ def configure_request_boundary(app: Flask) -> None:
             db.session.rollback()
 
     for code, title in ((403, _l('没有权限')), (404, _l('页面不存在')), (405, _l('请求方式不允许')),
-                        (413, _l('上传的文件太大')), (400, _l('请求无效')), (500, _l('系统错误'))):
+                        (413, _l('上传的文件太大')), (400, _l('请求无效')), (500, _l('系统错误')),
+                        (415, _l('请求格式无效：请在页面上填写并提交表单'))):
         app.register_error_handler(code, lambda error, code=code, title=title: error_page(code, title))
     # Someone else's save of the same workflow instance came first (version column).
     app.register_error_handler(StaleDataError, lambda error: error_page(409, _l('该事项已被他人处理，请刷新后查看最新状态')))
@@ -159,10 +171,12 @@ def configure_request_boundary(app: Flask) -> None:
     @app.errorhandler(DataError)
     def out_of_range(error):
         # e.g. an id beyond the database integer range typed into a URL or a hidden field
+        session.pop('_flashes', None)
         return error_page(400, _l('请求参数无效'))
 
     @app.errorhandler(OperationalError)
     def busy(error):
+        session.pop('_flashes', None)  # whatever the view announced was not saved
         # SQLite refuses a second writer past the busy timeout ("database is locked"): the other person's action won.
         if 'locked' in str(error.orig).lower():
             return error_page(409, _l('该事项正被他人同时处理，请刷新后查看最新状态'))
@@ -170,7 +184,7 @@ def configure_request_boundary(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from models import mask_id_number
+    from models import imports, mask_id_number, workflow
 
     @app.context_processor
     def inject():
@@ -189,5 +203,16 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters['version_status'] = format_version_status
     app.jinja_env.filters['process_name'] = format_process_name
     app.jinja_env.filters['translated'] = translated
-    app.jinja_env.tests['waiting'] = lambda subject: subject.outcome == catalog.PENDING  # `{% if t is waiting %}`
+    app.jinja_env.globals['roles'] = catalog.ROLES  # role names in the reader's language (Membership.label: the log's)
+    # Templates ask what a status means, never spell it: `{% if t is waiting %}`, `{% if c is editable_draft %}`.
+    tests = app.jinja_env.tests
+    tests['waiting'] = lambda subject: subject.outcome == catalog.PENDING
+    tests['editable_draft'] = lambda subject: subject.outcome in (catalog.DRAFT, catalog.RETURNED)  # owner may send it
+    tests['draft_version'] = lambda version: version.status == workflow.DRAFT  # a process or credit-table version
+    # A background job's status (imports, impact previews, migration batches): `{% if job.status is job_done %}`.
+    tests['job_active'] = lambda status: status in (imports.PENDING, imports.RUNNING)
+    tests['job_pending'] = lambda status: status == imports.PENDING
+    tests['job_running'] = lambda status: status == imports.RUNNING
+    tests['job_done'] = lambda status: status == imports.DONE
+    tests['job_failed'] = lambda status: status == imports.FAILED
     app.jinja_env.add_extension('jinja2.ext.do')

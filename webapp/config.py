@@ -4,10 +4,20 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Keys published in this repository (old default, tests): anyone could sign a session or a captcha cookie with them.
+PUBLIC_SECRET_KEYS = frozenset({'dev-only-change-me', 'test-secret'})
+MIN_SECRET_KEY_LENGTH = 16
+
+
+class UnsafeConfiguration(RuntimeError):
+    """The app refuses to start (outside tests) with a configuration anyone could abuse."""
 
 
 class Config:
-    SECRET_KEY = os.environ.get('SECRET_KEY', 'dev-only-change-me')
+    # Signs sessions and the captcha cookie. From the environment or, when unset there, the file `bash bin/run`
+    # generates once (instance/secret_key, mode 600). Several workers or hosts must share the same key.
+    SECRET_KEY = os.environ.get('SECRET_KEY')
+    SECRET_KEY_FILE = os.environ.get('SECRET_KEY_FILE', str(ROOT / 'instance' / 'secret_key'))
     SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL', f"sqlite:///{ROOT / 'instance' / 'creditflow.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {'pool_pre_ping': True}
     EVIDENCE_DIR = os.environ.get('EVIDENCE_DIR', str(ROOT / 'instance' / 'evidence'))
@@ -17,8 +27,13 @@ class Config:
     EVIDENCE_MAX_FILES = 10
     PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
-    # Automated tests only: every captcha shows this text. Never set it in production.
-    CAPTCHA_TEST_ANSWER = os.environ.get('CAPTCHA_TEST_ANSWER')
+    # Dates people type, import or platforms send fall between 1 January of EARLIEST_YEAR (EARLIEST_TITLE_YEAR for
+    # the date a professional title was obtained) and 31 December of LATEST_YEARS_AHEAD years from now.
+    EARLIEST_YEAR = int(os.environ.get('EARLIEST_YEAR', '2000'))
+    EARLIEST_TITLE_YEAR = int(os.environ.get('EARLIEST_TITLE_YEAR', '1950'))
+    LATEST_YEARS_AHEAD = int(os.environ.get('LATEST_YEARS_AHEAD', '1'))
+    # Automated tests only (honoured only when TESTING): every captcha shows this text.
+    CAPTCHA_TEST_ANSWER = None
     # A review task waiting this long notifies its reviewers; twice as long (by default) escalates it (ISO 8601).
     REVIEW_REMIND_AFTER = os.environ.get('REVIEW_REMIND_AFTER', 'P3D')
     REVIEW_ESCALATE_AFTER = os.environ.get('REVIEW_ESCALATE_AFTER', 'P7D')
@@ -27,10 +42,43 @@ class Config:
     ROLLOUT_SYNC_INSTANCES = int(os.environ.get('ROLLOUT_SYNC_INSTANCES', '20'))
     JOB_LEASE = timedelta(minutes=int(os.environ.get('JOB_LEASE_MINUTES', '10')))  # see timers.work_one
     WORKER_POLL_SECONDS = float(os.environ.get('WORKER_POLL_SECONDS', '3'))  # imports wait at most this long
-    PASSWORD_HASH_METHOD = 'scrypt'
+    PASSWORD_HASH_METHOD = 'scrypt'  # tests choose a cheaper one; outside TESTING it is always scrypt
     BABEL_DEFAULT_LOCALE = 'zh_CN'
     BABEL_DEFAULT_TIMEZONE = 'Asia/Shanghai'
     LANGUAGES = {'zh_CN': '中文', 'en': 'English'}  # i18n: data - each language by its own name, in every language
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = 'Lax'
+    # Served over HTTPS (directly or behind a proxy): cookies (session, captcha, remember) only travel over HTTPS.
+    SESSION_COOKIE_SECURE = os.environ.get('SESSION_COOKIE_SECURE', '').lower() in ('1', 'true', 'yes', 'on')
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+
+
+def load_secret_key(config) -> None:
+    """SECRET_KEY from the environment (already in *config*) or else from SECRET_KEY_FILE, when that file exists."""
+    if config.get('SECRET_KEY') or not config.get('SECRET_KEY_FILE'):
+        return
+    try:
+        config['SECRET_KEY'] = Path(config['SECRET_KEY_FILE']).read_text(encoding='utf-8').strip() or None
+    except FileNotFoundError:
+        pass
+
+
+def refuse_unsafe(config) -> None:
+    """Outside tests, refuse to start with a missing, public or short secret key: sessions could be forged."""
+    if config.get('TESTING'):
+        return
+    key = config.get('SECRET_KEY')
+    if key and key not in PUBLIC_SECRET_KEYS and len(key) >= MIN_SECRET_KEY_LENGTH:
+        return
+    reason = ('missing' if not key else 'a public default' if key in PUBLIC_SECRET_KEYS
+              else f'shorter than {MIN_SECRET_KEY_LENGTH} characters')
+    path = config.get('SECRET_KEY_FILE')
+    # A start-up error for the operator, in both languages: there is no request, no reader's language yet.
+    raise UnsafeConfiguration(  # i18n: data
+        f'SECRET_KEY is {reason}: anyone could forge sessions. Set the SECRET_KEY environment variable to a long '
+        f'random secret shared by every worker and host, or write one to {path} (bash bin/run generates it). '
+        f'/ 未配置 SECRET_KEY，或它是公开的默认值、少于 {MIN_SECRET_KEY_LENGTH} 个字符：任何人都能伪造登录会话，系统拒绝启动。'
+        f'请将环境变量 SECRET_KEY 设为足够长的随机密钥（所有进程和主机使用同一个），或写入文件 {path}'
+        '（bash bin/run 会自动生成）。')

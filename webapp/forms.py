@@ -1,17 +1,81 @@
-"""What every feature's forms borrow: the common messages and validators, and the one inbox decision form (which
-work item, the outcome, an optional reason). Each feature keeps its own forms in its own forms.py; this module
-imports no feature."""
+"""What every feature's forms borrow: the base form, the common messages, fields and validators, and the one inbox
+decision form (which work item, the outcome, an optional reason). Each feature keeps its own forms in its own
+forms.py, built on `Form` (never FlaskForm directly); this module imports no feature."""
+from flask import abort, has_request_context, request
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import DateField, DecimalField, FileField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, StopValidation
 
+from .dates import EARLIEST_YEAR, date_out_of_range
 from .i18n import _l
+from .numbers import HOURS, ROW_ID, NumberRefused, parse_decimal
 
 REQUIRED = _l('此项为必填项')
 DATE_MESSAGE = _l('请填写有效日期（年-月-日）')
-ID_PATTERN = r'^\d{1,9}$'  # a row id as a form posts it; a longer number would fail in the database
 REVIEW_OUTCOMES = [('approve', _l('通过')), ('reject', _l('不通过')), ('return', _l('退回修改'))]
+
+
+class Form(FlaskForm):
+    """The base of every form. Pages post urlencoded or multipart forms, whose values are text (and files):
+    - a JSON body is refused (415) before any field sees it: Flask-WTF would hand its numbers, lists and objects to
+      fields that expect text;
+    - an uploaded file reaches only the form's file fields: posted under a text field's name it is left out (the
+      field is then missing, as it was)."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if has_request_context() and request.method != 'GET' and request.is_json:
+                abort(415)
+            formdata = super().wrap_formdata(form, formdata)
+            if isinstance(formdata, CombinedMultiDict) and has_request_context() and request.files:
+                file_fields = {field.name for field in form if isinstance(field, FileField)}
+                files = MultiDict([(name, file) for name, file in request.files.items(multi=True)
+                                   if name in file_fields])
+                formdata = CombinedMultiDict([files, request.form])
+            return formdata
+
+
+class AmountField(DecimalField):
+    """A decimal as its column keeps it (Numeric(precision, scale), hours by default): the text is checked before it
+    becomes a number (webapp/numbers.py), so that 1e-999999999, NaN or 0.04 of an hour are refused with a clear
+    message instead of costing gigabytes or being stored as 0.0. Empty is left to InputRequired / Optional."""
+
+    def __init__(self, label=None, validators=None, column: tuple[int, int] = HOURS, **kwargs):
+        super().__init__(label, validators, places=column[1], **kwargs)
+        self.column = column
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = None
+        if valuelist[0] == '':
+            return
+        try:
+            self.data = parse_decimal(valuelist[0], self.column)
+        except NumberRefused as exc:
+            raise ValueError(str(exc.message)) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:  # its own message only, not the range validators' as well
+            raise StopValidation()
+
+
+class BoundedDateField(DateField):
+    """A date between 1 January of the earliest plausible year (the config key *earliest*: EARLIEST_YEAR, 2000 by
+    default) and 31 December of next year (LATEST_YEARS_AHEAD): 0001-01-01 or 9999-12-31 are typing errors or
+    probes, not days people trained on."""
+
+    def __init__(self, label=None, validators=None, earliest: str = EARLIEST_YEAR, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.earliest = earliest
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            problem = date_out_of_range(self.data, self.earliest)
+            if problem is not None:
+                raise StopValidation(str(problem))
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -23,24 +87,30 @@ def please_choose(values) -> list[SelectChoice]:
     return choices([('', _l('请选择'))] + [(v, v) for v in values])
 
 
-def finite(form, field):
-    """Decimal accepts NaN, sNaN and Infinity; none of them is an amount."""
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation(_l('请输入有效的数字'))
-
-
 def max_length(limit: int, message: str):
     return Length(max=limit, message=message)
 
 
-def date_field(label, required: bool = True):
-    return DateField(label, validators=[InputRequired(DATE_MESSAGE) if required else Optional()],
-                     invalid_value_message=DATE_MESSAGE)
+def date_field(label, required: bool = True, earliest: str = EARLIEST_YEAR):
+    """*earliest*: the config key of the earliest year allowed (a professional title may be older than the
+    activities people register)."""
+    return BoundedDateField(label, validators=[InputRequired(DATE_MESSAGE) if required else Optional()],
+                            invalid_value_message=DATE_MESSAGE, earliest=earliest)
+
+
+class IdField(HiddenField):
+    """A row id, kept as the text a form posts: a view may fill it with a number (the page's own work item), which
+    the pattern must still be able to read when the post leaves it out."""
+
+    def process_data(self, value):
+        super().process_data(None if value is None else str(value))
 
 
 def hidden_id(message=_l('请求无效'), required: bool = True):
-    """The id of a row chosen on the page (a work item, a registration, a unit from the search)."""
-    return HiddenField(validators=[DataRequired() if required else Optional(), Regexp(ID_PATTERN, message=message)])
+    """The id of a row chosen on the page (a work item, a registration, a unit from the search): ASCII digits, few
+    enough for the database's integer."""
+    return IdField(validators=[DataRequired() if required else Optional(),
+                               Regexp(f'^{ROW_ID.pattern}$', message=message)])
 
 
 def reason_field(label, too_long=_l('原因不能超过 500 个字'), required=None):
@@ -49,7 +119,7 @@ def reason_field(label, too_long=_l('原因不能超过 500 个字'), required=N
                                             max_length(500, too_long)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """A decision on one inbox work item. As it stands: the review of a claim or a supplement; decision_form() gives
     a feature its own outcome labels."""
     work_item_id = hidden_id()
@@ -66,7 +136,7 @@ def decision_form(outcomes, reason_label, *, label=_l('审核结果'), missing=_
     return FeatureDecisionForm
 
 
-class BatchReviewForm(FlaskForm):
+class BatchReviewForm(Form):
     """批量 approve / reject / return of the work items ticked in 待我处理 (their ids are posted as item_ids)."""
     decision = SelectField(_l('批量操作'), validators=[DataRequired()], choices=choices(
         [('approve', _l('批量通过审核')), ('reject', _l('批量不通过审核')), ('return', _l('批量退回修改'))]))

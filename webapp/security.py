@@ -11,9 +11,10 @@ from datetime import timedelta
 from captcha.image import ImageCaptcha
 from flask import after_this_request, current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
-from models import LoginAttempt, db, utcnow
+from models import LoginAttempt, UsedCaptcha, db, utcnow
 
 from . import audit
 from .i18n import N_
@@ -44,34 +45,52 @@ def new_captcha() -> tuple[bytes, str]:
     The digest lives in a cookie of its own, not in the session: a request the browser sends at the same time
     (its favicon fetch, say) may write the session back as it was before the captcha, and the login would then
     fail for no reason the user can see."""
-    text = current_app.config.get('CAPTCHA_TEST_ANSWER') or ''.join(
-        secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
+    test_answer = current_app.config.get('CAPTCHA_TEST_ANSWER') if current_app.testing else None
+    text = test_answer or ''.join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
     out = io.BytesIO()
     ImageCaptcha(width=160, height=60).write(text, out, format='png')
-    return out.getvalue(), _captcha_signer().dumps(_digest(text))
+    # The nonce makes each captcha one of its own, which check_captcha consumes in the database.
+    return out.getvalue(), _captcha_signer().dumps([secrets.token_urlsafe(16), _digest(text)])
 
 
 def check_captcha(answer: str) -> str | None:
-    """None when right; otherwise why not (marked with N_: show it with _()). A captcha is good for one try only: its
-    cookie goes with the answer."""
+    """None when right; otherwise why not (marked with N_: show it with _()). A captcha is good for one try only:
+    its cookie goes with the answer, and its nonce is recorded as used (committed at once, whatever the request
+    then does: call this before changing anything), so a copy of the cookie is refused on any worker or host."""
     token = request.cookies.get(CAPTCHA_COOKIE)
 
     @after_this_request
     def forget(response):
-        response.delete_cookie(CAPTCHA_COOKIE)
+        response.delete_cookie(CAPTCHA_COOKIE, secure=current_app.config.get('SESSION_COOKIE_SECURE', False),
+                               httponly=True, samesite='Lax')
         return response
 
     if not token:
         return N_('验证码已失效，请点击图片刷新后重新输入')
     try:
-        digest = _captcha_signer().loads(token, max_age=int(CAPTCHA_TTL.total_seconds()))
+        nonce, digest = _captcha_signer().loads(token, max_age=int(CAPTCHA_TTL.total_seconds()))
     except SignatureExpired:
         return N_('验证码已过期，请点击图片刷新后重新输入')
-    except BadSignature:
+    except (BadSignature, TypeError, ValueError):  # not ours, or a cookie of the kind without a nonce
+        return N_('验证码已失效，请点击图片刷新后重新输入')
+    if not (isinstance(nonce, str) and isinstance(digest, str) and _consume(nonce)):
         return N_('验证码已失效，请点击图片刷新后重新输入')
     if not hmac.compare_digest(digest, _digest(answer or '')):
         return N_('验证码错误')
     return None
+
+
+def _consume(nonce: str) -> bool:
+    """Record the captcha as used; False when it was already (two requests at once: the database's key decides)."""
+    now = utcnow()
+    db.session.execute(delete(UsedCaptcha).where(UsedCaptcha.expires_at < now))  # past their TTL anyway
+    try:
+        with db.session.begin_nested():
+            db.session.add(UsedCaptcha(nonce=nonce[:32], expires_at=now + CAPTCHA_TTL))
+    except IntegrityError:
+        return False
+    db.session.commit()  # used, even when the answer is wrong or the rest of the request fails
+    return True
 
 
 def locked_out(username: str, ip: str) -> bool:

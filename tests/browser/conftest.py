@@ -19,11 +19,27 @@ def chromium():
         browser.close()
 
 
+# Every page the browser tests open runs under the app's Content-Security-Policy: whatever it blocks (an inline
+# script or handler, an inline style, a resource from elsewhere) is reported by the page, and fails the test.
+REPORT_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', function (e) {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at '
+                + e.sourceFile + ':' + e.lineNumber + ' ' + (e.sample || ''));
+});
+"""
+
+
 @pytest.fixture
 def page(chromium):
     context = chromium.new_context(viewport={'width': 1400, 'height': 1000}, locale='zh-CN', accept_downloads=True)
-    yield context.new_page()
+    context.add_init_script(REPORT_VIOLATIONS)
+    page = context.new_page()
+    violations = []
+    page.on('console', lambda message: violations.append(f'{page.url}: {message.text}') if message.type == 'error'
+            and ('Content Security Policy' in message.text or message.text.startswith('CSP violation')) else None)
+    yield page
     context.close()
+    assert not violations, 'the Content-Security-Policy blocked something:\n' + '\n'.join(violations)
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def learner(client):
     ({'end_date': f'{year()}-02-27'}, '结束时间不能早于开始时间'),
     ({'applied_hours': '0'}, '申请学时应大于 0 且不超过 36'),
     ({'applied_hours': '99'}, '申请学时应大于 0 且不超过 36'),
-    ({'applied_hours': 'abc'}, '不是有效的小数'),
+    ({'applied_hours': 'abc'}, '请输入有效的数字'),
     ({'year': str(year() - 3)}, f'计入年度只能是当前登记年度 {year()} 年'),
     ({'pledge': None}, '请勾选“本人承诺以上信息属实”'),
     ({'pathway': 'research', 'sub_type': '课题研究', 'level': 'provincial'}, '请填写本人排名'),

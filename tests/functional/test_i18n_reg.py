@@ -4,11 +4,12 @@ notification texts) are data: kept as written; a select shows the unit types tra
 
 Each request runs in its own app context here (the `app` fixture, not `ctx`), as in production: Flask-Babel keeps
 the translations it chose in the app context, so requests sharing one would keep the first request's language."""
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from models import Notification, RegistrationWindow, db
+from webapp.dates import today
 
 from ..people import LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
 from .test_registration_pages import learner_data, post, unit_data
@@ -91,7 +92,8 @@ def test_profile_refusals_in_english(app):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'The mobile phone number is not valid' in page
     assert '手机号格式不正确' not in page
-    response = client.post('/profile/', data={'what': 'title', 'title-title': '工程师', 'title-title_date': '2999-01-01'})
+    tomorrow = (today() + timedelta(days=1)).isoformat()  # a plausible year (2999 is refused as such by the form)
+    response = client.post('/profile/', data={'what': 'title', 'title-title': '工程师', 'title-title_date': tomorrow})
     assert 'The date obtained cannot be later than today' in response.get_data(as_text=True)
     client.get('/lang/zh_CN')
     response = client.post('/profile/', data={'what': 'basic', 'basic-phone': '123', 'basic-email': ''})

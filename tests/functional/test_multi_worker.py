@@ -2,6 +2,7 @@
 import http.cookiejar
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -49,10 +50,12 @@ class Browser:
 @pytest.fixture
 def gunicorn(app, db_url, tmp_path):
     port = free_port()
-    env = {**os.environ, 'DATABASE_URL': db_url, 'SECRET_KEY': 'shared-by-all-workers', 'CAPTCHA_TEST_ANSWER': 'TEST',
+    env = {**os.environ, 'DATABASE_URL': db_url, 'SECRET_KEY': secrets.token_hex(32),  # one secret for all workers
            'EVIDENCE_DIR': str(tmp_path / 'evidence')}
+    # The captcha shows a known text only in test mode, which the factory's own argument turns on (no variable can).
+    factory = "webapp:create_app({'TESTING': True, 'CAPTCHA_TEST_ANSWER': 'TEST'})"
     proc = subprocess.Popen([sys.executable, '-m', 'gunicorn', '--workers', '3', '--bind', f'127.0.0.1:{port}',
-                             'webapp:create_app()'], cwd=ROOT, env=env,
+                             factory], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -37,7 +37,7 @@ def test_a_failure_while_saving_the_workflow_changes_nothing(app, client, monkey
         assert before[0] == '待初审' and before[4] == ['unit_review']
 
 
-@pytest.mark.app_config(TESTING=False)
+@pytest.mark.app_config(PROPAGATE_EXCEPTIONS=False)  # the 500 page, as in production (still test mode: the captcha)
 def test_in_production_the_error_page_is_shown_and_nothing_is_saved(app, monkeypatch):
     with app.app_context():
         claim_id, item_id = submitted_claim(ZHANG_WEI)

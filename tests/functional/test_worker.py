@@ -1,6 +1,7 @@
 """`flask worker` as a real process: two workers on one PostgreSQL database never fire the same timer twice."""
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -32,7 +33,7 @@ def test_two_workers_share_the_due_timers_without_firing_any_twice(committed_pos
             ops.submit_claim(learner, claim, 'unit')
         db.session.commit()
     time.sleep(1.5)  # every reminder is now due
-    env = {**os.environ, 'DATABASE_URL': postgres_url, 'FLASK_APP': 'webapp', 'SECRET_KEY': 'worker-test'}
+    env = {**os.environ, 'DATABASE_URL': postgres_url, 'FLASK_APP': 'webapp', 'SECRET_KEY': secrets.token_hex(32)}
     workers = [subprocess.Popen([sys.executable, '-m', 'flask', 'worker', '--once'], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
     outputs = [w.communicate(timeout=120)[0] for w in workers]

@@ -1,4 +1,6 @@
 """Login by ID number or admin account name, logout, role switch and language choice."""
+import re
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_babel import gettext as _
@@ -14,10 +16,20 @@ from . import bp
 from .forms import EmptyForm, LoginForm, PasswordForm
 
 
+SESSION_ID = re.compile(r'([0-9]{1,18}):([0-9]{1,18})')
+
+
 @login_manager.user_loader
-def load_user(user_id):
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_enabled else None
+def load_user(session_id):
+    """A session names the account and the epoch it began in (User.get_id): a logout, a new password or a reset
+    since then has ended it, whatever copy of the cookie is shown."""
+    match = SESSION_ID.fullmatch(session_id or '')
+    if match is None:
+        return None
+    user = db.session.get(User, int(match[1]))
+    if user is None or not user.is_enabled or (user.session_epoch or 0) != int(match[2]):
+        return None
+    return user
 
 
 @bp.route('/login', methods=['GET', 'POST'])
@@ -60,7 +72,7 @@ def _login_name(raw: str) -> str:
     """An old 15-digit ID number is stored as the 18-digit one registration made of it: log in (and count
     failures) under that."""
     name = raw.strip()
-    if len(name) == 15 and name.isdigit():
+    if len(name) == 15 and name.isascii() and name.isdigit():
         try:
             return normalise_id_number(name)
         except RegistrationError:  # not a valid ID number: looked up as typed, and refused as usual
@@ -103,8 +115,9 @@ def change_password():
         elif current_user.id_number and form.new.data == security.default_password(current_user.id_number):
             form.new.errors = [_('新密码不能与初始密码相同')]
         else:
-            current_user.set_password(form.new.data)
+            current_user.set_password(form.new.data)  # ends the account's other sessions ...
             current_user.must_change_password = False
+            login_user(current_user._get_current_object())  # ... and this one goes on in the new epoch
             audit.log('user', current_user.id, '修改密码', None, current_user.name)
             flash(_('密码已修改'), 'success')
             return redirect(url_for('main.home'))
@@ -115,6 +128,7 @@ def change_password():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        current_user.end_sessions()  # every copy of this session, and the account's sessions elsewhere, end too
         logout_user()
         session.pop('membership_id', None)
     return redirect(url_for('auth.login'))

@@ -3,12 +3,11 @@ import json
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import REQUIRED, DecisionForm, choices, date_field, finite, max_length, reason_field
+from ..forms import REQUIRED, AmountField, DecisionForm, Form, choices, date_field, max_length, reason_field
 from ..i18n import _l
 from .catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .operations import ClaimInput
@@ -19,20 +18,20 @@ def listing(texts) -> str:
     return _('、').join(_(text) for text in texts)
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     learner_id = SelectField(_l('专技人员'), coerce=int, validate_choice=False)  # only when a unit admin files
     pathway = SelectField(_l('认定类型'), validators=[DataRequired(REQUIRED)],
                           choices=choices([('', _l('请选择'))] + [(p.code, _l(p.label)) for p in PATHWAYS.values()]))
     sub_type = SelectField(_l('二级类型'), validate_choice=False, validators=[DataRequired(REQUIRED)])
     level = SelectField(_l('级别'), validate_choice=False, validators=[Optional()])
     rank = IntegerField(_l('本人排名'), validators=[Optional(), NumberRange(1, 99, _l('排名应在 1 到 99 之间'))])
-    quantity = DecimalField(_l('数量'), places=1, validators=[
-        InputRequired(REQUIRED), finite, NumberRange(Decimal('0.1'), MAX_QUANTITY, _l('数量应在 0.1 到 1000 之间'))])
+    quantity = AmountField(_l('数量'), validators=[
+        InputRequired(REQUIRED), NumberRange(Decimal('0.1'), MAX_QUANTITY, _l('数量应在 0.1 到 1000 之间'))])
     title = StringField(_l('认定内容/材料标题'),
                         validators=[DataRequired(REQUIRED), max_length(200, _l('不能超过 200 个字'))])
     start_date = date_field(_l('开始时间'))
     end_date = date_field(_l('结束时间'))
-    applied_hours = DecimalField(_l('申请学时'), places=1, validators=[InputRequired(REQUIRED), finite])
+    applied_hours = AmountField(_l('申请学时'), validators=[InputRequired(REQUIRED)])
     year = IntegerField(_l('计入年度'), validators=[InputRequired(REQUIRED)])
     description = TextAreaField(_l('认定内容说明'), validators=[Optional(), max_length(1000, _l('不能超过 1000 个字'))])
     certificate_no = StringField(_l('证书编号'), validators=[Optional(), max_length(100, _l('不能超过 100 个字符'))])
@@ -92,22 +91,21 @@ def edit_context(form: ClaimForm, window=None, **extra) -> dict:
                 pathways_json=pathways_json, **extra)
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     file = FileField(_l('附件（jpg/png/pdf）'), validators=[FileRequired(_l('请选择要上传的文件'))])
     caption = StringField(_l('附件说明'),
                           validators=[DataRequired(REQUIRED), max_length(33, _l('附件说明不能超过 33 个字'))])
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     target = RadioField(_l('提交至'), default='unit', validators=[DataRequired(REQUIRED)],
                         choices=choices([('unit', _l('本单位审核')), ('supervisor', _l('主管部门审核'))]))
     supervisor_name = StringField(_l('主管部门名称'), validators=[Optional(), Length(max=200)])
 
 
 class ReviewForm(DecisionForm):
-    hours = DecimalField(_l('学时'), places=1,
-                         validators=[Optional(), finite, NumberRange(0, 1000, _l('学时应在 0 到 1000 之间'))])
+    hours = AmountField(_l('学时'), validators=[Optional(), NumberRange(0, 1000, _l('学时应在 0 到 1000 之间'))])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = reason_field(_l('原因'), _l('不能超过 500 个字'), required=_l('请填写原因'))

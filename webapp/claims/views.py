@@ -1,5 +1,5 @@
 """Claim pages: thin views that validate a form, call one operation, then flash and redirect."""
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from ..audit import flow_log
 from ..evidence import file_path
 from ..urls import back_or
 from ..forms import BatchReviewForm, choices
+from ..numbers import NumberRefused, parse_decimal
 from ..permissions import can_see_claim, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops, queries
@@ -306,13 +307,13 @@ def estimate():
     from datetime import date
     args = request.args
     try:
-        quantity = Decimal(args.get('quantity') or '1')
+        quantity = parse_decimal(args.get('quantity') or '1')
         rank = int(args['rank']) if args.get('rank') else None
         start = date.fromisoformat(args['start']) if args.get('start') else None
         end = date.fromisoformat(args['end']) if args.get('end') else None
-    except (InvalidOperation, ValueError):
+    except (NumberRefused, ValueError):
         return jsonify(hours=None, error=_('参数无效')), 400
-    if not (quantity.is_finite() and 0 < quantity <= MAX_QUANTITY):
+    if not 0 < quantity <= MAX_QUANTITY:
         return jsonify(hours=None, error=_('数量应在 0.1 到 1000 之间')), 400
     if args.get('pathway') not in PATHWAYS:
         return jsonify(hours=None, error=_('请选择认定类型')), 400

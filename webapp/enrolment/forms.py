@@ -1,11 +1,11 @@
 """报名 forms: the learner's enrolment and the unit's review."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import DataRequired
 
 from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
-from ..forms import REQUIRED, choices, date_field, decision_form, please_choose
+from ..dates import EARLIEST_TITLE_YEAR
+from ..forms import Form, REQUIRED, choices, date_field, decision_form, please_choose
 from ..i18n import _l
 
 
@@ -14,12 +14,12 @@ def shown(values):
     return choices((v, _l(v)) for v in values)
 
 
-class EnrolmentForm(FlaskForm):
+class EnrolmentForm(Form):
     identity = RadioField(_l('人员身份'), choices=shown(IDENTITIES), validators=[DataRequired(REQUIRED)])
     political_status = SelectField(_l('政治面貌'), choices=please_choose(POLITICAL), validators=[DataRequired(REQUIRED)])
     education = SelectField(_l('最高学历'), choices=please_choose(EDUCATION), validators=[DataRequired(REQUIRED)])
     title = RadioField(_l('专业技术职务任职资格'), choices=shown(TITLES), validators=[DataRequired(REQUIRED)])
-    title_date = date_field(_l('取得时间'), required=False)
+    title_date = date_field(_l('取得时间'), required=False, earliest=EARLIEST_TITLE_YEAR)
     specialty = SelectField(_l('现从事专业'), choices=please_choose(SPECIALTIES), validators=[DataRequired(REQUIRED)])
 
 

@@ -10,7 +10,7 @@ stored with the job in the worker's language (Chinese by default).
 """
 import io
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -25,11 +25,12 @@ from models.imports import DONE, PENDING
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit, timers
-from ..dates import parse_day, today
+from ..dates import date_out_of_range, parse_day, today
 from ..claims import operations as claims
 from ..claims.catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from ..claims.sheets import COLUMNS, SHEET
 from ..i18n import _l
+from ..numbers import NumberRefused, TooLarge, TooPrecise, parse_decimal
 from ..refusals import Refused
 from ..workflow.versions import same_versions
 
@@ -91,25 +92,42 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _decimal(value, name: str) -> Decimal:
+def _shown(value) -> str:
+    """A cell as a row's reason quotes it: its first 20 characters (a 30,000-character cell stays in the file)."""
+    text = _text(value)
+    return text if len(text) <= 20 else text[:20] + '…'
+
+
+def _decimal(value, name: str, too_large) -> Decimal:
+    """A positive amount as its column keeps it (webapp/numbers.py: checked as text before it is converted);
+    *too_large*: the message for one beyond the column."""
     try:
-        number = Decimal(_text(value))
-    except InvalidOperation:
-        raise RowError(_l('%(column)s“%(value)s”不是数字', column=name, value=_text(value))) from None
-    if not number.is_finite() or number <= 0:
+        number = parse_decimal(value if isinstance(value, (int, float)) else _text(value))
+    except TooPrecise as exc:
+        raise RowError(_l('%(column)s最多保留 %(places)s 位小数', column=name, places=exc.scale)) from None
+    except TooLarge:
+        raise RowError(too_large) from None
+    except NumberRefused:
+        raise RowError(_l('%(column)s“%(value)s”不是数字', column=name, value=_shown(value))) from None
+    if number <= 0:
         raise RowError(_l('%(column)s应大于 0', column=name))
     return number
 
 
 def _date(value, name: str) -> date:
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    day = parse_day(text)
-    if day is None:
-        raise RowError(_l('%(column)s“%(value)s”不是有效日期（例如 2026-03-01 或 2026/3/1）', column=name, value=text))
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        text = _text(value)
+        day = parse_day(text)
+        if day is None:
+            raise RowError(_l('%(column)s“%(value)s”不是有效日期（例如 2026-03-01 或 2026/3/1）', column=name,
+                              value=_shown(text)))
+    problem = date_out_of_range(day)
+    if problem is not None:
+        raise RowError(_l('%(column)s %(day)s：%(problem)s', column=name, day=day.isoformat(), problem=problem))
     return day
 
 
@@ -161,13 +179,14 @@ def parse_row(m: Membership, row: dict) -> tuple[User, claims.ClaimInput]:
             raise RowError(_l('排名应为整数')) from None
         if not 1 <= rank <= pathway.max_rank:
             raise RowError(_l('排名应在 1 到 %(max)s 之间', max=pathway.max_rank))
-    quantity = _decimal(row.get(QUANTITY) or 1, QUANTITY)
+    quantity_range = _l('数量应在 0.1 到 %(max)s 之间', max=MAX_QUANTITY)
+    quantity = _decimal(row.get(QUANTITY) or 1, QUANTITY, quantity_range)
     if quantity > MAX_QUANTITY:
-        raise RowError(_l('数量应在 0.1 到 %(max)s 之间', max=MAX_QUANTITY))
+        raise RowError(quantity_range)
     start, end = _date(row[START], START), _date(row[END], END)
     if end < start:
         raise RowError(_l('结束时间不能早于开始时间'))
-    hours = _decimal(row[HOURS], HOURS)
+    hours = _decimal(row[HOURS], HOURS, _l('申请学时应大于 0 且不超过 %(cap)s', cap=claims.cap()))
     estimate = claims.estimate_hours(code, level, quantity, rank, start, end)
     if estimate['hours'] is not None and hours > estimate['hours']:
         claimed, table = (format(h.normalize(), 'f') for h in (hours, estimate['hours']))

@@ -5,7 +5,7 @@ import re
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,8 @@ from models.people import LEARNER
 from ..i18n import _l
 from ..refusals import Refused
 from .. import audit
-from ..dates import today
+from ..dates import date_out_of_range, today
+from ..numbers import NumberRefused, TooLarge, TooPrecise, parse_decimal
 
 SUBJECT = 'learning_platform'
 MAX_RECORDS = 1000          # per API request
@@ -149,24 +150,21 @@ def _check_hours(value, problems) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         problems.append(_l('学时不能为空'))
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        problems.append(_l('学时必须是数字'))
-        return None
     try:
-        hours = Decimal(str(value).strip())
-    except InvalidOperation:
-        problems.append(_l('学时必须是数字'))
-        return None
-    if not hours.is_finite():
-        problems.append(_l('学时必须是有效的数字'))
-    elif hours <= 0:
-        problems.append(_l('学时必须大于 0'))
-    elif hours > MAX_HOURS:
-        problems.append(_l('学时不能超过 %(max)s', max=MAX_HOURS))
-    elif hours != hours.quantize(Decimal('0.1')):
+        hours = parse_decimal(value)
+    except TooPrecise:
         problems.append(_l('学时最多保留一位小数'))
+    except TooLarge:
+        problems.append(_l('学时不能超过 %(max)s', max=MAX_HOURS))
+    except NumberRefused:
+        problems.append(_l('学时必须是数字'))
     else:
-        return hours.quantize(Decimal('0.1'))
+        if hours <= 0:
+            problems.append(_l('学时必须大于 0'))
+        elif hours > MAX_HOURS:
+            problems.append(_l('学时不能超过 %(max)s', max=MAX_HOURS))
+        else:
+            return hours
     return None
 
 
@@ -184,6 +182,8 @@ def _check_date(value, problems) -> date | None:
         problems.append(_l('完成日期格式应为 yyyy-mm-dd（如 2026-03-15）'))
     elif completed > today():
         problems.append(_l('完成日期不能晚于今天'))
+    elif (problem := date_out_of_range(completed)) is not None:
+        problems.append(_l('完成日期：%(problem)s', problem=problem))
     else:
         return completed
     return None

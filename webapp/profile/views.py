@@ -2,11 +2,11 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from models import TitleChange, db
 from models.people import LEARNER, PROVINCE_ADMIN
 
+from ..forms import Form
 from ..audit import flow_log
 from ..permissions import current_membership, role_required
 from ..refusals import attempt
@@ -94,7 +94,7 @@ def reset_password():
     that are nothing but their own learner's)."""
     m = current_membership()
     person = ops.correctable_person(m, request.form.get('q'))
-    if person is None or not FlaskForm().validate_on_submit():
+    if person is None or not Form().validate_on_submit():
         abort(404)
     reset_to_default(person, m)
     flash(_('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=person.name), 'success')

@@ -1,11 +1,10 @@
 """Registration forms (public: no login) and the approvers' decision form. Field formats (ID number, credit code,
 phone, e-mail) are checked by the operations, which name the field a message belongs to."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..forms import choices, decision_form, hidden_id, please_choose
+from ..forms import Form, choices, decision_form, hidden_id, please_choose
 from ..i18n import _l
 from . import operations as ops
 
@@ -15,7 +14,7 @@ def _shown_translated(values) -> list:
     return choices((c.value, _l(c.label) if c.value else c.label) for c in please_choose(values))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     existing = BooleanField(_l('如果已是本系统用户，请勾选复选框（下方“密码”输入原密码）'))
     name = StringField(_l('姓名'), validators=[DataRequired(_l('请填写姓名')), Length(max=50, message=_l('姓名不能超过 50 个字'))])
     id_number = StringField(_l('身份证号'), validators=[DataRequired(_l('请填写身份证号')), Length(max=30)])
@@ -52,7 +51,7 @@ class LearnerForm(PersonForm):
     other_unit = BooleanField(_l('没有工作单位（自由职业等），选择“其他单位”'))
 
 
-class ProposeForm(OrganisationFields, FlaskForm):
+class ProposeForm(OrganisationFields, Form):
     """推荐单位注册: the learner (推荐人), the unit as the unit registration asks it, and its contact (first admin)."""
     proposer_name = StringField(_l('推荐人姓名'), validators=[DataRequired(_l('请填写推荐人姓名')), Length(max=50)])
     proposer_id_number = StringField(_l('推荐人身份证号'),
@@ -72,14 +71,14 @@ class ProposeForm(OrganisationFields, FlaskForm):
 FORMS = {'supervisor': SupervisorForm, 'unit': UnitForm, 'learner': LearnerForm}
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     username = StringField(_l('身份证号 / 账号'), validators=[DataRequired(_l('请输入身份证号或账号')), Length(max=50)])
     password = PasswordField(_l('注册时设置的密码 / 推荐编号'),
                              validators=[DataRequired(_l('请输入密码或推荐编号')), Length(max=200)])
     captcha = StringField(_l('验证码'), validators=[DataRequired(_l('请输入验证码')), Length(max=10)])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     registration_id = hidden_id()
     username = HiddenField(validators=[DataRequired(), Length(max=50)])
     password = PasswordField(_l('注册时设置的密码'), validators=[DataRequired(_l('请输入注册时设置的密码')), Length(max=200)])

@@ -95,7 +95,7 @@ class Proposer:
 def normalise_id_number(raw: str) -> str:
     """A valid 18-character 居民身份证号 (birth date and check digit checked); an old 15-digit one is upgraded."""
     number = ric.compact(raw or '')
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and number.isascii() and number.isdigit():
         body = number[:6] + '19' + number[6:]
         number = body + ric.calc_check_digit(body + '0')  # the function reads the first 17 characters
     try:

@@ -12,6 +12,7 @@ from ..audit import flow_log
 from ..evidence import file_path
 from ..forms import choices
 from ..i18n import N_
+from ..numbers import row_id
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
 from ..workflow import catalog
@@ -79,8 +80,8 @@ def register(kind: str):
     form.captcha.data = ''
     parent = None
     field = {'unit': 'parent_org_id', 'learner': 'unit_id'}.get(kind)
-    if field and (getattr(form, field).data or '').isdigit():
-        parent = db.session.get(ops.Organisation, int(getattr(form, field).data))
+    if field and (parent_id := row_id(getattr(form, field).data)):
+        parent = db.session.get(ops.Organisation, parent_id)
     status = 422 if request.method == 'POST' else 200
     return render_template('registration/form.html', form=form, kind=kind, title=TITLES[kind], parent=parent,
                            other_unit=ops.OTHER_UNIT), status
@@ -109,8 +110,8 @@ def propose():
                 return redirect(url_for('registration.progress'))
     form.captcha.data = ''
     parent = None
-    if (form.parent_org_id.data or '').isdigit():
-        parent = db.session.get(ops.Organisation, int(form.parent_org_id.data))
+    if parent_id := row_id(form.parent_org_id.data):
+        parent = db.session.get(ops.Organisation, parent_id)
     status = 422 if request.method == 'POST' else 200
     return render_template('registration/form.html', form=form, kind='propose', title=PROPOSE_TITLE, parent=parent,
                            other_unit=ops.OTHER_UNIT), status

@@ -9,6 +9,7 @@ from models.workbench import IMPACT, MIGRATION
 from models.workflow import BPMN, PUBLISHED
 
 from ..exports import wants_export, xlsx_response
+from ..numbers import row_id
 from ..permissions import current_membership, role_required
 from . import bp, impact, jobs, migration, queries
 
@@ -68,7 +69,7 @@ def migrate():
     if target_id:
         try:
             if request.method == 'POST':
-                ids = [int(i) for i in request.form.getlist('instance_id') if i.isdigit()]
+                ids = [i for i in map(row_id, request.form.getlist('instance_id')) if i is not None]
                 if len(ids) > current_app.config['ROLLOUT_SYNC_INSTANCES']:
                     job = jobs.queue_migration(m, source_id, target_id, ids)
                     db.session.commit()

@@ -1,13 +1,12 @@
 """Supplement forms (the entries themselves use the claim form)."""
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
-from ..forms import REQUIRED, DecisionForm, decision_form
+from ..forms import DecisionForm, Form, REQUIRED, decision_form
 from ..i18n import _l
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     pathway = SelectField(_l('增补类别'), validators=[DataRequired(REQUIRED)], validate_choice=False)
 
 

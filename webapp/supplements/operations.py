@@ -5,7 +5,7 @@ A request names a pathway of the supplemented year whose claims were finally app
 """
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from ..formatting import format_hours
 from ..guards import refuse_while_transferring
 from ..i18n import _l
 from ..locks import lock_person
+from ..numbers import NumberRefused, TooPrecise, parse_decimal
 from ..permissions import actionable_item, open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime, trial
@@ -270,20 +271,28 @@ def _too_many_hours(entry: Claim, final: bool, before: Decimal):
     return _('“%(title)s”的审核学时应大于 0 且不超过 %(hours)s', title=entry.title, hours=format_hours(before))
 
 
+def _not_hours(entry: Claim, final: bool, problem: NumberRefused):
+    if isinstance(problem, TooPrecise):
+        if final:
+            return _('“%(title)s”的登记学时最多保留 %(places)s 位小数', title=entry.title, places=problem.scale)
+        return _('“%(title)s”的审核学时最多保留 %(places)s 位小数', title=entry.title, places=problem.scale)
+    return None
+
+
 def _reviewed_hours(s: Supplement, final: bool, given: dict | None) -> dict[int, Decimal]:
     """Each entry's hours as the reviewer approves them (审核学时 by the unit, 登记学时 by the 学时办): what she typed,
-    or else what the step before gave; never more than that, never 0 or less."""
+    or else what the step before gave; never more than that, never 0 or less, never below 0.1."""
     hours = {}
     for entry in live_entries(s):
         before = (entry.reviewed_hours or entry.applied_hours) if final else entry.applied_hours
         raw = str((given or {}).get(entry.id) or '').strip()
         try:
-            value = Decimal(raw) if raw else before
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value <= 0 or value > before:
+            value = parse_decimal(raw) if raw else before
+        except NumberRefused as exc:
+            raise ClaimError(_not_hours(entry, final, exc) or _too_many_hours(entry, final, before), 'hours') from None
+        if value <= 0 or value > before:
             raise ClaimError(_too_many_hours(entry, final, before), 'hours')
-        hours[entry.id] = value.quantize(Decimal('0.1'))
+        hours[entry.id] = value
     return hours
 
 

@@ -1,14 +1,13 @@
 """Transfer and superior-change forms. The unit (or superior) is chosen from the search results by id; the
 operations check it."""
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired
 
-from ..forms import REQUIRED, decision_form, reason_field
+from ..forms import Form, REQUIRED, decision_form, reason_field
 from ..i18n import _l
 
 
-class TransferForm(FlaskForm):
+class TransferForm(Form):
     to_unit_id = IntegerField(_l('新单位'), validators=[DataRequired(_l('请从搜索结果中选择新单位'))])
     reason = reason_field(_l('调转原因'), _l('调转原因不能超过 500 个字'), required=REQUIRED)
 
@@ -18,7 +17,7 @@ class SendOutForm(TransferForm):
                             validators=[DataRequired(_l('请选择调出人员'))])
 
 
-class SuperiorForm(FlaskForm):
+class SuperiorForm(Form):
     new_parent_id = IntegerField(_l('新的上级'), validators=[DataRequired(_l('请从搜索结果中选择新的上级单位或主管部门'))])
     reason = reason_field(_l('更换原因'), _l('更换原因不能超过 500 个字'), required=REQUIRED)
 

@@ -8,6 +8,7 @@ from models import SuperiorChange, Transfer, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..audit import flow_log
+from ..numbers import row_id
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops, queries, superior
@@ -114,8 +115,8 @@ def send_out():
     form.member_id.choices = [(0, _('请选择'))] + [
         (s.id, _('%(name)s（%(id_number)s）', name=s.user.name, id_number=s.user.masked_id_number))
         for s in queries.staff(m)]
-    if request.method == 'GET' and request.args.get('member_id', '').isdigit():
-        form.member_id.data = int(request.args['member_id'])
+    if request.method == 'GET' and (member_id := row_id(request.args.get('member_id'))):
+        form.member_id.data = member_id
     if form.validate_on_submit():
         try:
             t = ops.send_out(m, form.member_id.data, form.to_unit_id.data, form.reason.data)

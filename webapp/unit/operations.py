@@ -28,8 +28,12 @@ def require_principal(m: Membership) -> None:
         raise UnitError(_l('只有本单位的主管理员（未分配部门的管理员）可以管理部门和管理员'))
 
 
-def department_of(m: Membership, department_id: int | None) -> Department | None:
+def department_of(m: Membership, department_id: int | None, required: bool = False) -> Department | None:
+    """The unit's department, or None for "no department" (None, 0 or blank), unless *required*: renaming or
+    deleting needs one."""
     if department_id in (None, 0, ''):
+        if required:
+            raise UnitError(_l('请选择部门'), 'department_id')
         return None
     department = db.session.get(Department, department_id)
     if department is None or department.unit_id != m.org_id:
@@ -58,7 +62,7 @@ def add_department(m: Membership, name: str) -> Department:
 
 def rename_department(m: Membership, department_id: int, name: str) -> None:
     require_principal(m)
-    department = department_of(m, department_id)
+    department = department_of(m, department_id, required=True)
     old, department.name = department.name, _clean_name(name)
     audit.log('department', department.id, '修改部门', m, f'{old} → {department.name}')
 
@@ -93,7 +97,7 @@ def _listed(labels: list[str]) -> LazyString:
 
 def delete_department(m: Membership, department_id: int) -> None:
     require_principal(m)
-    department = department_of(m, department_id)
+    department = department_of(m, department_id, required=True)
     members = db.session.scalar(select(func.count(Membership.id)).where(Membership.department_id == department.id))
     if members:
         raise UnitError(_l('部门“%(name)s”还有 %(count)s 名人员或管理员，请先调整其部门', name=department.name,

@@ -3,14 +3,15 @@ password reset to the initial password (last six of the ID number; the next logi
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
 
 from models import db
 from models.people import LEARNER, UNIT_ADMIN
 
+from ..forms import Form
 from ..exports import wants_export, xlsx_response
 from ..permissions import current_membership, role_required
 from ..refusals import attempt
+from ..urls import back_or
 from . import bp, operations as ops, queries
 
 
@@ -26,7 +27,7 @@ def staff():
             [s.user.name, s.user.id_number, s.org.name, s.department.name if s.department else '', s.user.phone or '']
             for s in db.session.scalars(query)))
     page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
-    return render_template('unit/staff.html', page=page, q=q, form=FlaskForm(), departments=m.org.departments,
+    return render_template('unit/staff.html', page=page, q=q, form=Form(), departments=m.org.departments,
                            principal=ops.is_principal(m))
 
 
@@ -36,11 +37,11 @@ def staff():
 def reset_password(membership_id: int):
     m = current_membership()
     member = queries.staff_member(m, membership_id)
-    if member is None or not FlaskForm().validate_on_submit():
+    if member is None or not Form().validate_on_submit():
         abort(404)
     attempt(lambda: ops.reset_password(m, member),
             _('已将 %(name)s 的密码重置为初始密码（身份证号后 6 位），其下次登录须修改密码', name=member.user.name))
-    return redirect(request.referrer or url_for('unit.staff'))
+    return redirect(back_or(url_for('unit.staff')))
 
 
 def _department_id(value) -> int | None:
@@ -56,7 +57,7 @@ def _department_id(value) -> int | None:
 def departments():
     m = current_membership()
     if request.method == 'POST':
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             abort(400)
         action, department_id = request.form.get('action'), _department_id(request.form.get('department_id'))
         name = request.form.get('name', '')
@@ -70,7 +71,7 @@ def departments():
             abort(400)
         return redirect(url_for('unit.departments'))
     return render_template('unit/departments.html', departments=m.org.departments, counts=queries.department_counts(m),
-                           form=FlaskForm(), principal=ops.is_principal(m))
+                           form=Form(), principal=ops.is_principal(m))
 
 
 @bp.route('/admins', methods=['GET', 'POST'])
@@ -79,7 +80,7 @@ def departments():
 def admins():
     m = current_membership()
     if request.method == 'POST':
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             abort(400)
         action = request.form.get('action')
         department_id = _department_id(request.form.get('department_id'))
@@ -96,7 +97,7 @@ def admins():
         else:
             abort(400)
         return redirect(url_for('unit.admins'))
-    return render_template('unit/admins.html', admins=ops.admins(m), departments=m.org.departments, form=FlaskForm(),
+    return render_template('unit/admins.html', admins=ops.admins(m), departments=m.org.departments, form=Form(),
                            principal=ops.is_principal(m))
 
 
@@ -105,11 +106,11 @@ def admins():
 @role_required(UNIT_ADMIN)
 def assign_department(membership_id: int):
     m = current_membership()
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     attempt(lambda: ops.assign_department(m, membership_id, _department_id(request.form.get('department_id'))),
             _('已分配部门'))
-    return redirect(request.referrer or url_for('unit.staff'))
+    return redirect(back_or(url_for('unit.staff')))
 
 
 @bp.route('/my-department', methods=['GET', 'POST'])
@@ -118,9 +119,9 @@ def assign_department(membership_id: int):
 def my_department():
     m = current_membership()
     if request.method == 'POST':
-        if not FlaskForm().validate_on_submit():
+        if not Form().validate_on_submit():
             abort(400)
         attempt(lambda: ops.choose_department(m, _department_id(request.form.get('department_id'))),
                 _('已保存本人部门'))
         return redirect(url_for('unit.my_department'))
-    return render_template('unit/my_department.html', departments=m.org.departments, form=FlaskForm(), m=m)
+    return render_template('unit/my_department.html', departments=m.org.departments, form=Form(), m=m)

@@ -21,6 +21,7 @@ from models.workflow import BPMN, DMN, DRAFT, PUBLISHED
 from .. import audit
 from ..formatting import format_local_time
 from ..i18n import _l
+from ..numbers import row_id
 from ..refusals import Refused
 from ..workflow import rules, versions
 from ..workflow.engine import sha256
@@ -58,7 +59,8 @@ def draft_of(kind: str, key: str) -> ProcessVersion | None:
 
 
 def version_of(kind: str, key: str, version_id) -> ProcessVersion:
-    version = db.session.get(ProcessVersion, version_id) if str(version_id or '').isdigit() else None
+    version_id = version_id if isinstance(version_id, int) else row_id(version_id)
+    version = db.session.get(ProcessVersion, version_id) if version_id else None
     if version is None or version.kind != kind or version.key != key:
         raise WorkbenchError(_l('没有这个版本'))
     return version
@@ -336,7 +338,8 @@ def add_case(key: str, name: str, inputs: dict, expected_text: str, m: Membershi
 
 
 def delete_case(key: str, case_id, m: Membership) -> None:
-    case = db.session.get(DecisionTestCase, case_id) if str(case_id).isdigit() else None
+    case_id = case_id if isinstance(case_id, int) else row_id(case_id)
+    case = db.session.get(DecisionTestCase, case_id) if case_id else None
     if case is None or case.key != key:
         raise WorkbenchError(_l('没有这个测试用例'))
     audit.log('decision_test_case', case.id, '删除测试用例', m, f'决策表 {key}：{_json(case.inputs)}')

@@ -9,6 +9,7 @@ from models.workflow import BPMN, DMN, DRAFT
 
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
+from ..vendor import with_inline_styles
 from ..workflow.catalog import FORM_KEYS, ROLES, STATUSES
 from ..workflow.feel import feel_decision
 from . import bp, operations as ops
@@ -67,9 +68,9 @@ def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, c
     if kind == BPMN:
         return render_template('workbench/bpmn_editor.html', roles=ROLES, form_keys=FORM_KEYS,
                                statuses=list(STATUSES), decisions=ops.decision_keys(), **context), status
-    return render_template('workbench/dmn_editor.html', bench=bench, bench_form=bench_form or BenchForm(),
-                           case_form=case_form or CaseForm(prefix='case'), cases=ops.run_cases(key, version.content),
-                           **context), status
+    return with_inline_styles((render_template(
+        'workbench/dmn_editor.html', bench=bench, bench_form=bench_form or BenchForm(),
+        case_form=case_form or CaseForm(prefix='case'), cases=ops.run_cases(key, version.content), **context), status))
 
 
 @bp.route('/<kind>/<key>/edit', methods=['GET', 'POST'])

@@ -1,7 +1,7 @@
 """process failures
 
 Revision ID: ab9cfe7dbe29
-Revises: 2766381cf60d
+Revises: 342019cf9bac
 Create Date: 2026-12-03 08:48:22.536448
 
 Run-time failures of published diagrams and decision tables, for province staff (webapp/workflow/failures.py).
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ab9cfe7dbe29'
-down_revision = '2766381cf60d'
+down_revision = '342019cf9bac'
 branch_labels = None
 depends_on = None
 
