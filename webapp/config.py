@@ -25,6 +25,13 @@ class Config:
     EVIDENCE_MAX_BYTES = 5 * 1024 * 1024            # one file
     EVIDENCE_MAX_IMAGES = 5                         # seed 000: at most 5 images per claim
     EVIDENCE_MAX_FILES = 10
+    EVIDENCE_MAX_PIXELS = 40_000_000                # an image is refused by its declared size before it is decoded
+    # Uploaded tables (.xlsx/CSV: the staff import, a platform's export), refused before parsing when larger
+    TABLE_MAX_BYTES = 10 * 1024 * 1024              # the file as uploaded
+    UPLOAD_MAX_UNPACKED_BYTES = 64 * 1024 * 1024    # an .xlsx's members, unpacked
+    UPLOAD_MAX_RATIO = 100                          # unpacked / packed size of one member of more than 1 MB
+    IMPORT_MAX_ROWS = 20000                         # 【导入学员培训信息】: data rows below the header
+    LEARNING_UPLOAD_MAX_ROWS = 5000                 # a learning platform's export
     PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
     # Dates people type, import or platforms send fall between 1 January of EARLIEST_YEAR (EARLIEST_TITLE_YEAR for

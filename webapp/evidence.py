@@ -1,4 +1,7 @@
-"""Evidence files: type checked by content (jpg/png/pdf), size-limited, images re-encoded, stored by sha256."""
+"""Evidence files: type checked by content (jpg/png/pdf), size-limited, images re-encoded, stored by sha256.
+
+An image is refused by the size its header declares (EVIDENCE_MAX_PIXELS) before it is decoded: an 11000×11000 JPEG
+of 2 MB would take about 1 GB of memory to decode and re-encode. PDFs are not parsed here, only size-limited."""
 import hashlib
 import io
 from pathlib import Path
@@ -6,7 +9,12 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
+from .config import Config
 from .i18n import _l
+
+# Pillow's own guard for every image this process opens: Image.open raises DecompressionBombError, from the header
+# alone, above twice this many pixels (and warns above it); inspect_upload refuses above the configured limit first.
+Image.MAX_IMAGE_PIXELS = Config.EVIDENCE_MAX_PIXELS
 
 
 class EvidenceRejected(ValueError):
@@ -27,12 +35,16 @@ def inspect_upload(data: bytes) -> tuple[bytes, str]:
         if b'%%EOF' not in data[-2048:]:
             raise EvidenceRejected(_l('PDF 文件不完整或已损坏'))
         return data, 'application/pdf'
+    pixels = current_app.config['EVIDENCE_MAX_PIXELS']
+    too_large = EvidenceRejected(_l('图片像素过多（宽×高不能超过 %(limit)s），请缩小尺寸后再上传', limit=format(pixels, ',')))
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             kind = probe.format
+            if kind not in _IMAGE_TYPES:
+                raise EvidenceRejected(_l('只能上传 jpg、png 或 pdf 格式的文件'))
+            if probe.width * probe.height > pixels:
+                raise too_large
             probe.verify()
-        if kind not in _IMAGE_TYPES:
-            raise EvidenceRejected(_l('只能上传 jpg、png 或 pdf 格式的文件'))
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             out = io.BytesIO()  # re-encoding drops anything hidden behind the picture (metadata, appended data)
@@ -42,7 +54,9 @@ def inspect_upload(data: bytes) -> tuple[bytes, str]:
                 image.save(out, 'PNG')
     except EvidenceRejected:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise EvidenceRejected(_l('只能上传 jpg、png 或 pdf 格式的文件（按文件内容识别，改扩展名无效）')) from None
     return out.getvalue(), _IMAGE_TYPES[kind]
 

@@ -210,7 +210,8 @@ ROUTES = {
     'workbench.delete_case': Route('shengji', lambda w: f"/workbench/dmn/credit_hours/cases/{w['case']}/delete"),
 }
 NOT_FORMS = {'learning_api.learning_records'}  # JSON by design: tests/functional/test_learning_api.py
-RECORDED_WHEN_REFUSED = {'login_attempt'}  # failed logins are counted (webapp/security.py), refused or not
+# Failed logins are counted and a captcha, once checked, is used up (webapp/security.py), refused or not.
+RECORDED_WHEN_REFUSED = {'login_attempt', 'used_captcha'}
 
 
 def org(name) -> int:

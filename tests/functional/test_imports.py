@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html import unescape
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -53,9 +54,9 @@ def claims_count() -> int:
 
 
 BAD_ROWS = [
-    (row(身份证号='11010519491231002X'), '身份证号 11010519491231002X 尚未注册'),
+    (row(身份证号='11010519491231002X'), '身份证号 11010519491231002X 不是本单位的专技人员（或尚未注册）'),
     (row(身份证号='330106198503120010'), '身份证号“330106198503120010”无效'),
-    (row(身份证号=CHEN_JING, 姓名='陈静'), '陈静（330105199202150045）不是本单位的专技人员'),
+    (row(身份证号=CHEN_JING, 姓名='陈静'), '身份证号 330105199202150045 不是本单位的专技人员（或尚未注册）'),
     (row(姓名='李四'), '姓名“李四”与身份证号 33010619850312001X 不符'),
     (row(开始时间='2026-13-01'), '开始时间“2026-13-01”不是有效日期'),
     (row(认定类型='出国考察'), '认定类型“出国考察”不存在'),
@@ -96,13 +97,29 @@ def test_good_rows_become_drafts_and_each_bad_row_says_why(client, ctx):
     assert {c.status_label for c in db.session.scalars(select(Claim))} == {'待初审'}
 
 
+@pytest.mark.parametrize('admin, scope', [('jtjt_admin', '本单位'), ('jtjt_gcb', '本单位本部门')])
+def test_the_result_does_not_reveal_who_is_behind_an_id_number_outside_the_admins_scope(client, ctx, admin, scope):
+    """Another unit's professional (陈静 of 杭州市城建设计研究院), a colleague of another department (for a department
+    admin) and an ID number nobody registered get the same words: no name, no unit, not whether the number exists."""
+    unknown = '11010519491231002X'
+    outside = [CHEN_JING, unknown] + ([LI_NA] if scope == '本单位本部门' else [])
+    login(client, admin)
+    upload(client, xlsx([row(身份证号=number, 姓名='') for number in outside]))
+    imports.run_pending()
+    job = db.session.scalar(select(ImportJob))
+    assert [r['message'] for r in job.results] == [f'身份证号 {n} 不是{scope}的专技人员（或尚未注册）' for n in outside]
+    page = client.get(f'/imports/{job.id}').get_data(as_text=True)
+    for revealing in ('陈静', '杭州市城建设计研究院', '李娜'):
+        assert revealing not in page
+
+
 def test_a_department_admin_imports_only_her_department(client, ctx):
     login(client, 'jtjt_gcb')  # 工程部: 张伟 yes, 李娜 (设计院) no
     upload(client, xlsx([row(), row(身份证号=LI_NA, 姓名='李娜')]))
     imports.run_pending()
     job = db.session.scalar(select(ImportJob))
     assert job.ok_rows == 1
-    assert job.results[1]['message'] == '李娜（33010219900708002X）不是本单位本部门的专技人员'
+    assert job.results[1]['message'] == '身份证号 33010219900708002X 不是本单位本部门的专技人员（或尚未注册）'
     other = client.application.test_client()
     login(other, 'hzcj_admin')
     assert other.get(f'/imports/{job.id}').status_code == 404

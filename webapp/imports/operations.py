@@ -12,8 +12,9 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from ..claims.sheets import COLUMNS, SHEET
 from ..i18n import _l
 from ..numbers import NumberRefused, TooLarge, TooPrecise, parse_decimal
 from ..refusals import Refused
+from ..spreadsheets import read_table
 from ..workflow.versions import same_versions
 
 
@@ -39,8 +41,6 @@ from ..workflow.versions import same_versions
  CERTIFICATE_NO) = COLUMNS  # the template's column headers, as the rows are read by them
 REQUIRED = [ID_NUMBER, PATHWAY, SUB_TYPE, TITLE, START, END, HOURS, YEAR]
 CHOICES_SHEET = '填写说明'  # i18n: data - the template's sheet of allowed values, named in its dropdown's formula
-MAX_ROWS = 20000
-MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 200
 LEVEL_CODES = {label: code for code, label in LEVEL_LABELS.items()}
 PATHWAY_CODES = {p.label: p.code for p in PATHWAYS.values()}
@@ -78,7 +78,7 @@ def template() -> bytes:
     pathway_list = DataValidation(type='list', formula1=f"'{CHOICES_SHEET}'!$A$2:$A${len(PATHWAYS) + 1}",
                                   allow_blank=False)
     ws.add_data_validation(pathway_list)
-    pathway_list.add(f'C2:C{MAX_ROWS + 1}')
+    pathway_list.add(f"C2:C{current_app.config['IMPORT_MAX_ROWS'] + 1}")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -136,13 +136,13 @@ def _learner(m: Membership, value, name_value) -> User:
     if not ric.is_valid(number):
         raise RowError(_l('身份证号“%(number)s”无效（位数、出生日期或校验位不对）', number=number))
     user = db.session.scalar(select(User).where(User.id_number == number))
-    if user is None:
-        raise RowError(_l('身份证号 %(number)s 尚未注册', number=number))
-    member = next((x for x in user.memberships if x.role == LEARNER), None)
+    member = next((x for x in user.memberships if x.role == LEARNER), None) if user is not None else None
     if member is None or member.org_id != m.org_id or (m.department_id and member.department_id != m.department_id):
+        # the same words whether the number is someone's of another unit or nobody's: neither her name nor her unit
+        # nor whether she exists at all is the importing admin's to learn
         if m.department_id:
-            raise RowError(_l('%(name)s（%(number)s）不是本单位本部门的专技人员', name=user.name, number=number))
-        raise RowError(_l('%(name)s（%(number)s）不是本单位的专技人员', name=user.name, number=number))
+            raise RowError(_l('身份证号 %(number)s 不是本单位本部门的专技人员（或尚未注册）', number=number))
+        raise RowError(_l('身份证号 %(number)s 不是本单位的专技人员（或尚未注册）', number=number))
     name = _text(name_value)
     if name and name != user.name:
         raise RowError(_l('姓名“%(name)s”与身份证号 %(number)s 不符', name=name, number=number))
@@ -207,26 +207,20 @@ def parse_row(m: Membership, row: dict) -> tuple[User, claims.ClaimInput]:
 
 def _read_rows(content: bytes) -> list[tuple[int, dict]]:
     """(sheet row number, values by column) of each non-blank row: the number is the one Excel shows, so that a
-    result still points at the right row when blank rows were skipped."""
+    result still points at the right row when blank rows were skipped. The work is bounded (webapp/spreadsheets.py):
+    in the request that checks the upload as in `flask worker`."""
+    limit = current_app.config['IMPORT_MAX_ROWS']
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise ImportRefused(_l('无法读取文件：请上传由导入模板填写的 .xlsx 文件')) from None
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [_text(c).lstrip('*') for c in next(rows, ())]
+        header, rows = read_table(content, csv_file=False, sheet=SHEET, max_rows=limit,
+                                  unreadable=_l('无法读取文件：请上传由导入模板填写的 .xlsx 文件'),
+                                  too_many=_l('一次最多导入 %(max)s 行，请拆分文件', max=limit))
+    except Refused as exc:
+        raise ImportRefused(exc.message) from None
+    header = [_text(c).lstrip('*') for c in header]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportRefused(_l('表头不正确，缺少列：%(columns)s（请使用导入模板）', columns='、'.join(missing)))
-    found = []
-    for number, values in enumerate(rows, start=2):  # read-only sheets yield gaps as empty rows: numbers hold
-        if not any(_text(v) for v in values):
-            continue
-        found.append((number, dict(zip(header, values))))
-        if len(found) > MAX_ROWS:
-            raise ImportRefused(_l('一次最多导入 %(max)s 行，请拆分文件', max=MAX_ROWS))
-    wb.close()
-    return found
+    return [(number, dict(zip(header, values))) for number, values in rows]
 
 
 def start_import(m: Membership, filename: str, content: bytes, pledged: bool) -> ImportJob:
@@ -237,8 +231,6 @@ def start_import(m: Membership, filename: str, content: bytes, pledged: bool) ->
         raise ImportRefused(_l('请勾选“本单位承诺导入信息属实”'))
     if not content:
         raise ImportRefused(_l('请选择要上传的文件'))
-    if len(content) > MAX_BYTES:
-        raise ImportRefused(_l('文件超过 10 MB，请拆分后上传'))
     rows = _read_rows(content)
     if not rows:
         raise ImportRefused(_l('文件中没有数据行'))
