@@ -2,7 +2,7 @@
 from .base import Base, db, utcnow  # noqa: F401
 from .org import Department, Organisation  # noqa: F401
 from .people import LoginAttempt, Membership, UsedCaptcha, User, mask_id_number  # noqa: F401
-from .workflow import FlowLog, Notification, ProcessVersion, WorkflowInstance, WorkItem  # noqa: F401
+from .workflow import FlowLog, Notification, ProcessFailure, ProcessVersion, WorkflowInstance, WorkItem  # noqa: F401
 from .claims import Claim, Evidence, RegistrationWindow, Supplement, SupplementWindow  # noqa: F401
 from .imports import ImportJob, ImportRow  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401

@@ -109,6 +109,28 @@ class Notification(db.Model):
     __table_args__ = (Index('ix_notification_user_unread', 'user_id', 'read_at'),)
 
 
+class ProcessFailure(db.Model):
+    """A published diagram or decision table that failed while it ran (an expression error, a run over its budget):
+    the request was refused and rolled back, this row stays. One row per version, element and error, counted; the
+    last subject it happened to. Province staff see them on the 定时任务 page."""
+    __tablename__ = 'process_failure'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(100))
+    version_id: Mapped[Optional[int]] = mapped_column(ForeignKey('process_version.id'), index=True)
+    element: Mapped[str] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(String(1000))
+    subject_type: Mapped[Optional[str]] = mapped_column(String(30))
+    subject_id: Mapped[Optional[int]] = mapped_column(Integer)
+    # No foreign key: the instance of a failed start was rolled back with the request.
+    instance_id: Mapped[Optional[int]] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    version: Mapped[Optional[ProcessVersion]] = relationship()
+
+
 class FlowLog(db.Model):
     """登记流程日志 and audit trail: every save, submit, withdraw and decision."""
     __tablename__ = 'flow_log'

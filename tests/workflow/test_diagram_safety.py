@@ -102,7 +102,7 @@ LOOP = ('sourceRef="total_hours" targetRef="choose_target"', 'sourceRef="total_h
 def subprocess(step, loop):
     """total_hours as an embedded subprocess: start → s_again → s_step → s_check → end, maybe back to s_again."""
     back = ('<bpmn:sequenceFlow id="s_f4" sourceRef="s_check" targetRef="s_again">'
-            '<bpmn:conditionExpression>table_hours &lt; 10</bpmn:conditionExpression></bpmn:sequenceFlow>')
+            '<bpmn:conditionExpression>quantity &lt; 10</bpmn:conditionExpression></bpmn:sequenceFlow>')
     return CLAIM.replace(TOTAL, f"""<bpmn:subProcess id="total_hours" name="折算学时合计">
       <bpmn:incoming>f_computed</bpmn:incoming><bpmn:outgoing>f_totalled</bpmn:outgoing>
       <bpmn:startEvent id="s_start"/><bpmn:sequenceFlow id="s_f1" sourceRef="s_start" targetRef="s_again"/>
@@ -155,21 +155,9 @@ def test_escape_in_a_dmn_cell_is_refused_on_load(ctx):
 
 def test_the_engine_itself_refuses_an_escape_at_run_time():
     """A diagram that somehow skipped validation still cannot escape: the script environment checks first."""
-    from SpiffWorkflow.util.task import TaskState
-    parsed = engine.parse_process('claim', CLAIM.replace('decision == "reject"', ESCAPE, 1), (RULES,))
-    workflow = engine.new_workflow(parsed)
-    workflow.get_next_task(state=TaskState.READY).data.update(
-        window_closes_at='2099-12-31T23:59:59+08:00', remind_after='P3D', escalate_after='P7D')
-    workflow.do_engine_steps()
-    edit = workflow.get_next_task(state=TaskState.READY, manual=True)
-    edit.set_data(action='submit', target='unit', pathway='exam', level='', rank=0, quantity=1)
-    edit.run()
-    workflow.do_engine_steps()
-    review = workflow.get_next_task(state=TaskState.READY, manual=True)
-    review.set_data(decision='return')
-    review.run()
+    from ..helpers import claim_through_the_engine
     with pytest.raises(Exception) as info:
-        workflow.do_engine_steps()
+        claim_through_the_engine(CLAIM.replace('decision == "reject"', ESCAPE, 1), RULES)
     assert info.value.error_type == 'UnsafeExpression'
     assert isinstance(info.value.__context__, expressions.UnsafeExpression)
     with pytest.raises(expressions.UnsafeExpression):

@@ -22,7 +22,8 @@ from ..formatting import format_hours
 from ..guards import confirmation
 from ..locks import lock_person
 from ..permissions import staff_query
-from ..workflow import catalog
+from ..workflow import catalog, trial
+from ..workflow.failures import ProcessFailed
 from ..workflow.rules import DecisionUnavailable, decide
 
 DECISION = 'annual_requirement'
@@ -85,6 +86,8 @@ def requirement(province: str) -> Requirement:
         out = decide(DECISION, {'province': province or ''})
     except DecisionUnavailable:
         raise CertificateError(_l('年度学时要求（决策表 annual_requirement）尚未发布，请联系省学时办')) from None
+    except ProcessFailed as exc:  # reported to province staff; the pages show it like any other refusal here
+        raise CertificateError(exc.message) from exc
     if not out:
         raise CertificateError(_l('年度学时要求决策表中没有适用于“%(province)s”的规则', province=province))
     return Requirement(*(Decimal(str(out[f'{key}_min'])) for key in ('total', 'professional', 'public')))
@@ -286,3 +289,7 @@ def online_learning(learner_id: int, year: int) -> tuple[list[LearningRecord], l
     subtotals = [(label, sum((Decimal(r.hours) for r in records if r.category == key), Decimal(0)))
                  for key, label in LEARNING_CATEGORIES.items()]
     return records, subtotals
+
+
+# What this code asks the annual requirement table: a province's name (its rows name them), or none.
+trial.declare_decision(DECISION, lambda: [{'province': ''}])

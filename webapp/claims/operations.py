@@ -21,9 +21,10 @@ from ..guards import refuse_while_transferring
 from ..locks import lock_person
 from ..permissions import actionable_item, can_see_claim, open_task
 from ..subjects import apply_step, open_work_item
-from ..workflow import catalog, runtime
+from ..workflow import catalog, runtime, trial
+from ..workflow.failures import ProcessFailed
 from ..workflow.rules import DecisionUnavailable, decide
-from .catalog import PATHWAYS
+from .catalog import MAX_QUANTITY, PATHWAYS
 
 SUBJECT = 'claim'
 PROCESS = 'claim'
@@ -313,6 +314,28 @@ def window_changed(province_id: int) -> int:
 timers.register(SUBJECT, fire_timers, lambda claim_id: db.session.get(Claim, claim_id).province_id)
 
 
+def _credit_inputs() -> list[dict]:
+    """What a claim asks the credit table (submit_claim, estimate_hours): each pathway with each of its levels and
+    ranks, and a small and a large quantity."""
+    rows = []
+    for p in PATHWAYS.values():
+        for level in p.levels or ('',):
+            rows.extend({'pathway': p.code, 'level': level, 'rank': rank, 'quantity': 1.0}
+                        for rank in ((0, 1, p.max_rank) if p.max_rank else (0,)))
+        rows.extend({'pathway': p.code, 'level': (p.levels or ('',))[0], 'rank': 0, 'quantity': quantity}
+                    for quantity in (0.5, float(MAX_QUANTITY)))
+    return rows
+
+
+# The data this code gives the claim process and the credit table: each published version is tried on it (trial.py).
+trial.declare_process(PROCESS, lambda: {
+    'claim_id': (1,), **trial.one_each(timers.timer_data(today())), 'action': ('submit', 'delete'),
+    'target': ('unit', 'supervisor'), **{name: tuple(dict.fromkeys(r[name] for r in _credit_inputs()))
+                                         for name in ('pathway', 'level', 'rank', 'quantity')},
+    **trial.reviewed(*DECISION_LABELS)})
+trial.declare_decision('credit_hours', _credit_inputs)
+
+
 def approved_hours(learner_id: int, pathway: str, year: int, exclude_claim_id: int | None = None) -> Decimal:
     query = select(func.coalesce(func.sum(Claim.registered_hours), 0)).where(
         Claim.learner_id == learner_id, Claim.pathway == pathway, Claim.year == year,
@@ -443,7 +466,7 @@ def estimate_hours(pathway: str, level: str | None, quantity: Decimal, rank: int
     try:
         out = decide('credit_hours', {'pathway': pathway, 'level': level or '', 'rank': rank or 0,
                                       'quantity': float(quantity)})
-    except DecisionUnavailable:
+    except (DecisionUnavailable, ProcessFailed):  # a failing table is reported to province staff; hours by hand
         return {'hours': None, 'quantity': quantity}
     per_unit = Decimal(str(out.get('hours_per_unit') or 0))
     return {'hours': min(per_unit * quantity, cap()), 'per_unit': per_unit, 'quantity': quantity}

@@ -18,7 +18,7 @@ from ..dates import today
 from ..guards import refuse_if_locked, refuse_while_transferring
 from ..permissions import actionable_item, open_task
 from ..subjects import apply_step, open_work_item
-from ..workflow import catalog, runtime
+from ..workflow import catalog, runtime, trial
 
 SUBJECT = PROCESS = 'enrolment'
 REVIEW_FORM, EDIT_FORM = 'enrolment_review', 'enrolment_edit'
@@ -169,3 +169,9 @@ def can_see(m: Membership | None, e: Enrolment | None) -> bool:
 def may_decide(m: Membership | None, item: WorkItem | None) -> bool:
     """Whether this role decides the open review *item* now."""
     return item is not None and actionable_item(m, item.id) is not None
+
+
+# The data this code gives the enrolment process: each published version is tried on it (trial.py).
+trial.declare_process(PROCESS, lambda: {'enrolment_id': (1,), 'review_needed': (True, False),
+                                        **trial.one_each(timers.timer_data()), 'action': ('submit',),
+                                        **trial.reviewed('approve', 'reject')})

@@ -17,7 +17,7 @@ from ..dates import today
 from ..guards import refuse_if_locked, refuse_while_transferring
 from ..permissions import actionable_item, open_task
 from ..subjects import apply_step
-from ..workflow import catalog, runtime
+from ..workflow import catalog, runtime, trial
 
 SUBJECT = PROCESS = 'title_change'
 REVIEW_FORM = 'title_review'
@@ -151,3 +151,8 @@ def change_identity(m: Membership, user: User, name: str, id_number: str, reason
     remark = f'姓名 {user.name} → {name}；身份证号 {user.masked_id_number} → *****{number[-4:]}。原因：{reason}'  # i18n: data
     user.name, user.id_number = name, number
     audit.log('user', user.id, '修改姓名/身份证号', m, remark)
+
+
+# The data this code gives the title change process: each published version is tried on it (trial.py).
+trial.declare_process(PROCESS, lambda: {'title_change_id': (1,), **trial.one_each(timers.timer_data()),
+                                        **trial.reviewed('approve', 'reject')})

@@ -1,9 +1,10 @@
-"""定时任务 (the province's timers page): what the worker has due, and the instances whose timer failed."""
+"""定时任务 (the province's timers page): what the worker has due, the instances whose timer failed, and the published
+diagrams and decision tables that failed while they ran."""
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from models import WorkflowInstance, db, utcnow
+from models import ProcessFailure, WorkflowInstance, db, utcnow
 
 from .. import timers
 
@@ -22,3 +23,13 @@ def failing_timers(province_id: int) -> list[WorkflowInstance]:
     return [i for i in db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.timer_failures > 0)
                                           .order_by(WorkflowInstance.timer_retry_at))
             if timers.PROVINCE_OF.get(i.subject_type, lambda _id: None)(i.subject_id) == province_id]
+
+
+FAILURES_SHOWN = 100
+
+
+def process_failures() -> list[ProcessFailure]:
+    """The latest run-time failures of published versions (webapp/workflow/failures.py), most recent first. Versions
+    are the same for every province, so every province's staff see them all, as in 流程与规则."""
+    return list(db.session.scalars(select(ProcessFailure).order_by(ProcessFailure.last_at.desc(),
+                                                                   ProcessFailure.id.desc()).limit(FAILURES_SHOWN)))

@@ -47,8 +47,9 @@ def supplement_window():
 @login_required
 @role_required(PROVINCE_ADMIN)
 def timers():
-    """定时任务: what the worker has due, and every instance whose timer failed (error, attempts, next retry)."""
+    """定时任务: what the worker has due, every instance whose timer failed (error, attempts, next retry), and the
+    published diagrams and decision tables that failed while they ran."""
     m = current_membership()
     due_now, due_day = queries.timers_due()
     return render_template('province/timers.html', due_now=due_now, due_day=due_day,
-                           failing=queries.failing_timers(m.org_id))
+                           failing=queries.failing_timers(m.org_id), failures=queries.process_failures())

@@ -31,7 +31,7 @@ from ..i18n import _l, N_
 from ..security import default_password, password_problem
 from ..permissions import actionable_item, open_task
 from ..subjects import apply_step, open_work_item
-from ..workflow import catalog, runtime
+from ..workflow import catalog, runtime, trial
 
 SUBJECT = PROCESS = 'registration'
 REVIEW_FORM = 'registration_review'
@@ -477,3 +477,8 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
     reg.reason, reg.decided_at = reason or None, utcnow()
     audit.log(SUBJECT, reg.id, '注册审核', m, remark)
     return reg
+
+
+# The data this code gives the registration process: each published version is tried on it (trial.py).
+trial.declare_process(PROCESS, lambda: {'registration_id': (1,), 'approver_lane': tuple(LANE_OF_ORG.values()),
+                                        **trial.reviewed('approve', 'reject')})

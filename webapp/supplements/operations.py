@@ -25,7 +25,7 @@ from ..locks import lock_person
 from ..numbers import NumberRefused, TooPrecise, parse_decimal
 from ..permissions import actionable_item, open_task
 from ..subjects import apply_step, open_work_item
-from ..workflow import catalog, runtime
+from ..workflow import catalog, runtime, trial
 
 SUBJECT = 'supplement'
 PROCESS = 'supplement'
@@ -356,3 +356,7 @@ def window_changed(province_id: int) -> int:
 
 
 timers.register(SUBJECT, fire_timers, lambda supplement_id: db.session.get(Supplement, supplement_id).province_id)
+# The data this code gives the supplement process: each published version is tried on it (trial.py).
+trial.declare_process(PROCESS, lambda: {
+    'supplement_id': (1,), **trial.one_each(timers.timer_data(today())), 'action': ('submit', 'cancel'),
+    **trial.reviewed('agree', 'refuse', *DECISION_LABELS)})

@@ -21,7 +21,7 @@ from ..permissions import actionable_item, may_see, open_task, staff_query
 from ..refusals import Refused
 from ..registration import operations as registration
 from ..subjects import apply_step, open_work_item
-from ..workflow import catalog, runtime
+from ..workflow import catalog, runtime, trial
 
 SUBJECT = PROCESS = 'transfer'
 OUT_FORM, IN_FORM, ACCEPT_FORM = 'transfer_out_review', 'transfer_in_review', 'transfer_accept'
@@ -259,3 +259,8 @@ def withdraw(m: Membership, t: Transfer) -> None:
     _apply(t, step, m)
     audit.log(SUBJECT, t.id, '撤回', m)
     db.session.flush()
+
+
+# The data this code gives the transfer process: each published version is tried on it (trial.py).
+trial.declare_process(PROCESS, lambda: {'transfer_id': (1,), 'initiated_by': (BY_LEARNER, BY_UNIT),
+                                        **trial.reviewed('approve', 'reject')})

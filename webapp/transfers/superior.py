@@ -14,7 +14,7 @@ from ..locks import lock_organisation
 from ..pagination import RowPage
 from ..permissions import may_see, open_task
 from ..subjects import apply_step, open_work_item
-from ..workflow import catalog, runtime
+from ..workflow import catalog, runtime, trial
 from .operations import TransferError, search_orgs, valid_id
 
 SUBJECT = PROCESS = 'superior_change'
@@ -154,3 +154,8 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
         c.refusal_reason = reason
     _apply(c, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(c)), m)
     return c
+
+
+# The data this code gives the superior change process: each published version is tried on it (trial.py).
+trial.declare_process(PROCESS, lambda: {'superior_change_id': (1,), 'old_kind': tuple(ORG_KINDS),
+                                        'new_kind': tuple(ORG_KINDS), **trial.reviewed('approve', 'reject')})

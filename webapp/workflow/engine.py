@@ -4,11 +4,14 @@ import json
 from contextvars import ContextVar
 from uuid import UUID
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (CycleTimerEventDefinition, TimeDateEventDefinition,
+                                                              TimerEventDefinition)
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_SERIALIZER_VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -17,7 +20,8 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from ..i18n import _l
 from .catalog import SERVICE_TASKS
-from .expressions import GUARDS, SAFE_FUNCTIONS, guarded_code
+from .expressions import (GUARDS, SAFE_FUNCTIONS, UnsafeExpression, assigned_names, check_stored, checked, evaluating,
+                          guarded_code)
 
 # Service tasks requested during the current engine run: (operation name, evaluated parameters).
 SERVICE_REQUESTS: ContextVar[list | None] = ContextVar('service_requests', default=None)
@@ -28,16 +32,20 @@ STATE_FORMAT = 'creditflow-1/spiff-' + SPIFF_SERIALIZER_VERSION
 
 class RestrictedEnvironment(TaskDataEnvironment):
     """Task-data environment that refuses any expression outside the whitelist before eval/exec, and runs what it
-    accepts with its arithmetic guarded against results that would exhaust memory or time."""
+    accepts with every operation guarded and within the run's budget (see expressions.py)."""
 
     def __init__(self):
         super().__init__({'__builtins__': {}, **SAFE_FUNCTIONS, **GUARDS})
 
     def evaluate(self, expression, context, external_context=None):
-        return super().evaluate(guarded_code(expression, 'eval'), context, external_context)
+        with evaluating():
+            return checked(super().evaluate(guarded_code(expression, 'eval'), context, external_context))
 
     def execute(self, script, context, external_context=None):
-        return super().execute(guarded_code(script, 'exec'), context, external_context)
+        with evaluating():
+            done = super().execute(guarded_code(script, 'exec'), context, external_context)
+            check_stored(context, assigned_names(script))
+            return done
 
     def call_service(self, context, operation_name=None, operation_params=None, **_kwargs):
         """A service task only records its request; the runtime carries it out after the engine step, in the
@@ -50,7 +58,68 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return '{}'
 
 
-SCRIPT_ENGINE = PythonScriptEngine(environment=RestrictedEnvironment())
+MAX_TIMER_TEXT = 100
+MAX_TIMER_MONTHS = 1200  # a century
+MIN_CYCLE_INTERVAL = timedelta(minutes=1)
+
+
+def _bounded_duration(text: str) -> None:
+    """The engine turns years and months into days one month at a time: "P1000000000000Y" would never end."""
+    parsed = TimerEventDefinition.parse_iso_duration(text)
+    months = parsed.get('years', 0) * 12 + parsed.get('months', 0)
+    rest = {k: v for k, v in parsed.items() if k in ('weeks', 'days', 'hours', 'minutes', 'seconds')}
+    if months > MAX_TIMER_MONTHS or timedelta(**rest) > timedelta(days=MAX_TIMER_MONTHS * 31):
+        raise UnsafeExpression(_l('时长“%(value)s”超过 100 年', value=text))
+
+
+def check_timer_value(timer, value) -> None:
+    """Raise UnsafeExpression unless *value* (a timer's expression, evaluated) is what the engine reads for this kind
+    of timer (a moment, a duration or a cycle) and cheap to read: at most a century long (see _bounded_duration), a
+    cycle with a count of repetitions and at least MIN_CYCLE_INTERVAL apart (else it fires its branch again and
+    again, and each firing adds tasks that every later step walks)."""
+    invalid = UnsafeExpression(_l('“%(value)s” 不是有效的 ISO 8601 时间、时长或周期（例如 P3D、2027-01-20T23:59:59+08:00、'
+                                  'R3/P1D）', value=str(value)[:MAX_TIMER_TEXT]))
+    if not isinstance(value, str) or len(value) > MAX_TIMER_TEXT:
+        raise invalid
+    try:
+        if isinstance(timer, CycleTimerEventDefinition):
+            for part in value.upper().replace('--', '/').strip('R').split('/')[1:]:
+                if part.startswith('P'):
+                    _bounded_duration(part)
+            cycles, _start, interval = TimerEventDefinition.parse_iso_recurring_interval(value)
+        elif isinstance(timer, TimeDateEventDefinition):  # a moment: a duration here fails only when reached
+            if value.startswith('P'):
+                raise ValueError(value)
+            TimerEventDefinition.get_datetime(value)
+            return
+        else:
+            _bounded_duration(value)
+            return
+    except UnsafeExpression:
+        raise
+    except Exception:
+        raise invalid from None
+    if cycles < 0:
+        raise UnsafeExpression(_l('周期“%(value)s”没有重复次数，会无限触发（请写明次数，例如 R3/P1D）', value=value))
+    if interval < MIN_CYCLE_INTERVAL:
+        raise UnsafeExpression(_l('周期“%(value)s”的间隔短于 1 分钟', value=value))
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    """The engine's script engine: a timer's value is checked before the engine reads it."""
+
+    def evaluate(self, task, expression, external_context=None):
+        value = super().evaluate(task, expression, external_context)
+        event = getattr(getattr(task, 'task_spec', None), 'event_definition', None)
+        if isinstance(event, TimerEventDefinition) and expression == event.expression:
+            try:
+                check_timer_value(event, value)
+            except UnsafeExpression as exc:
+                raise WorkflowTaskException(str(exc.message), task=task, exception=exc) from exc
+        return value
+
+
+SCRIPT_ENGINE = RestrictedScriptEngine(environment=RestrictedEnvironment())
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):

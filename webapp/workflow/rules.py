@@ -1,16 +1,18 @@
 """Evaluating DMN decisions outside a running process (e.g. to pre-fill 申请学时 while the form is filled, or to replay
-a year's claims through a draft table)."""
+a year's claims through a draft table). Each evaluation runs within one budget (expressions.budget); a cell that
+fails is named with its row."""
 import copy
 from decimal import Decimal
-from types import SimpleNamespace
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 
 from models.workflow import DMN
 
 from ..i18n import _l
-from .engine import SCRIPT_ENGINE
-from .validation import DecisionError, parsed_decision
+from .expressions import budget, reason
+from .failures import failed
+from .trial import failing_cell, sample_task
+from .validation import DecisionError, cell_name, parsed_decision
 from .versions import published
 
 
@@ -18,9 +20,26 @@ class DecisionUnavailable(LookupError):
     pass
 
 
-def _task(inputs: dict) -> SimpleNamespace:
-    """The little of a task the DMN engine reads: its data and its workflow's (restricted) script engine."""
-    return SimpleNamespace(data=dict(inputs), workflow=SimpleNamespace(script_engine=SCRIPT_ENGINE))
+def _where(table, task):
+    """The cell that fails for *task* (決策表 x 第 N 行 cell), or the table."""
+    cell = failing_cell(table, task)
+    name = table.name or table.id
+    return cell_name(name, cell[0], cell[1]) if cell is not None else _l('决策表 %(name)s', name=name)
+
+
+def _run(table, inputs: dict, run, refuse=None):
+    """run(task) for a task with *inputs*, within a budget; when it fails, refuse(where, error) (the cell), by default
+    a DecisionError naming the cell."""
+    task = sample_task(dict(inputs))
+    try:
+        with budget():
+            return run(task)
+    except Exception as exc:
+        where = _where(table, task)
+        if refuse is not None:
+            raise refuse(where, exc) from exc
+        raise DecisionError(_l('决策表无法按这些输入求值'),
+                            _l('%(where)s：%(reason)s', where=where, reason=reason(exc))) from exc
 
 
 def _exact(value):
@@ -38,7 +57,8 @@ class DecisionTable:
     parse."""
 
     def __init__(self, dmn_xml: str, names: tuple[str, ...]):
-        self._engine = DMNEngine(parsed_decision(dmn_xml))
+        self._table = parsed_decision(dmn_xml)
+        self._engine = DMNEngine(self._table)
         self._names = tuple(names)
         self._outputs: dict[tuple, dict] = {}
 
@@ -52,10 +72,7 @@ class DecisionTable:
         a cell fails on these inputs."""
         outputs = self._outputs.get(values)
         if outputs is None:
-            try:
-                result = self._engine.result(_task(dict(zip(self._names, values, strict=True))))
-            except Exception as exc:
-                raise DecisionError(_l('决策表无法按这些输入求值'), exc) from exc
+            result = _run(self._table, dict(zip(self._names, values, strict=True)), self._engine.result)
             outputs = self._outputs[values] = {name: _exact(value) for name, value in result.items()}
         return outputs
 
@@ -65,20 +82,17 @@ def evaluate(dmn_xml: str, inputs: dict) -> tuple[list, dict]:
     engine decides them (UNIQUE/FIRST: the first match only); raises DiagramError when the table does not parse or a
     cell fails on these inputs."""
     table = parsed_decision(dmn_xml)
-    task = _task(inputs)
     every = copy.copy(table)  # parsed tables are cached and shared: change the copy only
     every.hit_policy = 'COLLECT'
-    try:
-        matched = DMNEngine(every).decide(task)
-        outputs = DMNEngine(table).result(task)
-    except Exception as exc:
-        raise DecisionError(_l('决策表无法按这些输入求值'), exc) from exc
+    matched, outputs = _run(table, inputs, lambda task: (DMNEngine(every).decide(task), DMNEngine(table).result(task)))
     return [(rule.row_number, rule.description or '') for rule in matched], outputs
 
 
 def decide(decision_id: str, inputs: dict) -> dict:
-    """Outputs of the first matching rule of the published decision table (empty dict when nothing matches)."""
+    """Outputs of the first matching rule of the published decision table (empty dict when nothing matches).
+    failures.ProcessFailed (and an entry for province staff) when a cell fails on these inputs."""
     version = published(DMN, decision_id)
     if version is None:
         raise DecisionUnavailable(decision_id)
-    return DMNEngine(parsed_decision(version.content)).result(_task(inputs))
+    table = parsed_decision(version.content)
+    return _run(table, inputs, DMNEngine(table).result, lambda where, exc: failed(version, where, exc))

@@ -1,5 +1,6 @@
 """The service layer over the engine: one operation = lock the instance, load, act, run engine steps, save,
 update the inbox rows. It flushes and never commits; the request boundary (or job runner) commits."""
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Optional
@@ -10,9 +11,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins import EndEventMixin as EndEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 from SpiffWorkflow.util.task import TaskState
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import ProcessVersion, WorkflowInstance, WorkItem, db, utcnow
@@ -23,6 +26,10 @@ from ..refusals import Refused
 from .catalog import PENDING, STATUSES
 from .engine import (SERIALIZER, SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow,
                      new_workflow)
+from .expressions import budget
+from .failures import failed
+from .trial import failing_cell
+from .validation import cell_name, describe
 from .versions import called_decisions, parse_versions, published
 from .wording import names, problems as listed
 
@@ -135,12 +142,39 @@ def next_timer_at(workflow) -> Optional[datetime]:
     return min(dues) if dues else None
 
 
+def _failed_element(exc: BaseException):
+    """The element (or the decision table's cell) the engine was running when *exc* was raised."""
+    task = getattr(exc, 'task', None)
+    spec = getattr(task, 'task_spec', None) or getattr(exc, 'task_spec', None)
+    if spec is None:
+        return _l('流程')
+    if isinstance(spec, BusinessRuleTask):
+        cell = failing_cell(spec.dmnEngine.decision_table, task)
+        if cell is not None:
+            return cell_name(spec.bpmn_id, cell[0], cell[1])
+    return describe(spec)
+
+
+@contextmanager
+def _running(version: ProcessVersion, subject_type: str, subject_id: int, instance_id: Optional[int] = None):
+    """The engine at work for one operation: the diagram failing there (an expression that raises, a timer value it
+    cannot read, a run over the budget) is ProcessFailed: the person is told, province staff get an entry
+    (failures.py), and the request saves nothing."""
+    try:
+        yield
+    except (Refused, SQLAlchemyError):
+        raise
+    except Exception as exc:
+        raise failed(version, _failed_element(exc), exc, subject_type, subject_id, instance_id) from exc
+
+
 def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted: Optional[WorkItem] = None,
           user_id: Optional[int] = None, outcome: Optional[str] = None) -> StepResult:
-    workflow.refresh_timers()  # a timer already past (a window that closed before a withdraw) fires now
-    workflow.do_engine_steps()
-    _compact_loops(workflow)
-    label, completed = _status(workflow, instance.status_label)
+    with _running(instance.process_version, instance.subject_type, instance.subject_id, instance.id):
+        workflow.refresh_timers()  # a timer already past (a window that closed before a withdraw) fires now
+        workflow.do_engine_steps()
+        _compact_loops(workflow)
+        label, completed = _status(workflow, instance.status_label)
     instance.state = dump_workflow(workflow)
     instance.status_label = label
     instance.is_completed = completed
@@ -191,11 +225,13 @@ def _run_requested_services(instance: WorkflowInstance) -> None:
 
 
 def _collecting_services(operation):
-    """Run *operation* with a fresh list for the service tasks its engine steps request."""
+    """Run *operation* with a fresh list for the service tasks its engine steps request, and one budget for the
+    expressions they evaluate (expressions.budget)."""
     def wrapped(*args, **kwargs):
         token = SERVICE_REQUESTS.set([])
         try:
-            return operation(*args, **kwargs)
+            with budget():
+                return operation(*args, **kwargs)
         finally:
             SERVICE_REQUESTS.reset(token)
     wrapped.__name__, wrapped.__doc__ = operation.__name__, operation.__doc__
@@ -211,9 +247,10 @@ def start(process_key: str, subject_type: str, subject_id: int, data: dict,
         raise WorkflowError(_l('流程 %(process)s 尚未发布', process=process_key))
     rules = [published(DMN, decision) for decision in called_decisions(process.content)]
     parsed = parse_versions(process, rules)
-    workflow = new_workflow(parsed)
-    workflow.get_next_task(state=TaskState.READY).data.update(data)
-    workflow.do_engine_steps()
+    with _running(process, subject_type, subject_id):
+        workflow = new_workflow(parsed)
+        workflow.get_next_task(state=TaskState.READY).data.update(data)
+        workflow.do_engine_steps()
     instance = WorkflowInstance(process_key=process_key, process_version=process,
                                 rule_version_ids=[r.id for r in rules], spec_hash=parsed.spec_hash,
                                 state_format=STATE_FORMAT, state='', status_label='',
@@ -253,9 +290,10 @@ def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolv
     task = workflow.get_task_from_id(UUID(item.task_id))
     if task is None or task.state != TaskState.READY:
         raise TaskAlreadyHandled()
-    task.set_data(**data)
-    task.run()
-    workflow.do_engine_steps()
+    with _running(instance.process_version, instance.subject_type, instance.subject_id, instance.id):
+        task.set_data(**data)
+        task.run()
+        workflow.do_engine_steps()
     return _save(instance, workflow, scope_for, acted=item, user_id=user_id,
                  outcome=data.get('decision') or data.get('action'))
 
@@ -270,7 +308,8 @@ def send_message(instance_id: int, message: str, scope_for: ScopeResolver, paylo
         workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=payload or {}))
     except WorkflowException:
         raise WorkflowError(refused) from None
-    workflow.do_engine_steps()
+    with _running(instance.process_version, instance.subject_type, instance.subject_id, instance.id):
+        workflow.do_engine_steps()
     return _save(instance, workflow, scope_for)
 
 

@@ -13,7 +13,8 @@ from models.workflow import BPMN, DMN, PUBLISHED, RETIRED
 
 from ..i18n import _l
 from .engine import parse_process, schema_check, sha256
-from .validation import DiagramError, validate_decision, validate_parsed
+from .trial import try_decision, try_process
+from .validation import DiagramError, parsed_decision, validate_decision, validate_parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_NS = {'bpmn': 'http://www.omg.org/spec/BPMN/20100524/MODEL',
@@ -74,7 +75,8 @@ def content_key(kind: str, content: str) -> str:
 
 
 def validate_content(kind: str, content: str) -> str:
-    """Every check a version must pass before it may run; returns its key, raises DiagramError with every problem."""
+    """Every check a version must pass before it may run (the whitelist, the catalog's names, then a trial on sample
+    data: trial.py); returns its key, raises DiagramError with every problem."""
     key = content_key(kind, content)
     if kind == BPMN:
         rules = []
@@ -89,8 +91,12 @@ def validate_content(kind: str, content: str) -> str:
         except Exception as exc:  # the parser's own messages name the element
             raise DiagramError([_l('流程图无法解析：%(reason)s', reason=exc)]) from exc
         validate_parsed(parsed)
+        problems = try_process(parsed)
     else:
         validate_decision(content)
+        problems = try_decision(parsed_decision(content), key)
+    if problems:
+        raise DiagramError(problems)
     return key
 
 
