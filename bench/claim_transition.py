@@ -22,6 +22,8 @@ from webapp.claims import operations as ops  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
 from webapp.workflow import engine  # noqa: E402
 from tests.apps import TEST_CONFIG  # noqa: E402
+from tests.helpers import claim_input, submitted_claim  # noqa: E402
+from tests.people import ZHANG_WEI, login, membership  # noqa: E402
 
 
 def engine_only(rounds: int) -> float:
@@ -67,8 +69,6 @@ def service_layer(url: str, rounds: int) -> float:
         db.create_all()
         seed_demo_data(with_claims=False)
         db.session.commit()
-        from tests.conftest import ZHANG_WEI, membership
-        from tests.helpers import claim_input
         learner, admin = membership(ZHANG_WEI, 'learner'), membership('jtjt_admin')
         claim = ops.create_claim(learner, claim_input())
         ops.submit_claim(learner, claim, 'unit')
@@ -95,13 +95,11 @@ def through_http(url: str, rounds: int) -> float:
         db.create_all()
         seed_demo_data(with_claims=False)
         db.session.commit()
-        from tests.conftest import ZHANG_WEI, membership
-        from tests.helpers import submitted_claim
         claim_id, _item = submitted_claim(ZHANG_WEI)
         learner_id = membership(ZHANG_WEI, 'learner').user_id
     learner, admin = app.test_client(), app.test_client()
-    learner.post('/login', data={'username': ZHANG_WEI, 'password': 'Demo@2026'})
-    admin.post('/login', data={'username': 'jtjt_admin', 'password': 'Demo@2026'})
+    login(learner, ZHANG_WEI)  # with the captcha, as a person does
+    login(admin, 'jtjt_admin')
     from models import WorkItem
     timings = []
     for _ in range(rounds):

@@ -8,13 +8,12 @@ from flask_babel import force_locale, lazy_gettext as _l
 from webapp.refusals import Refused
 
 from ..helpers import claim_form
-from ..language import switch_language
 from ..people import ZHANG_WEI, login
 
 
 def test_error_page_in_english_and_chinese_by_default(client):
     assert '页面不存在' in client.get('/no-such-page').get_data(as_text=True)
-    switch_language(client, 'en')
+    client.get('/lang/en')
     response = client.get('/no-such-page')
     page = response.get_data(as_text=True)
     assert response.status_code == 404 and 'Page not found' in page and '页面不存在' not in page
@@ -22,7 +21,7 @@ def test_error_page_in_english_and_chinese_by_default(client):
 
 def test_login_prompt_in_english(client):
     assert '请先登录' in client.get('/claims/', follow_redirects=True).get_data(as_text=True)
-    switch_language(client, 'en')
+    client.get('/lang/en')
     page = client.get('/claims/', follow_redirects=True).get_data(as_text=True)
     assert 'Please log in first' in page and '请先登录' not in page
 
@@ -30,7 +29,7 @@ def test_login_prompt_in_english(client):
 def test_evidence_refusal_in_english(ctx, client):
     learner = login(client, ZHANG_WEI)
     claim_id = int(learner.post('/claims/new', data=claim_form()).location.rsplit('/', 1)[1])
-    switch_language(learner, 'en')
+    learner.get('/lang/en')
     response = learner.post(f'/claims/{claim_id}/evidence', content_type='multipart/form-data', follow_redirects=True,
                             data={'file': (io.BytesIO(b'#!/bin/sh\n'), 'photo.jpg'), 'caption': 'photo'})
     page = response.get_data(as_text=True)

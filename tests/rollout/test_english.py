@@ -8,7 +8,6 @@ from models.workflow import BPMN
 from webapp.workflow.versions import published
 
 from ..helpers import year
-from ..language import switch_language
 from ..people import login
 from .test_impact import small_year
 
@@ -18,7 +17,7 @@ def test_migration_refusal_in_english_and_chinese_by_default(ctx, client):
     login(client, 'shengji')
     url = f'/rollout/migrate?source={source}&target={source}'
     assert '原版本与目标版本相同' in client.get(url).get_data(as_text=True)
-    switch_language(client, 'en')
+    client.get('/lang/en')
     page = client.get(url).get_data(as_text=True)
     assert 'The source and target versions are the same' in page and '原版本与目标版本相同' not in page
 
@@ -28,7 +27,7 @@ def test_impact_export_in_english(ctx, client):
     y, draft_id, version = year(), draft.id, draft.version
     db.session.commit()
     login(client, 'shengji')
-    switch_language(client, 'en')
+    client.get('/lang/en')
     response = client.get(f'/rollout/impact?version={draft_id}&year={y}&export=xlsx')
     assert f'rule-impact-preview-{y}-v{version}.xlsx' in response.headers['Content-Disposition']
     sheet = load_workbook(io.BytesIO(response.data)).active

@@ -6,7 +6,6 @@ from models import FlowLog, db
 from models.workflow import BPMN
 from webapp.workflow import versions
 
-from ..language import switch_language
 from ..people import login
 from .test_pages import CHANGED, CLAIM
 
@@ -18,7 +17,7 @@ def _text(response) -> str:
 def test_workbench_messages_in_english_and_chinese_by_default(ctx, client):
     login(client, 'shengji')
     assert '没有草稿' in _text(client.post('/workbench/bpmn/claim/discard', follow_redirects=True))
-    switch_language(client, 'en')
+    client.get('/lang/en')
     page = _text(client.post('/workbench/bpmn/claim/discard', follow_redirects=True))
     assert 'There is no draft' in page and '没有草稿' not in page
 
@@ -38,6 +37,6 @@ def test_workbench_messages_in_english_and_chinese_by_default(ctx, client):
     remark = db.session.scalar(select(FlowLog.remark).where(FlowLog.action == '保存草稿').order_by(FlowLog.id.desc()))
     assert remark == '流程 claim 第 2 版草稿'
 
-    switch_language(client, 'zh_CN')
+    client.get('/lang/zh_CN')
     page = _text(client.post('/workbench/bpmn/claim/publish', data={'comment': ''}, follow_redirects=True))
     assert '请填写发布说明' in page

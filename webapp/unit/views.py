@@ -9,10 +9,12 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..forms import Form
 from ..exports import wants_export, xlsx_response
+from ..numbers import row_id
 from ..permissions import current_membership, role_required
 from ..refusals import attempt
 from ..urls import back_or
 from . import bp, operations as ops, queries
+from .forms import AdminForm, DepartmentChoiceForm, DepartmentForm
 
 
 @bp.route('/staff')
@@ -56,22 +58,21 @@ def _department_id(value) -> int | None:
 @role_required(UNIT_ADMIN)
 def departments():
     m = current_membership()
+    form = DepartmentForm()
     if request.method == 'POST':
-        if not Form().validate_on_submit():
+        if not form.validate_on_submit():
             abort(400)
-        action, department_id = request.form.get('action'), _department_id(request.form.get('department_id'))
-        name = request.form.get('name', '')
+        action, department_id = form.action.data, _department_id(form.department_id.data)
+        name = form.name.data or ''
         if action == 'add':
             attempt(lambda: ops.add_department(m, name), _('已新增部门'))
         elif action == 'rename':
             attempt(lambda: ops.rename_department(m, department_id, name), _('已修改部门名称'))
-        elif action == 'delete':
-            attempt(lambda: ops.delete_department(m, department_id), _('已删除部门'))
         else:
-            abort(400)
+            attempt(lambda: ops.delete_department(m, department_id), _('已删除部门'))
         return redirect(url_for('unit.departments'))
     return render_template('unit/departments.html', departments=m.org.departments, counts=queries.department_counts(m),
-                           form=Form(), principal=ops.is_principal(m))
+                           form=form, principal=ops.is_principal(m))
 
 
 @bp.route('/admins', methods=['GET', 'POST'])
@@ -79,16 +80,16 @@ def departments():
 @role_required(UNIT_ADMIN)
 def admins():
     m = current_membership()
+    form = AdminForm()
     if request.method == 'POST':
-        if not Form().validate_on_submit():
+        if not form.validate_on_submit():
             abort(400)
-        action = request.form.get('action')
-        department_id = _department_id(request.form.get('department_id'))
-        allowed = request.form.get('login_allowed') == 'y'
-        target = request.form.get('membership_id', type=int)
+        action = form.action.data
+        department_id = _department_id(form.department_id.data)
+        allowed = form.login_allowed.data
+        target = row_id(form.membership_id.data)
         if action == 'add':
-            attempt(lambda: ops.add_admin(m, request.form.get('name', ''), request.form.get('id_number', ''),
-                                          department_id, allowed),
+            attempt(lambda: ops.add_admin(m, form.name.data or '', form.id_number.data or '', department_id, allowed),
                     _('已添加管理员，初始密码为其身份证号后 6 位'))
         elif action == 'update' and target:
             attempt(lambda: ops.update_admin(m, target, department_id, allowed), _('已保存'))
@@ -97,7 +98,7 @@ def admins():
         else:
             abort(400)
         return redirect(url_for('unit.admins'))
-    return render_template('unit/admins.html', admins=ops.admins(m), departments=m.org.departments, form=Form(),
+    return render_template('unit/admins.html', admins=ops.admins(m), departments=m.org.departments, form=form,
                            principal=ops.is_principal(m))
 
 
@@ -106,9 +107,10 @@ def admins():
 @role_required(UNIT_ADMIN)
 def assign_department(membership_id: int):
     m = current_membership()
-    if not Form().validate_on_submit():
+    form = DepartmentChoiceForm()
+    if not form.validate_on_submit():
         abort(400)
-    attempt(lambda: ops.assign_department(m, membership_id, _department_id(request.form.get('department_id'))),
+    attempt(lambda: ops.assign_department(m, membership_id, _department_id(form.department_id.data)),
             _('已分配部门'))
     return redirect(back_or(url_for('unit.staff')))
 
@@ -118,10 +120,10 @@ def assign_department(membership_id: int):
 @role_required(LEARNER)
 def my_department():
     m = current_membership()
+    form = DepartmentChoiceForm()
     if request.method == 'POST':
-        if not Form().validate_on_submit():
+        if not form.validate_on_submit():
             abort(400)
-        attempt(lambda: ops.choose_department(m, _department_id(request.form.get('department_id'))),
-                _('已保存本人部门'))
+        attempt(lambda: ops.choose_department(m, _department_id(form.department_id.data)), _('已保存本人部门'))
         return redirect(url_for('unit.my_department'))
-    return render_template('unit/my_department.html', departments=m.org.departments, form=Form(), m=m)
+    return render_template('unit/my_department.html', departments=m.org.departments, form=form, m=m)
