@@ -210,9 +210,8 @@ def _actionable(m: Membership, work_item_id: int) -> tuple[WorkItem, Transfer]:
     return item, db.session.get(Transfer, item.subject_id)
 
 
-def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) -> Transfer:
-    """The old unit (转出) or the new unit (转入 / 接收) approves, or refuses with a reason the learner sees."""
-    item, t = _actionable(m, work_item_id)
+def checked_decision(decision: str, reason: str | None) -> str:
+    """同意 or 不同意 (with a reason of at most 500 characters) on a transfer or a superior change: the reason."""
     reason = (reason or '').strip()
     if decision not in ('approve', 'reject'):
         raise TransferError(_l('请选择审核结果'), 'decision')
@@ -220,6 +219,13 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
         raise TransferError(_l('不同意时必须填写原因'), 'comment')
     if len(reason) > 500:
         raise TransferError(_l('原因不能超过 500 个字'), 'comment')
+    return reason
+
+
+def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) -> Transfer:
+    """The old unit (转出) or the new unit (转入 / 接收) approves, or refuses with a reason the learner sees."""
+    item, t = _actionable(m, work_item_id)
+    reason = checked_decision(decision, reason)
     if decision == 'approve' and item.form_key in (IN_FORM, ACCEPT_FORM):
         # Re-checked here: something filed before the guards existed, or by another path, must not move with her.
         pending = pending_items(t.learner_id, but=t.id)

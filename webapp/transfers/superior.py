@@ -15,7 +15,7 @@ from ..pagination import RowPage
 from ..permissions import may_see, open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime, trial
-from .operations import TransferError, search_orgs, valid_id
+from .operations import TransferError, checked_decision, search_orgs, valid_id
 
 SUBJECT = PROCESS = 'superior_change'
 OLD_FORM, NEW_FORM = 'superior_old_review', 'superior_new_review'
@@ -142,13 +142,7 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
 def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) -> SuperiorChange:
     item = open_task(m, work_item_id, SUBJECT, TransferError)
     c = db.session.get(SuperiorChange, item.subject_id)
-    reason = (reason or '').strip()
-    if decision not in ('approve', 'reject'):
-        raise TransferError(_l('请选择审核结果'), 'decision')
-    if decision == 'reject' and not reason:
-        raise TransferError(_l('不同意时必须填写原因'), 'comment')
-    if len(reason) > 500:
-        raise TransferError(_l('原因不能超过 500 个字'), 'comment')
+    reason = checked_decision(decision, reason)
     audit.log(SUBJECT, c.id, ACTIONS[item.form_key][0 if decision == 'approve' else 1], m, reason or None)
     if decision == 'reject':
         c.refusal_reason = reason
