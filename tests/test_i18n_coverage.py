@@ -28,7 +28,7 @@ from babel.support import Translations
 ROOT = Path(__file__).resolve().parent.parent
 WEBAPP = ROOT / 'webapp'
 CJK = re.compile(r'[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]')
-TRANSLATING = {'_', '_l', 'gettext', 'lazy_gettext', 'ngettext', 'lazy_ngettext', 'N_'}
+TRANSLATING = {'_', '_l', '_lp', 'gettext', 'lazy_gettext', 'ngettext', 'lazy_ngettext', 'N_'}
 LOGGING = {('audit', 'log'), ('logger', None), ('log', None)}
 DATA_MODULES = {
     'webapp/cli.py': 'demo data: the names of the demo province, its units and people',
@@ -171,16 +171,17 @@ def test_no_chinese_in_javascript():
         '\n'.join(found)
 
 
-def _extracted() -> dict[str, tuple]:
+def _extracted() -> dict[tuple, tuple]:
+    """(msgid, context) -> where it is used."""
     with open(ROOT / 'babel.cfg', encoding='utf-8') as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    keywords = {'_': None, '_l': None, 'gettext': None, 'lazy_gettext': None, 'N_': None,
+    keywords = {'_': None, '_l': None, 'gettext': None, 'lazy_gettext': None, 'N_': None, '_lp': ((1, 'c'), 2),
                 'ngettext': (1, 2), 'lazy_ngettext': (1, 2)}
     messages = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords):
         if not filename.startswith(('.venv', 'node_modules')):
-            messages[message if isinstance(message, str) else message[0]] = (filename, lineno)
+            messages[(message if isinstance(message, str) else message[0], context)] = (filename, lineno)
     return messages
 
 
@@ -191,15 +192,15 @@ def test_english_catalog_is_complete_and_compiled():
     with open(po_path.with_suffix('.mo'), 'rb') as mo:
         compiled = Translations(mo)
     problems = []
-    for msgid, (filename, lineno) in _extracted().items():
-        entry = catalog.get(msgid)
+    for (msgid, context), (filename, lineno) in _extracted().items():
+        entry = catalog.get(msgid, context=context)
         english = entry.string if entry is not None else ''
         english = english[0] if isinstance(english, tuple) else english
         if not english or entry.fuzzy:
             problems.append(f'{filename}:{lineno}: no English for {msgid!r}')
         elif sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(english)):
             problems.append(f'{filename}:{lineno}: placeholders differ in {english!r}')
-        elif compiled.gettext(msgid) != english:
+        elif (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != english:
             problems.append(f'{filename}:{lineno}: messages.mo is stale for {msgid!r} (pybabel compile)')
     assert not problems, f'{len(problems)} problems in the English catalog:\n' + '\n'.join(problems)
 

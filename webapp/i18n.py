@@ -6,7 +6,7 @@ name interpolated into a refusal would reach the page unescaped.
 
 `N_('…')` leaves the text as it is but lets `pybabel extract -k N_` find it: use it for texts kept in constants and
 stored or compared as data (choice values, names in a tuple), and translate them with `_()` where they are shown."""
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
 
@@ -18,6 +18,12 @@ class LazyText(LazyString):
 
 def _l(message: str, **variables) -> LazyText:
     return LazyText(gettext, message, **variables)
+
+
+def _lp(context: str, message: str, **variables) -> LazyText:
+    """_l with a context, for one Chinese word that reads differently in English where it is used (报名: the
+    process "Enrolment" in lists, the verb in a sentence)."""
+    return LazyText(pgettext, context, message, **variables)
 
 
 def translated(value):

@@ -1,5 +1,5 @@
 """What diagrams may name: lanes (roles), form keys and status labels known to the code."""
-from ..i18n import _l
+from ..i18n import _l, _lp
 
 # Lanes are roles. The task's scope (which unit / department / supervisor) comes from the subject, not the lane.
 ROLES = {'learner': _l('专技人员'), 'unit_admin': _l('单位管理员'), 'supervisor': _l('主管部门'),
@@ -7,7 +7,7 @@ ROLES = {'learner': _l('专技人员'), 'unit_admin': _l('单位管理员'), 'su
 
 # Process key (and the subject type of its instances) -> what people call it.
 PROCESS_NAMES = {'claim': _l('学时登记'), 'supplement': _l('增补'), 'registration': _l('注册'),
-                 'enrolment': _l('报名'), 'title_change': _l('职称变更'), 'transfer': _l('单位调转'),
+                 'enrolment': _lp('process', '报名'), 'title_change': _l('职称变更'), 'transfer': _l('单位调转'),
                  'superior_change': _l('更换上级部门'), 'credit_hours': _l('学时折算表'),
                  'annual_requirement': _l('年度学时要求')}
 
