@@ -11,6 +11,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from webapp.workflow.validation import strongly_connected
+
 WEBAPP = Path(__file__).resolve().parents[1] / 'webapp'
 TOP = ('webapp', 'webapp.cli')
 BASE_MODULES = ('webapp.refusals', 'webapp.i18n')
@@ -114,34 +116,11 @@ def allowed_local(edge: Edge) -> bool:
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components with more than one node (Tarjan), each sorted."""
-    index, low, stack, on_stack, found = {}, {}, [], set(), []
-
-    def connect(node):
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in graph.get(node, ()):
-            if nxt not in index:
-                connect(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in sorted(graph):
-        if node not in index:
-            connect(node)
-    return found
+    """Strongly connected components with more than one node, each sorted (the engine's Tarjan, which diagram
+    validation uses for flow cycles)."""
+    nodes = sorted(set(graph) | {n for targets in graph.values() for n in targets})
+    successors = {node: sorted(graph.get(node, ())) for node in nodes}
+    return [sorted(component) for component in strongly_connected(nodes, successors) if len(component) > 1]
 
 
 def _shortest_circle(graph: dict[str, set[str]], component: list[str]) -> list[str]:

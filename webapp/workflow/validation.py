@@ -161,7 +161,7 @@ def _runs_through(spec, subprocess_specs, seen=frozenset()) -> bool:
     return False
 
 
-def _strongly_connected(nodes, successors):
+def strongly_connected(nodes, successors):
     """Tarjan's algorithm without recursion (a diagram may be long): the components of the graph, in order."""
     index, low, on_stack, stack, components = {}, {}, set(), [], []
     for root in nodes:
@@ -224,7 +224,7 @@ def check_loops(problems, spec, subprocess_specs) -> None:
     running = [t for t in spec.task_specs.values() if not _waits(t, subprocess_specs, frozenset())]
     kept = set(running)
     successors = {t: [o for o in t.outputs if o in kept] for t in running}
-    for component in _strongly_connected(running, successors):
+    for component in strongly_connected(running, successors):
         if len(component) == 1 and component[0] not in successors[component[0]]:
             continue  # a single element not flowing into itself is no cycle
         cycle = _cycle_in(component, successors)
