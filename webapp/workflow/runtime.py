@@ -156,21 +156,26 @@ def _failed_element(exc: BaseException):
 
 
 @contextmanager
-def _running(version: ProcessVersion, subject_type: str, subject_id: int, instance_id: Optional[int] = None):
-    """The engine at work for one operation: the diagram failing there (an expression that raises, a timer value it
-    cannot read, a run over the budget) is ProcessFailed: the person is told, province staff get an entry
-    (failures.py), and the request saves nothing."""
+def _running(instance: Optional[WorkflowInstance] = None, *, version: Optional[ProcessVersion] = None,
+             subject_type: str = '', subject_id: int = 0):
+    """The engine at work for one operation on *instance* (or, starting one, on *version* for a subject): the diagram
+    failing there (an expression that raises, a timer value it cannot read, a run over the budget) is ProcessFailed:
+    the person is told, province staff get an entry (failures.py), and the request saves nothing. The instance's
+    version is looked up only then: a step that succeeds costs no query for it."""
     try:
         yield
     except (Refused, SQLAlchemyError):
         raise
     except Exception as exc:
-        raise failed(version, _failed_element(exc), exc, subject_type, subject_id, instance_id) from exc
+        if instance is not None:
+            version, subject_type, subject_id = instance.process_version, instance.subject_type, instance.subject_id
+        raise failed(version, _failed_element(exc), exc, subject_type, subject_id,
+                     instance.id if instance is not None else None) from exc
 
 
 def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted: Optional[WorkItem] = None,
           user_id: Optional[int] = None, outcome: Optional[str] = None) -> StepResult:
-    with _running(instance.process_version, instance.subject_type, instance.subject_id, instance.id):
+    with _running(instance):
         workflow.refresh_timers()  # a timer already past (a window that closed before a withdraw) fires now
         workflow.do_engine_steps()
         _compact_loops(workflow)
@@ -247,7 +252,7 @@ def start(process_key: str, subject_type: str, subject_id: int, data: dict,
         raise WorkflowError(_l('流程 %(process)s 尚未发布', process=process_key))
     rules = [published(DMN, decision) for decision in called_decisions(process.content)]
     parsed = parse_versions(process, rules)
-    with _running(process, subject_type, subject_id):
+    with _running(version=process, subject_type=subject_type, subject_id=subject_id):
         workflow = new_workflow(parsed)
         workflow.get_next_task(state=TaskState.READY).data.update(data)
         workflow.do_engine_steps()
@@ -290,7 +295,7 @@ def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolv
     task = workflow.get_task_from_id(UUID(item.task_id))
     if task is None or task.state != TaskState.READY:
         raise TaskAlreadyHandled()
-    with _running(instance.process_version, instance.subject_type, instance.subject_id, instance.id):
+    with _running(instance):
         task.set_data(**data)
         task.run()
         workflow.do_engine_steps()
@@ -308,7 +313,7 @@ def send_message(instance_id: int, message: str, scope_for: ScopeResolver, paylo
         workflow.send_event(BpmnEvent(MessageEventDefinition(message), payload=payload or {}))
     except WorkflowException:
         raise WorkflowError(refused) from None
-    with _running(instance.process_version, instance.subject_type, instance.subject_id, instance.id):
+    with _running(instance):
         workflow.do_engine_steps()
     return _save(instance, workflow, scope_for)
 
