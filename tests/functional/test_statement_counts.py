@@ -16,10 +16,13 @@ from typing import Callable
 import pytest
 from sqlalchemy import event, select
 
-from models import (Department, LearningPlatform, LearningRecord, Membership, Organisation, User, db)
+from models import (Claim, Department, LearningPlatform, LearningRecord, Membership, Organisation, ProcessFailure,
+                    ProcessVersion, User, WorkflowInstance, db, utcnow)
 from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
+from models.workflow import BPMN, RETIRED
 from webapp.claims import operations as ops
+from webapp.transfers import operations as transfer_ops
 
 from ..helpers import claim_input, year
 from ..people import ZHANG_WEI, login, membership
@@ -138,17 +141,54 @@ def units(n: int, start: int) -> None:
     db.session.commit()
 
 
+def transfers(n: int, start: int) -> None:
+    """*n* new learners, each asking to move to 杭州市城建设计研究院."""
+    to_unit = db.session.scalar(select(Organisation.id).where(Organisation.name == '杭州市城建设计研究院'))
+    for lm in new_staff(n, start):
+        transfer_ops.request_transfer(lm, to_unit, '工作调动')
+    db.session.commit()
+
+
+def _claim_process() -> ProcessVersion:
+    return db.session.scalar(select(ProcessVersion).where(ProcessVersion.kind == BPMN, ProcessVersion.key == 'claim')
+                             .order_by(ProcessVersion.version))
+
+
+def failing_timers(n: int, start: int) -> None:
+    """*n* claims whose instance's timer failed, and *n* run-time failures of published versions."""
+    submitted_claims(n, start)
+    claims = select(Claim.instance_id).where(Claim.title.like('培训班%'))
+    for instance in db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id.in_(claims),
+                                                                      WorkflowInstance.timer_failures == 0)):
+        instance.timer_failures, instance.timer_error, instance.timer_retry_at = 1, '超时', utcnow()
+    db.session.add_all(ProcessFailure(kind=BPMN, key='claim', version_id=_claim_process().id, element=f'任务{i}',
+                                      error='表达式出错') for i in range(start, start + n))
+    db.session.commit()
+
+
+def versions(n: int, start: int) -> None:
+    """*n* more (retired) versions of the claim process, each by another author."""
+    first = _claim_process()
+    for i in range(start, start + n):
+        author = User(name=f'作者{i:03d}', account_name=f'author{i:03d}', password_hash='x')
+        db.session.add(author)
+        db.session.flush()
+        db.session.add(ProcessVersion(kind=BPMN, key='claim', version=100 + i, content=first.content,
+                                      sha256=first.sha256, status=RETIRED, created_by_id=author.id))
+    db.session.commit()
+
+
 @dataclass(frozen=True)
 class Page:
+    key: str  # the test's id (pytest -k)
     name: str
     who: str
     url: str
     grow: Callable[[int, int], None]
     ceiling: bool = True  # whether the page already meets CEILING
-    role: str | None = None  # switch to this role after login (an account with several)
 
     def __str__(self):
-        return self.name
+        return self.key
 
 
 def unit_claims(n, start):
@@ -172,33 +212,42 @@ def final_done_units(n, start):
 
 
 PAGES = [
-    Page('unit 待我处理', 'jtjt_admin', '/inbox/', unit_claims),
-    Page('二级 待我处理', 'jtjt_gcb', '/inbox/', unit_claims),
-    Page('unit 我已处理', 'jtjt_admin', '/inbox/done', unit_done),
-    Page('supervisor 待我处理', 'jiaotong', '/inbox/', at_supervisor),
-    Page('supervisor 待我处理 export', 'jiaotong', '/inbox/?export=xlsx', at_supervisor),
-    Page('supervisor 我已处理', 'jiaotong', '/inbox/done', final_done_units),
-    Page('supervisor 我已处理 export', 'jiaotong', '/inbox/done?export=xlsx', final_done_units),
-    Page('unit 我发起的', 'jtjt_admin', '/inbox/mine', unit_claims),
-    Page('learner 我发起的', ZHANG_WEI, '/inbox/mine', own_claims),
-    Page('unit 学时审核结果', 'jtjt_admin', '/claims/manage', final_done),
-    Page('二级 学时审核结果', 'jtjt_gcb', '/claims/manage', final_done),
-    Page('supervisor 学时审核结果', 'jiaotong', '/claims/manage', final_done_units),
-    Page('province 学时审核结果', 'shengji', '/claims/manage', final_done_units),
-    Page('province 学时审核结果 export', 'shengji', '/claims/manage?export=xlsx', final_done_units),
-    Page('unit 学时审核结果 export', 'jtjt_admin', '/claims/manage?export=xlsx', final_done),
-    Page('unit 待我处理 export', 'jtjt_admin', '/inbox/?export=xlsx', unit_claims),
-    Page('learner 培训登记详情', ZHANG_WEI, '/claims/', own_claims),
-    Page('learner 培训总体查询', ZHANG_WEI, '/claims/totals', own_claims),
-    Page('learner 年度进度', ZHANG_WEI, '/certificates/progress', own_claims),
-    Page('learner 学习记录', ZHANG_WEI, '/learning/mine', own_claims),
-    Page('人员管理', 'jtjt_admin', '/unit/staff', staff),
-    Page('人员管理 export', 'jtjt_admin', '/unit/staff?export=xlsx', staff),
-    Page('学时达标情况', 'jtjt_admin', '/certificates/staff', final_done),
-    Page('学时达标情况 export', 'jtjt_admin', '/certificates/staff?export=xlsx', final_done),
-    Page('部门与管理员', 'jtjt_admin', '/unit/departments', departments),
-    Page('学习平台', 'shengji', '/province/platforms', platforms),
-    Page('orgs/search', 'shengji', '/orgs/search?q=杭州', units),
+    Page('unit-todo', 'unit 待我处理', 'jtjt_admin', '/inbox/', unit_claims),
+    Page('dept-todo', '二级 待我处理', 'jtjt_gcb', '/inbox/', unit_claims),
+    Page('unit-done', 'unit 我已处理', 'jtjt_admin', '/inbox/done', unit_done),
+    Page('supervisor-todo', 'supervisor 待我处理', 'jiaotong', '/inbox/', at_supervisor),
+    Page('supervisor-todo-export', 'supervisor 待我处理 export', 'jiaotong', '/inbox/?export=xlsx', at_supervisor),
+    Page('supervisor-done', 'supervisor 我已处理', 'jiaotong', '/inbox/done', final_done_units),
+    Page('supervisor-done-export', 'supervisor 我已处理 export', 'jiaotong', '/inbox/done?export=xlsx', final_done_units),
+    Page('unit-mine', 'unit 我发起的', 'jtjt_admin', '/inbox/mine', unit_claims),
+    Page('learner-mine', 'learner 我发起的', ZHANG_WEI, '/inbox/mine', own_claims),
+    Page('unit-results', 'unit 学时审核结果', 'jtjt_admin', '/claims/manage', final_done),
+    Page('dept-results', '二级 学时审核结果', 'jtjt_gcb', '/claims/manage', final_done),
+    Page('supervisor-results', 'supervisor 学时审核结果', 'jiaotong', '/claims/manage', final_done_units),
+    Page('province-results', 'province 学时审核结果', 'shengji', '/claims/manage', final_done_units),
+    Page('province-results-export', 'province 学时审核结果 export', 'shengji', '/claims/manage?export=xlsx',
+         final_done_units),
+    Page('unit-results-export', 'unit 学时审核结果 export', 'jtjt_admin', '/claims/manage?export=xlsx', final_done),
+    Page('unit-todo-export', 'unit 待我处理 export', 'jtjt_admin', '/inbox/?export=xlsx', unit_claims),
+    Page('learner-claims', 'learner 培训登记详情', ZHANG_WEI, '/claims/', own_claims),
+    Page('learner-totals', 'learner 培训总体查询', ZHANG_WEI, '/claims/totals', own_claims),
+    Page('learner-progress', 'learner 年度进度', ZHANG_WEI, '/certificates/progress', own_claims,
+         ceiling=False),
+    Page('learner-records', 'learner 学习记录', ZHANG_WEI, '/learning/mine', own_claims),
+    Page('staff', '人员管理', 'jtjt_admin', '/unit/staff', staff),
+    Page('staff-export', '人员管理 export', 'jtjt_admin', '/unit/staff?export=xlsx', staff),
+    Page('completion', '学时达标情况', 'jtjt_admin', '/certificates/staff', final_done),
+    Page('completion-export', '学时达标情况 export', 'jtjt_admin', '/certificates/staff?export=xlsx', final_done),
+    Page('departments', '部门与管理员', 'jtjt_admin', '/unit/departments', departments),
+    Page('platforms', '学习平台', 'shengji', '/province/platforms', platforms),
+    Page('org-search', 'orgs/search', 'shengji', '/orgs/search?q=杭州', units),
+    Page('unit-transfers-todo', 'unit 待我处理 · 单位调转', 'jtjt_admin', '/inbox/?kind=transfer', transfers),
+    Page('unit-transfers-todo-export', 'unit 待我处理 · 单位调转 export', 'jtjt_admin',
+         '/inbox/?kind=transfer&export=xlsx', transfers),
+    Page('unit-transfers', '人员调转', 'jtjt_admin', '/transfers/unit', transfers),
+    Page('timers', 'province 定时任务', 'shengji', '/province/timers', failing_timers),
+    Page('workbench', '流程与规则', 'shengji', '/workbench/', unit_claims),
+    Page('workbench-history', '流程与规则 · 版本历史', 'shengji', '/workbench/bpmn/claim/', versions),
 ]
 
 
