@@ -12,7 +12,7 @@ from ..claims import operations as claims_ops
 from ..dates import today
 from ..i18n import _l
 from ..pagination import RowPage
-from ..permissions import staff_query
+from ..permissions import staff_query, staff_user_ids
 from ..workflow import catalog
 from .operations import PARTS, Part, Progress, Requirement, requirement
 
@@ -39,12 +39,11 @@ def _staff_requirement(m: Membership) -> tuple[str, Requirement]:
     return where, requirement(where)
 
 
-def _staff_hours(m: Membership, year: int, req: Requirement, user_ids: list[int] | None = None):
-    """*m*'s staff (learner memberships with their user; only *user_ids*, if given), each with her 专业科目 and 公需科目
-    hours of *year* and whether she met *req*, in one statement: the hours are summed as `claims_ops.yearly_totals`
-    sums them (approved, undeleted claims; the platforms' records count as 公需), grouped per person. Returns the
-    statement and its met condition."""
-    people = staff_query(m).with_only_columns(Membership.user_id).scalar_subquery() if user_ids is None else user_ids
+def _hours(year: int, req: Requirement, people):
+    """Per person of *people* (ids, or a subquery of them): her 专业科目 and 公需科目 hours of *year*, summed as
+    `claims_ops.yearly_totals` sums them (approved, undeleted claims; the platforms' records count as 公需) and grouped
+    per person, and whether she met *req*. Returns a function joining them to a statement's person ids, and the
+    three SQL expressions."""
     claims = select(Claim.learner_id,
                     func.sum(case((Claim.category == 'professional', Claim.registered_hours), else_=0))
                     .label('professional'),
@@ -59,12 +58,32 @@ def _staff_hours(m: Membership, year: int, req: Requirement, user_ids: list[int]
     # Compared at the hours' own precision (one decimal), as the page shows them: SQLite sums in floating point.
     met = and_(*(func.round(done, 1) >= float(getattr(req, key)) for key, done in (
         ('professional', professional), ('public', public), ('total', professional + public))))
-    query = staff_query(m).outerjoin(claims, claims.c.learner_id == Membership.user_id) \
-        .outerjoin(records, records.c.learner_id == Membership.user_id) \
+
+    def joined(query, person_id):
+        return query.outerjoin(claims, claims.c.learner_id == person_id) \
+            .outerjoin(records, records.c.learner_id == person_id)
+    return joined, professional, public, met
+
+
+def _staff_hours(m: Membership, year: int, req: Requirement, user_ids: list[int] | None = None):
+    """*m*'s staff (learner memberships with their user; only *user_ids*, if given), each with her hours of *year*
+    and whether she met *req* (`_hours`), in one statement. Returns the statement and its met condition."""
+    joined, professional, public, met = _hours(year, req, staff_user_ids(m).scalar_subquery()
+                                               if user_ids is None else user_ids)
+    query = joined(staff_query(m), Membership.user_id) \
         .add_columns(professional.label('professional'), public.label('public'), met.label('met'))
     if user_ids is not None:
         query = query.where(Membership.user_id.in_(user_ids))
     return query, met
+
+
+def _staff_counts(m: Membership, year: int, req: Requirement) -> tuple[int, int]:
+    """How many people *m* looks after, and how many of them met *req* in *year*: one grouped statement over their
+    ids alone."""
+    staff = staff_user_ids(m).subquery()
+    joined, _professional, _public, met = _hours(year, req, select(staff.c.user_id).scalar_subquery())
+    return tuple(db.session.execute(joined(select(func.count(), func.coalesce(func.sum(case((met, 1), else_=0)), 0))
+                                           .select_from(staff), staff.c.user_id)).one())
 
 
 def _in_order(query):
@@ -91,9 +110,7 @@ def staff_progress(m: Membership, year: int, only_unmet: bool, page: int, per_pa
     are summed; the counts (and the unmet filter) sum everyone's hours in one grouped statement."""
     req, row = _row_maker(m, year)
     everyone, met = _staff_hours(m, year, req)
-    counted = everyone.subquery()
-    total, met_count = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((counted.c.met, 1), else_=0)), 0)).select_from(counted)).one()
+    total, met_count = _staff_counts(m, year, req)
     page = max(page or 1, 1)
     offset = (page - 1) * per_page
     if only_unmet:
