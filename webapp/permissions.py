@@ -79,13 +79,23 @@ def can_see_claim(m: Membership, claim: Claim) -> bool:
     return may_see(m, claim, claim_scope)
 
 
-def staff_query(m: Membership):
-    """Learner memberships a unit admin looks after: her unit, or only her department (secondary admin)."""
-    query = select(Membership).join(User, Membership.user_id == User.id).where(
-        Membership.role == LEARNER, Membership.org_id == m.org_id)
+def _staff_of(m: Membership) -> list:
+    """SQL conditions on Membership: the learners a unit admin looks after: her unit, or only her department
+    (secondary admin)."""
+    conditions = [Membership.role == LEARNER, Membership.org_id == m.org_id]
     if m.department_id is not None:
-        query = query.where(Membership.department_id == m.department_id)
-    return query
+        conditions.append(Membership.department_id == m.department_id)
+    return conditions
+
+
+def staff_query(m: Membership):
+    """Learner memberships a unit admin looks after (with their user, to filter and order by)."""
+    return select(Membership).join(User, Membership.user_id == User.id).where(*_staff_of(m))
+
+
+def staff_user_ids(m: Membership):
+    """The ids of the people a unit admin looks after, for sums over all of them (no join)."""
+    return select(Membership.user_id).where(*_staff_of(m))
 
 
 def supplement_scope(m: Membership):

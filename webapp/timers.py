@@ -15,6 +15,7 @@ from typing import Callable, Optional
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from models import WorkflowInstance, db, utcnow
 from models.imports import FAILED, PENDING, RUNNING
@@ -27,15 +28,25 @@ log = logging.getLogger('creditflow.worker')
 # subject_type -> fn(instance): fire the instance's due timers and bring the subject's own rows up to date.
 TimerHandler = Callable[[WorkflowInstance], None]
 HANDLERS: dict[str, TimerHandler] = {}
-# subject_type -> fn(subject_id) -> province id: whose staff see a failing instance.
-PROVINCE_OF: dict[str, Callable[[int], Optional[int]]] = {}
+# subject_type -> the subject model's province column (Claim.province_id): whose staff see a failing instance.
+PROVINCE_OF: dict[str, InstrumentedAttribute] = {}
 
 MAX_BACKOFF = timedelta(hours=6)
 
 
-def register(subject_type: str, handler: TimerHandler, province_of: Callable[[int], Optional[int]]) -> None:
+def register(subject_type: str, handler: TimerHandler, province_column: InstrumentedAttribute) -> None:
     HANDLERS[subject_type] = handler
-    PROVINCE_OF[subject_type] = province_of
+    PROVINCE_OF[subject_type] = province_column
+
+
+def provinces_of(subject_type: str, subject_ids) -> dict[int, int]:
+    """subject id -> province id of subjects of one registered type, in one statement (a list of failing instances
+    resolves its subjects per type, not one by one); unregistered types and missing subjects are left out."""
+    column = PROVINCE_OF.get(subject_type)
+    if column is None or not subject_ids:
+        return {}
+    model = column.class_
+    return dict(db.session.execute(select(model.id, column).where(model.id.in_(set(subject_ids)))).all())
 
 
 def timer_data(closes_on: date | None = None) -> dict:

@@ -85,6 +85,23 @@ def test_unit_admin_sees_her_staff_with_counts_and_unmet_filter(client, ctx):
     assert detail.status_code == 200 and 'data-met="yes"' in detail.get_data(as_text=True)
 
 
+def test_the_completion_list_pages_with_the_counts_of_everyone(client, ctx):
+    """A page of the list shows some of the staff; the counts (and the unmet filter) are over all of them."""
+    meet_requirement(ZHANG_WEI)
+    db.session.commit()
+    ctx.config['PAGE_SIZE'] = 1
+    zhang, li = membership(ZHANG_WEI, 'learner').user_id, membership(LI_NA, 'learner').user_id
+    login(client, 'jtjt_admin')
+    pages = [client.get(f'/certificates/staff?year={year()}&page={n}').get_data(as_text=True) for n in (1, 2)]
+    shown = [{who for who in (zhang, li) if f'data-learner="{who}"' in p} for p in pages]
+    assert sorted(map(len, shown)) == [1, 1] and shown[0] | shown[1] == {zhang, li}  # one each, by name
+    assert all('<strong id="met-count">1</strong>' in p and '<strong id="unmet-count">1</strong>' in p for p in pages)
+    assert '1 / 2' in pages[0] and '2 / 2' in pages[1]
+    unmet = client.get(f'/certificates/staff?year={year()}&unmet=1').get_data(as_text=True)
+    assert f'data-learner="{li}"' in unmet and f'data-learner="{zhang}"' not in unmet and '共 1 条' in unmet
+    assert '已达标' in pages[0] + pages[1] and '100%' in pages[0] + pages[1]
+
+
 def test_secondary_admin_sees_only_her_department(client, ctx):
     login(client, 'jtjt_gcb')  # 工程部: 张伟, not 李娜 (设计院)
     page = client.get('/certificates/staff').get_data(as_text=True)

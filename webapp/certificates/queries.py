@@ -1,19 +1,24 @@
-"""The lists the certificate pages show: the unit admin's staff with their progress (filter and export), the years to
-choose from, and a learner's certificates and hour-record prints."""
+"""The lists the certificate pages show: the unit admin's staff with their progress (filter, pages and export), the
+years to choose from, and a learner's certificates and hour-record prints."""
 from collections.abc import Iterator
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, not_, select
+from sqlalchemy.orm import contains_eager
 
-from models import Certificate, HourRecordPrint, Membership, User, db
+from models import Certificate, Claim, HourRecordPrint, LearningRecord, Membership, User, db
 
 from ..claims import operations as claims_ops
 from ..dates import today
 from ..i18n import _l
-from ..permissions import staff_query
-from .operations import Progress, progress
+from ..pagination import RowPage
+from ..permissions import staff_query, staff_user_ids
+from ..workflow import catalog
+from .operations import PARTS, Part, Progress, Requirement, requirement
 
-StaffRows = list[tuple[Membership, Progress]]
+StaffRow = tuple[Membership, Progress]
 STAFF_COLUMNS = (_l('姓名'), _l('身份证号'), _l('部门'), _l('总学时'), _l('专业科目'), _l('公需科目'), _l('是否达标'))
+EXPORT_BATCH = 1000
 
 
 def years(learner_id: int | None = None) -> list[int]:
@@ -25,23 +30,114 @@ def years(learner_id: int | None = None) -> list[int]:
     return sorted(found, reverse=True)
 
 
-def staff_progress(m: Membership, year: int, only_unmet: bool = False) -> tuple[StaffRows, int, int]:
-    """Every staff member with her progress; returns (rows, number met, number not met)."""
-    rows = [(lm, progress(lm.user_id, year)) for lm in db.session.scalars(staff_query(m).order_by(User.name, User.id))]
-    met = sum(p.met for _, p in rows)
-    unmet = len(rows) - met
+def _staff_requirement(m: Membership) -> tuple[str, Requirement]:
+    """The jurisdiction and requirement of *m*'s staff: that of her unit's province (a person has one learner role
+    (registration refuses a second, a transfer moves it), so her staff's learner role is in this unit, which is
+    where `operations.jurisdiction` looks)."""
+    province = m.org.province
+    where = province.name if province is not None else ''
+    return where, requirement(where)
+
+
+def _hours(year: int, req: Requirement, people):
+    """Per person of *people* (ids, or a subquery of them): her 专业科目 and 公需科目 hours of *year*, summed as
+    `claims_ops.yearly_totals` sums them (approved, undeleted claims; the platforms' records count as 公需) and grouped
+    per person, and whether she met *req*. Returns a function joining them to a statement's person ids, and the
+    three SQL expressions."""
+    claims = select(Claim.learner_id,
+                    func.sum(case((Claim.category == 'professional', Claim.registered_hours), else_=0))
+                    .label('professional'),
+                    func.sum(case((Claim.category == 'public', Claim.registered_hours), else_=0)).label('public')) \
+        .where(Claim.learner_id.in_(people), Claim.year == year, Claim.outcome == catalog.APPROVED,
+               Claim.deleted_at.is_(None)).group_by(Claim.learner_id).subquery()
+    records = select(LearningRecord.learner_id, func.sum(LearningRecord.hours).label('hours')) \
+        .where(LearningRecord.learner_id.in_(people), LearningRecord.year == year) \
+        .group_by(LearningRecord.learner_id).subquery()
+    professional = func.coalesce(claims.c.professional, 0)
+    public = func.coalesce(claims.c.public, 0) + func.coalesce(records.c.hours, 0)
+    # Compared at the hours' own precision (one decimal), as the page shows them: SQLite sums in floating point.
+    met = and_(*(func.round(done, 1) >= float(getattr(req, key)) for key, done in (
+        ('professional', professional), ('public', public), ('total', professional + public))))
+
+    def joined(query, person_id):
+        return query.outerjoin(claims, claims.c.learner_id == person_id) \
+            .outerjoin(records, records.c.learner_id == person_id)
+    return joined, professional, public, met
+
+
+def _staff_hours(m: Membership, year: int, req: Requirement, user_ids: list[int] | None = None):
+    """*m*'s staff (learner memberships with their user; only *user_ids*, if given), each with her hours of *year*
+    and whether she met *req* (`_hours`), in one statement. Returns the statement and its met condition."""
+    joined, professional, public, met = _hours(year, req, staff_user_ids(m).scalar_subquery()
+                                               if user_ids is None else user_ids)
+    query = joined(staff_query(m), Membership.user_id) \
+        .add_columns(professional.label('professional'), public.label('public'), met.label('met'))
+    if user_ids is not None:
+        query = query.where(Membership.user_id.in_(user_ids))
+    return query, met
+
+
+def _staff_counts(m: Membership, year: int, req: Requirement) -> tuple[int, int]:
+    """How many people *m* looks after, and how many of them met *req* in *year*: one grouped statement over their
+    ids alone."""
+    staff = staff_user_ids(m).subquery()
+    joined, _professional, _public, met = _hours(year, req, select(staff.c.user_id).scalar_subquery())
+    return tuple(db.session.execute(joined(select(func.count(), func.coalesce(func.sum(case((met, 1), else_=0)), 0))
+                                           .select_from(staff), staff.c.user_id)).one())
+
+
+def _in_order(query):
+    """Staff rows as the page lists them: by name."""
+    return query.order_by(User.name, User.id).options(contains_eager(Membership.user))
+
+
+def _row_maker(m: Membership, year: int):
+    """The requirement of *m*'s staff, and a function making a result row of `_staff_hours` a (membership, progress)
+    row."""
+    where, req = _staff_requirement(m)
+
+    def row(lm: Membership, professional, public, _met) -> StaffRow:
+        done = {'professional': Decimal(professional or 0), 'public': Decimal(public or 0)}
+        done['total'] = done['professional'] + done['public']
+        return lm, Progress(lm.user_id, year, where, tuple(Part(key, label, getattr(req, key), done[key])
+                                                           for key, label in PARTS))
+    return req, row
+
+
+def staff_progress(m: Membership, year: int, only_unmet: bool, page: int, per_page: int) -> tuple[RowPage, int, int]:
+    """One page of *m*'s staff with their progress (only those who have not met the requirement, if asked), and how
+    many of all her staff met it and did not. Listing everyone, the page's people come first and only their hours
+    are summed; the counts (and the unmet filter) sum everyone's hours in one grouped statement."""
+    req, row = _row_maker(m, year)
+    everyone, met = _staff_hours(m, year, req)
+    total, met_count = _staff_counts(m, year, req)
+    page = max(page or 1, 1)
+    offset = (page - 1) * per_page
     if only_unmet:
-        rows = [(lm, p) for lm, p in rows if not p.met]
-    return rows, met, unmet
+        listed = everyone.where(not_(met))
+    else:
+        user_ids = db.session.scalars(staff_query(m).with_only_columns(Membership.user_id)
+                                      .order_by(User.name, User.id).limit(per_page).offset(offset)).all()
+        listed, offset = _staff_hours(m, year, req, user_ids)[0], 0
+    items = [row(*r) for r in db.session.execute(_in_order(listed).limit(per_page).offset(offset))]
+    return RowPage(items, page, per_page, total - met_count if only_unmet else total), met_count, total - met_count
 
 
-def staff_export(rows: StaffRows, year: int) -> tuple[str, list[str], Iterator[list]]:
-    """The staff list as a spreadsheet (file name, column headers, rows), in the reader's language."""
-    met, unmet = str(_l('达标')), str(_l('未达标'))
-    return (str(_l('%(year)s年度人员学时达标情况', year=year)), [str(column) for column in STAFF_COLUMNS], (
-        [lm.user.name, lm.user.id_number, lm.department.name if lm.department else '',
-         p.part('total').done, p.part('professional').done, p.part('public').done, met if p.met else unmet]
-        for lm, p in rows))
+def staff_export(m: Membership, year: int, only_unmet: bool) -> tuple[str, list[str], Iterator[list]]:
+    """*m*'s staff (filtered as the page is) as a spreadsheet: file name, column headers and rows, in the reader's
+    language; the rows are read from the database a batch at a time."""
+    req, row = _row_maker(m, year)
+    everyone, met = _staff_hours(m, year, req)
+    listed = _in_order(everyone.where(not_(met)) if only_unmet else everyone)
+    met_text, unmet_text = str(_l('达标')), str(_l('未达标'))
+
+    def lines():
+        for r in db.session.execute(listed.execution_options(yield_per=EXPORT_BATCH)):
+            lm, p = row(*r)
+            yield [lm.user.name, lm.user.id_number, lm.department.name if lm.department else '',
+                   p.part('total').done, p.part('professional').done, p.part('public').done,
+                   met_text if p.met else unmet_text]
+    return str(_l('%(year)s年度人员学时达标情况', year=year)), [str(column) for column in STAFF_COLUMNS], lines()
 
 
 def certificates_of(learner_id: int) -> list[Certificate]:

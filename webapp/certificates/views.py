@@ -9,6 +9,7 @@ from models import User, db, mask_id_number
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..dates import today
+from ..pagination import RowPage
 from ..permissions import current_membership, role_required
 from ..exports import wants_export, xlsx_response
 from ..refusals import Refused, flash_errors, refused
@@ -176,14 +177,15 @@ def staff():
     m = current_membership()
     year = _year()
     only_unmet = request.args.get('unmet') == '1'
+    per_page = current_app.config['PAGE_SIZE']
     try:
-        rows, met, unmet = queries.staff_progress(m, year, only_unmet)
+        if wants_export(request.args):
+            return xlsx_response(*queries.staff_export(m, year, only_unmet))
+        page, met, unmet = queries.staff_progress(m, year, only_unmet, request.args.get('page', 1, type=int), per_page)
     except ops.CertificateError as exc:
         flash(exc.message, 'danger')
-        rows, met, unmet = [], 0, 0
-    if wants_export(request.args):
-        return xlsx_response(*queries.staff_export(rows, year))
-    return render_template('certificates/staff.html', rows=rows, met=met, unmet=unmet, year=year,
+        page, met, unmet = RowPage([], 1, per_page, 0), 0, 0
+    return render_template('certificates/staff.html', page=page, met=met, unmet=unmet, year=year,
                            years=queries.years(), only_unmet=only_unmet)
 
 

@@ -311,7 +311,7 @@ def window_changed(province_id: int) -> int:
     return len(drafts)
 
 
-timers.register(SUBJECT, fire_timers, lambda claim_id: db.session.get(Claim, claim_id).province_id)
+timers.register(SUBJECT, fire_timers, Claim.province_id)
 
 
 def _credit_inputs() -> list[dict]:

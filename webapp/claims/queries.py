@@ -2,6 +2,7 @@
 inboxes, the staff a unit admin files for, the supervising-department search, and the supplement status the learner's
 claim list shows (the supplement pages show it too)."""
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from models import Claim, Membership, Organisation, Supplement, User, db
 from models.org import SUPERVISOR
@@ -30,9 +31,17 @@ def filter_claims(query, args):
 
 
 def _listed(condition, args):
-    """Undeleted claims meeting *condition* and the page's filters, newest first."""
+    """Undeleted claims meeting *condition* and the page's filters, newest first; each with its learner (every list
+    shows her name), from the join the filters use."""
     return filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
-                         .where(condition, Claim.deleted_at.is_(None)), args).order_by(Claim.id.desc())
+                         .where(condition, Claim.deleted_at.is_(None)), args).order_by(Claim.id.desc()) \
+        .options(contains_eager(Claim.learner))
+
+
+def exported(query):
+    """*query* (of claims, or rows with claims) loading the unit and department each exported row names, one
+    statement each for all rows instead of one per unit and department."""
+    return query.options(selectinload(Claim.unit), selectinload(Claim.department))
 
 
 def own_claims(m: Membership, args):
@@ -41,8 +50,8 @@ def own_claims(m: Membership, args):
 
 
 def reviewed_claims(m: Membership, args):
-    """审核结果: the claims in this role's scope."""
-    return _listed(claim_scope(m), args)
+    """审核结果: the claims in this role's scope (the page shows each one's unit and department)."""
+    return exported(_listed(claim_scope(m), args))
 
 
 def filed_claims(m: Membership, args):

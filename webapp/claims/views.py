@@ -53,7 +53,7 @@ def my_claims():
     status = request.args.get('status', '')
     query = queries.own_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims(db.session.scalars(query), _('培训登记详情'))
+        return export_claims(db.session.scalars(queries.exported(query)), _('培训登记详情'))
     page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
     return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
                            submit_form=SubmitForm(), reason_form=ReasonForm(),

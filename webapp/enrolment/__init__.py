@@ -1,6 +1,7 @@
 from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload  # the rows' people and units: one statement each, not one per row
 
 from models import Enrolment, db
 
@@ -15,7 +16,8 @@ def _summarise(ids: list[int]) -> dict[int, Summary]:
     language, as a spreadsheet cell needs them."""
     return {e.id: Summary(_('报名 · %(year)s 年度', year=e.year), url_for('enrolment.detail', enrolment_id=e.id),
                           e.learner.name, e.learner.id_number, f'{_(e.title)} · {_(e.specialty)}')
-            for e in db.session.scalars(select(Enrolment).where(Enrolment.id.in_(ids)))}
+            for e in db.session.scalars(select(Enrolment).where(Enrolment.id.in_(ids)).options(
+                selectinload(Enrolment.learner)))}
 
 
 register(InboxKind('enrolment', _l('报名审核'), _summarise, order=20))

@@ -1,6 +1,7 @@
 """The inbox lists: work items ready for a role (待我处理), done by a person (我已处理), their counts per kind, and
 where each of a person's claims waits (我发起的)."""
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from models import Claim, Membership, User, WorkItem, db
 
@@ -35,15 +36,18 @@ def items_of_kind(condition, kind: str, order):
 
 
 def _claim_items(condition, args):
-    """(work item, claim) rows of claims' work items meeting *condition* and the page's claim filters."""
+    """(work item, claim) rows of claims' work items meeting *condition* and the page's claim filters; each claim
+    with its learner (the rows show her name), from the join the filters use."""
     return filter_claims(select(WorkItem, Claim)
                          .join(Claim, (WorkItem.subject_type == CLAIM) & (WorkItem.subject_id == Claim.id))
-                         .join(User, Claim.learner_id == User.id).where(condition), args)
+                         .join(User, Claim.learner_id == User.id).where(condition), args) \
+        .options(contains_eager(Claim.learner))
 
 
 def todo_claims(m: Membership, args):
-    """待我处理 of claims: oldest first."""
-    return _claim_items(open_for(m), args).order_by(WorkItem.created_at, WorkItem.id)
+    """待我处理 of claims: oldest first; an escalated row names the unit it comes from (its scope)."""
+    return _claim_items(open_for(m), args).order_by(WorkItem.created_at, WorkItem.id) \
+        .options(selectinload(WorkItem.scope_org))
 
 
 def done_claims(m: Membership, args):

@@ -12,7 +12,7 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..claims.catalog import PATHWAYS
 from ..claims.forms import SubmitForm
-from ..claims.queries import filed_claims
+from ..claims.queries import exported, filed_claims
 from ..claims.sheets import export_claims
 from ..exports import MAX_EXPORT_ROWS, wants_export, xlsx_response
 from ..formatting import format_local_time, format_outcome
@@ -81,7 +81,7 @@ def todo():
         return _generic('todo', condition, (WorkItem.created_at, WorkItem.id), tabs, current)
     query = queries.todo_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims((claim for _item, claim in db.session.execute(query)), _('待我处理'))
+        return export_claims((claim for _item, claim in db.session.execute(exported(query))), _('待我处理'))
     page = paginate_rows(query, current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
@@ -97,7 +97,7 @@ def done():
         return _generic('done', condition, (WorkItem.completed_at.desc(), WorkItem.id.desc()), tabs, current)
     query = queries.done_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims((claim for _item, claim in db.session.execute(query)), _('我已处理'))
+        return export_claims((claim for _item, claim in db.session.execute(exported(query))), _('我已处理'))
     page = paginate_rows(query, current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None,
                            tabs=tabs, current=current)
@@ -110,7 +110,7 @@ def mine():
     m = current_membership()
     query = filed_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims(db.session.scalars(query), _('我发起的'))
+        return export_claims(db.session.scalars(exported(query)), _('我发起的'))
     page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
     waiting = queries.waiting_items([c.id for c in page.items])
     return render_template('inbox/mine.html', page=page, waiting=waiting, pathways=PATHWAYS,

@@ -1,6 +1,7 @@
 from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload  # the rows' people and units: one statement each, not one per row
 
 from models import Registration, db
 
@@ -16,7 +17,8 @@ KIND_LABELS = (N_('主管部门'), N_('用人单位'), N_('专业技术人员'))
 def _summarise(ids: list[int]) -> dict[int, Summary]:
     """The inbox rows (the page and its export), in the reader's language."""
     summaries = {}
-    for reg in db.session.scalars(select(Registration).where(Registration.id.in_(ids))):
+    for reg in db.session.scalars(select(Registration).where(Registration.id.in_(ids))
+                                  .options(selectinload(Registration.parent_org))):
         kind = _(reg.kind_label)
         title = _('注册 · %(kind)s · %(org)s', kind=kind, org=reg.org_name) if reg.org_name else \
             _('注册 · %(kind)s', kind=kind)

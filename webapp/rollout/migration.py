@@ -57,12 +57,8 @@ def _root_org(org_id: Optional[int]) -> Optional[int]:
 def province_of(instance: WorkflowInstance) -> Optional[int]:
     """The province whose staff manage the instance: the subject's province where the feature registered it, else the
     top of the organisation tree its tasks were scoped to."""
-    resolver = timers.PROVINCE_OF.get(instance.subject_type)
-    if resolver is not None:
-        try:
-            return resolver(instance.subject_id)
-        except AttributeError:  # subject row gone
-            return None
+    if instance.subject_type in timers.PROVINCE_OF:  # None: the subject row is gone
+        return timers.provinces_of(instance.subject_type, [instance.subject_id]).get(instance.subject_id)
     org_id = db.session.scalar(select(func.min(WorkItem.scope_org_id)).where(
         WorkItem.instance_id == instance.id, WorkItem.scope_org_id.is_not(None)))
     return _root_org(org_id)

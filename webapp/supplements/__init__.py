@@ -1,6 +1,7 @@
 from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload  # the rows' people and units: one statement each, not one per row
 
 from models import Supplement, db
 
@@ -16,7 +17,8 @@ def _summarise(ids: list[int]) -> dict[int, Summary]:
     """Built in the request that shows them (the inbox page or its .xlsx export): plain strings in the reader's
     language, as a spreadsheet cell needs them."""
     summaries = {}
-    for s in db.session.scalars(select(Supplement).where(Supplement.id.in_(ids))):
+    for s in db.session.scalars(select(Supplement).where(Supplement.id.in_(ids)).options(
+            selectinload(Supplement.learner), selectinload(Supplement.entries))):
         entries = [e for e in s.entries if e.deleted_at is None]
         detail = _('%(count)s 条，%(hours)s 学时', count=len(entries),
                    hours=format_hours(sum(e.applied_hours for e in entries))) if entries else ''

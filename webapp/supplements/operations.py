@@ -355,7 +355,7 @@ def window_changed(province_id: int) -> int:
     return len(waiting)
 
 
-timers.register(SUBJECT, fire_timers, lambda supplement_id: db.session.get(Supplement, supplement_id).province_id)
+timers.register(SUBJECT, fire_timers, Supplement.province_id)
 # The data this code gives the supplement process: each published version is tried on it (trial.py).
 trial.declare_process(PROCESS, lambda: {
     'supplement_id': (1,), **trial.one_each(timers.timer_data(today())), 'action': ('submit', 'cancel'),

@@ -2,6 +2,7 @@
 from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload  # the rows' people and units: one statement each, not one per row
 
 from models import SuperiorChange, Transfer, db
 
@@ -22,14 +23,17 @@ def _transfer_title(t: Transfer) -> str:
 def _summarise_transfers(ids: list[int]) -> dict[int, Summary]:
     return {t.id: Summary(_transfer_title(t), url_for('transfers.detail', transfer_id=t.id), t.learner.name,
                           t.learner.id_number or '', t.status_label)
-            for t in db.session.scalars(select(Transfer).where(Transfer.id.in_(ids)))}
+            for t in db.session.scalars(select(Transfer).where(Transfer.id.in_(ids)).options(
+                selectinload(Transfer.learner), selectinload(Transfer.from_unit), selectinload(Transfer.to_unit)))}
 
 
 def _summarise_changes(ids: list[int]) -> dict[int, Summary]:
     return {c.id: Summary(_('更换上级部门 · %(unit)s', unit=c.unit.name),
                           url_for('transfers.change_detail', change_id=c.id),
                           detail=f'{c.old_parent.name if c.old_parent else ""} → {c.new_parent.name}')
-            for c in db.session.scalars(select(SuperiorChange).where(SuperiorChange.id.in_(ids)))}
+            for c in db.session.scalars(select(SuperiorChange).where(SuperiorChange.id.in_(ids)).options(
+                selectinload(SuperiorChange.unit), selectinload(SuperiorChange.old_parent),
+                selectinload(SuperiorChange.new_parent)))}
 
 
 register(InboxKind('transfer', _l('单位调转'), _summarise_transfers, order=20))

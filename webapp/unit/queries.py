@@ -1,6 +1,7 @@
 """人员管理 lists: the staff a unit admin looks after (searchable, exported as it is searched) and how many people each
 department has."""
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from models import Membership, User, db
 
@@ -12,7 +13,7 @@ def staff(m: Membership, q: str = ''):
     query = staff_query(m)
     if q:
         query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
-    return query.order_by(User.name, User.id)
+    return query.order_by(User.name, User.id).options(contains_eager(Membership.user))  # the rows show her
 
 
 def staff_member(m: Membership, membership_id: int) -> Membership | None:

@@ -13,7 +13,8 @@ from collections import Counter
 from flask_babel import gettext as _
 from lxml import etree
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
+from sqlalchemy.orm import defer
 
 from models import DecisionTestCase, Membership, ProcessVersion, User, WorkflowInstance, db, utcnow
 from models.workflow import BPMN, DMN, DRAFT, PUBLISHED
@@ -238,14 +239,19 @@ def unified_diff(a: ProcessVersion, b: ProcessVersion) -> str:
 def process_list() -> list[dict]:
     """Each key: published version, draft, running instances per version (for a credit table: the running instances
     whose process pinned that table version when it started)."""
-    running = Counter(dict(db.session.execute(select(WorkflowInstance.process_version_id, func.count()).where(
-        WorkflowInstance.is_completed.is_(False)).group_by(WorkflowInstance.process_version_id)).all()))
-    for rule_ids in db.session.scalars(select(WorkflowInstance.rule_version_ids).where(
-            WorkflowInstance.is_completed.is_(False), WorkflowInstance.rule_version_ids.is_not(None))):
-        running.update(rule_ids or [])
+    running = Counter()
+    # One grouped count of the running instances: per process version and list of pinned table versions (a few
+    # distinct lists, compared as their JSON text), rather than every running instance's list read into Python.
+    rule_ids = cast(WorkflowInstance.rule_version_ids, Text)
+    for version_id, rule_ids_json, count in db.session.execute(
+            select(WorkflowInstance.process_version_id, rule_ids, func.count())
+            .where(WorkflowInstance.is_completed.is_(False)).group_by(WorkflowInstance.process_version_id, rule_ids)):
+        running[version_id] += count
+        for rule_id in json.loads(rule_ids_json or 'null') or ():
+            running[rule_id] += count
     rows = {}
-    for version in db.session.scalars(select(ProcessVersion).order_by(
-            ProcessVersion.kind, ProcessVersion.key, ProcessVersion.version)):
+    for version in db.session.scalars(select(ProcessVersion).options(defer(ProcessVersion.content)).order_by(
+            ProcessVersion.kind, ProcessVersion.key, ProcessVersion.version)):  # the list shows no diagram
         row = rows.setdefault((version.kind, version.key), {
             'kind': version.kind, 'key': version.key, PUBLISHED: None, DRAFT: None, 'running': []})
         if version.status in (PUBLISHED, DRAFT):  # row['published'], row['draft']
