@@ -13,9 +13,10 @@ from typing import Optional
 from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from models import IdempotencyKey, db
+from models import IdempotencyKey, db, utcnow
 
 TOKEN = re.compile(r'[A-Za-z0-9_-]{16,64}')
 
@@ -30,14 +31,16 @@ def take(token: str) -> tuple[Optional[IdempotencyKey], Optional[IdempotencyKey]
     if not TOKEN.fullmatch(token or ''):
         return None, None
     user_id = current_user.id if current_user.is_authenticated else None
-    key = IdempotencyKey(token=token, user_id=user_id, endpoint=(request.endpoint or '')[:100])
-    try:
-        with db.session.begin_nested():
-            db.session.add(key)
-            db.session.flush()
-    except IntegrityError:
+    endpoint = (request.endpoint or '')[:100]
+    # One statement, no savepoint: a token taken already (committed, or by a transaction still open, which the
+    # insert waits for) inserts nothing and returns no row.
+    insert = (postgresql_insert if db.session.get_bind().dialect.name == 'postgresql' else sqlite_insert)
+    key = db.session.scalar(insert(IdempotencyKey).values(token=token, user_id=user_id, endpoint=endpoint,
+                                                          created_at=utcnow())
+                            .on_conflict_do_nothing(index_elements=[IdempotencyKey.token]).returning(IdempotencyKey))
+    if key is None:
         earlier = db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.token == token))
-        if earlier is None or earlier.user_id != user_id or earlier.endpoint != key.endpoint:
+        if earlier is None or earlier.user_id != user_id or earlier.endpoint != endpoint:
             abort(400)  # someone else's token, or another form's: not a repeat of this submission
         return None, earlier
     return key, None
