@@ -1,8 +1,10 @@
 """Statements per request on the write path: the new-claim page, creating a claim, submitting it, the unit's review
 and the supervisor's final review, through the test client (login with the captcha) on the given database; with
---profile, where a review POST spends its time (cProfile, the top functions by own time).
+--profile, where a review POST spends its time (cProfile, the top functions by own time); with --rounds, the app's
+CPU per transition (this process: the app and the database driver, not PostgreSQL), which a busy machine disturbs
+less than wall time.
 
-Run: .venv/bin/python bench/write_path.py [--url URL] [--tree DIR] [--show-sql] [--profile N]
+Run: .venv/bin/python bench/write_path.py [--url URL] [--tree DIR] [--show-sql] [--profile N] [--rounds N]
 --url defaults to TEST_DATABASE_URL (a database this script empties: not one with data you keep). --tree measures
 another checkout of the app (the commit before a change, say) with this script."""
 import argparse
@@ -10,8 +12,10 @@ import cProfile
 import os
 import pstats
 import re
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 TREE = Path(__file__).resolve().parents[1]
@@ -101,6 +105,7 @@ def main():
     parser.add_argument('--tree', default=str(TREE))
     parser.add_argument('--show-sql', action='store_true')
     parser.add_argument('--profile', type=int, default=0, help='profile this many claim rounds')
+    parser.add_argument('--rounds', type=int, default=0, help='time this many claim rounds (4 transitions each)')
     args = parser.parse_args()
     if not args.url:
         sys.exit('give --url or set TEST_DATABASE_URL')
@@ -111,6 +116,15 @@ def main():
     claim_round(app, counter, learner, unit, supervisor, quiet=True)  # warm: parsed specs, compiled queries
     print(f'statements per request ({args.tree}):')
     claim_round(app, counter, learner, unit, supervisor)
+    if args.rounds:
+        cpu, wall = [], []
+        for _ in range(args.rounds):
+            c0, w0 = time.process_time(), time.perf_counter()
+            claim_round(app, counter, learner, unit, supervisor, quiet=True)
+            cpu.append((time.process_time() - c0) / 4)
+            wall.append((time.perf_counter() - w0) / 4)
+        print(f'  per transition over {args.rounds} rounds (median): app CPU {statistics.median(cpu) * 1000:.2f} ms, '
+              f'wall {statistics.median(wall) * 1000:.2f} ms  (the GET of the form included)')
     if args.profile:
         profile = cProfile.Profile()
         profile.enable()

@@ -355,9 +355,13 @@ def remaining_allowance(claim: Claim) -> Decimal:
 DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}  # i18n: data
 
 
-def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None) -> Claim:
-    """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason."""
+def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None,
+           claim_id: int | None = None) -> Claim:
+    """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason. With
+    *claim_id*, refused unless the task is that claim's."""
     item = open_task(m, work_item_id, SUBJECT, ClaimError)
+    if claim_id is not None and item.subject_id != claim_id:
+        raise ClaimError(_l('无权处理该事项，或该事项不存在'))
     if item.form_key not in ('claim_unit_review', 'claim_final_review'):
         raise ClaimError(_l('该事项不是审核任务'))
     claim = db.session.get(Claim, item.subject_id)

@@ -260,13 +260,14 @@ def review(claim_id):
         return redirect(url_for('claims.detail', claim_id=claim.id))
     try:
         item_id = int(form.work_item_id.data)
-        item = db.session.get(WorkItem, item_id)
-        if item is None or item.subject_id != claim.id:
-            abort(404)
-        ops.review(current_membership(), item_id, form.decision.data, form.hours.data, form.comment.data)
+        ops.review(current_membership(), item_id, form.decision.data, form.hours.data, form.comment.data, claim.id)
     except ValueError:
         abort(404)
     except Refused as exc:
+        db.session.rollback()
+        item = db.session.get(WorkItem, item_id)
+        if item is None or item.subject_id != claim.id:
+            abort(404)  # another claim's task: as if there were none (asked only when refused)
         refused(exc)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     flash(_('已处理，当前状态：%(status)s', status=claim.status_label), 'success')
