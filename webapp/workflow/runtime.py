@@ -167,11 +167,13 @@ def _running(instance: Optional[WorkflowInstance] = None, *, version_id: Optiona
     except (Refused, SQLAlchemyError):
         raise
     except Exception as exc:
-        if instance is not None:
+        version = None
+        if instance is not None:  # a new one (not stored yet) has only the version's id
             version_id, subject_type, subject_id = (instance.process_version_id, instance.subject_type,
                                                     instance.subject_id)
-        raise failed(db.session.get(ProcessVersion, version_id), _failed_element(exc), exc, subject_type, subject_id,
-                     instance.id if instance is not None else None) from exc
+            version = instance.process_version if instance.id is not None else None
+        raise failed(version or db.session.get(ProcessVersion, version_id), _failed_element(exc), exc, subject_type,
+                     subject_id, instance.id if instance is not None else None) from exc
 
 
 def _open_items(instance_id: int) -> list[WorkItem]:
