@@ -4,6 +4,8 @@ An image is refused by the size its header declares (EVIDENCE_MAX_PIXELS) before
 of 2 MB would take about 1 GB of memory to decode and re-encode. PDFs are not parsed here, only size-limited."""
 import hashlib
 import io
+import os
+import tempfile
 from pathlib import Path
 
 from flask import current_app
@@ -62,14 +64,26 @@ def inspect_upload(data: bytes) -> tuple[bytes, str]:
 
 
 def store(data: bytes) -> str:
-    """Write the bytes under their sha256 (idempotent) and return the hash."""
+    """Write the bytes under their sha256 (idempotent) and return the hash.
+
+    EVIDENCE_DIR may be a directory every host sees (a network mount): the file is written under a name of its own
+    in the same directory, made durable, then renamed into place at once, so a reader never sees part of a file.
+    The name is the content's hash, so two hosts storing the same file at the same moment write the same bytes to
+    the same name; whichever rename comes last leaves what the first left."""
     digest = hashlib.sha256(data).hexdigest()
     path = file_path(digest)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix('.tmp')
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+        try:
+            with os.fdopen(fd, 'wb') as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return digest
 
 

@@ -5,6 +5,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from models import User, db
 
@@ -26,7 +27,8 @@ def load_user(session_id):
     match = SESSION_ID.fullmatch(session_id or '')
     if match is None:
         return None
-    user = db.session.get(User, int(match[1]))
+    # with the roles (every page asks which one the user acts in): one query for both
+    user = db.session.get(User, int(match[1]), options=[joinedload(User.memberships)])
     if user is None or not user.is_enabled or (user.session_epoch or 0) != int(match[2]):
         return None
     return user

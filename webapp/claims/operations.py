@@ -74,8 +74,10 @@ def check_dates(pathway: str, start: date, end: date, year: int) -> None:
                             '跨年的培训请按年度分开登记）', start=start.isoformat(), year=year), 'start_date')
 
 
-def check_input(inp: ClaimInput, province_id: int, supplement=None) -> ClaimInput:
-    """*supplement*: an entry of a supplement request, fixed to the request's year and pathway."""
+def check_input(inp: ClaimInput, province_id: int, supplement=None,
+                window: RegistrationWindow | None = None) -> ClaimInput:
+    """*supplement*: an entry of a supplement request, fixed to the request's year and pathway. *window*: the
+    province's registration window, when the caller has it already."""
     pathway = PATHWAYS.get(inp.pathway)
     if pathway is None:
         raise ClaimError(_l('认定类型无效'), 'pathway')
@@ -88,7 +90,7 @@ def check_input(inp: ClaimInput, province_id: int, supplement=None) -> ClaimInpu
         if inp.year != supplement.year:
             raise ClaimError(_l('增补学时的计入年度只能是 %(year)s 年', year=supplement.year), 'year')
     else:
-        window = window_for(province_id)
+        window = window or window_for(province_id)
         year = window.year if window else today().year
         if inp.year != year:
             raise ClaimError(_l('计入年度只能是当前登记年度 %(year)s 年', year=year), 'year')
@@ -191,14 +193,14 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
                               _l('您') if learner.id == m.user_id else learner.name)
     unit = lm.org
     province = unit.province
-    inp = check_input(inp, province.id)
+    window = window_for(province.id)
+    inp = check_input(inp, province.id, window=window)
     claim = Claim(learner_id=learner.id, unit_id=unit.id, department_id=lm.department_id, province_id=province.id,
                   reviewer_org_id=unit.supervisor.id if unit.supervisor else province.id, created_by_id=m.user_id,
                   status_label='', outcome=catalog.DRAFT)
     _fill(claim, inp)
     db.session.add(claim)
     db.session.flush()
-    window = window_for(province.id)
     closes_on = window.closes_on if window and window.year == claim.year else date(claim.year, 12, 31)
     instance, step = runtime.start(PROCESS, SUBJECT, claim.id, {'claim_id': claim.id, **timers.timer_data(closes_on)},
                                    scope_resolver(claim))
@@ -353,9 +355,13 @@ def remaining_allowance(claim: Claim) -> Decimal:
 DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}  # i18n: data
 
 
-def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None) -> Claim:
-    """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason."""
+def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None,
+           claim_id: int | None = None) -> Claim:
+    """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason. With
+    *claim_id*, refused unless the task is that claim's."""
     item = open_task(m, work_item_id, SUBJECT, ClaimError)
+    if claim_id is not None and item.subject_id != claim_id:
+        raise ClaimError(_l('无权处理该事项，或该事项不存在'))
     if item.form_key not in ('claim_unit_review', 'claim_final_review'):
         raise ClaimError(_l('该事项不是审核任务'))
     claim = db.session.get(Claim, item.subject_id)
@@ -376,10 +382,12 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
                 raise ClaimError(_l('该人员 %(year)s 年“%(pathway)s”剩余可登记学时为 %(hours)s，登记学时不能超过该值',
                                     year=claim.year, pathway=_l(PATHWAYS[claim.pathway].label),
                                     hours=format_hours(remaining)), 'hours')
+    step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
+    if decision == 'approve':  # after the step: the claim is written once, with its new status
+        if final:
             claim.registered_hours = hours
         else:
             claim.reviewed_hours = hours
-    step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
     apply_step(claim, step)
     hours_text = format_hours(hours) if decision == 'approve' else None
     audit.log(SUBJECT, claim.id, '终审' if final else '单位审核', m, DECISION_LABELS[decision]

@@ -4,6 +4,7 @@ from decimal import Decimal
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import or_, select
 
 from models import Claim, Evidence, Membership, User, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
@@ -13,7 +14,7 @@ from ..evidence import file_path
 from ..urls import back_or
 from ..forms import BatchReviewForm, choices
 from ..numbers import NumberRefused, parse_decimal
-from ..permissions import can_see_claim, current_membership, role_required
+from ..permissions import claim_scope, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops, queries
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
@@ -23,10 +24,12 @@ from ..exports import wants_export, xlsx_response
 
 
 def _claim_or_404(claim_id: int) -> Claim:
-    """A claim the current role may see; anything else is 404, so ids cannot be probed."""
-    claim = db.session.get(Claim, claim_id)
+    """A claim the current role may see (or filed); anything else is 404, so ids cannot be probed. One query: the
+    row and the scope check together."""
     m = current_membership()
-    if claim is None or m is None or not (can_see_claim(m, claim) or claim.created_by_id == m.user_id):
+    claim = m and db.session.scalar(select(Claim).where(
+        Claim.id == claim_id, or_(claim_scope(m), Claim.created_by_id == m.user_id)))
+    if claim is None:
         abort(404)
     return claim
 
@@ -36,8 +39,8 @@ def _staff_choices(m: Membership):
                    for u in queries.staff(m))
 
 
-def _form_context(form, **extra):
-    return edit_context(form, ops.window_for(_province_id()), **extra)
+def _form_context(form, window=None, **extra):
+    return edit_context(form, window or ops.window_for(_province_id()), **extra)
 
 
 def _province_id() -> int:
@@ -69,6 +72,7 @@ def new_claim():
     staff = m.role == UNIT_ADMIN
     if staff:
         form.learner_id.choices = _staff_choices(m)
+    window = None
     if request.method == 'GET':
         window = ops.window_for(_province_id())
         form.year.data = window.year if window else ops.today().year
@@ -90,7 +94,7 @@ def new_claim():
             flash(_('已保存为待提交，可继续上传附件后提交审核'), 'success')
             return redirect(form.created(url_for('claims.detail', claim_id=claim.id), claim))
     status = 422 if request.method == 'POST' else 200
-    return render_template('claims/edit.html', **_form_context(form, staff=staff, claim=None)), status
+    return render_template('claims/edit.html', **_form_context(form, window, staff=staff, claim=None)), status
 
 
 @bp.route('/<int:claim_id>/edit', methods=['GET', 'POST'])
@@ -256,13 +260,14 @@ def review(claim_id):
         return redirect(url_for('claims.detail', claim_id=claim.id))
     try:
         item_id = int(form.work_item_id.data)
-        item = db.session.get(WorkItem, item_id)
-        if item is None or item.subject_id != claim.id:
-            abort(404)
-        ops.review(current_membership(), item_id, form.decision.data, form.hours.data, form.comment.data)
+        ops.review(current_membership(), item_id, form.decision.data, form.hours.data, form.comment.data, claim.id)
     except ValueError:
         abort(404)
     except Refused as exc:
+        db.session.rollback()
+        item = db.session.get(WorkItem, item_id)
+        if item is None or item.subject_id != claim.id:
+            abort(404)  # another claim's task: as if there were none (asked only when refused)
         refused(exc)
         return redirect(url_for('claims.detail', claim_id=claim.id))
     flash(_('已处理，当前状态：%(status)s', status=claim.status_label), 'success')

@@ -171,7 +171,12 @@ _PARSED_BY_HASH: dict[str, ParsedProcess] = {}
 
 
 def spec_hash(bpmn_xml: str, dmn_xmls: tuple[str, ...]) -> str:
-    return sha256('\n'.join([sha256(bpmn_xml), *(sha256(d) for d in dmn_xmls)]))
+    return spec_hash_of(sha256(bpmn_xml), [sha256(d) for d in dmn_xmls])
+
+
+def spec_hash_of(bpmn_sha256: str, dmn_sha256s: list[str]) -> str:
+    """spec_hash from the contents' own hashes (stored beside each version): no need to read the contents."""
+    return sha256('\n'.join([bpmn_sha256, *dmn_sha256s]))
 
 
 def cached_spec(spec_hash_: str) -> ParsedProcess | None:

@@ -14,7 +14,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin as BusinessRuleTask
 from SpiffWorkflow.util.task import TaskState
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,7 +30,7 @@ from .expressions import budget
 from .failures import failed
 from .trial import failing_cell
 from .validation import cell_name, describe
-from .versions import called_decisions, parse_versions, published
+from .versions import called_decisions, parse_versions, published, published_process
 from .wording import names, problems as listed
 
 
@@ -156,25 +156,39 @@ def _failed_element(exc: BaseException):
 
 
 @contextmanager
-def _running(instance: Optional[WorkflowInstance] = None, *, version: Optional[ProcessVersion] = None,
+def _running(instance: Optional[WorkflowInstance] = None, *, version_id: Optional[int] = None,
              subject_type: str = '', subject_id: int = 0):
-    """The engine at work for one operation on *instance* (or, starting one, on *version* for a subject): the diagram
-    failing there (an expression that raises, a timer value it cannot read, a run over the budget) is ProcessFailed:
-    the person is told, province staff get an entry (failures.py), and the request saves nothing. The instance's
-    version is looked up only then: a step that succeeds costs no query for it."""
+    """The engine at work for one operation on *instance* (or, starting one, on the version *version_id* for a
+    subject): the diagram failing there (an expression that raises, a timer value it cannot read, a run over the
+    budget) is ProcessFailed: the person is told, province staff get an entry (failures.py), and the request saves
+    nothing. The version is looked up only then: a step that succeeds costs no query for it."""
     try:
         yield
     except (Refused, SQLAlchemyError):
         raise
     except Exception as exc:
-        if instance is not None:
-            version, subject_type, subject_id = instance.process_version, instance.subject_type, instance.subject_id
-        raise failed(version, _failed_element(exc), exc, subject_type, subject_id,
-                     instance.id if instance is not None else None) from exc
+        version = None
+        if instance is not None:  # a new one (not stored yet) has only the version's id
+            version_id, subject_type, subject_id = (instance.process_version_id, instance.subject_type,
+                                                    instance.subject_id)
+            version = instance.process_version if instance.id is not None else None
+        raise failed(version or db.session.get(ProcessVersion, version_id), _failed_element(exc), exc, subject_type,
+                     subject_id, instance.id if instance is not None else None) from exc
 
 
-def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted: Optional[WorkItem] = None,
-          user_id: Optional[int] = None, outcome: Optional[str] = None) -> StepResult:
+def _open_items(instance_id: int) -> list[WorkItem]:
+    """The instance's open inbox rows as the database has them now: read after the lock, they say whether a task is
+    still waiting (rows already in the session are refreshed, not taken from memory)."""
+    return db.session.scalars(select(WorkItem).where(WorkItem.instance_id == instance_id,
+                                                     WorkItem.completed_at.is_(None))
+                              .execution_options(populate_existing=True)).all()
+
+
+def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, open_items: Optional[list] = None,
+          acted: Optional[WorkItem] = None, user_id: Optional[int] = None, outcome: Optional[str] = None) -> StepResult:
+    """Store the instance and bring its inbox rows in line with its ready tasks. *open_items*: its open rows, when
+    the caller read them after the lock already (a new instance has none); a new instance is inserted here, with
+    its state, instead of inserted empty and updated."""
     with _running(instance):
         workflow.refresh_timers()  # a timer already past (a window that closed before a withdraw) fires now
         workflow.do_engine_steps()
@@ -185,10 +199,12 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted:
     instance.is_completed = completed
     instance.updated_at = utcnow()
     instance.next_timer_at = None if completed else next_timer_at(workflow)
+    if instance.id is None:
+        db.session.add(instance)
+    if open_items is None:
+        open_items = _open_items(instance.id)
     ready = {str(t.id): t for t in _ready_user_tasks(workflow)}
     now = utcnow()
-    open_items = db.session.scalars(select(WorkItem).where(
-        WorkItem.instance_id == instance.id, WorkItem.completed_at.is_(None))).all()
     still_open = set()
     for item in open_items:
         if item is acted:
@@ -197,21 +213,24 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, acted:
             item.completed_at, item.outcome = now, 'cancelled'
         else:
             still_open.add(item.task_id)
+    try:
+        db.session.flush()  # the instance (its version column: a concurrent save fails here) and the rows done
+    except StaleDataError:
+        raise TaskAlreadyHandled() from None
+    new_items = []
     for task_id, task in ready.items():
         if task_id in still_open:
             continue
         props, lane = _props(task.task_spec), task.task_spec.lane
         scope = scope_for(lane, props.get('scope', ''))
-        db.session.add(WorkItem(
-            instance=instance, task_id=task_id, task_name=task.task_spec.name,
+        new_items.append(dict(
+            instance_id=instance.id, task_id=task_id, task_name=task.task_spec.name,
             task_title=task.task_spec.bpmn_name or task.task_spec.name, form_key=props['formKey'],
             status_label=props['statusLabel'], lane=lane, scope_org_id=scope.org_id,
             scope_department_id=scope.department_id, scope_user_id=scope.user_id,
-            subject_type=instance.subject_type, subject_id=instance.subject_id))
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise TaskAlreadyHandled() from None
+            subject_type=instance.subject_type, subject_id=instance.subject_id, created_at=now))
+    if new_items:  # rows nobody reads back in this request: no ORM objects for them
+        db.session.execute(insert(WorkItem), new_items)
     _run_requested_services(instance)
     data = dict(next(iter(ready.values())).data) if ready else dict(workflow.data)
     return StepResult(label, STATUSES.get(label, PENDING), completed, data)
@@ -247,22 +266,18 @@ def _collecting_services(operation):
 def start(process_key: str, subject_type: str, subject_id: int, data: dict,
           scope_for: ScopeResolver) -> tuple[WorkflowInstance, StepResult]:
     """Start a new instance on the latest published version of the process."""
-    process = published(BPMN, process_key)
-    if process is None:
+    latest = published_process(process_key)
+    if latest is None:
         raise WorkflowError(_l('流程 %(process)s 尚未发布', process=process_key))
-    rules = [published(DMN, decision) for decision in called_decisions(process.content)]
-    parsed = parse_versions(process, rules)
-    with _running(version=process, subject_type=subject_type, subject_id=subject_id):
+    version_id, rule_ids, parsed = latest
+    with _running(version_id=version_id, subject_type=subject_type, subject_id=subject_id):
         workflow = new_workflow(parsed)
         workflow.get_next_task(state=TaskState.READY).data.update(data)
         workflow.do_engine_steps()
-    instance = WorkflowInstance(process_key=process_key, process_version=process,
-                                rule_version_ids=[r.id for r in rules], spec_hash=parsed.spec_hash,
-                                state_format=STATE_FORMAT, state='', status_label='',
+    instance = WorkflowInstance(process_key=process_key, process_version_id=version_id, rule_version_ids=rule_ids,
+                                spec_hash=parsed.spec_hash, state_format=STATE_FORMAT, state='', status_label='',
                                 subject_type=subject_type, subject_id=subject_id)
-    db.session.add(instance)
-    db.session.flush()
-    return instance, _save(instance, workflow, scope_for)
+    return instance, _save(instance, workflow, scope_for, open_items=[])
 
 
 def lock(instance_id: int) -> WorkflowInstance:
@@ -288,8 +303,8 @@ def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolv
     if item is None:
         raise WorkflowError(_l('待办事项不存在'))
     instance = lock(item.instance_id)
-    db.session.refresh(item)
-    if item.completed_at is not None:
+    open_items = _open_items(instance.id)  # after the lock: someone faster has completed the task by now
+    if item not in open_items:
         raise TaskAlreadyHandled()
     workflow = _load(instance)
     task = workflow.get_task_from_id(UUID(item.task_id))
@@ -299,7 +314,7 @@ def complete(work_item_id: int, user_id: int, data: dict, scope_for: ScopeResolv
         task.set_data(**data)
         task.run()
         workflow.do_engine_steps()
-    return _save(instance, workflow, scope_for, acted=item, user_id=user_id,
+    return _save(instance, workflow, scope_for, open_items, acted=item, user_id=user_id,
                  outcome=data.get('decision') or data.get('action'))
 
 

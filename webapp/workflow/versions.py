@@ -6,13 +6,13 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from models import ProcessVersion, db
 from models.workflow import BPMN, DMN, PUBLISHED, RETIRED
 
 from ..i18n import _l
-from .engine import parse_process, schema_check, sha256
+from .engine import cached_spec, parse_process, schema_check, sha256, spec_hash_of
 from .trial import try_decision, try_process
 from .validation import DiagramError, parsed_decision, validate_decision, validate_parsed
 
@@ -59,6 +59,40 @@ def published(kind: str, key: str) -> ProcessVersion | None:
     if pinned is not None and version is not None:
         pinned[(kind, key)] = version.id
     return version
+
+
+# The decisions a diagram calls, by the sha256 of its content: read from the content once per diagram.
+_CALLED_BY_SHA256: dict[str, list[str]] = {}
+
+
+def published_process(process_key: str):
+    """What a new instance of *process_key* starts on: (the latest published diagram's id, the ids of the latest
+    published versions of the decisions it calls, the parsed spec); None when the process is not published. One
+    query of ids and content hashes: the parsed spec comes from the cache keyed by them, the contents are read only
+    when it is not there yet (the first instance after a start or a new version)."""
+    pinned = _PINNED.get()
+    if pinned is not None and ('start', process_key) in pinned:
+        return pinned[('start', process_key)]
+    rows = db.session.execute(select(ProcessVersion.id, ProcessVersion.kind, ProcessVersion.key, ProcessVersion.sha256)
+                              .where(ProcessVersion.status == PUBLISHED,
+                                     or_(and_(ProcessVersion.kind == BPMN, ProcessVersion.key == process_key),
+                                         ProcessVersion.kind == DMN))
+                              .order_by(ProcessVersion.version)).all()
+    latest = {(kind, key): (version_id, digest) for version_id, kind, key, digest in rows}  # the highest version wins
+    if (BPMN, process_key) not in latest:
+        return None
+    process_id, process_sha256 = latest[(BPMN, process_key)]
+    if process_sha256 not in _CALLED_BY_SHA256:
+        _CALLED_BY_SHA256[process_sha256] = called_decisions(db.session.get(ProcessVersion, process_id).content)
+    rules = [latest[(DMN, decision)] for decision in _CALLED_BY_SHA256[process_sha256]]
+    parsed = cached_spec(spec_hash_of(process_sha256, [digest for _id, digest in rules]))
+    if parsed is None:
+        parsed = parse_versions(db.session.get(ProcessVersion, process_id),
+                                [db.session.get(ProcessVersion, rule_id) for rule_id, _digest in rules])
+    result = process_id, [rule_id for rule_id, _digest in rules], parsed
+    if pinned is not None:
+        pinned[('start', process_key)] = result
+    return result
 
 
 def parse_versions(process: ProcessVersion, rules: list[ProcessVersion]):
