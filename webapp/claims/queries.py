@@ -5,7 +5,7 @@ from sqlalchemy import or_, select
 
 from models import Claim, Membership, Organisation, Supplement, User, db
 from models.org import SUPERVISOR
-from models.people import LEARNER
+from models.people import LEARNER, name_contains
 
 from ..i18n import N_
 from ..permissions import claim_scope
@@ -16,7 +16,7 @@ HANDLED, UNHANDLED = N_('已处理'), N_('未处理')  # the supplement status, 
 
 
 def filter_claims(query, args):
-    """Apply status, year, pathway and name-or-ID-number filters; *query* must already join the learner (User)."""
+    """Apply status, year, pathway and name-or-ID-number filters to a query of claims."""
     if args.get('status'):
         query = query.where(Claim.status_label == args['status'])
     if args.get('year', type=int):
@@ -25,14 +25,19 @@ def filter_claims(query, args):
         query = query.where(Claim.pathway == args['pathway'])
     q = (args.get('q') or '').strip()
     if q:
-        query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
+        query = query.where(Claim.learner_id.in_(learners_matching(q)))
     return query
+
+
+def learners_matching(q: str):
+    """Ids of the people whose name contains *q* or whose ID number is *q*: a subquery, so that a list pages over
+    its claims in its own order and looks the people up by the name index (or the ID number's unique index)."""
+    return select(User.id).where(or_(name_contains(q), User.id_number == q.upper()))
 
 
 def _listed(condition, args):
     """Undeleted claims meeting *condition* and the page's filters, newest first."""
-    return filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
-                         .where(condition, Claim.deleted_at.is_(None)), args).order_by(Claim.id.desc())
+    return filter_claims(select(Claim).where(condition, Claim.deleted_at.is_(None)), args).order_by(Claim.id.desc())
 
 
 def own_claims(m: Membership, args):
