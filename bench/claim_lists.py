@@ -6,7 +6,9 @@ Run: .venv/bin/python bench/claim_lists.py --url postgresql+psycopg://…/credit
 
 The database is one bench/province_scale.py built (or any database with many claims): the people timed are picked
 from it (the busiest unit, supervising department and learner, a common and a rare name). Requests go through the
-Flask test client in this process, signed in by setting the session as the login form does.
+Flask test client in this process, signed in by setting the session as the login form does. Besides the page's
+time it prints the time spent in the database (all statements of the request) and in its slowest statement: on a
+busy machine those say more about the SQL than the page's wall time, which includes rendering the page.
 """
 import argparse
 import os
@@ -94,10 +96,13 @@ def main():
             p = pick(conn)
         users = {k: (db.session.get(Membership, v).user_id, v) for k, v in p.items()
                  if k in ('unit', 'secondary', 'supervisor', 'province', 'learner') and v}
-        statements = []
-        event.listen(db.engine, 'before_cursor_execute', lambda *a: statements.append(1))
+        statements, started = [], []
+        event.listen(db.engine, 'before_cursor_execute', lambda *a: started.append(time.perf_counter()))
+        event.listen(db.engine, 'after_cursor_execute',
+                     lambda *a: statements.append((time.perf_counter() - started.pop()) * 1000))
     print(f"common name {p['common']}, rare name {p['rare']}", flush=True)
-    print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'stmts':>6} {'status':>6}")
+    print(f"{'page':42} {'p50 ms':>8} {'p95 ms':>8} {'db p50':>8} {'db p95':>8} {'slowest':>8} {'stmts':>6} "
+          f"{'status':>6}")
     clients = {}
     for key, (user_id, membership_id) in users.items():
         client = clients[key] = app.test_client()
@@ -106,17 +111,22 @@ def main():
     for label, key, url in pages(p):
         if args.only and args.only not in label or key not in clients:
             continue
-        client, times = clients[key], []
+        client, times, db_times, slowest = clients[key], [], [], []
         client.get(url)  # warm
         for _ in range(args.requests):
             statements.clear()
             t0 = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-        print(f'{label:42} {statistics.median(times):8.1f} {p95:8.1f} {len(statements):6} {response.status_code:6}',
-              flush=True)
+            db_times.append(sum(statements))
+            slowest.append(max(statements))
+        print(f'{label:42} {statistics.median(times):8.1f} {p95(times):8.1f} {statistics.median(db_times):8.1f} '
+              f'{p95(db_times):8.1f} {p95(slowest):8.1f} {len(statements):6} {response.status_code:6}', flush=True)
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
 
 
 if __name__ == '__main__':

@@ -18,9 +18,9 @@ class Claim(db.Model):
     __tablename__ = 'claim'
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'))
-    unit_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'))
+    unit_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
     province_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
-    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'), index=True)
     reviewer_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'))  # who gives final approval
     target: Mapped[str] = mapped_column(String(20), default='unit')  # unit | supervisor
     category: Mapped[str] = mapped_column(String(20), default='professional')  # 专业 (公需 is never self-claimed)
@@ -62,12 +62,14 @@ class Claim(db.Model):
     def __repr__(self):
         return f'<Claim {self.id} {self.status_label}>'
 
-    # The lists (webapp/claims/queries.py) page over one scope newest first: an index per scope in that order, so a
-    # page stops after its rows. The filters' columns and the learner ride along (PostgreSQL INCLUDE), so a filtered
-    # count is read from the index alone. Supervisors and the province see only submitted, undeleted claims.
+    # The lists (webapp/claims/queries.py) page over one scope, undeleted claims newest first: an index per scope in
+    # that order, so that a page stops after its rows. The filters' columns and the learner ride along (PostgreSQL
+    # INCLUDE), so that a filtered count is read from the index alone. Above the unit only submitted claims are seen.
     __table_args__ = (
-        Index('ix_claim_unit_id_id', 'unit_id', 'id', postgresql_include=LISTED),
-        Index('ix_claim_department_id_id', 'department_id', 'id', postgresql_include=LISTED),
+        Index('ix_claim_unit_id_id', 'unit_id', 'id', postgresql_include=LISTED,
+              postgresql_where=text('deleted_at IS NULL')),
+        Index('ix_claim_unit_id_department_id_id', 'unit_id', 'department_id', 'id', postgresql_include=LISTED,
+              postgresql_where=text('department_id IS NOT NULL AND deleted_at IS NULL')),
         Index('ix_claim_reviewer_org_id_id', 'reviewer_org_id', 'id', postgresql_include=LISTED,
               postgresql_where=text('submitted_at IS NOT NULL AND deleted_at IS NULL')),
         Index('ix_claim_province_id_id', 'province_id', 'id', postgresql_include=LISTED,

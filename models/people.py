@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import DDL, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, bindparam, event
+from sqlalchemy import DDL, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, bindparam, event
 from sqlalchemy import false, func, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
@@ -76,33 +76,44 @@ event.listen(User.__table__, 'before_create', NAME_GRAMS_FUNCTION.execute_if(dia
 Index('ix_user_account_name_grams', func.name_grams(User.name), postgresql_using='gin').ddl_if(dialect='postgresql')
 
 
-class _has_grams(FunctionElement):
-    """True when name_grams(name) holds every piece given: on PostgreSQL a lookup in ix_user_account_name_grams;
-    elsewhere (SQLite: no such index) always true, and the LIKE beside it decides alone."""
+class _name_found(FunctionElement):
+    """The name (first clause) contains the word whose pieces (second) and LIKE (third) are given. On PostgreSQL a
+    lookup of the pieces in ix_user_account_name_grams, with the LIKE beside it when the pieces alone do not decide
+    (`recheck`); elsewhere (SQLite: no such index) the LIKE alone."""
     inherit_cache = True
+    recheck = True
 
 
-@compiles(_has_grams)
-def _has_grams_anywhere(element, compiler, **kw):
-    return '1 = 1'
+class _name_found_by_pieces(_name_found):
+    inherit_cache = True
+    recheck = False
 
 
-@compiles(_has_grams, 'postgresql')
-def _has_grams_postgresql(element, compiler, **kw):
-    name, grams = element.clauses
-    return f'name_grams({compiler.process(name, **kw)}) @> {compiler.process(grams, **kw)}'
+@compiles(_name_found)
+def _name_found_anywhere(element, compiler, **kw):
+    return compiler.process(list(element.clauses)[2], **kw)
+
+
+@compiles(_name_found, 'postgresql')
+def _name_found_postgresql(element, compiler, **kw):
+    name, pieces, like = element.clauses
+    found = f'name_grams({compiler.process(name, **kw)}) @> {compiler.process(pieces, **kw)}'
+    return f'({found} AND {compiler.process(like, **kw)})' if element.recheck else found
 
 
 def name_contains(q: str):
     """SQL condition: the person's name contains *q* (User.name LIKE '%q%', as the lists always searched), found
-    through the name's pieces when the index can serve it: every pair of *q*'s characters (or its one character)
-    is in any name containing *q*, so the LIKE only rechecks the few names found. A q with LIKE's wildcards keeps
-    them as they always worked, without the index."""
+    through the name's pieces where the index can serve it. A name contains a word of one or two characters exactly
+    when its pieces hold that word; a longer word's pairs of neighbouring characters are all among the pieces of
+    any name containing it, and the LIKE rechecks the few names found. A q with LIKE's wildcards keeps them as they
+    always worked, without the index."""
     like = User.name.contains(q)
     if not q or set(q) & set('%_\\'):
         return like
-    grams = sorted({q[i:i + 2] for i in range(len(q) - 1)} or {q})
-    return and_(_has_grams(User.name, bindparam('name_grams', grams, ARRAY(Text), unique=True)), like)
+    if len(q) <= 2:  # the pieces decide alone, and PostgreSQL estimates the rows from the index's statistics
+        return _name_found_by_pieces(User.name, bindparam('name_grams', [q], ARRAY(Text), unique=True), like)
+    pairs = sorted({q[i:i + 2] for i in range(len(q) - 1)})
+    return _name_found(User.name, bindparam('name_grams', pairs, ARRAY(Text), unique=True), like)
 
 
 def mask_id_number(id_number: Optional[str]) -> str:

@@ -6,18 +6,22 @@
 
 The page number comes from ?page= (below 1 or not a number: the first page). Two statements at most: the page's
 rows (one more than a page, to know whether a next page exists) and the count. Counting stops at COUNT_CAP rows: a
-count of a province's million claims would cost more than the page, and nobody pages through 10,000 rows — beyond
-that the pager says "more than 10,000" (`capped`) and asks for a filter, while 下一页 keeps working. The count is left
-out when the page itself shows where the list ends (a page that is not full).
+count of a province's million claims would cost more than the page, and nobody pages through 10,000 rows; beyond
+that the pager says "more than 10,000" (`capped`) and points to the filters, while 下一页 keeps working. The count is
+left out when the page itself shows where the list ends (a page that is not full).
 
-The count selects only the query's first column (the row's id, which the list's index holds) so that PostgreSQL can
-count from the index alone: the query must not use DISTINCT or GROUP BY.
+Both statements let PostgreSQL read the list's index alone where it can. The count wraps the query in a subquery
+whose columns nobody reads (PostgreSQL drops them). A list of one entity may ask to be paged by ids, with
+`query.execution_options(page_by_ids=True)`: its page's ids are found first (in the list's order, from the index that
+serves it, which can hold the filtered columns too) and only those rows are read, rather than every row skipped or
+filtered out on the way to page 50. The query's conditions are then checked twice, so a list whose conditions are
+dear (a subquery over many rows) is better paged as it is.
 """
 from dataclasses import dataclass
 from math import ceil
 
 from flask import current_app, request
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from models import db
 
@@ -51,8 +55,13 @@ def paginate(query, per_page: int | None = None) -> RowPage:
     per_page = per_page or current_app.config['PAGE_SIZE']
     page = max(request.args.get('page', 1, type=int) or 1, 1)
     offset = (page - 1) * per_page
-    result = db.session.execute(query.limit(per_page + 1).offset(offset))
-    rows = result.unique().scalars().all() if len(query.column_descriptions) == 1 else [tuple(r) for r in result]
+    window = query.limit(per_page + 1).offset(offset)
+    if len(query.column_descriptions) == 1:
+        if query.get_execution_options().get('page_by_ids'):
+            window = _rows_of_ids(query, window)
+        rows = db.session.execute(window).unique().scalars().all()
+    else:
+        rows = [tuple(r) for r in db.session.execute(window)]
     items, has_next = rows[:per_page], len(rows) > per_page
     if items and not has_next or not items and page == 1:  # the list ends on this page
         return RowPage(items, page, per_page, offset + len(items), has_next=False)
@@ -62,5 +71,14 @@ def paginate(query, per_page: int | None = None) -> RowPage:
 
 def count_up_to(query, cap: int) -> int:
     """How many rows *query* has, counting no further than *cap*."""
-    ids = query.with_only_columns(query.selected_columns[0], maintain_column_froms=True).order_by(None).limit(cap)
-    return db.session.scalar(select(func.count()).select_from(ids.subquery()))
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).limit(cap).subquery()))
+
+
+def _rows_of_ids(query, window):
+    """*query*'s rows whose primary key is among *window*'s (the page), in the query's order."""
+    entity = query.column_descriptions[0]['entity']
+    key = inspect(entity).primary_key if entity is not None else ()
+    if len(key) != 1:
+        return window
+    page_ids = window.subquery()
+    return query.where(key[0].in_(select(page_ids.c[key[0].name])))
