@@ -3,8 +3,8 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import DDL, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, bindparam, event
-from sqlalchemy import false, func, true
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, bindparam, false, func
+from sqlalchemy import null, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -66,54 +66,39 @@ class User(UserMixin, db.Model):
         return f'<User {self.id} {self.name}>'
 
 
-# The pieces of a name that name search looks up: every character and every pair of neighbouring characters.
-# (Trigram indexes cannot serve the two-character names that are so common: 张伟.) IMMUTABLE, so it can be indexed.
-NAME_GRAMS_FUNCTION = DDL("""
-CREATE OR REPLACE FUNCTION name_grams(name text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(name, i, n)), '{}') FROM generate_series(1, char_length(name)) i,
-         (VALUES (1), (2)) AS g(n) WHERE i + n - 1 <= char_length(name) $$""")
-event.listen(User.__table__, 'before_create', NAME_GRAMS_FUNCTION.execute_if(dialect='postgresql'))
-Index('ix_user_account_name_grams', func.name_grams(User.name), postgresql_using='gin').ddl_if(dialect='postgresql')
+# Name search on PostgreSQL looks names up by their characters (GIN over the array of a name's characters; the
+# built-in string_to_array(name, NULL) splits a name into them and is cheap to evaluate again on a row). Trigram
+# indexes cannot serve the two-character names that are so common (张伟).
+Index('ix_user_account_name_chars', func.string_to_array(User.name, null()), postgresql_using='gin') \
+    .ddl_if(dialect='postgresql')
 
 
-class _name_found(FunctionElement):
-    """The name (first clause) contains the word whose pieces (second) and LIKE (third) are given. On PostgreSQL a
-    lookup of the pieces in ix_user_account_name_grams, with the LIKE beside it when the pieces alone do not decide
-    (`recheck`); elsewhere (SQLite: no such index) the LIKE alone."""
+class _name_has_chars(FunctionElement):
+    """True when the name (first clause) holds every character given (second): on PostgreSQL a lookup in
+    ix_user_account_name_chars; elsewhere (SQLite: no such index) always true, and the LIKE beside it decides."""
     inherit_cache = True
-    recheck = True
 
 
-class _name_found_by_pieces(_name_found):
-    inherit_cache = True
-    recheck = False
+@compiles(_name_has_chars)
+def _name_has_chars_anywhere(element, compiler, **kw):
+    return '1 = 1'
 
 
-@compiles(_name_found)
-def _name_found_anywhere(element, compiler, **kw):
-    return compiler.process(list(element.clauses)[2], **kw)
-
-
-@compiles(_name_found, 'postgresql')
-def _name_found_postgresql(element, compiler, **kw):
-    name, pieces, like = element.clauses
-    found = f'name_grams({compiler.process(name, **kw)}) @> {compiler.process(pieces, **kw)}'
-    return f'({found} AND {compiler.process(like, **kw)})' if element.recheck else found
+@compiles(_name_has_chars, 'postgresql')
+def _name_has_chars_postgresql(element, compiler, **kw):
+    name, chars = element.clauses
+    return f'string_to_array({compiler.process(name, **kw)}, NULL) @> {compiler.process(chars, **kw)}'
 
 
 def name_contains(q: str):
-    """SQL condition: the person's name contains *q* (User.name LIKE '%q%', as the lists always searched), found
-    through the name's pieces where the index can serve it. A name contains a word of one or two characters exactly
-    when its pieces hold that word; a longer word's pairs of neighbouring characters are all among the pieces of
-    any name containing it, and the LIKE rechecks the few names found. A q with LIKE's wildcards keeps them as they
-    always worked, without the index."""
+    """SQL condition: the person's name contains *q* (User.name LIKE '%q%', as the lists always searched), found on
+    PostgreSQL through the index of the names' characters: a name containing *q* holds each of its characters, and
+    the LIKE keeps only the names that hold them in that order. A q with LIKE's wildcards keeps them as they always
+    worked, without the index."""
     like = User.name.contains(q)
     if not q or set(q) & set('%_\\'):
         return like
-    if len(q) <= 2:  # the pieces decide alone, and PostgreSQL estimates the rows from the index's statistics
-        return _name_found_by_pieces(User.name, bindparam('name_grams', [q], ARRAY(Text), unique=True), like)
-    pairs = sorted({q[i:i + 2] for i in range(len(q) - 1)})
-    return _name_found(User.name, bindparam('name_grams', pairs, ARRAY(Text), unique=True), like)
+    return and_(_name_has_chars(User.name, bindparam('name_chars', sorted(set(q)), ARRAY(Text), unique=True)), like)
 
 
 def mask_id_number(id_number: Optional[str]) -> str:

@@ -1,12 +1,12 @@
-"""claim list indexes, name search grams
+"""claim list indexes, name search by characters
 
 Revision ID: c1a15e115735
 Revises: ab9cfe7dbe29
 Create Date: 2026-12-03 14:10:00
 
 The claim lists page over one scope (unit, department, supervising department, province, learner, filer) newest
-first: an index per scope in that order (models/claims.py). Name search on PostgreSQL looks names up by their 1- and
-2-character pieces (name_grams, GIN; models/people.py).
+first: an index per scope in that order (models/claims.py). Name search on PostgreSQL looks names up by their
+characters (GIN over string_to_array(name, NULL); models/people.py).
 
 """
 from alembic import op
@@ -20,10 +20,6 @@ depends_on = None
 
 LISTED = ['status_label', 'year', 'pathway', 'learner_id']
 SUBMITTED = sa.text('submitted_at IS NOT NULL AND deleted_at IS NULL')
-NAME_GRAMS = """
-CREATE OR REPLACE FUNCTION name_grams(name text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(name, i, n)), '{}') FROM generate_series(1, char_length(name)) i,
-         (VALUES (1), (2)) AS g(n) WHERE i + n - 1 <= char_length(name) $$"""
 
 
 def upgrade():
@@ -39,14 +35,12 @@ def upgrade():
     op.create_index('ix_claim_created_by_id_id', 'claim', ['created_by_id', 'id'])
     op.drop_index('ix_claim_learner_id', table_name='claim')  # ix_claim_learner_id_id starts with the same column
     if op.get_bind().dialect.name == 'postgresql':
-        op.execute(NAME_GRAMS)
-        op.execute('CREATE INDEX ix_user_account_name_grams ON user_account USING gin (name_grams(name))')
+        op.execute('CREATE INDEX ix_user_account_name_chars ON user_account USING gin (string_to_array(name, NULL))')
 
 
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
-        op.execute('DROP INDEX ix_user_account_name_grams')
-        op.execute('DROP FUNCTION name_grams(text)')
+        op.execute('DROP INDEX ix_user_account_name_chars')
     op.create_index('ix_claim_learner_id', 'claim', ['learner_id'])
     for name in ('ix_claim_created_by_id_id', 'ix_claim_learner_id_id', 'ix_claim_province_id_id',
                  'ix_claim_reviewer_org_id_id', 'ix_claim_unit_id_department_id_id', 'ix_claim_unit_id_id'):
