@@ -2,11 +2,11 @@
 inboxes, the staff a unit admin files for, the supervising-department search, and the supplement status the learner's
 claim list shows (the supplement pages show it too)."""
 from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from models import Claim, Membership, Organisation, Supplement, User, db
 from models.org import SUPERVISOR
-from models.people import LEARNER
+from models.people import LEARNER, name_contains
 
 from ..i18n import N_
 from ..permissions import claim_scope
@@ -17,7 +17,7 @@ HANDLED, UNHANDLED = N_('已处理'), N_('未处理')  # the supplement status, 
 
 
 def filter_claims(query, args):
-    """Apply status, year, pathway and name-or-ID-number filters; *query* must already join the learner (User)."""
+    """Apply status, year, pathway and name-or-ID-number filters to a query of claims."""
     if args.get('status'):
         query = query.where(Claim.status_label == args['status'])
     if args.get('year', type=int):
@@ -26,16 +26,22 @@ def filter_claims(query, args):
         query = query.where(Claim.pathway == args['pathway'])
     q = (args.get('q') or '').strip()
     if q:
-        query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
+        query = query.where(Claim.learner_id.in_(learners_matching(q)))
     return query
 
 
+def learners_matching(q: str):
+    """Ids of the people whose name contains *q* or whose ID number is *q*: a subquery, so that a list pages over its
+    claims in its own order, or finds the few people first by the name index and the ID number's unique index."""
+    return select(User.id).where(or_(name_contains(q), User.id_number == q.upper()))
+
+
 def _listed(condition, args):
-    """Undeleted claims meeting *condition* and the page's filters, newest first; each with its learner (every list
-    shows her name), from the join the filters use."""
-    return filter_claims(select(Claim).join(User, Claim.learner_id == User.id)
-                         .where(condition, Claim.deleted_at.is_(None)), args).order_by(Claim.id.desc()) \
-        .options(contains_eager(Claim.learner))
+    """Undeleted claims meeting *condition* and the page's filters, newest first. Paged by ids (the scope's index
+    holds the filtered columns: webapp/pagination.py) unless a name search's subquery would be run twice."""
+    query = filter_claims(select(Claim).where(condition, Claim.deleted_at.is_(None)), args).order_by(Claim.id.desc()) \
+        .options(selectinload(Claim.learner))  # every list shows her name
+    return query if (args.get('q') or '').strip() else query.execution_options(page_by_ids=True)
 
 
 def exported(query):

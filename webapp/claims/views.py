@@ -1,7 +1,7 @@
 """Claim pages: thin views that validate a form, call one operation, then flash and redirect."""
 from decimal import Decimal
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import or_, select
@@ -16,6 +16,7 @@ from ..forms import BatchReviewForm, choices
 from ..numbers import NumberRefused, parse_decimal
 from ..permissions import claim_scope, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
+from ..pagination import paginate
 from . import bp, operations as ops, queries
 from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
 from .forms import ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm, edit_context
@@ -57,7 +58,7 @@ def my_claims():
     query = queries.own_claims(m, request.args)
     if wants_export(request.args):
         return export_claims(db.session.scalars(queries.exported(query)), _('培训登记详情'))
-    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    page = paginate(query)
     return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
                            submit_form=SubmitForm(), reason_form=ReasonForm(),
                            supplement_flag=queries.handled_flag(m.user_id))
@@ -366,5 +367,5 @@ def manage():
     query = queries.reviewed_claims(m, request.args)
     if wants_export(request.args):
         return export_claims(db.session.scalars(query), _('学时审核结果'))
-    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    page = paginate(query)
     return render_template('claims/manage.html', page=page, status=status, q=q, year=year, pathways=PATHWAYS)

@@ -3,7 +3,7 @@
 Claims have their own list (filters, batch review); every other kind of subject (see webapp/inbox_kinds.py) has a
 tab listed by the generic template.
 """
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -18,7 +18,7 @@ from ..exports import MAX_EXPORT_ROWS, wants_export, xlsx_response
 from ..formatting import format_local_time, format_outcome
 from ..forms import BatchReviewForm
 from ..inbox_kinds import kind_for, ordered
-from ..pagination import paginate_rows
+from ..pagination import paginate
 from ..permissions import current_membership
 from . import bp, queries
 from .queries import CLAIM, todo_count  # noqa: F401 - the app factory's navigation count reads it here
@@ -40,7 +40,7 @@ def _generic(tab: str, condition, order, tabs, current):
     query = queries.items_of_kind(condition, current, order)
     if wants_export(request.args):
         return _export_generic(tab, query, current)
-    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    page = paginate(query)
     summaries = kind_for(current).summarise(sorted({i.subject_id for i in page.items}))
     return render_template('inbox/generic.html', tab=tab, page=page, summaries=summaries, tabs=tabs, current=current)
 
@@ -82,7 +82,7 @@ def todo():
     query = queries.todo_claims(m, request.args)
     if wants_export(request.args):
         return export_claims((claim for _item, claim in db.session.execute(exported(query))), _('待我处理'))
-    page = paginate_rows(query, current_app.config['PAGE_SIZE'])
+    page = paginate(query)
     return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
 
@@ -98,7 +98,7 @@ def done():
     query = queries.done_claims(m, request.args)
     if wants_export(request.args):
         return export_claims((claim for _item, claim in db.session.execute(exported(query))), _('我已处理'))
-    page = paginate_rows(query, current_app.config['PAGE_SIZE'])
+    page = paginate(query)
     return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None,
                            tabs=tabs, current=current)
 
@@ -111,7 +111,7 @@ def mine():
     query = filed_claims(m, request.args)
     if wants_export(request.args):
         return export_claims(db.session.scalars(exported(query)), _('我发起的'))
-    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    page = paginate(query)
     waiting = queries.waiting_items([c.id for c in page.items])
     return render_template('inbox/mine.html', page=page, waiting=waiting, pathways=PATHWAYS,
                            submit_form=SubmitForm() if m.role == UNIT_ADMIN else None)

@@ -1,5 +1,5 @@
 """通知: the signed-in person's notifications, newest first; opening one marks it read and goes to its subject."""
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import update
@@ -7,13 +7,14 @@ from sqlalchemy import update
 from models import Notification, WorkItem, db, utcnow
 
 from ..inbox_kinds import kind_for
+from ..pagination import paginate
 from . import bp, queries
 
 
 @bp.route('/')
 @login_required
 def index():
-    page = db.paginate(queries.notifications_of(current_user.id), per_page=current_app.config['PAGE_SIZE'])
+    page = paginate(queries.notifications_of(current_user.id))
     return render_template('notifications/index.html', page=page)
 
 

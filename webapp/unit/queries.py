@@ -4,6 +4,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from models import Membership, User, db
+from models.people import name_contains
 
 from ..permissions import staff_query
 
@@ -12,7 +13,7 @@ def staff(m: Membership, q: str = ''):
     """The unit's staff (a secondary admin: her department's), by name; *q*: part of a name or a whole ID number."""
     query = staff_query(m)
     if q:
-        query = query.where(or_(User.name.contains(q), User.id_number == q.upper()))
+        query = query.where(or_(name_contains(q), User.id_number == q.upper()))
     return query.order_by(User.name, User.id).options(contains_eager(Membership.user))  # the rows show her
 
 

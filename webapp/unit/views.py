@@ -1,6 +1,6 @@
 """人员管理 for unit admins: the unit's staff (a secondary admin: her department's), searchable, exportable, and
 password reset to the initial password (last six of the ID number; the next login must change it)."""
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -13,6 +13,7 @@ from ..numbers import row_id
 from ..permissions import current_membership, role_required
 from ..refusals import attempt
 from ..urls import back_or
+from ..pagination import paginate
 from . import bp, operations as ops, queries
 from .forms import AdminForm, DepartmentChoiceForm, DepartmentForm
 
@@ -28,7 +29,7 @@ def staff():
         return xlsx_response(_('人员管理'), [_('姓名'), _('身份证号'), _('单位'), _('部门'), _('手机号')], (
             [s.user.name, s.user.id_number, s.org.name, s.department.name if s.department else '', s.user.phone or '']
             for s in db.session.scalars(query)))
-    page = db.paginate(query, per_page=current_app.config['PAGE_SIZE'])
+    page = paginate(query)
     return render_template('unit/staff.html', page=page, q=q, form=Form(), departments=m.org.departments,
                            principal=ops.is_principal(m))
 
