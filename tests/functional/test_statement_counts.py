@@ -263,9 +263,15 @@ def test_statements_do_not_grow_with_rows(app, client, ctx, page):
         response = client.get(page.url)
         assert response.status_code == 200
     print(f'{page.name}: {len(few)} -> {len(many)}')
-    assert len(many) == len(few), f'repeated per row: {_repeated(few, many)}'
+    # The pager counts a list only once it is longer than its page (webapp/pagination.py): one count more is allowed.
+    counts_more = _counts(many) - _counts(few)
+    assert len(many) - min(counts_more, 1) == len(few), f'repeated per row: {_repeated(few, many)}'
     if page.ceiling:
         assert len(many) <= CEILING, '\n\n'.join(many)
+
+
+def _counts(statements: list[str]) -> int:
+    return sum(statement.lstrip().upper().startswith('SELECT COUNT(') for statement in statements)
 
 
 def _repeated(few: list[str], many: list[str]) -> str:
