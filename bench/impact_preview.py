@@ -1,13 +1,18 @@
-"""Time of the rule impact preview (规则影响预览) over a large year: N approved claims, replayed through a draft credit
-table (培训进修 8 h/day instead of 6) and through the table each claim was computed with.
+"""Time and memory of the rule impact preview (规则影响预览) over a large year: N approved claims, replayed through a
+draft credit table (培训进修 8 h/day instead of 6) and through the table each claim was computed with.
 
 The claims are bulk-inserted with SQLAlchemy core (not through the workflow); all point at one finished claim
 instance that records the published table, so the preview reads the instance's rule versions like in production.
+The preview runs twice, each in a process of its own so that its peak RSS is its own: as the page answers within the
+request (summary and the first page of changed claims), and as `flask worker` runs it as a job (progress committed,
+result stored; then the job's page and its first page of changed claims).
 Run: .venv/bin/python bench/impact_preview.py [--claims N]   (PostgreSQL too when TEST_DATABASE_URL is set)
 """
 import argparse
 import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from models import Claim, Membership, RolloutJob, WorkflowInstance, db  # noqa: E402
+from models import Claim, Membership, ProcessVersion, RolloutJob, WorkflowInstance, db  # noqa: E402
 from models.workflow import DMN, DRAFT  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
@@ -40,7 +45,8 @@ def draft_table(content: str) -> str:
     return content.replace(old, '<outputEntry id="rule_5_out"><text>8</text></outputEntry>')
 
 
-def fill(n: int) -> None:
+def fill(n: int) -> int:
+    """N approved claims of YEAR, and the draft table as a version; returns its id."""
     table = published(DMN, 'credit_hours')
     province = db.session.scalar(select(Membership).where(Membership.role == 'province'))
     learners = db.session.execute(select(Membership.user_id, Membership.org_id).where(
@@ -66,13 +72,50 @@ def fill(n: int) -> None:
             rows = []
     if rows:
         db.session.execute(insert(Claim), rows)
+    version = add_version(DMN, draft_table(table.content), comment='bench', status=DRAFT)
     db.session.commit()
-    return province.org_id, draft_table(table.content)
+    return version.id
 
 
-def province_membership(province_id: int) -> int:
-    return db.session.scalar(select(Membership.id).where(Membership.role == 'province',
-                                                         Membership.org_id == province_id))
+def changed_count(result) -> int:
+    return result.changed if isinstance(result.changed, int) else len(result.changed)
+
+
+def first_page(result) -> int:
+    """What the page shows of the changed claims."""
+    if hasattr(impact, 'changed_page'):
+        return len(impact.changed_page(result, 1).items)
+    return len(result.changed[:200])  # before the changed claims were paged
+
+
+def measure(url: str, mode: str, version_id: int) -> None:
+    """In a process of its own: one preview, as the page (`request`) or the worker (`job`) runs it."""
+    app = create_app({'SQLALCHEMY_DATABASE_URI': url, 'TESTING': True})
+    with app.app_context():
+        version = db.session.get(ProcessVersion, version_id)
+        province = db.session.scalar(select(Membership).where(Membership.role == 'province'))
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t0, c0 = time.perf_counter(), time.process_time()
+        if mode == 'request':
+            result = impact.preview(version, YEAR, province.org_id)
+            shown = first_page(result)
+            stored = ''
+        else:
+            job = jobs.queue_impact(province, version, YEAR)
+            db.session.commit()
+            jobs.run_pending()
+            job = db.session.get(RolloutJob, job.id)
+            stored = f'{job.status}, result {len(json.dumps(job.result)) / 1e6:.2f} MB'
+            result = impact.Impact.from_json(job.result)  # then its page
+            if not getattr(result, 'table', True):
+                result.table = version.content
+            shown = first_page(result)
+        t1, c1 = time.perf_counter(), time.process_time()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f'{"":10} {mode:8} claims {result.claims:8}  changed {changed_count(result):7}  listed {shown:3}  '
+              f'{t1 - t0:6.2f} s (CPU {c1 - c0:6.2f} s)  peak RSS {rss / 1024:6.0f} MB '
+              f'(after start-up {rss0 / 1024:4.0f} MB)  {stored}', flush=True)
+        db.engine.dispose()
 
 
 def run(url: str, n: int, label: str) -> None:
@@ -84,34 +127,29 @@ def run(url: str, n: int, label: str) -> None:
         seed_demo_data(with_claims=False)
         db.session.commit()
         t0 = time.perf_counter()
-        province_id, draft = fill(n)
-        t1 = time.perf_counter()
-        result = impact.preview(draft, YEAR, province_id)
-        t2 = time.perf_counter()
-        print(f'{label:10} claims {result.claims:7}  changed {len(result.changed):6}  '
-              f'distinct inputs {result.distinct_inputs:3}  difference {result.difference:9} h  '
-              f'insert {t1 - t0:5.1f} s  preview {t2 - t1:5.2f} s')
-        # the same preview as the page queues it for `flask worker`: progress commits, result stored as JSON
-        version = add_version(DMN, draft, comment='bench', status=DRAFT)
-        job = jobs.queue_impact(db.session.get(Membership, province_membership(province_id)), version, YEAR)
-        db.session.commit()
-        t3 = time.perf_counter()
-        jobs.run_pending()
-        t4 = time.perf_counter()
-        job = db.session.get(RolloutJob, job.id)
-        print(f'{"":10} as a worker job: {job.status}, {job.done}/{job.total} claims, {t4 - t3:5.2f} s '
-              f'(progress committed every {impact.PROGRESS_EVERY} claims; '
-              f'result {len(json.dumps(job.result)) / 1e6:.1f} MB)')
-        if url.startswith('postgresql'):
-            db.session.remove()
-            db.drop_all()
+        version_id = fill(n)
+        print(f'{label:10} {n} claims inserted in {time.perf_counter() - t0:5.1f} s', flush=True)
+        db.session.remove()
         db.engine.dispose()
+    for mode in ('request', 'job'):
+        subprocess.run([sys.executable, __file__, '--measure', mode, '--url', url, '--version', str(version_id)],
+                       check=True)
+    if url.startswith('postgresql'):
+        with app.app_context():
+            db.drop_all()
+            db.engine.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument('--claims', type=int, default=100_000)
+    parser.add_argument('--measure', choices=('request', 'job'), help=argparse.SUPPRESS)
+    parser.add_argument('--url', help=argparse.SUPPRESS)
+    parser.add_argument('--version', type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        measure(args.url, args.measure, args.version)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         run(f'sqlite:///{tmp}/bench.db', args.claims, 'SQLite')
     if os.environ.get('TEST_DATABASE_URL'):

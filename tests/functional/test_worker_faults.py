@@ -234,3 +234,35 @@ def test_a_worker_taken_over_stops_without_writing_over_its_successor(app, monke
         job = db.session.scalar(select(ImportJob))
         assert (job.status, job.done_rows, job.ok_rows, len(job.results)) == ('done', ROWS, ROWS, ROWS)
         assert titles() == expected()
+
+
+@pytest.mark.committing
+@pytest.mark.app_config(JOB_LEASE=timedelta(seconds=1), JOB_HEARTBEAT=timedelta(hours=1))
+def test_a_worker_taken_over_after_creating_its_batch_leaves_every_row_once(app, monkeypatch):
+    """The worker stalls after its batch's drafts were written but before it committed them (it holds its learners'
+    locks and the batch's ImportRows): its successor waits for them, the stalled worker finds the job taken over and
+    rolls its batch back, and every row is created once."""
+    if app.config['SQLALCHEMY_DATABASE_URI'].startswith('sqlite'):
+        pytest.skip('SQLite serialises writers: nothing can take a job over in the middle of a chunk')
+    monkeypatch.setattr(imports, 'CHUNK', 4)
+    client = login(app.test_client(), 'jtjt_admin')
+    upload(client, the_file())
+    stalled, create = threading.Event(), claims.create_drafts
+
+    def create_then_stall_once(m, entries):
+        drafts = create(m, entries)
+        if not stalled.is_set():
+            stalled.set()
+            time.sleep(1.5)
+        return drafts
+    monkeypatch.setattr(claims, 'create_drafts', create_then_stall_once)
+    first = run_in_thread(app, imports.run_pending)
+    assert stalled.wait(10)
+    time.sleep(1.1)  # the lease ran out
+    with app.app_context():
+        assert imports.run_pending() == 1  # taken over, and worked off to the end
+    first.join(30)
+    with app.app_context():
+        job = db.session.scalar(select(ImportJob))
+        assert (job.status, job.done_rows, job.ok_rows, len(job.results)) == ('done', ROWS, ROWS, ROWS)
+        assert titles() == expected()

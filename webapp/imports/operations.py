@@ -293,8 +293,12 @@ def _imported_result(number: int, claim_id: int, name: str) -> dict:
     return {'row': number, 'ok': True, 'message': _('已导入为待提交：%(name)s', name=name), 'claim_id': claim_id}
 
 
+def _failed(number: int, message) -> dict:
+    return {'row': number, 'ok': False, 'message': str(message)}
+
+
 def _refused_by_database(number: int) -> dict:
-    return {'row': number, 'ok': False, 'message': _('第 %(row)s 行：数据超出范围或不符合数据库约束，本行未导入', row=number)}
+    return _failed(number, _('第 %(row)s 行：数据超出范围或不符合数据库约束，本行未导入', row=number))
 
 
 def _import_row(m: Membership, job: ImportJob, number: int, row: dict) -> dict:
@@ -318,7 +322,7 @@ def _import_row(m: Membership, job: ImportJob, number: int, row: dict) -> dict:
             db.session.flush()
         return _imported_result(number, claim.id, learner.name)
     except Refused as exc:
-        return {'row': number, 'ok': False, 'message': str(exc.message)}
+        return _failed(number, exc.message)
     except (DataError, IntegrityError):
         # another worker created this row at the same moment (its ImportRow came first) …
         if (done := _imported(m.org_id, job.content_sha256, number)) is not None:
@@ -366,10 +370,10 @@ def _import_batch(m: Membership, job: ImportJob, rows: list[tuple[int, dict]], l
             try:
                 drafts.append(_Draft(number, row, *parse_row(m, row, staff), done))
             except Refused as exc:
-                results[number] = {'row': number, 'ok': False, 'message': str(exc.message)}
+                results[number] = _failed(number, exc.message)
         if lease.due():
             break
-    worked = list(rows)[:len(results) + len(drafts)]
+    worked = rows[:len(results) + len(drafts)]
     if drafts:
         try:
             with db.session.begin_nested():
@@ -384,7 +388,7 @@ def _create(m: Membership, job: ImportJob, drafts: list[_Draft]) -> dict[int, di
     results, new_rows = {}, []
     for draft, outcome in zip(drafts, outcomes):
         if isinstance(outcome, Refused):
-            results[draft.number] = {'row': draft.number, 'ok': False, 'message': str(outcome.message)}
+            results[draft.number] = _failed(draft.number, outcome.message)
             continue
         results[draft.number] = _imported_result(draft.number, outcome.id, draft.learner.name)
         if draft.earlier is None:
