@@ -209,7 +209,7 @@ def _start_data(claim: Claim, window: RegistrationWindow | None) -> dict:
 
 
 def _created_remark(claim: Claim) -> str:
-    return f'{claim.title}，申请学时 {format_hours(claim.applied_hours)}'
+    return f'{claim.title}，申请学时 {format_hours(claim.applied_hours)}'  # i18n: data - the flow log, as written
 
 
 def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) -> Claim:
@@ -266,7 +266,7 @@ def create_drafts(m: Membership, entries: list[tuple[User, ClaimInput]]) -> list
     for claim, (instance, step) in zip(drafts, started):
         claim.instance_id = instance.id
         apply_step(claim, step)
-    audit.log_many(SUBJECT, [(c.id, '新增登记', _created_remark(c)) for c in drafts], m)
+    audit.log_many(SUBJECT, [(c.id, '新增登记', _created_remark(c)) for c in drafts], m)  # i18n: data
     db.session.flush()
     return outcomes
 
