@@ -366,3 +366,19 @@ def test_other_inbox_tabs_export_the_columns_they_show(client, ctx):
     assert len(rows) == 2 and rows[1][1] == '单位调转 · 浙江交通工程建设集团有限公司 → 宁波港航工程有限公司'
     assert rows[1][2] == '张伟' and rows[1][3] in html  # masked as on the page
     assert sheet_rows(client.get('/inbox/done?kind=transfer&export=xlsx'))[0][-2:] == ('处理结果', '处理时间')
+
+
+def test_a_learner_with_a_transfer_open_is_refused_on_her_rows_and_her_colleagues_are_imported(client, ctx):
+    """The batch's check for open transfers (one query for all its learners) refuses exactly her rows, with the words
+    of the claim form."""
+    nb = db.session.scalar(select(Organisation.id).where(Organisation.name == '宁波港航工程有限公司'))
+    transfers.request_transfer(membership(ZHANG_WEI, 'learner'), nb, '工作调动')
+    db.session.commit()
+    login(client, 'jtjt_admin')
+    upload(client, xlsx([row(认定内容='张伟的'), row(身份证号=LI_NA, 姓名='李娜', 认定内容='李娜的'), row(认定内容='张伟的二')]))
+    assert imports.run_pending() == 1
+    job = db.session.scalar(select(ImportJob))
+    assert [r['ok'] for r in job.results] == [False, True, False]
+    assert job.results[0]['message'].startswith('张伟有单位调转申请正在办理中（调往“宁波港航工程有限公司”')
+    assert job.results[0]['message'].endswith('办结或撤回后才能新增学时登记')
+    assert list(db.session.scalars(select(Claim.title))) == ['李娜的']
