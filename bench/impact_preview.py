@@ -1,7 +1,7 @@
 """Time and memory of the rule impact preview (规则影响预览) over a large year: N approved claims, replayed through a
 draft credit table (培训进修 8 h/day instead of 6) and through the table each claim was computed with.
 
-The claims are bulk-inserted with SQLAlchemy core (not through the workflow); all point at one finished claim
+The claims are bulk-inserted with one INSERT … SELECT (not through the workflow); all point at one finished claim
 instance that records the published table, so the preview reads the instance's rule versions like in production.
 The preview runs twice, each in a process of its own so that its peak RSS is its own: as the page answers within the
 request (summary and the first page of changed claims), and as `flask worker` runs it as a job (progress committed,
@@ -16,16 +16,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
-from models import Claim, Membership, ProcessVersion, RolloutJob, WorkflowInstance, db  # noqa: E402
+from models import Membership, ProcessVersion, RolloutJob, WorkflowInstance, db  # noqa: E402
 from models.workflow import DMN, DRAFT  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
@@ -45,33 +43,40 @@ def draft_table(content: str) -> str:
     return content.replace(old, '<outputEntry id="rule_5_out"><text>8</text></outputEntry>')
 
 
+def _case(index: str, values: list) -> str:
+    """SQL choosing values[index % len(values)] (literals: numbers, NULL or quoted text)."""
+    def literal(v):
+        return 'NULL' if v is None else str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'"
+    return 'CASE ' + ' '.join(f'WHEN ({index}) % {len(values)} = {k} THEN {literal(v)}' for k, v in enumerate(values)) \
+        + ' END'
+
+
 def fill(n: int) -> int:
-    """N approved claims of YEAR, and the draft table as a version; returns its id."""
+    """N approved claims of YEAR — one INSERT … SELECT over a recursive series, the same SQL on both databases (the
+    mix of pathways, quantities and learners of MIX) — and the draft table as a version; returns its id."""
     table = published(DMN, 'credit_hours')
     province = db.session.scalar(select(Membership).where(Membership.role == 'province'))
     learners = db.session.execute(select(Membership.user_id, Membership.org_id).where(
-        Membership.role == 'learner')).all()
+        Membership.role == 'learner').order_by(Membership.id)).all()
     instance = WorkflowInstance(process_key='claim', process_version=published('bpmn', 'claim'),
                                 rule_version_ids=[table.id], spec_hash='bench', state_format='bench', state='{}',
                                 status_label='已备案', is_completed=True, subject_type='claim', subject_id=0)
     db.session.add(instance)
     db.session.flush()
-    rows = []
-    for i in range(n):
-        pathway, level, rank, quantities = MIX[i % len(MIX)]
-        quantity = quantities[(i // len(MIX)) % len(quantities)]
-        user_id, unit_id = learners[i % len(learners)]
-        rows.append(dict(learner_id=user_id, unit_id=unit_id, province_id=province.org_id, target='unit',
-                         category='professional', pathway=pathway, sub_type='bench', level=level, rank=rank,
-                         quantity=Decimal(quantity), title=f'批量项目 {i}', start_date=date(YEAR, 3, 1),
-                         end_date=date(YEAR, 3, 1), applied_hours=Decimal(6), registered_hours=Decimal(6),
-                         year=YEAR, pledged=True, status_label='已备案', outcome='approved',
-                         instance_id=instance.id, created_by_id=user_id))
-        if len(rows) == 10_000:
-            db.session.execute(insert(Claim), rows)
-            rows = []
-    if rows:
-        db.session.execute(insert(Claim), rows)
+    # claim i: MIX[i % len(MIX)], its quantity choices[(i / len(MIX)) % len(choices)], learner i % len(learners)
+    quantity = 'CASE ' + ' '.join(f'WHEN i % {len(MIX)} = {k} THEN {_case(f"i / {len(MIX)}", list(q))}'
+                                  for k, (*_rest, q) in enumerate(MIX)) + ' END'
+    users, units = [u for u, _unit in learners], [unit for _u, unit in learners]
+    db.session.execute(text(f"""
+        INSERT INTO claim (learner_id, unit_id, province_id, target, category, pathway, sub_type, level, rank,
+                           quantity, title, start_date, end_date, applied_hours, registered_hours, year, pledged,
+                           status_label, outcome, instance_id, created_by_id, created_at)
+        WITH RECURSIVE series(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM series WHERE i < {n - 1})
+        SELECT {_case('i', users)}, {_case('i', units)}, {province.org_id}, 'unit', 'professional',
+               {_case('i', [m[0] for m in MIX])}, 'bench', {_case('i', [m[1] for m in MIX])},
+               {_case('i', [m[2] for m in MIX])}, {quantity}, '批量项目 ' || i, '{YEAR}-03-01', '{YEAR}-03-01', 6, 6,
+               {YEAR}, TRUE, '已备案', 'approved', {instance.id}, {_case('i', users)}, CURRENT_TIMESTAMP
+        FROM series"""))
     version = add_version(DMN, draft_table(table.content), comment='bench', status=DRAFT)
     db.session.commit()
     return version.id
