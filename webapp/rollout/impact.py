@@ -6,6 +6,7 @@ Fast by construction: each table is parsed once, and the table is evaluated once
 memory: the claims are read in chunks by id, and a preview keeps its summary and the ids of the changed claims only;
 the changed claims are read back and replayed a page at a time."""
 import base64
+import json
 import sys
 import time
 import zlib
@@ -16,7 +17,7 @@ from itertools import accumulate, chain
 from math import ceil
 from typing import Callable, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from models import Claim, Organisation, ProcessVersion, User, WorkflowInstance, db
 from models.workflow import DMN
@@ -187,29 +188,33 @@ class Replay:
         self._by_rules: dict[tuple, Matcher] = {}
         self._hours: dict[tuple, tuple[Decimal, Decimal]] = {}
 
-    def _old(self, rule_version_ids) -> Matcher:
-        rules_key = tuple(rule_version_ids or ())
-        old = self._by_rules.get(rules_key)
+    def _old(self, rules: Optional[str]) -> Matcher:
+        old = self._by_rules.get(rules)
         if old is None:
-            version_id = next((v for v in rules_key if v in self.tables), None)
+            version_id = next((v for v in json.loads(rules or '[]') if v in self.tables), None)
             if version_id is None:
                 if self.current is None:
                     raise ImpactError(_l('学时折算表尚未发布，无法比较'))
                 version_id = self.current.id
             if version_id not in self._by_version:
                 self._by_version[version_id] = Matcher(self.tables[version_id])
-            old = self._by_rules[rules_key] = self._by_version[version_id]
+            old = self._by_rules[rules] = self._by_version[version_id]
         return old
 
-    def hours(self, rule_version_ids, pathway: str, level, rank, quantity) -> tuple[Decimal, Decimal]:
-        """(old hours, new hours) of a claim; worked out once per rule versions and inputs."""
-        key = (tuple(rule_version_ids or ()), pathway, level or '', rank or 0, quantity)
+    def hours(self, rules: Optional[str], pathway: str, level, rank, quantity) -> tuple[Decimal, Decimal]:
+        """(old hours, new hours) of a claim whose instance's rule versions are *rules* (RULES: JSON text); worked out
+        once per rule versions and inputs."""
+        key = (rules, pathway, level, rank, quantity)
         both = self._hours.get(key)
         if both is None:
             inputs = (pathway, level or '', rank or 0, Decimal(quantity))
-            both = self._hours[key] = (self._old(rule_version_ids).hours(*inputs, self.limit),
-                                       self.new.hours(*inputs, self.limit))
+            both = self._hours[key] = (self._old(rules).hours(*inputs, self.limit), self.new.hours(*inputs, self.limit))
         return both
+
+
+# An instance's rule versions as the JSON text they are stored as: a million claims share a handful of them, decoded
+# once each (Replay.hours) instead of once per claim.
+RULES = cast(WorkflowInstance.rule_version_ids, String)
 
 
 def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int, int], None]] = None) -> Impact:
@@ -224,19 +229,18 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
     changed_ids = array('q')
     done, last_id = 0, 0
     while True:
-        rows = db.session.execute(
-            select(Claim.id, Claim.unit_id, Claim.pathway, Claim.level, Claim.rank, Claim.quantity,
-                   WorkflowInstance.rule_version_ids)
+        rows = db.session.connection().execute(  # plain rows (no ORM): the loop below is the preview's cost
+            select(Claim.id, Claim.unit_id, Claim.pathway, Claim.level, Claim.rank, Claim.quantity, RULES)
             .outerjoin(WorkflowInstance, WorkflowInstance.id == Claim.instance_id)
             .where(*_replayed(year, province_id), Claim.id > last_id)
             .order_by(Claim.id).limit(CHUNK)).all()
         if not rows:
             break
-        for claim_id, unit_id, pathway, level, rank, quantity, rule_ids in rows:
+        for claim_id, unit_id, pathway, level, rank, quantity, rules in rows:
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, total)
             done += 1
-            old_hours, new_hours = replay.hours(rule_ids, pathway, level, rank, quantity)
+            old_hours, new_hours = replay.hours(rules, pathway, level, rank, quantity)
             p = pathways.get(pathway) or pathways.setdefault(pathway, Group(_pathway_label(pathway)))
             u = units.get(unit_id) or units.setdefault(unit_id, Group(''))
             for group in (p, u):
@@ -278,13 +282,13 @@ def changed_claims(impact: Impact, ids) -> list[Changed]:
     replay = Replay(impact.table)
     rows = db.session.execute(
         select(Claim.id, Claim.pathway, Claim.level, Claim.rank, Claim.quantity, Claim.title,
-               Claim.registered_hours, WorkflowInstance.rule_version_ids, User.name, Organisation.name)
+               Claim.registered_hours, RULES, User.name, Organisation.name)
         .join(User, User.id == Claim.learner_id).join(Organisation, Organisation.id == Claim.unit_id)
         .outerjoin(WorkflowInstance, WorkflowInstance.id == Claim.instance_id)
         .where(Claim.id.in_(list(ids))))
     found = {}
-    for claim_id, pathway, level, rank, quantity, title, registered, rule_ids, learner, unit in rows:
-        old_hours, new_hours = replay.hours(rule_ids, pathway, level, rank, quantity)
+    for claim_id, pathway, level, rank, quantity, title, registered, rules, learner, unit in rows:
+        old_hours, new_hours = replay.hours(rules, pathway, level, rank, quantity)
         found[claim_id] = Changed(claim_id, learner, unit, _pathway_label(pathway), title, Decimal(registered),
                                   old_hours, new_hours)
     return [found[i] for i in ids if i in found]  # a claim deleted since the preview is left out
