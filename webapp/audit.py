@@ -17,6 +17,15 @@ def log(subject_type: str, subject_id: int, action: str, m: Membership | None, r
                                                   remark=remark))
 
 
+def log_many(subject_type: str, entries: list[tuple[int, str, str | None]], m: Membership | None) -> None:
+    """`log` for many subjects at once (a batch of imported rows): (subject id, action, remark) each, one insert."""
+    if entries:
+        label = actor_label(m)
+        db.session.execute(insert(FlowLog), [
+            {'subject_type': subject_type, 'subject_id': subject_id, 'action': action, 'remark': remark,
+             'actor_id': m.user_id if m else None, 'actor_label': label} for subject_id, action, remark in entries])
+
+
 def flow_log(subject_type: str, subject_id: int) -> list[FlowLog]:
     """A subject's flow log, oldest first (as its detail page shows it)."""
     return db.session.scalars(select(FlowLog).where(FlowLog.subject_type == subject_type,

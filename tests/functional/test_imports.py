@@ -2,6 +2,7 @@
 scope, whole-file refusals, progress, and an export that imports again."""
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from html import unescape
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from models import Claim, ImportJob, Organisation, db, utcnow
 from webapp.claims import operations as claims
 from webapp.claims.sheets import COLUMNS
-from webapp import timers
+from webapp import audit, timers
 from webapp.imports import operations as imports
 from webapp.transfers import operations as transfers
 
@@ -242,29 +243,33 @@ def test_the_claim_form_refuses_a_training_of_another_year(client, ctx):
 
 def test_a_row_the_database_refuses_fails_alone(client, ctx, monkeypatch):
     """Should a value pass the checks and still be refused by the database (a constraint, a column too small),
-    only that row fails, with its sheet row number; the rows around it are imported."""
-    create = claims.create_claim
+    only that row fails, with its sheet row number; the rows around it, in the same batch, are imported whole:
+    each with its process, its inbox row, its flow log entry."""
+    check = claims.check_input
 
-    def create_refused_by_database(m, inp, learner=None):
-        claim = create(m, inp, learner)
+    def checked_but_refused_by_database(inp, *args, **kwargs):
+        inp = check(inp, *args, **kwargs)
         if inp.title == '数据库拒绝':
-            claim.learner_id = None  # NOT NULL: IntegrityError on every database
-            db.session.flush()
-        elif inp.title == '数量溢出':
-            claim.quantity = Decimal(3652059)  # Numeric(6, 1): DataError on PostgreSQL
-            db.session.flush()
-        return claim
-    monkeypatch.setattr(claims, 'create_claim', create_refused_by_database)
+            return replace(inp, sub_type=None)  # NOT NULL: IntegrityError on every database
+        if inp.title == '数量溢出':
+            return replace(inp, quantity=Decimal(3652059))  # Numeric(6, 1): DataError on PostgreSQL
+        return inp
+    monkeypatch.setattr(claims, 'check_input', checked_but_refused_by_database)
     login(client, 'jtjt_admin')
-    upload(client, xlsx([row(认定内容='之前'), row(认定内容='数据库拒绝'), row(认定内容='数量溢出'), row(认定内容='之后')]))
+    upload(client, xlsx([row(认定内容='之前'), row(认定内容='数据库拒绝'), row(认定内容='数量溢出'), row(认定内容='之后'),
+                         row(认定内容='再之后', 申请学时=30)]))
     assert imports.run_pending() == 1
     job = db.session.scalar(select(ImportJob))
     assert job.status == 'done'
     assert job.results[1] == {'row': 3, 'ok': False, 'message': '第 3 行：数据超出范围或不符合数据库约束，本行未导入'}
+    assert job.results[4]['message'] == '申请学时 30 超过折算表的 18'
     titles = set(db.session.scalars(select(Claim.title)))
     assert {'之前', '之后'} <= titles and '数据库拒绝' not in titles
     if db.engine.dialect.name == 'postgresql':
         assert job.results[2]['message'].startswith('第 4 行：数据超出范围') and '数量溢出' not in titles
+    for claim in db.session.scalars(select(Claim)):
+        assert claim.status_label == '待提交' and claims.open_item(claim).form_key == 'claim_edit'
+        assert [log.action for log in audit.flow_log('claim', claim.id)] == ['新增登记']
 
 
 def test_result_rows_are_the_sheet_rows_when_blank_rows_are_left_between(client, ctx):
@@ -361,3 +366,19 @@ def test_other_inbox_tabs_export_the_columns_they_show(client, ctx):
     assert len(rows) == 2 and rows[1][1] == '单位调转 · 浙江交通工程建设集团有限公司 → 宁波港航工程有限公司'
     assert rows[1][2] == '张伟' and rows[1][3] in html  # masked as on the page
     assert sheet_rows(client.get('/inbox/done?kind=transfer&export=xlsx'))[0][-2:] == ('处理结果', '处理时间')
+
+
+def test_a_learner_with_a_transfer_open_is_refused_on_her_rows_and_her_colleagues_are_imported(client, ctx):
+    """The batch's check for open transfers (one query for all its learners) refuses exactly her rows, with the words
+    of the claim form."""
+    nb = db.session.scalar(select(Organisation.id).where(Organisation.name == '宁波港航工程有限公司'))
+    transfers.request_transfer(membership(ZHANG_WEI, 'learner'), nb, '工作调动')
+    db.session.commit()
+    login(client, 'jtjt_admin')
+    upload(client, xlsx([row(认定内容='张伟的'), row(身份证号=LI_NA, 姓名='李娜', 认定内容='李娜的'), row(认定内容='张伟的二')]))
+    assert imports.run_pending() == 1
+    job = db.session.scalar(select(ImportJob))
+    assert [r['ok'] for r in job.results] == [False, True, False]
+    assert job.results[0]['message'].startswith('张伟有单位调转申请正在办理中（调往“宁波港航工程有限公司”')
+    assert job.results[0]['message'].endswith('办结或撤回后才能新增学时登记')
+    assert list(db.session.scalars(select(Claim.title))) == ['李娜的']

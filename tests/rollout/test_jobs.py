@@ -1,6 +1,7 @@
 """Large impact previews and migration batches run in `flask worker`: the page queues a job, shows its progress, and
 shows the same result the request would have given once the worker is done."""
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from webapp.rollout import impact, jobs, migration
 
 from ..helpers import claim_input, year
 from ..people import LI_NA, ZHANG_WEI, login, membership
-from .test_impact import small_year
+from .test_impact import small_year, with_training
 from .test_migration import versions
 
 
@@ -141,3 +142,45 @@ def test_a_migration_whose_worker_died_carries_on_after_the_instances_it_moved(c
     assert [(o.instance_id, o.migrated) for o in jobs.outcomes(job)] == [(ids[0], True), (ids[1], True)]
     moves = db.session.scalars(select(FlowLog.subject_id).where(FlowLog.action == '迁移流程版本')).all()
     assert sorted(moves) == sorted(ids)  # each instance moved (and logged) once
+
+
+def test_a_job_keeps_the_summary_and_pages_the_changed_claims_from_the_database(ctx, client, monkeypatch):
+    """The worker stores the summary and the changed claims' ids only (not every changed claim in full, which made a
+    year of 430k claims a 98 MB result); the page lists them a page at a time, read back from the claims, and the
+    export still has all of them. A draft saved again after the preview changes neither the list nor the export."""
+    (a, *_), draft = small_year()
+    y, draft_id = year(), draft.id
+    db.session.commit()
+    ctx.config['ROLLOUT_SYNC_CLAIMS'] = 4
+    monkeypatch.setattr(impact, 'CHANGED_PER_PAGE', 2)
+    monkeypatch.setattr(impact, 'CHUNK', 2)  # the claims are read two at a time: the summary is the same
+    login(client, 'shengji')
+    job_id = _job_id(client.get(f'/rollout/impact?version={draft_id}&year={y}'))
+    assert jobs.run_pending() == 1
+    job = db.session.get(RolloutJob, job_id)
+    assert 'changed' not in job.result and impact.Impact.from_json(job.result).changed == 3  # ids, not claims
+    draft.content = with_training(9)  # saved again since: the job's result keeps the table it previewed
+    db.session.commit()
+    first = client.get(f'/rollout/jobs/{job_id}').get_data(as_text=True)
+    assert '5 条已通过的登记，其中 3 条的折算学时将改变，合计差额 +14 学时' in first
+    assert '1 / 2（共 3 条）' in first and f'/rollout/jobs/{job_id}?page=2' in first
+    second = client.get(f'/rollout/jobs/{job_id}?page=2').get_data(as_text=True)
+    listed = [re.findall(r'<td>([ABCDE])</td>', html) for html in (first, second)]
+    assert sorted(listed[0] + listed[1]) == ['A', 'B', 'E'] and len(listed[0]) == 2
+    assert '2 / 2（共 3 条）' in second
+    rows = list(load_workbook(io.BytesIO(client.get(f'/rollout/jobs/{job_id}/export').data)).active
+                .iter_rows(values_only=True))
+    assert sorted((r[4], r[6], r[7], r[8]) for r in rows[1:]) == [('A', 18, 24, 6), ('B', 30, 36, 6), ('E', 14, 16, 2)]
+
+
+def test_the_page_answering_in_the_request_pages_the_changed_claims_too(ctx, client, monkeypatch):
+    (a, *_), draft = small_year()
+    y, draft_id = year(), draft.id
+    db.session.commit()
+    monkeypatch.setattr(impact, 'CHANGED_PER_PAGE', 2)
+    login(client, 'shengji')
+    pages = [client.get(f'/rollout/impact?version={draft_id}&year={y}&page={n}').get_data(as_text=True)
+             for n in (1, 2)]
+    assert all('其中 3 条的折算学时将改变' in page for page in pages)
+    listed = [re.findall(r'<td>([ABCDE])</td>', page) for page in pages]
+    assert sorted(listed[0] + listed[1]) == ['A', 'B', 'E'] and len(listed[0]) == 2

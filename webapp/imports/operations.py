@@ -10,16 +10,20 @@ stored with the job in the worker's language (Chinese by default).
 """
 import hashlib
 import io
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
+from typing import Optional
 
 from flask import current_app
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import selectinload
 from stdnum.cn import ric
 
 from models import Claim, ImportJob, ImportRow, Membership, User, db, utcnow
@@ -132,11 +136,30 @@ def _date(value, name: str) -> date:
     return day
 
 
-def _learner(m: Membership, value, name_value) -> User:
-    number = _text(value).upper()
-    if not ric.is_valid(number):
+def _id_number(value) -> str:
+    return _text(value).upper()
+
+
+def staff_by_id_number(rows: list[tuple[int, dict]]) -> dict[str, User]:
+    """The people a batch of rows names, with their memberships, by ID number: two queries for the batch."""
+    numbers = {_id_number(row.get(ID_NUMBER)) for _number, row in rows} - {''}
+    if not numbers:
+        return {}
+    people = db.session.scalars(select(User).where(User.id_number.in_(numbers)).options(selectinload(User.memberships)))
+    return {u.id_number: u for u in people}
+
+
+@lru_cache(maxsize=4096)
+def _valid_id_number(number: str) -> bool:
+    """ric.is_valid (its check of the birth place costs half a millisecond), once per number a file repeats."""
+    return ric.is_valid(number)
+
+
+def _learner(m: Membership, value, name_value, staff: dict[str, User] | None) -> User:
+    number = _id_number(value)
+    if not _valid_id_number(number):
         raise RowError(_l('身份证号“%(number)s”无效（位数、出生日期或校验位不对）', number=number))
-    user = db.session.scalar(select(User).where(User.id_number == number))
+    user = staff.get(number) if staff is not None else db.session.scalar(select(User).where(User.id_number == number))
     member = next((x for x in user.memberships if x.role == LEARNER), None) if user is not None else None
     if member is None or member.org_id != m.org_id or (m.department_id and member.department_id != m.department_id):
         # the same words whether the number is someone's of another unit or nobody's: neither her name nor her unit
@@ -150,12 +173,13 @@ def _learner(m: Membership, value, name_value) -> User:
     return user
 
 
-def parse_row(m: Membership, row: dict) -> tuple[User, claims.ClaimInput]:
-    """One row -> (learner, claim input), or RowError naming what is wrong."""
+def parse_row(m: Membership, row: dict, staff: dict[str, User] | None = None) -> tuple[User, claims.ClaimInput]:
+    """One row -> (learner, claim input), or RowError naming what is wrong. *staff*: the people of the row's batch
+    (staff_by_id_number), else the row's learner is looked up on her own."""
     for column in REQUIRED:
         if not _text(row.get(column)):
             raise RowError(_l('“%(column)s”为必填项', column=column))
-    learner = _learner(m, row[ID_NUMBER], row.get(NAME))
+    learner = _learner(m, row[ID_NUMBER], row.get(NAME), staff)
     label = _text(row[PATHWAY])
     code = PATHWAY_CODES.get(label, label if label in PATHWAYS else None)
     if code is None:
@@ -256,19 +280,36 @@ def _imported(org_id: int, sha256: str, number: int) -> ImportRow | None:
                                                      ImportRow.row == number))
 
 
-def _skipped(number: int, done: ImportRow) -> dict:
-    claim = db.session.get(Claim, done.claim_id)
-    return {'row': number, 'ok': True, 'skipped': True, 'claim_id': claim.id,
-            'message': _('此前已导入为待提交：%(name)s（本次未重复创建）', name=claim.learner.name)}
+def _skipped(number: int, claim_id: int, name: str) -> dict:
+    return {'row': number, 'ok': True, 'skipped': True, 'claim_id': claim_id,
+            'message': _('此前已导入为待提交：%(name)s（本次未重复创建）', name=name)}
+
+
+def _skipped_row(number: int, done: ImportRow) -> dict:
+    return _skipped(number, done.claim_id, db.session.get(Claim, done.claim_id).learner.name)
+
+
+def _imported_result(number: int, claim_id: int, name: str) -> dict:
+    return {'row': number, 'ok': True, 'message': _('已导入为待提交：%(name)s', name=name), 'claim_id': claim_id}
+
+
+def _failed(number: int, message) -> dict:
+    return {'row': number, 'ok': False, 'message': str(message)}
+
+
+def _refused_by_database(number: int) -> dict:
+    return _failed(number, _('第 %(row)s 行：数据超出范围或不符合数据库约束，本行未导入', row=number))
 
 
 def _import_row(m: Membership, job: ImportJob, number: int, row: dict) -> dict:
-    """The row's result as the job stores it (JSON): its message is text in the worker's language. A row of the same
-    file that the unit imported before (an earlier upload, or this job before a worker was lost) is skipped while its
-    draft lives; the draft and its ImportRow are created together, so a row is created once only."""
+    """One row on its own, in a savepoint of its own: the way back when the database or the engine refused a row of
+    a batch (`_import_batch`). The row's result as the job stores it (JSON): its message is text in the worker's
+    language. A row of the same file that the unit imported before (an earlier upload, or this job before a worker
+    was lost) is skipped while its draft lives; the draft and its ImportRow are created together, so a row is created
+    once only."""
     done = _imported(m.org_id, job.content_sha256, number)
     if done is not None and db.session.get(Claim, done.claim_id).deleted_at is None:
-        return _skipped(number, done)
+        return _skipped_row(number, done)
     try:
         with db.session.begin_nested():
             learner, inp = parse_row(m, row)
@@ -279,16 +320,86 @@ def _import_row(m: Membership, job: ImportJob, number: int, row: dict) -> dict:
             else:  # its earlier draft was deleted: imported again, on purpose
                 done.claim_id, done.job_id = claim.id, job.id
             db.session.flush()
-        return {'row': number, 'ok': True, 'message': _('已导入为待提交：%(name)s', name=learner.name), 'claim_id': claim.id}
+        return _imported_result(number, claim.id, learner.name)
     except Refused as exc:
-        return {'row': number, 'ok': False, 'message': str(exc.message)}
+        return _failed(number, exc.message)
     except (DataError, IntegrityError):
         # another worker created this row at the same moment (its ImportRow came first) …
         if (done := _imported(m.org_id, job.content_sha256, number)) is not None:
-            return _skipped(number, done)
+            return _skipped_row(number, done)
         # … or the database refused what the checks let through (a value too large for its column …): the savepoint
         # is rolled back, so only this row fails and the rest of the file goes on
-        return {'row': number, 'ok': False, 'message': _('第 %(row)s 行：数据超出范围或不符合数据库约束，本行未导入', row=number)}
+        return _refused_by_database(number)
+
+
+@dataclass
+class _Draft:
+    """A row that passed the import's checks, to be created with its batch."""
+    number: int
+    row: dict
+    learner: User
+    inp: claims.ClaimInput
+    earlier: Optional[ImportRow]  # its ImportRow when an earlier draft of it was deleted
+
+
+def _earlier_rows(m: Membership, job: ImportJob, numbers: list[int]) -> dict[int, tuple[ImportRow, bool, str]]:
+    """The batch's rows imported before: sheet row -> (its ImportRow, whether its draft lives, the learner's name)."""
+    found = db.session.execute(
+        select(ImportRow, Claim.deleted_at.is_(None), User.name).join(Claim, Claim.id == ImportRow.claim_id)
+        .join(User, User.id == Claim.learner_id)
+        .where(ImportRow.org_id == m.org_id, ImportRow.file_sha256 == job.content_sha256, ImportRow.row.in_(numbers)))
+    return {done.row: (done, live, name) for done, live, name in found}
+
+
+def _import_batch(m: Membership, job: ImportJob, rows: list[tuple[int, dict]], lease: timers.Lease) -> list[dict]:
+    """The results of the leading rows of *rows*: all of them, or those checked before the lease was due (a slow
+    batch commits what it did rather than outlive the lease). Checked one by one, created together: the batch's
+    learners, earlier imports and open transfers are looked up once, and its drafts, processes, inbox rows, flow log
+    and ImportRows are written with one insert per table (claims.create_drafts). Should the database or the engine
+    refuse any of them, the batch is taken back and its rows are created again one by one, each in its own
+    savepoint (`_import_row`), so that only the refused row fails."""
+    earlier = _earlier_rows(m, job, [number for number, _row in rows])
+    staff = staff_by_id_number(rows)
+    results: dict[int, dict] = {}
+    drafts: list[_Draft] = []
+    for number, row in rows:
+        done, live, name = earlier.get(number, (None, False, ''))
+        if live:
+            results[number] = _skipped(number, done.claim_id, name)
+        else:
+            try:
+                drafts.append(_Draft(number, row, *parse_row(m, row, staff), done))
+            except Refused as exc:
+                results[number] = _failed(number, exc.message)
+        if lease.due():
+            break
+    worked = rows[:len(results) + len(drafts)]
+    if drafts:
+        try:
+            with db.session.begin_nested():
+                results.update(_create(m, job, drafts))
+        except (Refused, DataError, IntegrityError):
+            results.update((d.number, _import_row(m, job, d.number, d.row)) for d in drafts)
+    return [results[number] for number, _row in worked]
+
+
+def _create(m: Membership, job: ImportJob, drafts: list[_Draft]) -> dict[int, dict]:
+    outcomes = claims.create_drafts(m, [(d.learner, d.inp) for d in drafts])
+    results, new_rows = {}, []
+    for draft, outcome in zip(drafts, outcomes):
+        if isinstance(outcome, Refused):
+            results[draft.number] = _failed(draft.number, outcome.message)
+            continue
+        results[draft.number] = _imported_result(draft.number, outcome.id, draft.learner.name)
+        if draft.earlier is None:
+            new_rows.append({'org_id': m.org_id, 'file_sha256': job.content_sha256, 'row': draft.number,
+                             'claim_id': outcome.id, 'job_id': job.id})
+        else:  # its earlier draft was deleted: imported again, on purpose
+            draft.earlier.claim_id, draft.earlier.job_id = outcome.id, job.id
+    if new_rows:
+        db.session.execute(insert(ImportRow), new_rows)
+    db.session.flush()
+    return results
 
 
 def run_job(job: ImportJob, lease: timers.Lease) -> None:
@@ -310,11 +421,7 @@ def run_job(job: ImportJob, lease: timers.Lease) -> None:
 
 def _work_off(job: ImportJob, m: Membership, rows: list[tuple[int, dict]], lease: timers.Lease) -> None:
     while job.done_rows < len(rows):
-        results = []
-        for number, row in rows[job.done_rows:job.done_rows + CHUNK]:
-            results.append(_import_row(m, job, number, row))
-            if lease.due():  # a slow chunk: commit what is done rather than outlive the lease
-                break
+        results = _import_batch(m, job, rows[job.done_rows:job.done_rows + CHUNK], lease)
         lease.renew(job)
         job.results = list(job.results or []) + results
         job.done_rows += len(results)

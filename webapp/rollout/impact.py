@@ -2,13 +2,22 @@
 was actually computed with, and report what would change.
 
 Fast by construction: each table is parsed once, and the table is evaluated once per distinct input tuple
-(pathway, level, rank, quantity) — thousands of claims share a handful of tuples — never once per claim."""
+(pathway, level, rank, quantity) — thousands of claims share a handful of tuples — never once per claim. Bounded in
+memory: the claims are read in chunks by id, and a preview keeps its summary and the ids of the changed claims only;
+the changed claims are read back and replayed a page at a time."""
+import base64
+import json
+import sys
 import time
+import zlib
+from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate, chain
+from math import ceil
 from typing import Callable, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from models import Claim, Organisation, ProcessVersion, User, WorkflowInstance, db
 from models.workflow import DMN
@@ -16,6 +25,7 @@ from models.workflow import DMN
 from ..claims import catalog as claim_catalog
 from ..claims.operations import cap
 from ..i18n import _l
+from ..pagination import RowPage
 from ..refusals import Refused
 from ..workflow.catalog import APPROVED
 from ..workflow.rules import DecisionError, DecisionTable
@@ -80,15 +90,39 @@ class Group:
         return self.new_hours - self.old_hours
 
 
+def _packed(ids: array) -> str:
+    """Ascending claim ids as text for a job's JSON result: the gaps between them (small numbers, mostly alike),
+    little-endian, compressed — 1M ids take a few hundred KB instead of 8 MB."""
+    gaps = array('q', (b - a for a, b in zip(chain((0,), ids), ids)))
+    if sys.byteorder != 'little':
+        gaps.byteswap()
+    return base64.b64encode(zlib.compress(gaps.tobytes())).decode('ascii')
+
+
+def _unpacked(text: str) -> array:
+    gaps = array('q')
+    gaps.frombytes(zlib.decompress(base64.b64decode(text)))
+    if sys.byteorder != 'little':
+        gaps.byteswap()
+    return array('q', accumulate(gaps))
+
+
 @dataclass
 class Impact:
+    """A preview's summary, and the ids of the claims whose hours change (ascending): the changed claims themselves
+    are read a page at a time (`changed_claims`), never held all at once."""
     year: int
+    table: str  # the credit table previewed (a draft may be saved again or discarded since)
     claims: int = 0
     by_pathway: list[Group] = field(default_factory=list)
     by_unit: list[Group] = field(default_factory=list)
-    changed: list[Changed] = field(default_factory=list)
+    changed_ids: array = field(default_factory=lambda: array('q'))
     distinct_inputs: int = 0
     seconds: float = 0.0
+
+    @property
+    def changed(self) -> int:
+        return len(self.changed_ids)
 
     @property
     def difference(self) -> Decimal:
@@ -98,20 +132,23 @@ class Impact:
         """Plain JSON for a job's result row; decimals as strings so nothing is rounded on the way."""
         def groups(rows):
             return [[g.name, g.claims, g.changed, str(g.old_hours), str(g.new_hours)] for g in rows]
-        return {'year': self.year, 'claims': self.claims, 'distinct_inputs': self.distinct_inputs,
-                'seconds': self.seconds, 'by_pathway': groups(self.by_pathway), 'by_unit': groups(self.by_unit),
-                'changed': [[c.claim_id, c.learner, c.unit, c.pathway, c.title, str(c.registered_hours),
-                             str(c.old_hours), str(c.new_hours)] for c in self.changed]}
+        return {'year': self.year, 'table': self.table, 'claims': self.claims,
+                'distinct_inputs': self.distinct_inputs, 'seconds': self.seconds,
+                'by_pathway': groups(self.by_pathway), 'by_unit': groups(self.by_unit),
+                'changed_ids': _packed(self.changed_ids)}
 
     @classmethod
     def from_json(cls, data: dict) -> 'Impact':
         def groups(rows):
             return [Group(name, claims, changed, Decimal(old), Decimal(new))
                     for name, claims, changed, old, new in rows]
-        return cls(year=data['year'], claims=data['claims'], distinct_inputs=data['distinct_inputs'],
-                   seconds=data['seconds'], by_pathway=groups(data['by_pathway']), by_unit=groups(data['by_unit']),
-                   changed=[Changed(cid, learner, unit, pathway, title, Decimal(registered), Decimal(old), Decimal(new))
-                            for cid, learner, unit, pathway, title, registered, old, new in data['changed']])
+        if 'changed_ids' in data:
+            ids = _unpacked(data['changed_ids'])
+        else:  # a result stored before: every changed claim in full, the id first
+            ids = array('q', sorted(row[0] for row in data.get('changed', [])))
+        return cls(year=data['year'], table=data.get('table', ''), claims=data['claims'],
+                   distinct_inputs=data['distinct_inputs'], seconds=data['seconds'],
+                   by_pathway=groups(data['by_pathway']), by_unit=groups(data['by_unit']), changed_ids=ids)
 
 
 def _content(draft) -> str:
@@ -123,6 +160,7 @@ def _content(draft) -> str:
 
 
 PROGRESS_EVERY = 5000  # claims between two progress reports
+CHUNK = 10_000  # claims read per query (a range of ids): memory stays bounded however large the year
 
 
 def _replayed(year: int, province_id: int) -> tuple:
@@ -136,72 +174,136 @@ def count(year: int, province_id: int) -> int:
     return db.session.scalar(select(func.count(Claim.id)).where(*_replayed(year, province_id)))
 
 
+class Replay:
+    """Both sides of a preview: the draft table, and for each claim the table it was actually computed with (the
+    instance's rule versions; the published table for claims without one). Each table is parsed once."""
+
+    def __init__(self, table: str):
+        self.new = Matcher(table)
+        self.current = published(DMN, DECISION)
+        self.tables = dict(db.session.execute(select(ProcessVersion.id, ProcessVersion.content).where(
+            ProcessVersion.kind == DMN, ProcessVersion.key == DECISION)).all())
+        self.limit = cap()
+        self._by_version: dict[int, Matcher] = {}
+        self._by_rules: dict[tuple, Matcher] = {}
+        self._hours: dict[tuple, tuple[Decimal, Decimal]] = {}
+
+    def _old(self, rules: Optional[str]) -> Matcher:
+        old = self._by_rules.get(rules)
+        if old is None:
+            version_id = next((v for v in json.loads(rules or '[]') if v in self.tables), None)
+            if version_id is None:
+                if self.current is None:
+                    raise ImpactError(_l('学时折算表尚未发布，无法比较'))
+                version_id = self.current.id
+            if version_id not in self._by_version:
+                self._by_version[version_id] = Matcher(self.tables[version_id])
+            old = self._by_rules[rules] = self._by_version[version_id]
+        return old
+
+    def hours(self, rules: Optional[str], pathway: str, level, rank, quantity) -> tuple[Decimal, Decimal]:
+        """(old hours, new hours) of a claim whose instance's rule versions are *rules* (RULES: JSON text); worked out
+        once per rule versions and inputs."""
+        key = (rules, pathway, level, rank, quantity)
+        both = self._hours.get(key)
+        if both is None:
+            inputs = (pathway, level or '', rank or 0, Decimal(quantity))
+            both = self._hours[key] = (self._old(rules).hours(*inputs, self.limit), self.new.hours(*inputs, self.limit))
+        return both
+
+
+# An instance's rule versions as the JSON text they are stored as: a million claims share a handful of them, decoded
+# once each (Replay.hours) instead of once per claim.
+RULES = cast(WorkflowInstance.rule_version_ids, String)
+
+
 def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int, int], None]] = None) -> Impact:
     """*draft*: a ProcessVersion of credit_hours (any status) or plain DMN XML. *progress(done, total)* is called
-    every PROGRESS_EVERY claims."""
+    every PROGRESS_EVERY claims (it may commit: the claims are read in chunks, each chunk a query of its own)."""
     started = time.perf_counter()
-    new = Matcher(_content(draft))
-    current = published(DMN, DECISION)
-    table_ids = dict(db.session.execute(select(ProcessVersion.id, ProcessVersion.content).where(
-        ProcessVersion.kind == DMN, ProcessVersion.key == DECISION)).all())
-    old_by_version: dict[int, Matcher] = {}
-
-    def old_matcher(rule_version_ids) -> Matcher:
-        version_id = next((v for v in rule_version_ids or () if v in table_ids), None)
-        if version_id is None:
-            if current is None:
-                raise ImpactError(_l('学时折算表尚未发布，无法比较'))
-            version_id = current.id
-        if version_id not in old_by_version:
-            old_by_version[version_id] = Matcher(table_ids[version_id])
-        return old_by_version[version_id]
-
-    limit = cap()
-    rows = db.session.execute(
-        select(Claim.id, Claim.unit_id, Claim.pathway, Claim.level, Claim.rank, Claim.quantity, Claim.title,
-               Claim.registered_hours, User.name, WorkflowInstance.rule_version_ids)
-        .join(User, User.id == Claim.learner_id)
-        .outerjoin(WorkflowInstance, WorkflowInstance.id == Claim.instance_id)
-        .where(*_replayed(year, province_id))
-        .order_by(Claim.unit_id, Claim.id)).all()
+    table = _content(draft)
+    replay = Replay(table)
+    ids = array('q')  # 8 bytes a claim: read in one pass, before any progress is committed
+    ids.extend(db.session.connection().execute(select(Claim.id).where(*_replayed(year, province_id))
+                                               .order_by(Claim.id).execution_options(yield_per=CHUNK)).scalars())
     pathways: dict[str, Group] = {}
     units: dict[int, Group] = {}
-    changed_rows = []
-    by_rules: dict[tuple, Matcher] = {}
-    for done, (claim_id, unit_id, pathway, level, rank, quantity, title, registered, learner, rule_ids) \
-            in enumerate(rows):
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, len(rows))
-        rules_key = tuple(rule_ids or ())
-        old = by_rules.get(rules_key)
-        if old is None:
-            old = by_rules[rules_key] = old_matcher(rule_ids)
-        inputs = (pathway, level or '', rank or 0, Decimal(quantity))
-        old_hours, new_hours = old.hours(*inputs, limit), new.hours(*inputs, limit)
-        p = pathways.get(pathway) or pathways.setdefault(pathway, Group(_pathway_label(pathway)))
-        u = units.get(unit_id) or units.setdefault(unit_id, Group(''))
-        for group in (p, u):
-            group.claims += 1
-            group.old_hours += old_hours
-            group.new_hours += new_hours
-        if old_hours != new_hours:
-            p.changed += 1
-            u.changed += 1
-            changed_rows.append((claim_id, unit_id, pathway, title, registered, learner, old_hours, new_hours))
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name)
-                                    .where(Organisation.id.in_(list(units)))).all()) if units else {}
+    changed_ids = array('q')
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        wanted = set(chunk)
+        # by a range of the primary key only, whatever the statistics say about years and outcomes; the claims of
+        # other years or provinces within the range are passed over
+        rows = db.session.connection().execute(  # plain rows (no ORM): the loop below is the preview's cost
+            select(Claim.id, Claim.unit_id, Claim.pathway, Claim.level, Claim.rank, Claim.quantity, RULES)
+            .outerjoin(WorkflowInstance, WorkflowInstance.id == Claim.instance_id)
+            .where(Claim.id.between(chunk[0], chunk[-1])).order_by(Claim.id)).all()
+        for claim_id, unit_id, pathway, level, rank, quantity, rules in rows:
+            if claim_id not in wanted:
+                continue
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(ids))
+            done += 1
+            old_hours, new_hours = replay.hours(rules, pathway, level, rank, quantity)
+            p = pathways.get(pathway) or pathways.setdefault(pathway, Group(_pathway_label(pathway)))
+            u = units.get(unit_id) or units.setdefault(unit_id, Group(''))
+            for group in (p, u):
+                group.claims += 1
+                group.old_hours += old_hours
+                group.new_hours += new_hours
+            if old_hours != new_hours:
+                p.changed += 1
+                u.changed += 1
+                changed_ids.append(claim_id)
+    for unit_id, name in _unit_names(list(units)):
+        units[unit_id].name = name
     for unit_id, group in units.items():
-        group.name = names.get(unit_id, str(unit_id))
-    impact = Impact(year=year, claims=len(rows),
+        group.name = group.name or str(unit_id)
+    impact = Impact(year=year, table=table, claims=done,
                     by_pathway=[pathways[k] for k in claim_catalog.PATHWAYS if k in pathways]
                     + [g for k, g in pathways.items() if k not in claim_catalog.PATHWAYS],
                     by_unit=sorted(units.values(), key=lambda g: (-abs(g.difference), g.name)),
-                    changed=[Changed(cid, learner, names.get(uid, str(uid)), _pathway_label(pw), title,
-                                     Decimal(registered), old_h, new_h)
-                             for cid, uid, pw, title, registered, learner, old_h, new_h in changed_rows],
-                    distinct_inputs=len(new.table))
+                    changed_ids=changed_ids, distinct_inputs=len(replay.new.table))
     impact.seconds = time.perf_counter() - started
     return impact
+
+
+def _unit_names(unit_ids: list[int]):
+    for start in range(0, len(unit_ids), CHUNK):
+        yield from db.session.execute(select(Organisation.id, Organisation.name)
+                                      .where(Organisation.id.in_(unit_ids[start:start + CHUNK])))
+
+
+CHANGED_PER_PAGE = 200  # changed claims listed per page
+
+
+def changed_claims(impact: Impact, ids) -> list[Changed]:
+    """The changed claims of *ids* (some of impact.changed_ids, in that order), read from the database and replayed
+    again through the tables of the preview (a page costs one query; the tables are parsed once per process)."""
+    if not len(ids):
+        return []
+    replay = Replay(impact.table)
+    rows = db.session.execute(
+        select(Claim.id, Claim.pathway, Claim.level, Claim.rank, Claim.quantity, Claim.title,
+               Claim.registered_hours, RULES, User.name, Organisation.name)
+        .join(User, User.id == Claim.learner_id).join(Organisation, Organisation.id == Claim.unit_id)
+        .outerjoin(WorkflowInstance, WorkflowInstance.id == Claim.instance_id)
+        .where(Claim.id.in_(list(ids))))
+    found = {}
+    for claim_id, pathway, level, rank, quantity, title, registered, rules, learner, unit in rows:
+        old_hours, new_hours = replay.hours(rules, pathway, level, rank, quantity)
+        found[claim_id] = Changed(claim_id, learner, unit, _pathway_label(pathway), title, Decimal(registered),
+                                  old_hours, new_hours)
+    return [found[i] for i in ids if i in found]  # a claim deleted since the preview is left out
+
+
+def changed_page(impact: Impact, page: int) -> RowPage:
+    """One page of the changed claims, for the preview's page (the `pager` macro)."""
+    page = min(max(page, 1), max(1, ceil(impact.changed / CHANGED_PER_PAGE)))
+    start = (page - 1) * CHANGED_PER_PAGE
+    return RowPage(changed_claims(impact, impact.changed_ids[start:start + CHANGED_PER_PAGE]), page,
+                   CHANGED_PER_PAGE, impact.changed)
 
 
 def _pathway_label(code: str) -> str:
@@ -223,9 +325,11 @@ EXPORT_SHEET = _l('学时变化')
 
 
 def export_rows(impact: Impact):
-    for c in impact.changed:
-        yield [c.claim_id, c.learner, c.unit, c.pathway, c.title, float(c.registered_hours), float(c.old_hours),
-               float(c.new_hours), float(c.difference)]
+    """Every changed claim, read a chunk at a time."""
+    for start in range(0, impact.changed, CHUNK):
+        for c in changed_claims(impact, impact.changed_ids[start:start + CHUNK]):
+            yield [c.claim_id, c.learner, c.unit, c.pathway, c.title, float(c.registered_hours), float(c.old_hours),
+                   float(c.new_hours), float(c.difference)]
 
 
 def years(province_id: int) -> list[int]:

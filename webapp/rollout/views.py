@@ -41,7 +41,7 @@ def impact_page():
             if wants_export(request.args):
                 return _export(result, version)
     return render_template('rollout/impact.html', versions=versions, years=years, version=version, year=year,
-                           result=result, shown=200)
+                           result=result, changed=_changed_page(result))
 
 
 @bp.route('/')
@@ -105,6 +105,10 @@ def _export(result: impact.Impact, version):
                          sheet=impact.EXPORT_SHEET)
 
 
+def _changed_page(result: impact.Impact | None):
+    return impact.changed_page(result, request.args.get('page', 1, type=int) or 1) if result else None
+
+
 def _job_or_404(job_id: int):
     job = jobs.job_for(current_membership(), job_id)
     if job is None:
@@ -118,10 +122,11 @@ def _job_or_404(job_id: int):
 def job(job_id: int):
     """后台任务: a large impact preview or migration batch — a progress bar while the worker runs, then its result."""
     job = _job_or_404(job_id)
-    result = impact.Impact.from_json(job.result) if job.kind == IMPACT and job.result else None
     version = db.session.get(ProcessVersion, job.params.get('version_id') or job.params.get('source_id'))
+    result = _job_result(job, version)
     target = db.session.get(ProcessVersion, job.params.get('target_id') or 0)
-    return render_template('rollout/job.html', job=job, result=result, version=version, target=target, shown=200,
+    return render_template('rollout/job.html', job=job, result=result, version=version, target=target,
+                           changed=_changed_page(result),
                            outcomes=jobs.outcomes(job) if job.kind == MIGRATION else None)
 
 
@@ -141,5 +146,14 @@ def job_export(job_id: int):
     job = _job_or_404(job_id)
     if job.kind != IMPACT or not job.result:
         abort(404)
+    version = db.session.get(ProcessVersion, job.params['version_id'])
+    return _export(_job_result(job, version), version)
+
+
+def _job_result(job, version) -> impact.Impact | None:
+    if job.kind != IMPACT or not job.result:
+        return None
     result = impact.Impact.from_json(job.result)
-    return _export(result, db.session.get(ProcessVersion, job.params['version_id']))
+    if not result.table and version is not None:  # stored before results kept their table
+        result.table = version.content
+    return result

@@ -13,7 +13,7 @@ from .expressions import budget, reason
 from .failures import failed
 from .trial import failing_cell, sample_task
 from .validation import DecisionError, cell_name, parsed_decision
-from .versions import published
+from .versions import job_memo, published
 
 
 class DecisionUnavailable(LookupError):
@@ -94,5 +94,11 @@ def decide(decision_id: str, inputs: dict) -> dict:
     version = published(DMN, decision_id)
     if version is None:
         raise DecisionUnavailable(decision_id)
+    memo, key = job_memo(), ('decide', version.id, tuple(sorted(inputs.items())))
+    if memo is not None and key in memo:  # a bulk job: the same version gives the same outputs for the same inputs
+        return dict(memo[key])
     table = parsed_decision(version.content)
-    return _run(table, inputs, DMNEngine(table).result, lambda where, exc: failed(version, where, exc))
+    outputs = _run(table, inputs, DMNEngine(table).result, lambda where, exc: failed(version, where, exc))
+    if memo is not None:
+        memo[key] = dict(outputs)
+    return outputs

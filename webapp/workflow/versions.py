@@ -36,28 +36,38 @@ def _decision_id(dmn_xml: str) -> str:
 
 
 # Inside `same_versions()` (one bulk job), the published version of a key is looked up once: thousands of rows of
-# one import start on the same versions instead of asking the database three times per row.
+# one import start on the same versions instead of asking the database three times per row; and what depends only on
+# those versions (a decision's outputs for given inputs: rules.decide) is worked out once per job (`job_memo`).
 _PINNED: ContextVar[dict | None] = ContextVar('pinned_versions', default=None)
+_MEMO: ContextVar[dict | None] = ContextVar('same_versions_memo', default=None)
 
 
 @contextmanager
 def same_versions():
-    token = _PINNED.set({})
+    token, memo = _PINNED.set({}), _MEMO.set({})
     try:
         yield
     finally:
         _PINNED.reset(token)
+        _MEMO.reset(memo)
+
+
+def job_memo() -> dict | None:
+    """Inside same_versions(): a dict kept for the block, for results that depend only on the pinned versions and
+    their inputs; None outside (each call works them out again)."""
+    return _MEMO.get()
 
 
 def published(kind: str, key: str) -> ProcessVersion | None:
     pinned = _PINNED.get()
     if pinned is not None and (kind, key) in pinned:
-        return db.session.get(ProcessVersion, pinned[(kind, key)])  # identity map: no query
+        # held here, not only in the session's (weak) identity map: no query, once loaded after each commit
+        return pinned[(kind, key)]
     version = db.session.scalar(select(ProcessVersion).where(
         ProcessVersion.kind == kind, ProcessVersion.key == key, ProcessVersion.status == PUBLISHED,
     ).order_by(ProcessVersion.version.desc()).limit(1))
     if pinned is not None and version is not None:
-        pinned[(kind, key)] = version.id
+        pinned[(kind, key)] = version
     return version
 
 
