@@ -1,13 +1,20 @@
 """The inbox lists: work items ready for a role (待我处理), done by a person (我已处理), their counts per kind, and
-where each of a person's claims waits (我发起的)."""
-from sqlalchemy import and_, func, select
+where each of a person's claims waits (我发起的).
 
-from models import Claim, Membership, User, WorkItem, db
+A list pages over the work items alone, in the order of an index of its scope (models/workflow.py): the claim
+filters read the claim's values each row keeps (WorkItem.subject_*), and only the page's rows fetch their claims.
+Counts stop at COUNT_CAP: beyond it the page says "more than 10,000" instead of counting a province's rows."""
+from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
+
+from models import Claim, Membership, WorkItem, db
 
 from ..claims.queries import filter_claims
+from ..pagination import RowPage
 from ..permissions import work_item_scope
 
 CLAIM = 'claim'
+COUNT_CAP = 10_000
 
 
 def open_for(m: Membership):
@@ -20,13 +27,28 @@ def done_by(m: Membership):
     return WorkItem.completed_by_id == m.user_id
 
 
-def todo_count(m: Membership) -> int:
-    return db.session.scalar(select(func.count(WorkItem.id)).where(open_for(m)))
+def shown(count: int):
+    """A count as the page shows it: beyond COUNT_CAP, '10,000+'."""
+    return f'{COUNT_CAP:,}+' if count > COUNT_CAP else count
 
 
-def counts_by_kind(condition) -> dict[str, int]:
-    return dict(db.session.execute(select(WorkItem.subject_type, func.count(WorkItem.id))
-                                   .where(condition).group_by(WorkItem.subject_type)).all())
+def count_up_to(query) -> int:
+    """How many rows *query* (a select of work items) has, counting no further than COUNT_CAP + 1."""
+    ids = query.with_only_columns(WorkItem.id).order_by(None).limit(COUNT_CAP + 1)
+    return db.session.scalar(select(func.count()).select_from(ids.subquery()))
+
+
+def todo_count(m: Membership):
+    """The navigation's number of open items (shown)."""
+    return shown(count_up_to(select(WorkItem.id).where(open_for(m))))
+
+
+def counts_by_kind(condition, kinds: list[str]) -> dict[str, int]:
+    """Rows of each kind meeting *condition*, each counted up to COUNT_CAP + 1, in one statement."""
+    counts = [select(literal(kind).label('kind'), select(func.count()).select_from(
+        select(WorkItem.id).where(condition, WorkItem.subject_type == kind).limit(COUNT_CAP + 1).subquery())
+        .scalar_subquery().label('count')) for kind in kinds]
+    return dict(db.session.execute(union_all(*counts)).all()) if counts else {}
 
 
 def items_of_kind(condition, kind: str, order):
@@ -35,20 +57,48 @@ def items_of_kind(condition, kind: str, order):
 
 
 def _claim_items(condition, args):
-    """(work item, claim) rows of claims' work items meeting *condition* and the page's claim filters."""
-    return filter_claims(select(WorkItem, Claim)
-                         .join(Claim, (WorkItem.subject_type == CLAIM) & (WorkItem.subject_id == Claim.id))
-                         .join(User, Claim.learner_id == User.id).where(condition), args)
+    """Claims' work items meeting *condition* and the page's claim filters (on the values each item keeps)."""
+    return filter_claims(select(WorkItem).where(condition, WorkItem.subject_type == CLAIM), args,
+                         status=WorkItem.subject_status, year=WorkItem.subject_year,
+                         pathway=WorkItem.subject_pathway, learner_id=WorkItem.subject_person_id)
 
 
 def todo_claims(m: Membership, args):
-    """待我处理 of claims: oldest first."""
-    return _claim_items(open_for(m), args).order_by(WorkItem.created_at, WorkItem.id)
+    """待我处理 of claims: oldest first; an escalated row names the unit it comes from (its scope)."""
+    return _claim_items(open_for(m), args).order_by(WorkItem.created_at, WorkItem.id) \
+        .options(selectinload(WorkItem.scope_org))
 
 
 def done_claims(m: Membership, args):
     """我已处理 of claims: latest first."""
-    return _claim_items(done_by(m), args).order_by(WorkItem.completed_at.desc())
+    return _claim_items(done_by(m), args).order_by(WorkItem.completed_at.desc(), WorkItem.id.desc())
+
+
+def with_claims(items: list[WorkItem]) -> list[tuple[WorkItem, Claim]]:
+    """(work item, claim) for each item, the claims and their learners in one statement."""
+    claims = {c.id: c for c in db.session.scalars(select(Claim).where(
+        Claim.id.in_({i.subject_id for i in items})).options(joinedload(Claim.learner)))} if items else {}
+    return [(item, claims[item.subject_id]) for item in items]
+
+
+def claim_rows(query):
+    """*query* (claims' work items) as (work item, claim) rows, each claim with its learner: for an export."""
+    return query.add_columns(Claim).join(Claim, (WorkItem.subject_type == CLAIM) & (WorkItem.subject_id == Claim.id)) \
+        .options(joinedload(Claim.learner))
+
+
+def claim_page(query, page: int, per_page: int) -> RowPage:
+    """Page *page* of *query* (claims' work items) as (work item, claim) rows. The count stops at COUNT_CAP
+    (`capped`), and is left out when the page itself shows where the list ends."""
+    offset = (page - 1) * per_page
+    items = db.session.scalars(query.limit(per_page + 1).offset(offset)).all()
+    rows, more = with_claims(items[:per_page]), len(items) > per_page
+    if not more and (rows or page == 1):
+        return RowPage(rows, page, per_page, offset + len(rows))
+    counted = count_up_to(query)
+    listing = RowPage(rows, page, per_page, min(counted, COUNT_CAP))
+    listing.capped = counted > COUNT_CAP
+    return listing
 
 
 def waiting_items(claim_ids: list[int]) -> dict[int, WorkItem]:

@@ -18,7 +18,6 @@ from ..exports import MAX_EXPORT_ROWS, wants_export, xlsx_response
 from ..formatting import format_local_time, format_outcome
 from ..forms import BatchReviewForm
 from ..inbox_kinds import kind_for, ordered
-from ..pagination import paginate_rows
 from ..permissions import current_membership
 from . import bp, queries
 from .queries import CLAIM, todo_count  # noqa: F401 - the app factory's navigation count reads it here
@@ -26,11 +25,11 @@ from .queries import CLAIM, todo_count  # noqa: F401 - the app factory's navigat
 
 def _tabs(condition) -> tuple[str, list]:
     """The kind asked for (claims by default) and the tabs: (kind, count), claims always, others when non-empty."""
-    counts = queries.counts_by_kind(condition)
     current = request.args.get('kind', CLAIM)
     if current != CLAIM and kind_for(current) is None:
         abort(404)
-    tabs = [(k, counts.get(k.subject_type, 0)) for k in ordered()
+    counts = queries.counts_by_kind(condition, [k.subject_type for k in ordered()])
+    tabs = [(k, queries.shown(counts.get(k.subject_type, 0))) for k in ordered()
             if k.subject_type in (CLAIM, current) or counts.get(k.subject_type)]
     return current, tabs
 
@@ -71,6 +70,10 @@ def _export_generic(tab: str, query, current: str):
                          + last, rows())
 
 
+def _page_number() -> int:
+    return max(request.args.get('page', 1, type=int) or 1, 1)
+
+
 @bp.route('/')
 @login_required
 def todo():
@@ -81,8 +84,8 @@ def todo():
         return _generic('todo', condition, (WorkItem.created_at, WorkItem.id), tabs, current)
     query = queries.todo_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims((claim for _item, claim in db.session.execute(query)), _('待我处理'))
-    page = paginate_rows(query, current_app.config['PAGE_SIZE'])
+        return export_claims((claim for _item, claim in db.session.execute(queries.claim_rows(query))), _('待我处理'))
+    page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
 
@@ -97,8 +100,8 @@ def done():
         return _generic('done', condition, (WorkItem.completed_at.desc(), WorkItem.id.desc()), tabs, current)
     query = queries.done_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims((claim for _item, claim in db.session.execute(query)), _('我已处理'))
-    page = paginate_rows(query, current_app.config['PAGE_SIZE'])
+        return export_claims((claim for _item, claim in db.session.execute(queries.claim_rows(query))), _('我已处理'))
+    page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'])
     return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None,
                            tabs=tabs, current=current)
 
