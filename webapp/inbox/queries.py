@@ -87,15 +87,24 @@ def claim_rows(query):
         .options(joinedload(Claim.learner))
 
 
-def claim_page(query, page: int, per_page: int) -> RowPage:
+def filters_apply(args) -> bool:
+    """Whether *args* filter the claims (else a claim list has as many rows as its tab counted)."""
+    return filter_claims(select(WorkItem.id), args).whereclause is not None
+
+
+def claim_page(query, page: int, per_page: int, counted: int | None = None) -> RowPage:
     """Page *page* of *query* (claims' work items) as (work item, claim) rows. The count stops at COUNT_CAP
-    (`capped`), and is left out when the page itself shows where the list ends."""
+    (`capped`), is left out when the page itself shows where the list ends, and is *counted* when known already
+    (the tab's count, up to COUNT_CAP + 1)."""
     offset = (page - 1) * per_page
-    items = db.session.scalars(query.limit(per_page + 1).offset(offset)).all()
+    # The page's ids first: read from the scope's index alone (the filters' columns are in it), so the rows skipped
+    # and the rows filtered out are never fetched; then those rows.
+    ids = query.with_only_columns(WorkItem.id).limit(per_page + 1).offset(offset)
+    items = db.session.scalars(query.where(WorkItem.id.in_(ids))).all()
     rows, more = with_claims(items[:per_page]), len(items) > per_page
     if not more and (rows or page == 1):
         return RowPage(rows, page, per_page, offset + len(rows))
-    counted = count_up_to(query)
+    counted = count_up_to(query) if counted is None else counted
     listing = RowPage(rows, page, per_page, min(counted, COUNT_CAP))
     listing.capped = counted > COUNT_CAP
     return listing
