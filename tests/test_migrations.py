@@ -104,7 +104,7 @@ def test_work_items_get_their_claims_listed_values(empty_db_url):
         with db.engine.begin() as conn:
             learner = _insert(conn, 'user_account', name='张伟', id_number='33010619850312001X')
             org = _insert(conn, 'organisation', name='交工集团', kind='unit')
-            version = _insert(conn, 'process_version', created_by_id=learner)
+            version = _insert(conn, 'process_version', kind='bpmn', created_by_id=learner)
             instance = _insert(conn, 'workflow_instance', process_version_id=version)
             claim = _insert(conn, 'claim', learner_id=learner, unit_id=org, province_id=org, created_by_id=learner,
                             instance_id=instance, year=2025, pathway='exam', status_label='待终审')
