@@ -98,9 +98,10 @@ def claim_page(query, page: int, per_page: int, counted: int | None = None) -> R
     (the tab's count, up to COUNT_CAP + 1)."""
     offset = (page - 1) * per_page
     # The page's ids first: read from the scope's index alone (the filters' columns are in it), so the rows skipped
-    # and the rows filtered out are never fetched; then those rows.
-    ids = query.with_only_columns(WorkItem.id).limit(per_page + 1).offset(offset)
-    items = db.session.scalars(query.where(WorkItem.id.in_(ids))).all()
+    # and the rows filtered out are never fetched; then those rows. Two statements, not a subquery: as a subquery,
+    # PostgreSQL's generic plan for the prepared statement ran the page's scan once per row of the scope.
+    ids = db.session.scalars(query.with_only_columns(WorkItem.id).limit(per_page + 1).offset(offset)).all()
+    items = db.session.scalars(query.where(WorkItem.id.in_(ids))).all() if ids else []
     rows, more = with_claims(items[:per_page]), len(items) > per_page
     if not more and (rows or page == 1):
         return RowPage(rows, page, per_page, offset + len(rows))
