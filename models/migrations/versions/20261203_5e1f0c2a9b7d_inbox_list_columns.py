@@ -22,7 +22,8 @@ OPEN = sa.text('completed_at IS NULL')
 LISTED = ['subject_person_id', 'subject_year', 'subject_pathway', 'subject_status']
 INDEXES = [
     ('ix_work_item_open_org', ['lane', 'scope_org_id', 'subject_type', 'created_at', 'id'], LISTED, OPEN),
-    ('ix_work_item_open_department', ['scope_department_id', 'subject_type', 'created_at', 'id'], LISTED, OPEN),
+    ('ix_work_item_open_department', ['lane', 'scope_org_id', 'scope_department_id', 'subject_type', 'created_at', 'id'],
+     LISTED, OPEN),
     ('ix_work_item_open_user', ['scope_user_id', 'subject_type', 'created_at', 'id'], None, OPEN),
     ('ix_work_item_open_escalated', ['escalated_org_id', 'subject_type', 'created_at', 'id'], LISTED, OPEN),
     ('ix_work_item_done_by', ['completed_by_id', 'subject_type', 'completed_at', 'id'], LISTED, None),
