@@ -151,3 +151,21 @@ def test_counts_beyond_the_cap_say_more_than(client, three_claims, ctx, monkeypa
     client.get('/lang/en')
     assert 'Page 2 (more than 2; the filters narrow the list)' in client.get('/inbox/?page=2').get_data(as_text=True)
     client.get('/lang/zh_CN')
+
+
+def test_supervisor_todo_merges_own_and_escalated_items_once_each_oldest_first(client, three_claims, ctx):
+    """A supervising department's 待我处理: its own final reviews and the overdue unit reviews escalated to it, in one
+    list, oldest first, every row once (also one that is both), paged."""
+    jiaotong = membership('jiaotong')
+    ops.review(membership('jtjt_admin'), ops.open_item(three_claims[0]).id, 'approve', None, None)
+    final, unit_review = ops.open_item(three_claims[0]), ops.open_item(three_claims[2])
+    for item in (unit_review, final):  # as the escalation timer does; the final review is also its own
+        item.overdue_at, item.escalated_org_id = ops.utcnow(), jiaotong.org_id
+    db.session.commit()
+    ctx.config['PAGE_SIZE'] = 1
+    login(client, 'jiaotong')
+    first, second = client.get('/inbox/').get_data(as_text=True), client.get('/inbox/?page=2').get_data(as_text=True)
+    assert 'id="todo-count">2<' in first and '1 / 2（共 2 条）' in first and '2 / 2（共 2 条）' in second
+    assert '李娜 培训' in first and '张伟 培训' in second  # the unit review waits longer than the final review
+    assert '李娜 培训' in client.get('/inbox/?q=李娜').get_data(as_text=True)
+    assert '暂无事项' in client.get('/inbox/?q=李娜&status=待终审').get_data(as_text=True)

@@ -87,7 +87,8 @@ def todo():
     if wants_export(request.args):
         return export_claims((claim for _item, claim in db.session.execute(queries.claim_rows(query))), _('待我处理'))
     page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'],
-                              None if queries.filters_apply(request.args) else counts.get(CLAIM, 0))
+                              None if queries.filters_apply(request.args) else counts.get(CLAIM, 0),
+                              ids=queries.todo_claim_ids(m, request.args))
     return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
 
