@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
@@ -60,6 +60,10 @@ class WorkflowInstance(db.Model):
     __table_args__ = (Index('ix_workflow_instance_subject', 'subject_type', 'subject_id'),)
 
 
+OPEN = text('completed_at IS NULL')
+LISTED = ['subject_person_id', 'subject_year', 'subject_pathway', 'subject_status']
+
+
 class WorkItem(db.Model):
     """One ready human task: what inboxes list and filter on."""
     __tablename__ = 'work_item'
@@ -78,20 +82,38 @@ class WorkItem(db.Model):
     subject_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[Optional[datetime]] = mapped_column()
-    completed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'), index=True)
+    completed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
     outcome: Mapped[Optional[str]] = mapped_column(String(30))
     # Set by the escalation timer: the task waited too long and now also shows in the next level's inbox.
     overdue_at: Mapped[Optional[datetime]] = mapped_column()
-    escalated_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'), index=True)
+    escalated_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'))
+    # What the inbox lists filter a subject's rows by (a claim's learner, year, pathway and status), kept on each row so
+    # that a page and its count read the work items alone: written with the row (the scope resolver gives them) and
+    # kept in step while the subject changes (webapp/claims/operations.py). Empty for kinds the inbox does not filter.
+    subject_person_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'))
+    subject_year: Mapped[Optional[int]] = mapped_column(Integer)
+    subject_pathway: Mapped[Optional[str]] = mapped_column(String(30))
+    subject_status: Mapped[Optional[str]] = mapped_column(String(50))
 
     instance: Mapped[WorkflowInstance] = relationship()
     scope_org = relationship('Organisation', foreign_keys=[scope_org_id])
     completed_by = relationship('User', foreign_keys=[completed_by_id])
     escalated_org = relationship('Organisation', foreign_keys=[escalated_org_id])
 
+    # The inboxes page over one scope in list order (open: oldest first; done: latest first), one kind of subject at
+    # a time: an index per scope in that order, so that a page stops after its rows and a tab's count is a range. The
+    # filters' columns ride along (PostgreSQL INCLUDE): a filtered count reads the index alone.
     __table_args__ = (
-        Index('ix_work_item_open_scope', 'completed_at', 'lane', 'scope_org_id', 'scope_department_id'),
         Index('ix_work_item_subject', 'subject_type', 'subject_id'),
+        Index('ix_work_item_open_org', 'lane', 'scope_org_id', 'subject_type', 'created_at', 'id',
+              postgresql_include=LISTED, postgresql_where=OPEN),
+        Index('ix_work_item_open_department', 'lane', 'scope_org_id', 'scope_department_id', 'subject_type',
+              'created_at', 'id', postgresql_include=LISTED, postgresql_where=OPEN),
+        Index('ix_work_item_open_user', 'scope_user_id', 'subject_type', 'created_at', 'id', postgresql_where=OPEN),
+        Index('ix_work_item_open_escalated', 'escalated_org_id', 'subject_type', 'created_at', 'id',
+              postgresql_include=LISTED, postgresql_where=OPEN),
+        Index('ix_work_item_done_by', 'completed_by_id', 'subject_type', 'completed_at', 'id',
+              postgresql_include=LISTED),
     )
 
 

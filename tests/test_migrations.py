@@ -89,3 +89,36 @@ def test_existing_certificates_get_random_verification_codes(empty_db_url):
             assert conn.execute(text('SELECT count(*) FROM certificate')).scalar_one() == 3
         assert 'verification_code' not in {c['name'] for c in inspect(db.engine).get_columns('certificate')}
         db.engine.dispose()
+
+
+INBOX_COLUMNS_REVISION = '5e1f0c2a9b7d'
+
+
+def test_work_items_get_their_claims_listed_values(empty_db_url):
+    """Work items written before the inbox kept a claim's values get them from their claim (learner, year, pathway,
+    status); other kinds' rows stay empty; the downgrade drops the copies and keeps the rows."""
+    before = SCRIPTS.get_revision(INBOX_COLUMNS_REVISION).down_revision
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': empty_db_url})
+    with app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as conn:
+            learner = _insert(conn, 'user_account', name='张伟', id_number='33010619850312001X')
+            org = _insert(conn, 'organisation', name='交工集团', kind='unit')
+            version = _insert(conn, 'process_version', kind='bpmn', created_by_id=learner)
+            instance = _insert(conn, 'workflow_instance', process_version_id=version)
+            claim = _insert(conn, 'claim', learner_id=learner, unit_id=org, province_id=org, created_by_id=learner,
+                            instance_id=instance, year=2025, pathway='exam', status_label='待终审')
+            for subject_type in ('claim', 'transfer'):
+                _insert(conn, 'work_item', instance_id=instance, subject_type=subject_type, subject_id=claim,
+                        completed_by_id=learner)
+        upgrade(revision=INBOX_COLUMNS_REVISION)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text('SELECT subject_type, subject_person_id, subject_year, subject_pathway, '
+                                     'subject_status FROM work_item ORDER BY subject_type')).all()
+        assert [tuple(r) for r in rows] == [('claim', learner, 2025, 'exam', '待终审'),
+                                            ('transfer', None, None, None, None)]
+        downgrade(revision=before)
+        with db.engine.connect() as conn:
+            assert conn.execute(text('SELECT count(*) FROM work_item')).scalar_one() == 2
+        assert 'subject_status' not in {c['name'] for c in inspect(db.engine).get_columns('work_item')}
+        db.engine.dispose()

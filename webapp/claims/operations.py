@@ -4,7 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy.orm import Session
 
 from models import (Claim, Evidence, LearningRecord, Membership, Organisation, RegistrationWindow, User, WorkItem, db,
                     utcnow)
@@ -108,14 +109,31 @@ def check_input(inp: ClaimInput, province_id: int, supplement=None, year: int | 
 
 
 def scope_resolver(claim: Claim):
-    """The scope of each lane comes from the claim: its learner, unit/department, reviewer, province."""
+    """The scope of each lane comes from the claim: its learner, unit/department, reviewer, province; every task
+    is listed by the claim's learner, year, pathway and status (kept in step by _listed_as_claim_is)."""
     def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
+        listed = runtime.Listed(claim.learner_id, claim.year, claim.pathway, claim.status_label)
         return {
-            'learner': runtime.Scope(user_id=claim.learner_id),
-            'unit_admin': runtime.Scope(org_id=claim.unit_id, department_id=claim.department_id),
-            'supervisor': runtime.Scope(org_id=claim.reviewer_org_id),
-        }.get(lane, runtime.Scope(org_id=claim.province_id))
+            'learner': runtime.Scope(user_id=claim.learner_id, listed=listed),
+            'unit_admin': runtime.Scope(org_id=claim.unit_id, department_id=claim.department_id, listed=listed),
+            'supervisor': runtime.Scope(org_id=claim.reviewer_org_id, listed=listed),
+        }.get(lane, runtime.Scope(org_id=claim.province_id, listed=listed))
     return resolve
+
+
+LISTED = ('learner_id', 'year', 'pathway', 'status_label')  # what the inbox filters a claim's tasks by
+
+
+@event.listens_for(Session, 'before_flush')
+def _listed_as_claim_is(session, _context, _instances) -> None:
+    """A claim's listed values changed (its status after every step, its year or pathway when edited, deleted …):
+    its work items, open and done, are listed by the new ones. One statement per changed claim, in the same flush,
+    whichever code changed it."""
+    for claim in session.dirty:
+        if isinstance(claim, Claim) and any(inspect(claim).attrs[name].history.has_changes() for name in LISTED):
+            session.execute(update(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == claim.id)
+                            .values(subject_person_id=claim.learner_id, subject_year=claim.year,
+                                    subject_pathway=claim.pathway, subject_status=claim.status_label))
 
 
 def learner_membership(user: User) -> Membership | None:

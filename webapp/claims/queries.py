@@ -16,17 +16,19 @@ from .catalog import PATHWAYS
 HANDLED, UNHANDLED = N_('已处理'), N_('未处理')  # the supplement status, compared by the page: translate where shown
 
 
-def filter_claims(query, args):
-    """Apply status, year, pathway and name-or-ID-number filters to a query of claims."""
+def filter_claims(query, args, status=Claim.status_label, year=Claim.year, pathway=Claim.pathway,
+                  learner_id=Claim.learner_id):
+    """Apply status, year, pathway and name-or-ID-number filters: to a claim's columns, or to the copies of them
+    another list pages over (the inbox's work items keep them: WorkItem.subject_*)."""
     if args.get('status'):
-        query = query.where(Claim.status_label == args['status'])
+        query = query.where(status == args['status'])
     if args.get('year', type=int):
-        query = query.where(Claim.year == args.get('year', type=int))
+        query = query.where(year == args.get('year', type=int))
     if args.get('pathway') in PATHWAYS:
-        query = query.where(Claim.pathway == args['pathway'])
+        query = query.where(pathway == args['pathway'])
     q = (args.get('q') or '').strip()
     if q:
-        query = query.where(Claim.learner_id.in_(learners_matching(q)))
+        query = query.where(learner_id.in_(learners_matching(q)))
     return query
 
 

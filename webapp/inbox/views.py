@@ -3,7 +3,7 @@
 Claims have their own list (filters, batch review); every other kind of subject (see webapp/inbox_kinds.py) has a
 tab listed by the generic template.
 """
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -24,15 +24,16 @@ from . import bp, queries
 from .queries import CLAIM, todo_count  # noqa: F401 - the app factory's navigation count reads it here
 
 
-def _tabs(condition) -> tuple[str, list]:
-    """The kind asked for (claims by default) and the tabs: (kind, count), claims always, others when non-empty."""
-    counts = queries.counts_by_kind(condition)
+def _tabs(condition) -> tuple[str, list, dict]:
+    """The kind asked for (claims by default), the tabs: (kind, count shown), claims always, others when non-empty;
+    and the counts (up to COUNT_CAP + 1) by kind."""
     current = request.args.get('kind', CLAIM)
     if current != CLAIM and kind_for(current) is None:
         abort(404)
-    tabs = [(k, counts.get(k.subject_type, 0)) for k in ordered()
+    counts = queries.counts_by_kind(condition, [k.subject_type for k in ordered()])
+    tabs = [(k, queries.shown(counts.get(k.subject_type, 0))) for k in ordered()
             if k.subject_type in (CLAIM, current) or counts.get(k.subject_type)]
-    return current, tabs
+    return current, tabs, counts
 
 
 def _generic(tab: str, condition, order, tabs, current):
@@ -71,18 +72,25 @@ def _export_generic(tab: str, query, current: str):
                          + last, rows())
 
 
+def _page_number() -> int:
+    return max(request.args.get('page', 1, type=int) or 1, 1)
+
+
 @bp.route('/')
 @login_required
 def todo():
     m = current_membership()
     condition = queries.open_for(m)
-    current, tabs = _tabs(condition)
+    current, tabs, counts = _tabs(condition)
     if current != CLAIM:
         return _generic('todo', condition, (WorkItem.created_at, WorkItem.id), tabs, current)
     query = queries.todo_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims((claim for _item, claim in db.session.execute(exported(query))), _('待我处理'))
-    page = paginate(query)
+        rows = db.session.execute(exported(queries.claim_rows(query)))
+        return export_claims((claim for _item, claim in rows), _('待我处理'))
+    page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'],
+                              None if queries.filters_apply(request.args) else counts.get(CLAIM, 0),
+                              ids=queries.todo_claim_ids(m, request.args))
     return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
 
@@ -92,13 +100,15 @@ def todo():
 def done():
     m = current_membership()
     condition = queries.done_by(m)
-    current, tabs = _tabs(condition)
+    current, tabs, counts = _tabs(condition)
     if current != CLAIM:
         return _generic('done', condition, (WorkItem.completed_at.desc(), WorkItem.id.desc()), tabs, current)
     query = queries.done_claims(m, request.args)
     if wants_export(request.args):
-        return export_claims((claim for _item, claim in db.session.execute(exported(query))), _('我已处理'))
-    page = paginate(query)
+        rows = db.session.execute(exported(queries.claim_rows(query)))
+        return export_claims((claim for _item, claim in rows), _('我已处理'))
+    page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'],
+                              None if queries.filters_apply(request.args) else counts.get(CLAIM, 0))
     return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None,
                            tabs=tabs, current=current)
 

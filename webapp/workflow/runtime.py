@@ -46,11 +46,22 @@ class TaskAlreadyHandled(WorkflowError):
 
 
 @dataclass(frozen=True)
+class Listed:
+    """What the inbox lists filter a subject's tasks by, kept on each work item (its subject_* columns)."""
+    person_id: Optional[int] = None
+    year: Optional[int] = None
+    pathway: Optional[str] = None
+    status: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Scope:
-    """Who may see a task of a given lane: an organisation (and department), or one person."""
+    """Who may see a task of a given lane: an organisation (and department), or one person; and what the inbox
+    lists it by."""
     org_id: Optional[int] = None
     department_id: Optional[int] = None
     user_id: Optional[int] = None
+    listed: Listed = Listed()
 
 
 # (lane, the user task's optional `scope` property) -> Scope. The property tells tasks of one lane apart when they
@@ -228,7 +239,9 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, open_i
             task_title=task.task_spec.bpmn_name or task.task_spec.name, form_key=props['formKey'],
             status_label=props['statusLabel'], lane=lane, scope_org_id=scope.org_id,
             scope_department_id=scope.department_id, scope_user_id=scope.user_id,
-            subject_type=instance.subject_type, subject_id=instance.subject_id, created_at=now))
+            subject_type=instance.subject_type, subject_id=instance.subject_id, created_at=now,
+            subject_person_id=scope.listed.person_id, subject_year=scope.listed.year,
+            subject_pathway=scope.listed.pathway, subject_status=scope.listed.status))
     if new_items:  # rows nobody reads back in this request: no ORM objects for them
         db.session.execute(insert(WorkItem), new_items)
     _run_requested_services(instance)
@@ -327,7 +340,9 @@ def start_many(process_key: str, subject_type: str, starts: list[tuple[int, dict
                 task_title=task.task_spec.bpmn_name or task.task_spec.name, form_key=props['formKey'],
                 status_label=props['statusLabel'], lane=lane, scope_org_id=scope.org_id,
                 scope_department_id=scope.department_id, scope_user_id=scope.user_id,
-                subject_type=subject_type, subject_id=instance.subject_id))
+                subject_type=subject_type, subject_id=instance.subject_id,
+                subject_person_id=scope.listed.person_id, subject_year=scope.listed.year,
+                subject_pathway=scope.listed.pathway, subject_status=scope.listed.status))
     if items:
         db.session.execute(insert(WorkItem), items)
     for instance, _ready, _scope_for, requests, _step in runs:
@@ -501,7 +516,9 @@ def migrate(instance_id: int, target: ProcessVersion) -> StepResult:
     instance.process_version = target
     instance.rule_version_ids = [r.id for r in rules]
     instance.spec_hash = new.spec_hash
-    open_scopes = {item.lane: Scope(item.scope_org_id, item.scope_department_id, item.scope_user_id)
+    open_scopes = {item.lane: Scope(item.scope_org_id, item.scope_department_id, item.scope_user_id,
+                                    Listed(item.subject_person_id, item.subject_year, item.subject_pathway,
+                                           item.subject_status))
                    for item in db.session.scalars(select(WorkItem).where(
                        WorkItem.instance_id == instance.id, WorkItem.completed_at.is_(None)))}
 
