@@ -308,7 +308,7 @@ def start_many(process_key: str, subject_type: str, starts: list[tuple[int, dict
     for subject_id, data, scope_for in starts:
         token = SERVICE_REQUESTS.set([])
         try:
-            with budget(), _running(version=process, subject_type=subject_type, subject_id=subject_id):
+            with budget(), _running(version_id=process.id, subject_type=subject_type, subject_id=subject_id):
                 workflow = new_workflow(parsed)
                 workflow.get_next_task(state=TaskState.READY).data.update(data)
                 workflow.do_engine_steps()
