@@ -29,6 +29,7 @@ import os
 import random
 import sys
 import time
+import unicodedata
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -37,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, os.getcwd())  # the worktree it is run from: its app, migrations and pages
 
 import psycopg  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
@@ -674,8 +675,169 @@ def main():
         command_time(args)
 
 
+# Time ---------------------------------------------------------------------------------------------------------------
+
+SLOW_REQUEST = 10.0  # seconds: a page this slow is reported after one request and not asked again
+
+
+def pages(meta: dict, probe: dict) -> list[tuple[str, str | None, str]]:
+    """(page, account key in bench_meta's accounts or None for anonymous, path): issue 13's table, as its roles."""
+    last_year = THIS_YEAR - 1
+    common, three, idn = probe['common_name'], probe['three_char_name'], probe['id_number']
+    sup, unit, prov, small, learner = 'big_supervisor', 'big_unit_admin', 'province', 'small_unit_admin', \
+        'learner_8_claims'
+    rows = []
+    for who, role in ((sup, 'supervisor'), (unit, 'unit')):
+        rows += [
+            (f'{role} 待我处理', who, '/inbox/'),
+            (f'{role} 待我处理 page 50', who, '/inbox/?page=50'),
+            (f'{role} 待我处理 pathway', who, '/inbox/?pathway=seminar'),
+            (f'{role} 待我处理 name {common}', who, f'/inbox/?q={common}'),
+            (f'{role} 我已处理', who, '/inbox/done'),
+            (f'{role} 我已处理 page 50', who, '/inbox/done?page=50'),
+            (f'{role} 我已处理 year', who, f'/inbox/done?year={last_year}'),
+        ]
+    for who, role in ((unit, 'unit'), (sup, 'supervisor'), (prov, 'province')):
+        rows += [
+            (f'{role} 学时审核结果', who, '/claims/manage'),
+            (f'{role} 学时审核结果 page 50', who, '/claims/manage?page=50'),
+            (f'{role} 学时审核结果 status', who, '/claims/manage?status=退回修改'),
+            (f'{role} 学时审核结果 year', who, f'/claims/manage?year={last_year}'),
+            (f'{role} 学时审核结果 pathway', who, '/claims/manage?pathway=exam'),
+            (f'{role} 学时审核结果 name {common}', who, f'/claims/manage?q={common}'),
+            (f'{role} 学时审核结果 name {three}', who, f'/claims/manage?q={three}'),
+            (f'{role} 学时审核结果 ID number', who, f'/claims/manage?q={idn}'),
+        ]
+    rows += [
+        ('unit export 待我处理 (pathway)', unit, '/inbox/?pathway=seminar&export=xlsx'),
+        ('unit export 学时审核结果 (status+year)', unit, f'/claims/manage?status=不予认定&year={last_year}&export=xlsx'),
+        ('province export 学时审核结果 (3 filters)', prov,
+         f'/claims/manage?status=不予认定&year={last_year}&pathway=seminar&export=xlsx'),
+        ('unit 人员管理', unit, '/unit/staff'),
+        ('unit 人员管理 page 50', unit, '/unit/staff?page=50'),
+        (f'unit 人员管理 name {common}', unit, f'/unit/staff?q={common}'),
+        ('unit 学时达标情况 (small unit)', small, '/certificates/staff'),
+        ('unit 学时达标情况 (big unit)', unit, '/certificates/staff'),
+        ('province 流程与规则 (workbench)', prov, '/workbench/'),
+        ('province 定时任务', prov, '/province/timers'),
+        ('orgs/search', None, '/orgs/search?q=建设'),
+        ('orgs/search page 5', None, '/orgs/search?q=杭州市&page=5'),
+        ('learner 我发起的', learner, '/inbox/mine'),
+        ('learner 培训登记详情', learner, '/claims/'),
+        ('learner 培训总体查询', learner, '/claims/totals'),
+        ('learner 年度进度', learner, '/certificates/progress'),
+    ]
+    return rows
+
+
+def probe_values(url: str, meta: dict) -> dict:
+    """Search terms found in the data: the commonest two-character name, a three-character name in the big unit,
+    the ID number of a learner of the big unit."""
+    with psycopg.connect(libpq_url(url)) as conn:
+        big = meta['big_unit']['id']
+        common = conn.execute("SELECT name FROM user_account WHERE char_length(name) = 2 AND id_number IS NOT NULL "
+                              "GROUP BY name ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        three, idn = conn.execute(
+            'SELECT u.name, u.id_number FROM user_account u JOIN membership m ON m.user_id = u.id '
+            'WHERE m.org_id = %s AND char_length(u.name) = 3 ORDER BY u.id LIMIT 1', (big,)).fetchone()
+        count = conn.execute('SELECT count(*) FROM user_account WHERE name = %s', (common,)).fetchone()[0]
+    return {'common_name': common, 'common_name_people': count, 'three_char_name': three, 'id_number': idn}
+
+
+class StatementLog:
+    """Counts the statements of each request and remembers the slowest one (for --explain)."""
+
+    def __init__(self, engine):
+        self.count, self.slowest = 0, (0.0, '', None)
+        event.listen(engine, 'before_cursor_execute', self.before)
+        event.listen(engine, 'after_cursor_execute', self.after)
+
+    def before(self, conn, cursor, statement, parameters, context, executemany):
+        self.count += 1
+        conn.info['bench_t0'] = time.perf_counter()
+
+    def after(self, conn, cursor, statement, parameters, context, executemany):
+        seconds = time.perf_counter() - conn.info.pop('bench_t0', time.perf_counter())
+        if seconds > self.slowest[0] and statement.lstrip().upper().startswith('SELECT'):
+            self.slowest = (seconds, statement, parameters)
+
+
+def pad(value: str, width: int, right: bool = False) -> str:
+    """*value* padded to *width* terminal columns (a Chinese character takes two)."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in value)
+    space = ' ' * max(0, width - columns)
+    return space + value if right else value + space
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
 def command_time(args) -> None:
-    raise SystemExit('not yet')
+    from models import db
+    from tests.apps import create_test_app
+    from tests.people import login
+
+    meta = read_meta(args.url)
+    print_meta(meta)
+    probe = probe_values(args.url, meta)
+    print(f'  search terms: {json.dumps(probe, ensure_ascii=False)}')
+    app = create_test_app(args.url, EVIDENCE_DIR=test_config(args.url)['EVIDENCE_DIR'])
+    with app.app_context():
+        log = StatementLog(db.engine)
+    clients = {}
+
+    def client_for(account):
+        if account not in clients:
+            clients[account] = app.test_client()
+            if account is not None:
+                login(clients[account], meta['accounts'][account])
+        return clients[account]
+
+    print(f'\n{pad("page", 46)} {"account":>18} {"n":>3} {"p50 ms":>8} {"p95 ms":>8} {"stmts":>7} {"KB":>7}  status')
+    results = []
+    for name, account, path in pages(meta, probe):
+        if args.only and args.only not in name:
+            continue
+        client = client_for(account)
+        times, statements, size, statuses = [], [], 0, set()
+        log.slowest = (0.0, '', None)
+        for i in range(args.requests + 1):  # the first one warms up (templates, caches) and is not counted
+            log.count = 0
+            t0 = time.perf_counter()
+            response = client.get(path)
+            seconds = time.perf_counter() - t0
+            statuses.add(response.status_code)
+            size = len(response.get_data())
+            if i > 0 or seconds > SLOW_REQUEST:
+                times.append(seconds)
+                statements.append(log.count)
+            if seconds > SLOW_REQUEST:
+                print(f'  {name}: one request took {seconds:.1f} s, the page is not asked again')
+                break
+        p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
+        who = meta['accounts'][account] if account else '(anonymous)'
+        status = ','.join(str(s) for s in sorted(statuses))
+        print(f'{pad(name, 46)} {who:>18} {len(times):3} {p50:8.1f} {p95:8.1f} {max(statements):7} {size / 1024:7.1f}  '
+              f'{status}', flush=True)
+        results.append((name, p50, p95, max(statements), size, log.slowest))
+    if args.explain:
+        explain(app, results)
+    over = [r for r in results if r[2] > 50 or r[3] > 15]
+    print(f'\n{len(over)} of {len(results)} pages over p95 50 ms or 15 statements')
+
+
+def explain(app, results) -> None:
+    from models import db
+    for name, _p50, _p95, _stmts, _size, (seconds, statement, parameters) in results:
+        if not statement:
+            continue
+        print(f'\n=== {name}: slowest statement {seconds * 1000:.1f} ms\n{statement}\n{parameters}')
+        with app.app_context():
+            plan = db.session.connection().exec_driver_sql('EXPLAIN (ANALYZE, BUFFERS) ' + statement, parameters)
+            print('\n'.join(row[0] for row in plan))
+            db.session.rollback()
 
 
 if __name__ == '__main__':
