@@ -467,7 +467,7 @@ def build(url: str, scale: float, phases: Phases) -> dict:
                 start = datetime(year, 1, 5)
                 return start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
 
-            def plan():
+            def planned():
                 for n in range(n_claims):
                     if n < 8:
                         learner, year = featured, YEARS[n % 3]
@@ -476,22 +476,28 @@ def build(url: str, scale: float, phases: Phases) -> dict:
                         learner, year, state = rng.choice(big_staff), THIS_YEAR, 'pending_unit'
                     else:
                         learner = rng.choice(big_staff if n < n_big_claims else other_staff)
+                        if learner == featured:
+                            learner = other_staff[-1]
                         year = YEARS[rng.randrange(3)]
                         mix = (PAST_YEAR_MIX if year != THIS_YEAR else BIG_UNIT_MIX if n < n_big_claims
                                else THIS_YEAR_MIX)
                         state = rng.choices(list(mix), list(mix.values()))[0]
-                    uid, unit_id, dept = learner
-                    if uid == featured[0] and n >= 8:
-                        learner = other_staff[-1]
-                        uid, unit_id, dept = learner
                     pathway = rng.choices(pathways, p_weights)[0]
+                    yield when(year), templates[(year, pathway, state)], learner
+
+            def rows(plan):
+                """Numbered by creation time, as the app numbers them."""
+                for n, (created_at, template_id, (uid, unit_id, dept)) in enumerate(sorted(plan)):
                     where = unit_label[unit_id] + (f' · {dept_label[dept]}' if dept else '')
                     label = f'{learner_names[uid]}（专技人员（{where}））'
-                    yield (claim_id + n, instance_id + n, templates[(year, pathway, state)], uid, label, unit_id,
-                           dept, when(year))
+                    yield claim_id + n, instance_id + n, template_id, uid, label, unit_id, dept, created_at
 
             learner_names = {uid: names[k] for k, (uid, _u, _d) in enumerate(learners)}
-            note['rows'] = f'{copy_rows(conn, "bench_plan", ["claim_id", "instance_id", "template_id", "learner_id", "learner_label", "unit_id", "department_id", "created_at"], plan())} claims planned'  # noqa: E501
+            meta['first_clone'] = claim_id
+            count = copy_rows(conn, 'bench_plan', ['claim_id', 'instance_id', 'template_id', 'learner_id',
+                                                   'learner_label', 'unit_id', 'department_id', 'created_at'],
+                              rows(list(planned())))
+            note['rows'] = f'{count} claims planned'
             conn.execute('ANALYZE bench_plan')
             conn.execute('ANALYZE bench_unit')
             conn.commit()
@@ -574,7 +580,7 @@ class Cloner:
         sql = (f'INSERT INTO {table} ({", ".join(names)}) SELECT {", ".join(exprs)} FROM '
                f'(SELECT bp.*, bp.created_at - tc.created_at AS shift, tc.instance_id AS template_instance_id '
                f' FROM bench_plan bp JOIN claim tc ON tc.id = bp.template_id) p '
-               f'JOIN bench_unit u ON u.unit_id = p.unit_id {source}')
+               f'JOIN bench_unit u ON u.unit_id = p.unit_id {source} ORDER BY p.claim_id, t.id')
         return self.conn.execute(sql).rowcount
 
     def claims(self) -> int:
@@ -603,6 +609,44 @@ class Cloner:
                             f"WHEN {a['supervisor_admin']} THEN u.supervisor_admin_label ELSE t.actor_label END"),
             'remark': f"replace(t.remark, '{TEMPLATE['supervisor']}', u.supervisor_name)",
         }, skip=('id',))
+
+
+def check_clones(url: str, first_clone: int) -> list[str]:
+    """Clones act as the app's own claims: one of each kind takes its next step through the service layer (the
+    unit admin of its unit approves, its supervising department gives final approval, its learner submits …), and
+    the transaction is rolled back. Returns what was done."""
+    from models import Claim, Membership, db
+    from models.people import LEARNER, SUPERVISOR_ADMIN, UNIT_ADMIN
+    from webapp.claims import operations as ops
+
+    app = make_app(url)
+    done = []
+    with app.app_context():
+        def member(role, **where):
+            return db.session.scalar(select(Membership).filter_by(role=role, **where).limit(1))
+
+        def clone(label, year=THIS_YEAR):
+            return db.session.scalar(select(Claim).where(
+                Claim.id >= first_clone, Claim.status_label == label, Claim.year == year,
+                Claim.deleted_at.is_(None)).order_by(Claim.id.desc()).limit(1))
+
+        steps = [
+            ('待初审', lambda c: ops.review(member(UNIT_ADMIN, org_id=c.unit_id), ops.open_item(c).id, 'approve',
+                                         None, None)),
+            ('待终审', lambda c: ops.review(member(SUPERVISOR_ADMIN, org_id=c.reviewer_org_id), ops.open_item(c).id,
+                                         'approve', Decimal('0.5'), None)),
+            ('待提交', lambda c: ops.submit_claim(member(LEARNER, user_id=c.learner_id), c, 'unit')),
+            ('退回修改', lambda c: ops.submit_claim(member(LEARNER, user_id=c.learner_id), c, 'unit')),
+            ('通过认定', lambda c: ops.delete_approved(member(UNIT_ADMIN, org_id=c.unit_id), c, '核查')),
+        ]
+        for label, act in steps:
+            claim = clone(label)
+            act(claim)
+            db.session.flush()
+            done.append(f'claim {claim.id} {label} → {claim.status_label}')
+        db.session.rollback()
+    dispose(app)
+    return done
 
 
 def write_meta(url: str, meta: dict, phases: Phases) -> None:
@@ -641,6 +685,8 @@ def command_build(args) -> None:
         print_meta(read_meta(args.url))
         return
     meta = build(args.url, args.scale, phases)
+    with phases.phase('clones through the service layer (rolled back)') as note:
+        note['rows'] = '; '.join(check_clones(args.url, meta['first_clone']))
     with phases.phase('analyze'):
         with psycopg.connect(libpq_url(args.url), autocommit=True) as conn:
             conn.execute('ANALYZE')
