@@ -2,10 +2,12 @@
 
     python bench/province_scale.py build [--url URL] [--scale 1.0] [--rebuild]
     python bench/province_scale.py time  [--url URL] [--requests 30] [--only TEXT] [--explain]
+                                         [--save FILE.json] [--compare FILE.json]
 
 Run it from the worktree whose code you want: the current working directory goes first on sys.path, so the app,
-its Alembic migrations (the schema) and its pages are that directory's, wherever this file lives. The URL defaults
-to the local database `creditflow_scale`; scale 1.0 is 20,000 units, 1,000,000 learners and 1,000,000 claims (one
+its Alembic migrations (the schema) and its pages are that directory's, wherever this file lives (`python
+/path/to/another/worktree/bench/province_scale.py …` works too). The URL defaults to the local database
+`creditflow_scale`; scale 1.0 is 20,000 units, 1,000,000 learners and 1,000,000 claims (one
 supervising department over 2,000 units, one unit with 30,000 staff and ~21,000 claims waiting for it).
 
 build: a few template claims go through the real service layer to every state a claim can be in (one learner, unit,
@@ -31,6 +33,7 @@ import sys
 import time
 import unicodedata
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -343,9 +346,7 @@ def make_templates(url: str) -> dict:
         window.year, window.opens_on = THIS_YEAR, date(THIS_YEAR, 1, 1)
         db.session.commit()
         actors = {'province': province.id, 'supervisor': sup.id, 'unit': unit.id, 'department': dept.id,
-                  'learner': lm.user_id, 'unit_admin': am.user_id, 'supervisor_admin': sm.user_id,
-                  'learner_label': f'{lm.user.name}（{lm.label}）', 'unit_admin_label': f'{am.user.name}（{am.label}）',
-                  'supervisor_admin_label': f'{sm.user.name}（{sm.label}）'}
+                  'learner': lm.user_id, 'unit_admin': am.user_id, 'supervisor_admin': sm.user_id}
     dispose(app)
     return {'actors': actors, 'templates': templates}
 
@@ -354,17 +355,158 @@ def next_id(conn, table: str) -> int:
     return conn.execute(f'SELECT coalesce(max(id), 0) + 1 FROM {table}').fetchone()[0]
 
 
+@dataclass
+class Sizes:
+    units: int
+    big_supervisor_units: int
+    learners: int
+    big_unit_staff: int
+    claims: int
+    big_unit_claims: int
+    big_unit_pending: int
+
+    @classmethod
+    def at(cls, scale: float) -> 'Sizes':
+        def scaled(size, least):
+            return max(int(size * scale), least)
+        return cls(scaled(UNITS, 60), scaled(BIG_SUPERVISOR_UNITS, 10), scaled(LEARNERS, 2_000),
+                   scaled(BIG_UNIT_STAFF, 300), scaled(CLAIMS, 2_000), scaled(BIG_UNIT_CLAIMS, 600),
+                   scaled(BIG_UNIT_PENDING, 210))
+
+
+@dataclass
+class Orgs:
+    supervisors: list   # (id, name), the big one first
+    units: list         # (id, name, supervisor id), the big unit first (under the big supervising department)
+    departments: dict   # the big unit's: id -> name
+
+    @property
+    def big_unit(self):
+        return self.units[0]
+
+
+@dataclass
+class People:
+    learners: list      # (user id, unit id, department id)
+    names: dict         # learner's user id -> name
+    admins: dict        # organisation id -> (user id, name) of its admin
+    small_unit: tuple   # a unit of about SMALL_UNIT_STAFF
+    small_unit_staff: int
+
+
+def add_organisations(conn, rng: random.Random, sizes: Sizes, province_id: int) -> Orgs:
+    first = next_id(conn, 'organisation')
+    supervisors = [(first + k, '浙江省' + name) for k, name in enumerate(SUPERVISOR_NAMES[:SUPERVISORS + 1])]
+    first += len(supervisors)
+    units = [(first + i, name, supervisors[0][0] if i < sizes.big_supervisor_units
+              else supervisors[1 + i % SUPERVISORS][0]) for i, name in enumerate(unit_names(rng, sizes.units))]
+    rows = [(i, 'supervisor', name, None, None, province_id) for i, name in supervisors]
+    rows += [(i, 'unit', name, f'91330{i:012d}X', CITIES[i % len(CITIES)], sup_id) for i, name, sup_id in units]
+    copy_rows(conn, 'organisation', ['id', 'kind', 'name', 'credit_code', 'locality', 'parent_id'], rows)
+    first = next_id(conn, 'department')
+    departments = {first + k: f'第{k + 1}分公司' for k in range(BIG_UNIT_DEPARTMENTS)}
+    copy_rows(conn, 'department', ['id', 'unit_id', 'name'], [(d, units[0][0], n) for d, n in departments.items()])
+    return Orgs(supervisors, units, departments)
+
+
+def add_people(conn, rng: random.Random, sizes: Sizes, orgs: Orgs, password_hash: str) -> People:
+    """The learners (the big unit's first) with their memberships, and one admin per unit (account dw<unit id>) and
+    per supervising department (zg<org id>). Every password is PASSWORD."""
+    first = next_id(conn, 'user_account')
+    others, departments = orgs.units[1:], list(orgs.departments)
+    learners = []
+    for n in range(sizes.learners):
+        if n < sizes.big_unit_staff:
+            learners.append((first + n, orgs.big_unit[0], departments[n % len(departments)]))
+        else:  # a skewed spread: unit k of the others gets ~1/sqrt(k): a few of thousands, most of 20-50
+            learners.append((first + n, others[int(len(others) * rng.random() ** 2)][0], None))
+    staff = {}
+    for _uid, unit_id, _dept in learners:
+        staff[unit_id] = staff.get(unit_id, 0) + 1
+    small_unit = min((u for u in others if u[0] in staff), key=lambda u: (abs(staff[u[0]] - SMALL_UNIT_STAFF), u[0]))
+    names = person_names(rng, sizes.learners)
+    user_cols = ['id', 'id_number', 'name', 'password_hash', 'is_enabled', 'must_change_password', 'session_epoch']
+    member_cols = ['user_id', 'role', 'org_id', 'department_id', 'login_allowed']
+    copy_rows(conn, 'user_account', user_cols, ((uid, id_number(n, rng), names[n], password_hash, True, False, 0)
+                                                for n, (uid, _u, _d) in enumerate(learners)))
+    copy_rows(conn, 'membership', member_cols, ((uid, 'learner', unit_id, dept, True)
+                                                for uid, unit_id, dept in learners))
+    first += sizes.learners
+    admin_of = [(u[0], 'unit_admin', 'dw') for u in orgs.units] + [(s[0], 'supervisor', 'zg')
+                                                                   for s in orgs.supervisors]
+    admin_names = person_names(rng, len(admin_of))
+    admins = {org: (first + k, admin_names[k]) for k, (org, _role, _prefix) in enumerate(admin_of)}
+    copy_rows(conn, 'user_account', ['id', 'account_name'] + user_cols[2:], (
+        (admins[org][0], f'{prefix}{org}', admins[org][1], password_hash, True, False, 0)
+        for org, _role, prefix in admin_of))
+    copy_rows(conn, 'membership', member_cols, ((admins[org][0], role, org, None, True)
+                                                for org, role, _prefix in admin_of))
+    return People(learners, {uid: names[n] for n, (uid, _u, _d) in enumerate(learners)}, admins, small_unit,
+                  staff[small_unit[0]])
+
+
+def plan_claims(conn, rng: random.Random, sizes: Sizes, orgs: Orgs, people: People, templates: dict) -> tuple:
+    """bench_unit (each unit's supervising department, admins and the labels of their flow-log lines) and bench_plan
+    (each claim to make: its template, learner, unit, department and creation time, numbered by that time as the
+    app numbers them). Returns (first claim id, the learner with 8 claims)."""
+    conn.execute('CREATE UNLOGGED TABLE bench_unit (unit_id int PRIMARY KEY, unit_name text, supervisor_id int, '
+                 'supervisor_name text, unit_admin_id int, unit_admin_label text, supervisor_admin_id int, '
+                 'supervisor_admin_label text)')
+    sup_name, admins = dict(orgs.supervisors), people.admins
+    copy_rows(conn, 'bench_unit', ['unit_id', 'unit_name', 'supervisor_id', 'supervisor_name', 'unit_admin_id',
+                                   'unit_admin_label', 'supervisor_admin_id', 'supervisor_admin_label'], (
+        (u, name, s, sup_name[s], admins[u][0], f'{admins[u][1]}（单位管理员（{name}））', admins[s][0],
+         f'{admins[s][1]}（主管部门（{sup_name[s]}））') for u, name, s in orgs.units))
+    conn.execute('CREATE UNLOGGED TABLE bench_plan (claim_id int PRIMARY KEY, instance_id int, template_id int, '
+                 'learner_id int, learner_label text, unit_id int, department_id int, created_at timestamp)')
+    big = orgs.big_unit[0]
+    big_staff = [lr for lr in people.learners if lr[1] == big]
+    other_staff = [lr for lr in people.learners if lr[1] != big]
+    featured = next(lr for lr in people.learners if lr[1] == people.small_unit[0])
+    pathways, pathway_weights = list(PATHWAY_SHARE), list(PATHWAY_SHARE.values())
+    unit_name = {u: name for u, name, _s in orgs.units}
+
+    def when(year):
+        start, end = datetime(year, 1, 5), NOW - timedelta(days=1) if year == THIS_YEAR else datetime(year, 12, 31)
+        return start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
+
+    def planned():
+        for n in range(sizes.claims):
+            if n < len(FEATURED_CLAIMS):
+                learner, (year, state) = featured, FEATURED_CLAIMS[n]
+            elif n < len(FEATURED_CLAIMS) + sizes.big_unit_pending:
+                learner, year, state = rng.choice(big_staff), THIS_YEAR, 'pending_unit'
+            else:
+                in_big = n < sizes.big_unit_claims
+                learner = rng.choice(big_staff if in_big else other_staff)
+                if learner == featured:
+                    learner = other_staff[-1]
+                year = YEARS[rng.randrange(3)]
+                mix = PAST_YEAR_MIX if year != THIS_YEAR else BIG_UNIT_MIX if in_big else THIS_YEAR_MIX
+                state = rng.choices(list(mix), list(mix.values()))[0]
+            pathway = rng.choices(pathways, pathway_weights)[0]
+            yield when(year), templates[(year, pathway, state)], learner
+
+    claim_id, instance_id = next_id(conn, 'claim'), next_id(conn, 'workflow_instance')
+
+    def rows():
+        for n, (created_at, template_id, (uid, unit_id, dept)) in enumerate(sorted(planned())):
+            where = unit_name[unit_id] + (f' · {orgs.departments[dept]}' if dept else '')
+            yield (claim_id + n, instance_id + n, template_id, uid, f'{people.names[uid]}（专技人员（{where}））',
+                   unit_id, dept, created_at)
+
+    copy_rows(conn, 'bench_plan', ['claim_id', 'instance_id', 'template_id', 'learner_id', 'learner_label',
+                                   'unit_id', 'department_id', 'created_at'], rows())
+    conn.execute('ANALYZE bench_plan')
+    conn.execute('ANALYZE bench_unit')
+    return claim_id, featured
+
+
 def build(url: str, scale: float, phases: Phases) -> dict:
     """Everything after the schema. Returns what bench_meta keeps about it."""
     rng = random.Random(13)
-    n_units = max(int(UNITS * scale), 60)
-    n_big_sup_units = max(int(BIG_SUPERVISOR_UNITS * scale), 10)
-    n_learners = max(int(LEARNERS * scale), 2_000)
-    n_big_staff = max(int(BIG_UNIT_STAFF * scale), 300)
-    n_claims = max(int(CLAIMS * scale), 2_000)
-    n_big_claims = max(int(BIG_UNIT_CLAIMS * scale), 600)
-    n_big_pending = max(int(BIG_UNIT_PENDING * scale), 210)
-    meta = {'scale': scale, 'units': n_units, 'learners': n_learners, 'claims': n_claims}
+    sizes = Sizes.at(scale)
+    meta = {'scale': scale, 'units': sizes.units, 'learners': sizes.learners, 'claims': sizes.claims}
 
     with phases.phase('templates through the service layer') as note:
         made = make_templates(url)
@@ -384,140 +526,21 @@ def build(url: str, scale: float, phases: Phases) -> dict:
             conn.execute(f'DROP INDEX "{name}"')
 
         with phases.phase('organisations') as note:
-            org_id = next_id(conn, 'organisation')
-            supervisors = []  # (id, name), the big one first
-            for name in SUPERVISOR_NAMES[:SUPERVISORS + 1]:
-                supervisors.append((org_id, '浙江省' + name))
-                org_id += 1
-            units = []  # (id, name, supervisor id)
-            names = unit_names(rng, n_units)
-            for i in range(n_units):
-                sup_id = supervisors[0][0] if i < n_big_sup_units else supervisors[1 + i % SUPERVISORS][0]
-                units.append((org_id + i, names[i], sup_id))
-            rows = [(i, 'supervisor', name, None, None, actors['province']) for i, name in supervisors]
-            rows += [(i, 'unit', name, f'91330{i:012d}X', CITIES[i % len(CITIES)], sup_id)
-                     for i, name, sup_id in units]
-            copy_rows(conn, 'organisation', ['id', 'kind', 'name', 'credit_code', 'locality', 'parent_id'], rows)
-            big_unit = units[0]  # under the big supervising department
-            dept_id = next_id(conn, 'department')
-            big_departments = list(range(dept_id, dept_id + BIG_UNIT_DEPARTMENTS))
-            copy_rows(conn, 'department', ['id', 'unit_id', 'name'],
-                      [(d, big_unit[0], f'第{k + 1}分公司') for k, d in enumerate(big_departments)])
-            note['rows'] = f'{len(rows)} organisations'
-
+            orgs = add_organisations(conn, rng, sizes, actors['province'])
+            note['rows'] = f'{len(orgs.units)} units, {len(orgs.supervisors)} supervising departments'
         with phases.phase('people') as note:
-            user_id = next_id(conn, 'user_account')
-            # A skewed spread: a few units of thousands, most of 20-50 (unit k gets ~1/sqrt(k)).
-            others = units[1:]
-            learners = []
-            for n in range(n_learners):
-                if n < n_big_staff:
-                    unit, dept = big_unit, big_departments[n % len(big_departments)]
-                else:
-                    unit, dept = others[int(len(others) * rng.random() ** 2)], None
-                learners.append((user_id + n, unit[0], dept))
-            sizes = {}
-            for _uid, unit_id, _dept in learners:
-                sizes[unit_id] = sizes.get(unit_id, 0) + 1
-            small_unit = min((u for u in units[1:] if u[0] in sizes),
-                             key=lambda u: (abs(sizes[u[0]] - SMALL_UNIT_STAFF), u[0]))
-            names = person_names(rng, n_learners)
-            user_cols = ['id', 'id_number', 'name', 'password_hash', 'is_enabled', 'must_change_password',
-                         'session_epoch']
-            copy_rows(conn, 'user_account', user_cols, (
-                (uid, id_number(n, rng), names[n], password_hash, True, False, 0)
-                for n, (uid, _u, _d) in enumerate(learners)))
-            copy_rows(conn, 'membership', ['user_id', 'role', 'org_id', 'department_id', 'login_allowed'],
-                      ((uid, 'learner', unit_id, dept, True) for uid, unit_id, dept in learners))
-            # One admin per unit and per supervising department: dw<unit id>, zg<org id>.
-            admin_id = user_id + n_learners
-            admins = {}
-            admin_names = person_names(rng, len(units) + len(supervisors))
-            admin_rows, admin_memberships = [], []
-            admin_of = [(u, 'unit_admin', 'dw') for u in units] + [(s, 'supervisor', 'zg') for s in supervisors]
-            for k, (org, role, prefix) in enumerate(admin_of):
-                admins[org[0]] = (admin_id + k, admin_names[k])
-                admin_rows.append((admin_id + k, f'{prefix}{org[0]}', admin_names[k], password_hash, True, False, 0))
-                admin_memberships.append((admin_id + k, role, org[0], None, True))
-            copy_rows(conn, 'user_account', ['id', 'account_name'] + user_cols[2:], admin_rows)
-            copy_rows(conn, 'membership', ['user_id', 'role', 'org_id', 'department_id', 'login_allowed'],
-                      admin_memberships)
-            note['rows'] = f'{n_learners} learners, {len(admin_rows)} admins'
-
+            people = add_people(conn, rng, sizes, orgs, password_hash)
+            note['rows'] = f'{len(people.learners)} learners, {len(people.admins)} admins'
         with phases.phase('claim plan') as note:
-            # bench_unit: each unit's supervising department, admins and the labels their flow-log lines carry.
-            conn.execute('CREATE UNLOGGED TABLE bench_unit (unit_id int PRIMARY KEY, unit_name text, '
-                         'supervisor_id int, supervisor_name text, unit_admin_id int, unit_admin_label text, '
-                         'supervisor_admin_id int, supervisor_admin_label text)')
-            sup_name = dict(supervisors)
-            copy_rows(conn, 'bench_unit', ['unit_id', 'unit_name', 'supervisor_id', 'supervisor_name',
-                                           'unit_admin_id', 'unit_admin_label', 'supervisor_admin_id',
-                                           'supervisor_admin_label'],
-                      ((u, name, s, sup_name[s], admins[u][0], f'{admins[u][1]}（单位管理员（{name}））',
-                        admins[s][0], f'{admins[s][1]}（主管部门（{sup_name[s]}））') for u, name, s in units))
-            conn.execute('CREATE UNLOGGED TABLE bench_plan (claim_id int PRIMARY KEY, instance_id int, '
-                         'template_id int, learner_id int, learner_label text, unit_id int, department_id int, '
-                         'created_at timestamp)')
-            claim_id, instance_id = next_id(conn, 'claim'), next_id(conn, 'workflow_instance')
-            pathways, p_weights = list(PATHWAY_SHARE), list(PATHWAY_SHARE.values())
-            big_staff = [lr for lr in learners if lr[1] == big_unit[0]]
-            other_staff = [lr for lr in learners if lr[1] != big_unit[0]]
-            featured = next(lr for lr in learners if lr[1] == small_unit[0])  # the learner with 8 claims
-            unit_label = {u: name for u, name, _s in units}
-            dept_label = {d: f'第{k + 1}分公司' for k, d in enumerate(big_departments)}
-
-            def when(year):
-                end = NOW - timedelta(days=1) if year == THIS_YEAR else datetime(year, 12, 31)
-                start = datetime(year, 1, 5)
-                return start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
-
-            def planned():
-                for n in range(n_claims):
-                    if n < len(FEATURED_CLAIMS):
-                        learner, (year, state) = featured, FEATURED_CLAIMS[n]
-                    elif n < len(FEATURED_CLAIMS) + n_big_pending:
-                        learner, year, state = rng.choice(big_staff), THIS_YEAR, 'pending_unit'
-                    else:
-                        learner = rng.choice(big_staff if n < n_big_claims else other_staff)
-                        if learner == featured:
-                            learner = other_staff[-1]
-                        year = YEARS[rng.randrange(3)]
-                        mix = (PAST_YEAR_MIX if year != THIS_YEAR else BIG_UNIT_MIX if n < n_big_claims
-                               else THIS_YEAR_MIX)
-                        state = rng.choices(list(mix), list(mix.values()))[0]
-                    pathway = rng.choices(pathways, p_weights)[0]
-                    yield when(year), templates[(year, pathway, state)], learner
-
-            def rows(plan):
-                """Numbered by creation time, as the app numbers them."""
-                for n, (created_at, template_id, (uid, unit_id, dept)) in enumerate(sorted(plan)):
-                    where = unit_label[unit_id] + (f' · {dept_label[dept]}' if dept else '')
-                    label = f'{learner_names[uid]}（专技人员（{where}））'
-                    yield claim_id + n, instance_id + n, template_id, uid, label, unit_id, dept, created_at
-
-            learner_names = {uid: names[k] for k, (uid, _u, _d) in enumerate(learners)}
-            meta['first_clone'] = claim_id
-            count = copy_rows(conn, 'bench_plan', ['claim_id', 'instance_id', 'template_id', 'learner_id',
-                                                   'learner_label', 'unit_id', 'department_id', 'created_at'],
-                              rows(list(planned())))
-            note['rows'] = f'{count} claims planned'
-            conn.execute('ANALYZE bench_plan')
-            conn.execute('ANALYZE bench_unit')
+            meta['first_clone'], featured = plan_claims(conn, rng, sizes, orgs, people, templates)
+            note['rows'] = f'{sizes.claims} claims'
             conn.commit()
-
         clone = Cloner(conn, actors)
-        with phases.phase('claims') as note:
-            note['rows'] = f'{clone.claims()} rows'
-            conn.commit()
-        with phases.phase('workflow instances') as note:
-            note['rows'] = f'{clone.instances()} rows'
-            conn.commit()
-        with phases.phase('work items') as note:
-            note['rows'] = f'{clone.work_items()} rows'
-            conn.commit()
-        with phases.phase('flow log') as note:
-            note['rows'] = f'{clone.flow_log()} rows'
-            conn.commit()
+        for name, make in (('claims', clone.claims), ('workflow instances', clone.instances),
+                           ('work items', clone.work_items), ('flow log', clone.flow_log)):
+            with phases.phase(name) as note:
+                note['rows'] = f'{make()} rows'
+                conn.commit()
         with phases.phase('indexes') as note:
             for _name, definition in indexes:
                 conn.execute(definition)
@@ -525,22 +548,20 @@ def build(url: str, scale: float, phases: Phases) -> dict:
             for table in bulk_tables:
                 conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             note['rows'] = f'{len(indexes)} indexes'
+            conn.execute('DROP TABLE bench_plan')
+            conn.execute('DROP TABLE bench_unit')
             conn.commit()
-        conn.execute('DROP TABLE bench_plan')
-        conn.execute('DROP TABLE bench_unit')
-        conn.commit()
 
+        big_unit, small_unit, big_sup = orgs.big_unit, people.small_unit, orgs.supervisors[0]
         meta['accounts'] = {
-            'province': 'shengji',
-            'big_supervisor': f'zg{supervisors[0][0]}',
-            'big_unit_admin': f'dw{big_unit[0]}',
+            'province': 'shengji', 'big_supervisor': f'zg{big_sup[0]}', 'big_unit_admin': f'dw{big_unit[0]}',
             'small_unit_admin': f'dw{small_unit[0]}',
             'learner_8_claims': conn.execute('SELECT id_number FROM user_account WHERE id = %s',
                                              (featured[0],)).fetchone()[0],
         }
-        meta['big_unit'] = {'id': big_unit[0], 'name': big_unit[1], 'staff': n_big_staff}
-        meta['small_unit'] = {'id': small_unit[0], 'name': small_unit[1], 'staff': sizes[small_unit[0]]}
-        meta['big_supervisor'] = {'id': supervisors[0][0], 'name': supervisors[0][1], 'units': n_big_sup_units}
+    meta['big_unit'] = {'id': big_unit[0], 'name': big_unit[1], 'staff': sizes.big_unit_staff}
+    meta['small_unit'] = {'id': small_unit[0], 'name': small_unit[1], 'staff': people.small_unit_staff}
+    meta['big_supervisor'] = {'id': big_sup[0], 'name': big_sup[1], 'units': sizes.big_supervisor_units}
     return meta
 
 
@@ -671,7 +692,7 @@ def print_meta(meta: dict) -> None:
     print(f"built {meta.get('built_at')} at scale {meta.get('scale')}: {meta.get('units')} units, "
           f"{meta.get('learners')} learners, {meta.get('claims')} claims")
     for name, seconds, rows in meta.get('phases', []):
-        print(f'  {name:40} {seconds:8.1f} s  {rows}')
+        print(f'  {name:48} {seconds:8.1f} s  {rows}')
     for key in ('big_unit', 'small_unit', 'big_supervisor', 'accounts', 'counts'):
         if key in meta:
             print(f'  {key}: {json.dumps(meta[key], ensure_ascii=False)}')
@@ -716,7 +737,9 @@ def main():
     t.add_argument('--url', default=DEFAULT_URL)
     t.add_argument('--requests', type=int, default=30)
     t.add_argument('--only', default='')
-    t.add_argument('--explain', action='store_true')
+    t.add_argument('--explain', action='store_true', help='EXPLAIN the slowest statement of each page')
+    t.add_argument('--save', metavar='FILE.json', help='write the results to FILE.json')
+    t.add_argument('--compare', metavar='FILE.json', help='show the results saved in FILE.json beside these')
     args = parser.parse_args()
     if args.command == 'build':
         command_build(args)
@@ -741,7 +764,7 @@ def pages(meta: dict, probe: dict) -> list[tuple[str, str | None, str]]:
             (f'{role} 待我处理', who, '/inbox/'),
             (f'{role} 待我处理 page 50', who, '/inbox/?page=50'),
             (f'{role} 待我处理 pathway', who, '/inbox/?pathway=seminar'),
-            (f'{role} 待我处理 name {common}', who, f'/inbox/?q={common}'),
+            (f'{role} 待我处理 name (2 chars)', who, f'/inbox/?q={common}'),
             (f'{role} 我已处理', who, '/inbox/done'),
             (f'{role} 我已处理 page 50', who, '/inbox/done?page=50'),
             (f'{role} 我已处理 year', who, f'/inbox/done?year={last_year}'),
@@ -753,8 +776,8 @@ def pages(meta: dict, probe: dict) -> list[tuple[str, str | None, str]]:
             (f'{role} 学时审核结果 status', who, '/claims/manage?status=退回修改'),
             (f'{role} 学时审核结果 year', who, f'/claims/manage?year={last_year}'),
             (f'{role} 学时审核结果 pathway', who, '/claims/manage?pathway=exam'),
-            (f'{role} 学时审核结果 name {common}', who, f'/claims/manage?q={common}'),
-            (f'{role} 学时审核结果 name {three}', who, f'/claims/manage?q={three}'),
+            (f'{role} 学时审核结果 name (2 chars)', who, f'/claims/manage?q={common}'),
+            (f'{role} 学时审核结果 name (3 chars)', who, f'/claims/manage?q={three}'),
             (f'{role} 学时审核结果 ID number', who, f'/claims/manage?q={idn}'),
         ]
     rows += [
@@ -764,7 +787,7 @@ def pages(meta: dict, probe: dict) -> list[tuple[str, str | None, str]]:
          f'/claims/manage?status=不予认定&year={last_year}&pathway=seminar&export=xlsx'),
         ('unit 人员管理', unit, '/unit/staff'),
         ('unit 人员管理 page 50', unit, '/unit/staff?page=50'),
-        (f'unit 人员管理 name {common}', unit, f'/unit/staff?q={common}'),
+        ('unit 人员管理 name (2 chars)', unit, f'/unit/staff?q={common}'),
         ('unit 学时达标情况 (small unit)', small, '/certificates/staff'),
         ('unit 学时达标情况 (big unit)', unit, '/certificates/staff'),
         ('province 流程与规则 (workbench)', prov, '/workbench/'),
@@ -836,6 +859,7 @@ def command_time(args) -> None:
     print_meta(meta)
     probe = probe_values(args.url, meta)
     print(f'  search terms: {json.dumps(probe, ensure_ascii=False)}')
+    print(f'  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
     app = create_test_app(args.url, EVIDENCE_DIR=test_config(args.url)['EVIDENCE_DIR'])
     with app.app_context():
         log = StatementLog(db.engine)
@@ -848,7 +872,9 @@ def command_time(args) -> None:
                 login(clients[account], meta['accounts'][account])
         return clients[account]
 
-    print(f'\n{pad("page", 46)} {"account":>18} {"n":>3} {"p50 ms":>8} {"p95 ms":>8} {"stmts":>7} {"KB":>7}  status')
+    before = {r['page']: r for r in json.loads(Path(args.compare).read_text())} if args.compare else {}
+    print(f'\n{pad("page", 46)} {"account":>18} {"n":>3} {"p50 ms":>8} {"p95 ms":>8} {"stmts":>7} {"KB":>7}  status'
+          + ('   before: p50 / p95 ms, stmts' if before else ''))
     results = []
     for name, account, path in pages(meta, probe):
         if args.only and args.only not in name:
@@ -872,11 +898,18 @@ def command_time(args) -> None:
         p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
         who = meta['accounts'][account] if account else '(anonymous)'
         status = ','.join(str(s) for s in sorted(statuses))
+        was = before.get(name)
         print(f'{pad(name, 46)} {who:>18} {len(times):3} {p50:8.1f} {p95:8.1f} {max(statements):7} {size / 1024:7.1f}  '
-              f'{status}', flush=True)
+              f'{status:6}' + (f'   {was["p50"]:8.1f} / {was["p95"]:8.1f} {was["statements"]:7}' if was else ''),
+              flush=True)
         results.append((name, p50, p95, max(statements), size, log.slowest))
+    if args.save:
+        Path(args.save).write_text(json.dumps([
+            {'page': name, 'p50': round(p50, 1), 'p95': round(p95, 1), 'statements': stmts, 'bytes': size}
+            for name, p50, p95, stmts, size, _slowest in results], ensure_ascii=False, indent=1))
     if args.explain:
         explain(app, results)
+    print(f'load average at the end: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores: other work skews the times)')
     over = [r for r in results if r[2] > 50 or r[3] > 15]
     print(f'\n{len(over)} of {len(results)} pages over p95 50 ms or 15 statements')
 
