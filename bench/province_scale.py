@@ -41,10 +41,20 @@ from pathlib import Path
 sys.path.insert(0, os.getcwd())  # the worktree it is run from: its app, migrations and pages
 
 import psycopg  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
+
+from models import Claim, Department, Membership, Organisation, RegistrationWindow, User, db  # noqa: E402
+from models.org import PROVINCE, SUPERVISOR, UNIT  # noqa: E402
+from models.people import LEARNER, SUPERVISOR_ADMIN, UNIT_ADMIN  # noqa: E402
+from tests.apps import TEST_CONFIG, create_test_app  # noqa: E402
+from tests.people import login  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp.claims import operations as ops  # noqa: E402
+from webapp.cli import seed_demo_data  # noqa: E402
 
 DEFAULT_URL = 'postgresql+psycopg://postgres:postgres@127.0.0.1:5432/creditflow_scale'
 PASSWORD = 'Demo@2026'
@@ -200,13 +210,11 @@ class Phases:
 
 
 def test_config(url: str) -> dict:
-    from tests.apps import TEST_CONFIG
     return {**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': url,
             'EVIDENCE_DIR': str(Path(os.environ.get('TMPDIR', '/tmp')) / 'province_scale_evidence')}
 
 
 def make_app(url: str):
-    from webapp import create_app
     return create_app(test_config(url))
 
 
@@ -264,7 +272,6 @@ def create_database(url: str, rebuild: bool) -> bool:
 
 def upgrade_schema(url: str) -> None:
     """The schema of the code in the current directory: its Alembic migrations (what `flask db upgrade` runs)."""
-    from flask_migrate import upgrade
     app = make_app(url)
     with app.app_context():
         upgrade()
@@ -272,7 +279,6 @@ def upgrade_schema(url: str) -> None:
 
 
 def dispose(app) -> None:
-    from models import db
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -281,11 +287,6 @@ def dispose(app) -> None:
 def make_templates(url: str) -> dict:
     """The demo province, then one template claim per (year, pathway, state) through the service layer. Returns
     the ids of the template actors and {(year, pathway, state): claim id}."""
-    from models import Department, Membership, Organisation, RegistrationWindow, User, db
-    from models.org import PROVINCE, SUPERVISOR, UNIT
-    from models.people import LEARNER, SUPERVISOR_ADMIN, UNIT_ADMIN
-    from webapp.claims import operations as ops
-    from webapp.cli import seed_demo_data
 
     app = make_app(url)
     with app.app_context():
@@ -639,9 +640,6 @@ def check_clones(url: str, first_clone: int) -> list[str]:
     """Clones act as the app's own claims: one of each kind takes its next step through the service layer (the
     unit admin of its unit approves, its supervising department gives final approval, its learner submits …), and
     the transaction is rolled back. Returns what was done."""
-    from models import Claim, Membership, db
-    from models.people import LEARNER, SUPERVISOR_ADMIN, UNIT_ADMIN
-    from webapp.claims import operations as ops
 
     app = make_app(url)
     done = []
@@ -847,9 +845,6 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def command_time(args) -> None:
-    from models import db
-    from tests.apps import create_test_app
-    from tests.people import login
 
     try:
         upgrade_schema(args.url)  # the schema of the code being timed (indexes its migrations add)
@@ -920,7 +915,6 @@ def command_time(args) -> None:
 
 
 def explain(app, results) -> None:
-    from models import db
     for name, _p50, _p95, _stmts, _size, (seconds, statement, parameters) in results:
         if not statement:
             continue
