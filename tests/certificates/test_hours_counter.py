@@ -114,3 +114,31 @@ def test_two_final_approvals_of_one_learners_claims_at_once_both_count(app):
     with app.app_context():
         assert counted(learner_id, year()) == (before[0] + 17, before[1])
         assert not hours.disagreements(db.session)
+
+
+@pytest.mark.committing  # two threads
+def test_two_approvals_written_at_once_without_any_other_lock_both_count(app):
+    """The operations also lock the learner (guards); a write that does not still waits for the counter row."""
+    with app.app_context():
+        me = learner()
+        ids = [claims_ops.create_claim(me, claim_input(title=title)).id for title in ('甲', '乙')]
+        public_hours(ZHANG_WEI, 6)  # her counter row exists: each approval updates it
+        learner_id = me.user_id
+        db.session.commit()
+        before = counted(learner_id, year())
+        db.session.remove()
+
+    def approve(claim_id, granted):
+        def write():
+            claim = db.session.get(Claim, claim_id)
+            claim.outcome, claim.registered_hours = catalog.APPROVED, granted
+            db.session.flush()
+        return write
+
+    with first_one_holding_on(app, approve(ids[0], Decimal(10))), app.app_context():
+        approve(ids[1], Decimal(7))()
+        db.session.commit()
+        db.session.remove()
+    with app.app_context():
+        assert counted(learner_id, year()) == (before[0] + 17, before[1]) and before[1] >= 6
+        assert not hours.disagreements(db.session)
