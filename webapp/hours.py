@@ -36,58 +36,53 @@ def _counted_claims():
     return (Claim.outcome == catalog.APPROVED, Claim.deleted_at.is_(None))
 
 
-def source_totals():
-    """Per (learner, year): professional, public and entries summed from the source rows, as the counter holds them
-    (for a full rebuild and for checking the counter)."""
+def _of(pairs, learner_id, year) -> tuple:
+    """Conditions selecting *pairs*: a list of pairs alone is an OR of row comparisons, which no index serves, so
+    the key's columns narrow it first."""
+    return (learner_id.in_(sorted({learner for learner, _year in pairs})),
+            year.in_(sorted({year for _learner, year in pairs})), tuple_(learner_id, year).in_(pairs))
+
+
+def source_totals(pairs=None):
+    """Per (learner, year) (only *pairs*, if given): professional, public and entries summed from the source rows,
+    as the counter holds them."""
     claims = select(Claim.learner_id, Claim.year,
                     case((Claim.category == 'professional', Claim.registered_hours), else_=0).label('professional'),
                     case((Claim.category == 'public', Claim.registered_hours), else_=0).label('public')) \
         .where(*_counted_claims())
     records = select(LearningRecord.learner_id, LearningRecord.year, literal(0).label('professional'),
                      LearningRecord.hours.label('public'))
+    if pairs is not None:
+        claims = claims.where(*_of(pairs, Claim.learner_id, Claim.year))
+        records = records.where(*_of(pairs, LearningRecord.learner_id, LearningRecord.year))
     rows = union_all(claims, records).subquery()
-    return select(rows.c.learner_id, rows.c.year, func.coalesce(func.sum(rows.c.professional), 0),
-                  func.coalesce(func.sum(rows.c.public), 0), func.count()) \
+    return select(rows.c.learner_id, rows.c.year, func.coalesce(func.sum(rows.c.professional), 0).label('professional'),
+                  func.coalesce(func.sum(rows.c.public), 0).label('public'), func.count().label('entries')) \
         .group_by(rows.c.learner_id, rows.c.year)
-
-
-def _recount_values():
-    """The counter row's columns recounted from the source rows (correlated to the row being updated)."""
-    mine = (Claim.learner_id == LearnerHours.learner_id, Claim.year == LearnerHours.year, *_counted_claims())
-    records = (LearningRecord.learner_id == LearnerHours.learner_id, LearningRecord.year == LearnerHours.year)
-
-    def claims_sum(category):
-        return select(func.coalesce(func.sum(Claim.registered_hours), 0)) \
-            .where(*mine, Claim.category == category).scalar_subquery()
-    return {
-        'professional': claims_sum('professional'),
-        'public': claims_sum('public') + select(func.coalesce(func.sum(LearningRecord.hours), 0))
-        .where(*records).scalar_subquery(),
-        'entries': select(func.count()).where(*mine).scalar_subquery()
-        + select(func.count()).select_from(LearningRecord).where(*records).scalar_subquery(),
-    }
 
 
 def recount(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
     """Recount the counter rows of *pairs* (learner id, year) from the source rows, in the session's transaction:
-    lock (creating if need be) the rows in a fixed order, then sum in a statement of its own (two statements)."""
+    lock the rows (created or emptied) in a fixed order, then sum in a statement of its own, which sees what a
+    transaction we waited for committed (two statements per thousand pairs)."""
     pairs = sorted({(learner, year) for learner, year in pairs if learner is not None and year is not None})
     if not pairs:
         return
     conn = session.connection(bind_arguments={'mapper': LearnerHours.__mapper__})
     dialect_insert = postgresql.insert if conn.dialect.name == 'postgresql' else sqlite.insert
+    table = LearnerHours.__table__
     for start in range(0, len(pairs), BATCH):
         batch = pairs[start:start + BATCH]
-        upsert = dialect_insert(LearnerHours).values([dict(learner_id=learner, year=year, professional=0, public=0,
-                                                           entries=0) for learner, year in batch])
-        # DO UPDATE (of nothing that changes) locks an existing row, waiting for a transaction that holds it.
+        upsert = dialect_insert(table).values([dict(learner_id=learner, year=year, professional=0, public=0,
+                                                    entries=0) for learner, year in batch])
+        # DO UPDATE locks an existing row (waiting for a transaction that holds it) and empties it: a pair without
+        # any source rows left stays at zero.
         conn.execute(upsert.on_conflict_do_update(index_elements=['learner_id', 'year'],
-                                                  set_={'learner_id': upsert.excluded.learner_id}))
-        # The pair list alone is an OR of row comparisons, which no index serves: narrow by the key's columns first.
-        conn.execute(LearnerHours.__table__.update().where(
-            LearnerHours.learner_id.in_(sorted({learner for learner, _year in batch})),
-            LearnerHours.year.in_(sorted({year for _learner, year in batch})),
-            tuple_(LearnerHours.learner_id, LearnerHours.year).in_(batch)).values(_recount_values()))
+                                                  set_={'professional': 0, 'public': 0, 'entries': 0}))
+        sums = source_totals(batch).subquery()
+        conn.execute(table.update().where(table.c.learner_id == sums.c.learner_id, table.c.year == sums.c.year,
+                                          *_of(batch, table.c.learner_id, table.c.year))
+                     .values(professional=sums.c.professional, public=sums.c.public, entries=sums.c.entries))
 
 
 def rebuild(session: Session) -> None:
