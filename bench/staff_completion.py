@@ -1,15 +1,19 @@
 """学时达标情况 (the unit admin's staff completion list) for a large unit: the page, its unmet filter, a deep page and
-the export, with the statements each sends; beside them, in the same run, what the page cost when it computed every
-person's progress on its own (`operations.progress` per staff member, as the page did before it was paginated).
+the export, with the statements each sends; beside them, in the same run, the same pages summing every person's
+hours from claims and learning records (the statements of commit 9c7b80f, before the hours counter of
+webapp/hours.py), and what the page cost when it computed every person's progress on its own
+(`operations.progress` per staff member, as the page did before it was paginated).
 
 Builds, once, a unit of --staff people (default 5,000) in the demo province, each with two approved claims and one
-learning record of this year (bulk inserts: about 10 s for 5,000 on PostgreSQL), with the admin `big_admin`; the
+learning record of this year (bulk inserts, which the session's hook counts into learner_hours: about 10 s for 5,000
+on PostgreSQL), with the admin `big_admin`; the
 database is kept between runs (--rebuild builds it again). It must be a database of its own: the build drops every
 table in it.
 
 Run: .venv/bin/python bench/staff_completion.py --url postgresql+psycopg://…/creditflow_bench [--staff N] [--rebuild]
 """
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -20,16 +24,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, insert, select  # noqa: E402
+from sqlalchemy import and_, case, event, func, insert, select  # noqa: E402
 
-from models import Claim, LearningPlatform, LearningRecord, Membership, Organisation, User, db  # noqa: E402
+from models import (Claim, LearnerHours, LearningPlatform, LearningRecord, Membership, Organisation, User,  # noqa: E402
+                    db)
 from models.org import UNIT  # noqa: E402
 from models.people import LEARNER, UNIT_ADMIN  # noqa: E402
 from webapp import create_app  # noqa: E402
+from webapp import hours  # noqa: E402
+from webapp.certificates import queries  # noqa: E402
 from webapp.certificates.operations import progress  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
 from webapp.dates import today  # noqa: E402
-from webapp.permissions import staff_query  # noqa: E402
+from webapp.permissions import staff_query, staff_user_ids  # noqa: E402
 from webapp.workflow import catalog  # noqa: E402
 from tests.apps import TEST_CONFIG  # noqa: E402
 from tests.people import login  # noqa: E402
@@ -73,6 +80,65 @@ def build(staff: int) -> None:
             conn.exec_driver_sql('VACUUM ANALYZE')
 
 
+def counter_agrees() -> bool:
+    """The counter holds what a full recount from the claims and learning records gives."""
+    counted = {(r.learner_id, r.year): (r.professional, r.public, r.entries)
+               for r in db.session.scalars(select(LearnerHours).where(LearnerHours.entries > 0))}
+    return counted == {(learner, year): (professional, public, entries)
+                       for learner, year, professional, public, entries in db.session.execute(hours.source_totals())}
+
+
+# ---- before the counter: the page's statements as of commit 9c7b80f, summing the source rows per person ---------
+
+def _summed_hours(year, req, people):
+    claims = select(Claim.learner_id,
+                    func.sum(case((Claim.category == 'professional', Claim.registered_hours), else_=0))
+                    .label('professional'),
+                    func.sum(case((Claim.category == 'public', Claim.registered_hours), else_=0)).label('public')) \
+        .where(Claim.learner_id.in_(people), Claim.year == year, Claim.outcome == catalog.APPROVED,
+               Claim.deleted_at.is_(None)).group_by(Claim.learner_id).subquery()
+    records = select(LearningRecord.learner_id, func.sum(LearningRecord.hours).label('hours')) \
+        .where(LearningRecord.learner_id.in_(people), LearningRecord.year == year) \
+        .group_by(LearningRecord.learner_id).subquery()
+    professional = func.coalesce(claims.c.professional, 0)
+    public = func.coalesce(claims.c.public, 0) + func.coalesce(records.c.hours, 0)
+    met = and_(*(func.round(done, 1) >= float(getattr(req, key)) for key, done in (
+        ('professional', professional), ('public', public), ('total', professional + public))))
+
+    def joined(query, person_id):
+        return query.outerjoin(claims, claims.c.learner_id == person_id) \
+            .outerjoin(records, records.c.learner_id == person_id)
+    return joined, professional, public, met
+
+
+def _summed_staff_hours(m, year, req, user_ids=None):
+    joined, professional, public, met = _summed_hours(year, req, staff_user_ids(m).scalar_subquery()
+                                                      if user_ids is None else user_ids)
+    query = joined(staff_query(m), Membership.user_id) \
+        .add_columns(professional.label('professional'), public.label('public'), met.label('met'))
+    if user_ids is not None:
+        query = query.where(Membership.user_id.in_(user_ids))
+    return query, met
+
+
+def _summed_staff_counts(m, year, req):
+    staff = staff_user_ids(m).subquery()
+    joined, _professional, _public, met = _summed_hours(year, req, select(staff.c.user_id).scalar_subquery())
+    return tuple(db.session.execute(joined(select(func.count(), func.coalesce(func.sum(case((met, 1), else_=0)), 0))
+                                           .select_from(staff), staff.c.user_id)).one())
+
+
+@contextlib.contextmanager
+def summed():
+    """The page as it was before the counter: every person's hours summed from claims and learning records."""
+    saved = queries._staff_hours, queries._staff_counts
+    queries._staff_hours, queries._staff_counts = _summed_staff_hours, _summed_staff_counts
+    try:
+        yield
+    finally:
+        queries._staff_hours, queries._staff_counts = saved
+
+
 def timed(engine, action, runs: int) -> tuple[float, float, int]:
     """p50 and max in ms over *runs* (the first one, which also counts the statements, after one warm-up when there
     are several runs)."""
@@ -114,15 +180,17 @@ def main():
             print(f'built a unit of {args.staff} staff in {time.perf_counter() - t0:.1f} s')
         admin = db.session.scalar(select(User).where(User.account_name == ADMIN)).memberships[0]
         count = len(db.session.scalars(staff_query(admin)).all())
+        print(f'the counter agrees with a full recount: {counter_agrees()}')
         year, engine = today().year, db.engine
     client = app.test_client()
     login(client, ADMIN)
     print(f'学时达标情况 of a unit of {count} staff ({args.url.split(":")[0]}), {args.runs} runs each:')
-    print(f'  {"":44} {"p50 ms":>9} {"max ms":>9} {"statements":>11}')
+    print(f'  {"":48} {"p50 ms":>9} {"max ms":>9} {"statements":>11}')
 
-    def get(url):
+    def get(url, before=False):
         def action():
-            response = client.get(url)
+            with summed() if before else contextlib.nullcontext():
+                response = client.get(url)
             assert response.status_code == 200, response.status_code
         return action
 
@@ -132,13 +200,14 @@ def main():
                 progress(lm.user_id, year)
 
     cases = [] if args.no_before else [('before: progress() per person, every person', per_person, 1)]
-    cases += [('page 1', get('/certificates/staff'), args.runs),
-              ('page 1, only unmet', get('/certificates/staff?unmet=1'), args.runs),
-              ('page 50', get('/certificates/staff?page=50'), args.runs),
-              ('export (every person)', get('/certificates/staff?export=xlsx'), max(1, args.runs // 5))]
+    for label, url in (('page 1', '/certificates/staff'), ('page 1, only unmet', '/certificates/staff?unmet=1'),
+                       ('page 50', '/certificates/staff?page=50')):
+        cases += [(f'{label}: summed (before the counter)', get(url, before=True), args.runs),
+                  (f'{label}: hours counter', get(url), args.runs)]
+    cases += [('export (every person)', get('/certificates/staff?export=xlsx'), max(1, args.runs // 5))]
     for label, action, runs in cases:
         p50, worst, statements = timed(engine, action, runs)
-        print(f'  {label:44} {p50:9.1f} {worst:9.1f} {statements:11d}')
+        print(f'  {label:48} {p50:9.1f} {worst:9.1f} {statements:11d}')
 
 
 if __name__ == '__main__':

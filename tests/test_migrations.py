@@ -122,3 +122,35 @@ def test_work_items_get_their_claims_listed_values(empty_db_url):
             assert conn.execute(text('SELECT count(*) FROM work_item')).scalar_one() == 2
         assert 'subject_status' not in {c['name'] for c in inspect(db.engine).get_columns('work_item')}
         db.engine.dispose()
+
+
+HOURS_COUNTER_REVISION = 'c5a1f0e2b7d4'
+
+
+def test_the_hours_counter_is_filled_from_existing_claims_and_learning_records(empty_db_url):
+    """Approved, undeleted claims and the platforms' records are counted per learner and year; drafts and deleted
+    claims are not: what the recount of webapp/hours.py gives."""
+    before = SCRIPTS.get_revision(HOURS_COUNTER_REVISION).down_revision
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': empty_db_url})
+    with app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as conn:
+            learner = _insert(conn, 'user_account', name='张伟', id_number='33010619850312001X')
+            org = _insert(conn, 'organisation', kind='province', name='浙江省专业技术人员继续教育学时办')
+            platform = _insert(conn, 'learning_platform', province_id=org)
+            for outcome, hours_, deleted, year in (('approved', 12, None, 2025), ('approved', '8.5', None, 2025),
+                                                   ('approved', 30, datetime.datetime(2026, 1, 2), 2025),
+                                                   ('draft', None, None, 2025), ('approved', 6, None, 2024)):
+                _insert(conn, 'claim', learner_id=learner, unit_id=org, province_id=org, created_by_id=learner,
+                        category='professional', outcome=outcome, registered_hours=hours_, deleted_at=deleted,
+                        year=year)
+            _insert(conn, 'learning_record', platform_id=platform, learner_id=learner, hours=18, year=2025)
+        upgrade(revision=HOURS_COUNTER_REVISION)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text('SELECT year, professional, public, entries FROM learner_hours '
+                                     'ORDER BY year')).all()
+        assert [(year, float(professional), float(public), entries) for year, professional, public, entries in rows] \
+            == [(2024, 6, 0, 1), (2025, 20.5, 18, 3)]
+        downgrade(revision=before)
+        assert 'learner_hours' not in inspect(db.engine).get_table_names()
+        db.engine.dispose()

@@ -9,6 +9,7 @@ from .extensions import babel, csrf, db, login_manager, migrate
 from .faults import locked, transient
 from .formatting import format_hours, format_local_time, format_outcome, format_process_name, format_version_status
 from .i18n import _l, translated
+from . import hours  # noqa: F401 - its session events keep the hours counter right
 from .permissions import current_membership
 from .vendor import bp as vendor_bp, content_security_policy
 from .workflow import catalog

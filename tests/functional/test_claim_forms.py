@@ -7,6 +7,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from models import Claim, Evidence, FlowLog, db
+from webapp import hours
 from webapp.claims import operations as ops
 
 from ..helpers import claim_form, year
@@ -244,6 +245,7 @@ def test_unit_admin_files_for_staff_and_deletes_an_approved_claim(ctx, client):
     client.post(f'/claims/{claim_id}/delete-approved', data={'reason': '重复登记'})
     db.session.refresh(claim)
     assert claim.deleted_reason == '重复登记' and ops.yearly_totals(learner_id) == []
+    assert not hours.disagreements(db.session)
     assert db.session.scalar(select(FlowLog.remark).where(FlowLog.action == '删除已认定学时')) == '重复登记'
 
 

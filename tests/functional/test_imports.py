@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from models import Claim, ImportJob, Organisation, db, utcnow
 from webapp.claims import operations as claims
 from webapp.claims.sheets import COLUMNS
-from webapp import audit, timers
+from webapp import audit, hours, timers
 from webapp.imports import operations as imports
 from webapp.transfers import operations as transfers
 
@@ -88,6 +88,7 @@ def test_good_rows_become_drafts_and_each_bad_row_says_why(client, ctx):
     assert [(c.learner.name, c.status_label, c.applied_hours) for c in drafts] == [('张伟', '待提交', 18),
                                                                                    ('李娜', '待提交', 6)]
     assert all(c.created_by_id == membership('jtjt_admin').user_id for c in drafts)
+    assert not hours.disagreements(db.session)  # drafts carry no hours
     progress = client.get(f'/imports/{job.id}/progress').get_json()
     assert progress == {'status': 'done', 'total': 13, 'done': 13, 'ok': 2, 'failed': 11, 'error': None}
 

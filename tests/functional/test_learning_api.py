@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from stdnum.cn import ric
 
 from models import FlowLog, LearningRecord, db
+from webapp import hours
 from webapp.learning import operations as ops
 
 from ..helpers import year
@@ -115,6 +116,7 @@ def test_a_replayed_batch_is_all_duplicates_and_nothing_is_counted_twice(client,
     from webapp.claims.operations import yearly_totals
     learner = membership(ZHANG_WEI, 'learner')
     assert yearly_totals(learner.user_id)[0]['public'] == Decimal(9)
+    assert not hours.disagreements(db.session)
 
 
 def test_the_same_record_twice_in_one_batch_is_stored_once(client, platform):

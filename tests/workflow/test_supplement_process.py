@@ -9,7 +9,7 @@ import time_machine
 from sqlalchemy import select
 
 from models import FlowLog, Organisation, RegistrationWindow, WorkItem, db
-from webapp import timers
+from webapp import hours, timers
 from webapp.claims import operations as claims
 from webapp.claims.queries import handled_flag
 from webapp.permissions import can_see_supplement
@@ -111,6 +111,7 @@ def test_the_whole_path_files_the_hours_into_the_supplemented_year(january):
     assert entry.registered_hours == Decimal(10) and entry.outcome == 'approved'
     totals = {t['year']: t for t in claims.yearly_totals(m.user_id)}
     assert totals[Y - 1]['professional'] == Decimal(28)  # 18 approved last year + 10 supplemented
+    assert not hours.disagreements(db.session)
     assert logged(s) == ['增补申请', '提交申请', '同意增补', '新增增补学时', '个人上报', '企业审核', '学时办审核']
     assert db.session.get(type(s.entries[0]), entry.id).supplement.instance_id == s.instance_id
 

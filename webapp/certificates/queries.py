@@ -6,14 +6,13 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, not_, select
 from sqlalchemy.orm import contains_eager
 
-from models import Certificate, Claim, HourRecordPrint, LearningRecord, Membership, User, db
+from models import Certificate, HourRecordPrint, LearnerHours, Membership, User, db
 
 from ..claims import operations as claims_ops
 from ..dates import today
 from ..i18n import _l
 from ..pagination import RowPage
 from ..permissions import staff_query, staff_user_ids
-from ..workflow import catalog
 from .operations import PARTS, Part, Progress, Requirement, requirement
 
 StaffRow = tuple[Membership, Progress]
@@ -39,37 +38,25 @@ def _staff_requirement(m: Membership) -> tuple[str, Requirement]:
     return where, requirement(where)
 
 
-def _hours(year: int, req: Requirement, people):
-    """Per person of *people* (ids, or a subquery of them): her 专业科目 and 公需科目 hours of *year*, summed as
-    `claims_ops.yearly_totals` sums them (approved, undeleted claims; the platforms' records count as 公需) and grouped
-    per person, and whether she met *req*. Returns a function joining them to a statement's person ids, and the
-    three SQL expressions."""
-    claims = select(Claim.learner_id,
-                    func.sum(case((Claim.category == 'professional', Claim.registered_hours), else_=0))
-                    .label('professional'),
-                    func.sum(case((Claim.category == 'public', Claim.registered_hours), else_=0)).label('public')) \
-        .where(Claim.learner_id.in_(people), Claim.year == year, Claim.outcome == catalog.APPROVED,
-               Claim.deleted_at.is_(None)).group_by(Claim.learner_id).subquery()
-    records = select(LearningRecord.learner_id, func.sum(LearningRecord.hours).label('hours')) \
-        .where(LearningRecord.learner_id.in_(people), LearningRecord.year == year) \
-        .group_by(LearningRecord.learner_id).subquery()
-    professional = func.coalesce(claims.c.professional, 0)
-    public = func.coalesce(claims.c.public, 0) + func.coalesce(records.c.hours, 0)
+def _hours(year: int, req: Requirement):
+    """Per person: her 专业科目 and 公需科目 hours of *year* from the hours counter (`webapp/hours.py`: approved,
+    undeleted claims; the platforms' records count as 公需), and whether she met *req*. Returns a function joining
+    them to a statement's person ids, and the three SQL expressions."""
+    professional = func.coalesce(LearnerHours.professional, 0)
+    public = func.coalesce(LearnerHours.public, 0)
     # Compared at the hours' own precision (one decimal), as the page shows them: SQLite sums in floating point.
     met = and_(*(func.round(done, 1) >= float(getattr(req, key)) for key, done in (
         ('professional', professional), ('public', public), ('total', professional + public))))
 
     def joined(query, person_id):
-        return query.outerjoin(claims, claims.c.learner_id == person_id) \
-            .outerjoin(records, records.c.learner_id == person_id)
+        return query.outerjoin(LearnerHours, and_(LearnerHours.learner_id == person_id, LearnerHours.year == year))
     return joined, professional, public, met
 
 
 def _staff_hours(m: Membership, year: int, req: Requirement, user_ids: list[int] | None = None):
     """*m*'s staff (learner memberships with their user; only *user_ids*, if given), each with her hours of *year*
     and whether she met *req* (`_hours`), in one statement. Returns the statement and its met condition."""
-    joined, professional, public, met = _hours(year, req, staff_user_ids(m).scalar_subquery()
-                                               if user_ids is None else user_ids)
+    joined, professional, public, met = _hours(year, req)
     query = joined(staff_query(m), Membership.user_id) \
         .add_columns(professional.label('professional'), public.label('public'), met.label('met'))
     if user_ids is not None:
@@ -81,7 +68,7 @@ def _staff_counts(m: Membership, year: int, req: Requirement) -> tuple[int, int]
     """How many people *m* looks after, and how many of them met *req* in *year*: one grouped statement over their
     ids alone."""
     staff = staff_user_ids(m).subquery()
-    joined, _professional, _public, met = _hours(year, req, select(staff.c.user_id).scalar_subquery())
+    joined, _professional, _public, met = _hours(year, req)
     return tuple(db.session.execute(joined(select(func.count(), func.coalesce(func.sum(case((met, 1), else_=0)), 0))
                                            .select_from(staff), staff.c.user_id)).one())
 

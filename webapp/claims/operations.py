@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
-from models import (Claim, Evidence, LearningRecord, Membership, Organisation, RegistrationWindow, User, WorkItem, db,
+from models import (Claim, Evidence, LearnerHours, Membership, Organisation, RegistrationWindow, User, WorkItem, db,
                     utcnow)
 from models.org import SUPERVISOR
 from models.people import LEARNER, UNIT_ADMIN
@@ -561,18 +561,11 @@ def estimate_hours(pathway: str, level: str | None, quantity: Decimal, rank: int
 
 
 def yearly_totals(learner_id: int) -> list[dict]:
-    """Per year: 公需 / 专业 / 总 hours of approved, undeleted claims; 公需 includes the learning platforms'
-    records (公需 hours come from the platforms, seed 002), by the year they were completed."""
-    rows = db.session.execute(select(Claim.year, Claim.category, func.sum(Claim.registered_hours)).where(
-        Claim.learner_id == learner_id, Claim.outcome == catalog.APPROVED, Claim.deleted_at.is_(None),
-    ).group_by(Claim.year, Claim.category)).all()
-    rows += [(year, 'public', hours) for year, hours in db.session.execute(
-        select(LearningRecord.year, func.sum(LearningRecord.hours))
-        .where(LearningRecord.learner_id == learner_id).group_by(LearningRecord.year))]
-    totals: dict[int, dict] = {}
-    for year, category, hours in rows:
-        entry = totals.setdefault(year, {'year': year, 'public': Decimal(0), 'professional': Decimal(0)})
-        entry[category] += Decimal(hours or 0)
-    for entry in totals.values():
-        entry['total'] = entry['public'] + entry['professional']
-    return sorted(totals.values(), key=lambda e: e['year'], reverse=True)
+    """Per year, newest first: 公需 / 专业 / 总 hours of approved, undeleted claims; 公需 includes the learning
+    platforms' records (公需 hours come from the platforms, seed 002), by the year they were completed. Read from the
+    hours counter (`webapp/hours.py`); a year without any such claim or record is left out."""
+    rows = db.session.execute(select(LearnerHours.year, LearnerHours.professional, LearnerHours.public)
+                              .where(LearnerHours.learner_id == learner_id, LearnerHours.entries > 0)
+                              .order_by(LearnerHours.year.desc()))
+    return [{'year': year, 'public': Decimal(public), 'professional': Decimal(professional),
+             'total': Decimal(public) + Decimal(professional)} for year, professional, public in rows]

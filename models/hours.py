@@ -1,0 +1,23 @@
+"""Each learner's hours per year (学时计数): the sums the progress pages read instead of summing claims and learning
+records per person. Kept right by webapp/hours.py alone (recounted from the source rows on every flush that
+touches them); never written anywhere else."""
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, Numeric
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import db
+
+SUM = Numeric(9, 1)  # a year's sum of Numeric(6, 1) hours
+
+
+class LearnerHours(db.Model):
+    """专业科目 hours (approved, undeleted claims) and 公需科目 hours (such claims plus the platforms' learning
+    records) of one learner and year; `entries` counts the rows summed, so a year without any is told apart from a
+    year of zero hours."""
+    __tablename__ = 'learner_hours'
+    learner_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional: Mapped[Decimal] = mapped_column(SUM, default=0)
+    public: Mapped[Decimal] = mapped_column(SUM, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
