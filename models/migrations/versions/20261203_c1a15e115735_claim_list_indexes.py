@@ -36,6 +36,7 @@ def upgrade():
     op.drop_index('ix_claim_learner_id', table_name='claim')  # ix_claim_learner_id_id starts with the same column
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('CREATE INDEX ix_user_account_name_chars ON user_account USING gin (string_to_array(name, NULL))')
+        op.execute('ANALYZE user_account')  # statistics of the new expression: else the planner guesses how many match
 
 
 def downgrade():
