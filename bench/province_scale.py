@@ -270,6 +270,10 @@ def create_database(url: str, rebuild: bool) -> bool:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         if not exists or rebuild:
             conn.execute(f'CREATE DATABASE "{name}"')
+        # As README's "Deploying a province" asks of a province's server (SSD): with the default of 4 the planner
+        # reads a million accounts rather than 30,000 of them by key (人员管理 of the big unit: 279 ms against 70).
+        conn.execute(f'ALTER DATABASE "{name}" SET random_page_cost = 1.1')
+        if not exists or rebuild:
             return True
     with psycopg.connect(libpq_url(url)) as conn:
         built = conn.execute("SELECT to_regclass('bench_meta') IS NOT NULL").fetchone()[0]
