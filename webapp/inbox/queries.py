@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from models import Claim, Membership, WorkItem, db
 
 from ..claims.queries import filter_claims
+from .. import pagination
 from ..pagination import COUNT_CAP, RowPage
 from ..permissions import work_item_scope, work_item_scope_parts
 
@@ -32,9 +33,9 @@ def shown(count: int):
 
 
 def count_up_to(query) -> int:
-    """How many rows *query* (a select of work items, or of their ids) has, counting no further than COUNT_CAP + 1."""
-    ids = query.with_only_columns(query.selected_columns[0]).order_by(None).limit(COUNT_CAP + 1)
-    return db.session.scalar(select(func.count()).select_from(ids.subquery()))
+    """How many rows *query* (a select of work items, or of their ids) has, counting no further than COUNT_CAP + 1;
+    only its first column is selected, so that the scope's index alone answers."""
+    return pagination.count_up_to(query.with_only_columns(query.selected_columns[0]), COUNT_CAP + 1)
 
 
 def todo_count(m: Membership):
