@@ -138,10 +138,10 @@ PLACES = {
 def test_a_hostile_expression_is_refused_when_published_naming_where(ctx, place):
     kind, content, old, new, where = PLACES[place]
     assert old in content
-    start = time.monotonic()
+    start = time.process_time()  # CPU time: the wall clock of a busy machine says little
     with pytest.raises(DiagramError) as info:
         versions.add_version(kind, content.replace(old, new, 1))
-    assert time.monotonic() - start < LIMIT_SECONDS
+    assert time.process_time() - start < LIMIT_SECONDS
     assert any(where in problem for problem in info.value.problems), info.value.problems
 
 
