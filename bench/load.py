@@ -29,6 +29,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import date
@@ -73,6 +74,22 @@ def libpq(url: str) -> str:
     return url.replace('postgresql+psycopg://', 'postgresql://')
 
 
+def lift_caps(tree: Path, env: dict) -> None:
+    """A tree whose annual caps are in the province catalogue (issue 14) publishes the demo catalogue without them,
+    as PATHWAY_ANNUAL_CAP (SERVER_CONFIG) lifts them in the trees before: one learner's thousands of claims may all be
+    approved."""
+    shipped = tree / 'rules' / 'catalogues' / 'zhejiang.json'
+    if not shipped.exists():
+        return
+    data = json.loads(shipped.read_text(encoding='utf-8'))
+    for pathway in data['pathways']:
+        pathway['cap'] = None
+    uncapped = Path(tempfile.mkdtemp()) / 'zhejiang-uncapped.json'
+    uncapped.write_text(json.dumps(data, ensure_ascii=False), encoding='utf-8')
+    subprocess.run([str(PYTHON), '-m', 'flask', '--app', 'webapp', 'load-catalogue', '浙江省专业技术人员继续教育学时办',
+                    str(uncapped)], cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
 def prepare_database(url: str, tree: Path, learners: int) -> None:
     """Empty the database, build the schema and the demo data with the app's own commands, add *learners*
     learners at the demo unit (交工集团 · 工程部) with the password PASSWORD."""
@@ -83,6 +100,7 @@ def prepare_database(url: str, tree: Path, learners: int) -> None:
     for command in (['db', 'upgrade'], ['seed-demo']):
         subprocess.run([str(PYTHON), '-m', 'flask', '--app', 'webapp', *command], cwd=tree, env=env, check=True,
                        stdout=subprocess.DEVNULL)
+    lift_caps(tree, env)
     from werkzeug.security import generate_password_hash
     password_hash = generate_password_hash(PASSWORD)  # one scrypt hash shared by every bench learner
     with psycopg.connect(libpq(url)) as conn:

@@ -50,6 +50,9 @@ class Claim(db.Model):
     deleted_reason: Mapped[Optional[str]] = mapped_column(String(500))
     # A supplementary entry (增补) belongs to a supplement request, whose process it follows instead of its own.
     supplement_id: Mapped[Optional[int]] = mapped_column(ForeignKey('supplement.id'), index=True)
+    # The province catalogue version the claim was filed under: its pathway, sub-type and level mean what they meant
+    # then, whatever the province publishes later.
+    catalogue_version_id: Mapped[Optional[int]] = mapped_column(ForeignKey('catalogue_version.id'))
 
     learner: Mapped[User] = relationship(foreign_keys=[learner_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

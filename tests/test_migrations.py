@@ -11,9 +11,10 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, Numeric, Table, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from models import db
+from models import Claim, Organisation, db
 from models.certificates import VERIFICATION_ALPHABET
 from webapp import create_app
+from webapp.catalogue import catalogue_for, catalogue_of, load_catalogue, shipped
 
 from .apps import TEST_CONFIG
 
@@ -153,4 +154,44 @@ def test_the_hours_counter_is_filled_from_existing_claims_and_learning_records(e
             == [(2024, 6, 0, 1), (2025, 20.5, 18, 3)]
         downgrade(revision=before)
         assert 'learner_hours' not in inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+CATALOGUE_REVISION = '7c3e9a41d2f6'
+
+
+def test_existing_provinces_get_the_zhejiang_catalogue_and_their_claims_point_to_it(empty_db_url):
+    """The pathways the code had until now become each existing province's first published catalogue version (the
+    same document as rules/catalogues/zhejiang.json: loading that file afterwards adds no version), and every claim
+    of the province is filed under it; the downgrade drops the catalogue and keeps the claims."""
+    before = SCRIPTS.get_revision(CATALOGUE_REVISION).down_revision
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': empty_db_url})
+    with app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as conn:
+            learner = _insert(conn, 'user_account', name='张伟', id_number='33010619850312001X')
+            province = _insert(conn, 'organisation', kind='province', name='浙江省专业技术人员继续教育学时办')
+            unit = _insert(conn, 'organisation', kind='unit', name='交工集团', parent_id=province)
+            claims = [_insert(conn, 'claim', learner_id=learner, unit_id=unit, province_id=province,
+                              created_by_id=learner, pathway=pathway, year=2025)
+                      for pathway in ('training', 'publication')]
+        upgrade(revision=CATALOGUE_REVISION)
+        with db.engine.connect() as conn:
+            versions = conn.execute(text('SELECT id, province_id, version, status FROM catalogue_version')).all()
+            pointed = conn.execute(text('SELECT DISTINCT catalogue_version_id FROM claim')).scalars().all()
+        assert [(p, v, s) for _id, p, v, s in versions] == [(province, 1, 'published')]
+        assert pointed == [versions[0][0]]
+        with app.test_request_context():
+            org = db.session.get(Organisation, province)
+            current = catalogue_for(province)
+            assert list(current.pathways) == ['exam', 'seminar', 'training', 'research', 'publication',
+                                              'degree_course']
+            assert current.pathway('training').unit == '天' and current.pathway('training').cap == 36
+            assert catalogue_of(db.session.get(Claim, claims[1])).pathway('publication').max_rank == 3
+            assert load_catalogue(org, shipped('zhejiang')).id == versions[0][0]  # the same document: no new version
+            db.session.rollback()
+        downgrade(revision=before)
+        with db.engine.connect() as conn:
+            assert conn.execute(text('SELECT count(*) FROM claim')).scalar_one() == 2
+        assert 'catalogue_version' not in inspect(db.engine).get_table_names()
         db.engine.dispose()

@@ -1,4 +1,5 @@
 """Commands: load the shipped diagrams as version 1, and seed the demo organisations and accounts."""
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from models.org import PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from . import create_app, timers
+from .catalogue import CatalogueError, load_catalogue, shipped
 from .claims import operations as ops
 from .dates import today
 from .learning.cli import platform_add, seed_demo_learning
@@ -53,6 +55,8 @@ def seed_demo_data(with_claims: bool = True) -> bool:
     design = Department(unit=jt, name='设计院')
     arch = Department(unit=hz, name='建筑所')
     db.session.add_all([eng, design, arch])
+    db.session.flush()
+    load_catalogue(province, shipped('zhejiang'))  # the province's 认定类型 (rules/catalogues/zhejiang.json)
 
     def person(name, roles, id_number=None, account=None):
         user = User(name=name, id_number=id_number, account_name=account)
@@ -138,6 +142,23 @@ def _demo_supplement(year: int, claim, member) -> None:
                                     closes_on=today() + timedelta(days=30), year=year - 1))
 
 
+@click.command('load-catalogue')
+@click.argument('province')
+@click.argument('path', type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def load_catalogue_command(province: str, path: str):
+    """Publish the catalogue file PATH (like rules/catalogues/zhejiang.json) for the province named PROVINCE."""
+    org = db.session.scalar(select(Organisation).where(Organisation.kind == PROVINCE, Organisation.name == province))
+    if org is None:
+        raise click.ClickException(f'no province named {province}')
+    try:
+        version = load_catalogue(org, json.loads(open(path, encoding='utf-8').read()), f'由 {path} 载入')
+    except CatalogueError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f'{province}: catalogue version {version.version} published')
+
+
 @click.command('seed-demo')
 @with_appcontext
 def seed_demo():
@@ -173,6 +194,7 @@ def worker(once: bool, poll: float | None):
 def register_commands(app) -> None:
     app.cli.add_command(platform_add)
     app.cli.add_command(load_processes)
+    app.cli.add_command(load_catalogue_command)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
 

@@ -32,7 +32,6 @@ class Config:
     UPLOAD_MAX_RATIO = 100                          # unpacked / packed size of one member of more than 1 MB
     IMPORT_MAX_ROWS = 20000                         # 【导入学员培训信息】: data rows below the header
     LEARNING_UPLOAD_MAX_ROWS = 5000                 # a learning platform's export
-    PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
     # Dates people type, import or platforms send fall between 1 January of EARLIEST_YEAR (EARLIEST_TITLE_YEAR for
     # the date a professional title was obtained) and 31 December of LATEST_YEARS_AHEAD years from now.

@@ -31,6 +31,7 @@ from wtforms.fields.core import UnboundField
 
 from models import (Department, Notification, Organisation, ProcessVersion, Registration, SupplementWindow,
                     WorkItem, db)
+from webapp.catalogue import catalogue_for
 from webapp.claims import operations as claims
 from webapp.dates import today
 from webapp.enrolment import operations as enrolment
@@ -40,7 +41,7 @@ from webapp.learning import operations as learning
 from webapp.profile import operations as profile
 from webapp.supplements import operations as supplements
 from webapp.transfers import operations as transfers, superior
-from webapp.workbench import operations as workbench
+from webapp.workbench import catalogue_operations as catalogue_ops, operations as workbench
 
 from ..helpers import claim_form, claim_input
 from ..people import CHEN_JING, DEMO_PASSWORD, LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
@@ -87,7 +88,8 @@ def decision(item_key, outcome='approve'):
 
 
 def xlsx_upload(w):
-    return {'file': (io.BytesIO(imports.template()), 'import.xlsx'), 'pledge': 'y'}
+    province_id = db.session.scalar(select(Organisation.id).where(Organisation.kind == 'province'))
+    return {'file': (io.BytesIO(imports.template(catalogue_for(province_id))), 'import.xlsx'), 'pledge': 'y'}
 
 
 def csv_upload(w):
@@ -208,6 +210,18 @@ ROUTES = {
         'case-quantity': '1'}, {'case-name': 'text', 'case-expected': 'text', 'case-pathway': 'text',
                                 'case-level': 'text', 'case-rank': 'text', 'case-quantity': 'text'}),
     'workbench.delete_case': Route('shengji', lambda w: f"/workbench/dmn/credit_hours/cases/{w['case']}/delete"),
+    'workbench.catalogue_pathway': Route('shengji', lambda w: '/workbench/catalogue/pathways/new', lambda w: {
+        'code': 'fuzz_new', 'label': '模糊测试新类型', 'category': 'professional', 'unit': '天', 'sub_types': '甲\n乙',
+        'levels': 'provincial', 'max_rank': '', 'cap': '12', 'rule': '规则', 'evidence': '材料',
+        'base_sha': w['catalogue_sha']}, {'levels': 'choice'}),
+    'workbench.catalogue_pathway_delete': Route('shengji', lambda w: '/workbench/catalogue/pathways/fuzz_draft/delete',
+                                                lambda w: {'base_sha': w['catalogue_sha']}),
+    'workbench.catalogue_levels': Route('shengji', lambda w: '/workbench/catalogue/levels', lambda w: {
+        'levels': w['catalogue_levels'], 'base_sha': w['catalogue_sha']}),
+    'workbench.catalogue_publish': Route('shengji', lambda w: '/workbench/catalogue/publish', lambda w: {
+        'comment': '模糊测试', 'confirm': 'y', 'base_sha': w['catalogue_sha']}),
+    'workbench.catalogue_discard': Route('shengji', lambda w: '/workbench/catalogue/discard',
+                                         lambda w: {'base_sha': w['catalogue_sha']}),
 }
 NOT_FORMS = {'learning_api.learning_records'}  # JSON by design: tests/functional/test_learning_api.py
 # Failed logins are counted and a captcha, once checked, is used up (webapp/security.py), refused or not.
@@ -277,6 +291,10 @@ def world() -> dict:
                                                          ProcessVersion.status == 'published'))
     claim_version = db.session.scalar(select(ProcessVersion).where(ProcessVersion.key == 'claim',
                                                                    ProcessVersion.status == 'published'))
+    published = catalogue_for(province.org_id)
+    draft = catalogue_ops.save_pathway(province, published.sha256, catalogue_ops.PathwayInput(
+        'fuzz_draft', '模糊测试草稿类型', 'professional', '项', ['一项'], [], None, None, '', ''), None)
+    w.update(catalogue_sha=draft.sha256, catalogue_levels=catalogue_ops.levels_text(draft.content))
     db.session.flush()
     w.update(notification=note.id, platform=platform.id, dmn_version=dmn.id, dmn_sha=dmn.sha256,
              dmn_xml=dmn.content, claim_version=claim_version.id)

@@ -61,7 +61,9 @@ def test_a_referrer_of_this_site_is_still_followed(client, ctx):
 
 def test_every_page_carries_a_content_security_policy_without_inline_scripts(client, ctx):
     for path, who in (('/login', None), ('/claims/', ZHANG_WEI), ('/workbench/', 'shengji'),
-                      ('/workbench/bpmn/claim/edit', 'shengji'), ('/workbench/dmn/credit_hours/edit', 'shengji')):
+                      ('/workbench/bpmn/claim/edit', 'shengji'), ('/workbench/dmn/credit_hours/edit', 'shengji'),
+                      ('/workbench/catalogue/', 'shengji'), ('/workbench/catalogue/pathways/new', 'shengji'),
+                      ('/claims/new', ZHANG_WEI), ('/certificates/progress', ZHANG_WEI)):
         if who:
             login(client, who)
         response = client.get(path)

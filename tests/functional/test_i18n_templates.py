@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from models import Organisation, ProcessVersion, User, db
 from models.workbench import DecisionTestCase
+from webapp.catalogue import load_catalogue, shipped
 
 from ..helpers import submitted_claim
-from ..people import ZHANG_WEI, login
+from ..people import ZHANG_WEI, login, membership
 
 CJK = re.compile(r'[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+')
 SCRIPT = '<script>alert(1)</script>'
@@ -87,7 +88,11 @@ def test_the_history_and_diff_pages_read_in_english(app):
 
 
 def test_a_typed_sub_type_is_shown_escaped(app):
+    """Sub-types are what province staff type into the catalogue: shown escaped wherever a claim shows one."""
     with app.app_context():
+        data = shipped('zhejiang')
+        next(p for p in data['pathways'] if p['code'] == 'training')['sub_types'].append(SCRIPT)
+        load_catalogue(db.session.get(Organisation, membership('shengji').org_id), data)
         claim_id, _item = submitted_claim(ZHANG_WEI, sub_type=SCRIPT)
     client = login(app.test_client(), ZHANG_WEI)
     for lang in ('zh_CN', 'en'):

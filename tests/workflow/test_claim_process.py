@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import FlowLog, WorkflowInstance, WorkItem, db
+from webapp.catalogue import catalogue_for
 from webapp.claims import operations as ops
 from webapp.workflow import runtime
 
@@ -242,7 +243,8 @@ def test_200_return_rounds_do_not_grow_the_workflow(ctx):
 def test_credit_table(ctx, pathway, level, rank, quantity, expected):
     from datetime import date
     y = ops.today().year
-    result = ops.estimate_hours(pathway, level, Decimal(quantity), rank, date(y, 5, 1), date(y, 5, quantity))
+    p = catalogue_for(membership('shengji').org_id).pathway(pathway)  # the demo province's catalogue
+    result = ops.estimate_hours(p, level, Decimal(quantity), rank, date(y, 5, 1), date(y, 5, quantity))
     assert result['hours'] == Decimal(expected)
 
 

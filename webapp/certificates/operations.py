@@ -15,6 +15,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from ..i18n import _l
 from ..refusals import Refused
 from .. import audit
+from ..catalogue import catalogue_for, known_pathways
 from ..certificate_voiding import SUBJECT
 from ..claims import operations as claims_ops
 from ..dates import today
@@ -102,6 +103,29 @@ def jurisdiction(learner_id: int) -> str:
     lm = learner_membership(learner_id)
     province = lm.org.province if lm is not None else None
     return province.name if province is not None else ''
+
+
+@dataclass(frozen=True)
+class PathwayHours:
+    """One line of how the professional part is met: a pathway, its registered hours, its annual cap."""
+    label: str
+    hours: Decimal
+    cap: Decimal | None
+    rule: str
+
+
+def pathway_breakdown(learner_id: int, year: int) -> list[PathwayHours]:
+    """专业科目 by pathway (年度进度): every pathway of the learner's province catalogue, with the hours registered in
+    *year* and its annual cap; pathways of older versions only when they hold hours."""
+    lm = learner_membership(learner_id)
+    province = lm.org.province if lm is not None else None
+    province_id = province.id if province is not None else None
+    hours = dict(registered_by_pathway(learner_id, year))
+    current = catalogue_for(province_id).pathways
+    known = known_pathways(province_id)
+    codes = [c for c in current if current[c].category == 'professional'] + [c for c in hours if c not in current]
+    return [PathwayHours(known[c].label if c in known else c, hours.get(c, Decimal(0)),
+                         known[c].cap if c in known else None, known[c].rule if c in known else '') for c in codes]
 
 
 def progress(learner_id: int, year: int) -> Progress:

@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..claims.catalog import CATEGORY_LABELS, PATHWAYS
+from ..catalogue import CATEGORY_LABELS, catalogue_of, pathway_name
 from ..formatting import format_hours, format_local_time
 
 FONT = 'STSong-Light'
@@ -61,9 +61,8 @@ def _grid(rows, widths, shaded=(('header',),)):
 
 def _item_kind(claim) -> str:
     """认定类型 of a professional claim; 公需 hours (not self-claimed) show their sub-type."""
-    if claim.category == 'professional' and claim.pathway in PATHWAYS:
-        return PATHWAYS[claim.pathway].label
-    return claim.sub_type
+    pathway = catalogue_of(claim).pathway(claim.pathway) if claim.category == 'professional' else None
+    return pathway.label if pathway else claim.sub_type
 
 
 def certificate_pdf(cert, verify_url: str) -> bytes:
@@ -140,8 +139,8 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     story.append(_grid(rows, [width / len(rows[0])] * len(rows[0])))
     story.append(Paragraph('学时登记（专业科目，按认定类型）', H2))
     rows = [['认定类型', '登记学时']]
-    rows += [[PATHWAYS[code].label if code in PATHWAYS else code, format_hours(hours)]
-             for code, hours in registered_by_pathway]
+    province_id = claims[0].province_id if claims else None  # the learner's claims are of her province
+    rows += [[pathway_name(province_id, code), format_hours(hours)] for code, hours in registered_by_pathway]
     if len(rows) == 1:
         rows.append(['无', '0'])
     story.append(_grid(rows, [width * 0.6, width * 0.4]))

@@ -52,6 +52,8 @@ def _learner_context(learner_id: int, year: int) -> dict:
         flash(exc.message, 'danger')
         progress = None
     return dict(year=year, years=queries.years(learner_id), progress=progress,
+                by_pathway=ops.pathway_breakdown(learner_id, year) if progress else [],
+                online=ops.online_learning(learner_id, year)[1] if progress else [],
                 certificates=queries.certificates_of(learner_id), valid=ops.valid_certificate(learner_id, year),
                 confirmation=ops.confirmation(learner_id, year), prints=queries.prints_of(learner_id, year))
 

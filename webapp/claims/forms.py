@@ -9,8 +9,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..forms import (AmountField, choices, date_field, DecisionForm, Form, IdempotentForm, max_length, reason_field,
                      REQUIRED)
+from ..formatting import format_hours
 from ..i18n import _l
-from .catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
+from ..catalogue import EMPTY, MAX_QUANTITY, UNITS, Catalogue
 from .operations import ClaimInput
 
 
@@ -21,8 +22,7 @@ def listing(texts) -> str:
 
 class ClaimForm(IdempotentForm):
     learner_id = SelectField(_l('专技人员'), coerce=int, validate_choice=False)  # only when a unit admin files
-    pathway = SelectField(_l('认定类型'), validators=[DataRequired(REQUIRED)],
-                          choices=choices([('', _l('请选择'))] + [(p.code, _l(p.label)) for p in PATHWAYS.values()]))
+    pathway = SelectField(_l('认定类型'), validators=[DataRequired(REQUIRED)])
     sub_type = SelectField(_l('二级类型'), validate_choice=False, validators=[DataRequired(REQUIRED)])
     level = SelectField(_l('级别'), validate_choice=False, validators=[Optional()])
     rank = IntegerField(_l('本人排名'), validators=[Optional(), NumberRange(1, 99, _l('排名应在 1 到 99 之间'))])
@@ -38,15 +38,20 @@ class ClaimForm(IdempotentForm):
     certificate_no = StringField(_l('证书编号'), validators=[Optional(), max_length(100, _l('不能超过 100 个字符'))])
     pledge = BooleanField(_l('本人承诺以上信息属实'), validators=[DataRequired(_l('请勾选“本人承诺以上信息属实”'))])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, catalogue: Catalogue = EMPTY, **kwargs):
+        """*catalogue*: the province catalogue the claim is filed under (its pathways, sub-types and levels)."""
         super().__init__(*args, **kwargs)
+        self.catalogue = catalogue
+        pathways = catalogue.pathways.values()
+        self.pathway.choices = choices([('', _l('请选择'))] + [(p.code, _l(p.label)) for p in pathways])
         # the sub-type is stored as it is (the value); its label is translated
         self.sub_type.choices = choices([('', _l('请选择'))]
-                                        + [(s, _l(s)) for p in PATHWAYS.values() for s in p.sub_types])
-        self.level.choices = choices([('', _l('无'))] + [(code, _l(label)) for code, label in LEVEL_LABELS.items()])
+                                        + list(dict.fromkeys((s, _l(s)) for p in pathways for s in p.sub_types)))
+        levels = [(code, _l(label)) for code, label in catalogue.level_labels.items()]
+        self.level.choices = choices([('', _l('无'))] + levels)
 
     def validate_sub_type(self, field):
-        pathway = PATHWAYS.get(self.pathway.data)
+        pathway = self.catalogue.pathway(self.pathway.data)
         if pathway and field.data not in pathway.sub_types:
             raise ValidationError(_l('二级类型须为“%(pathway)s”下的一项：%(sub_types)s', pathway=_l(pathway.label),
                                      sub_types=listing(pathway.sub_types)))
@@ -66,13 +71,13 @@ class ClaimForm(IdempotentForm):
     def validate(self, extra_validators=None):
         """Level and rank depend on the pathway; Optional() would stop their own validators, so check here."""
         valid = super().validate(extra_validators)
-        pathway = PATHWAYS.get(self.pathway.data)
+        pathway = self.catalogue.pathway(self.pathway.data)
         if pathway is None:
             return valid
         if not pathway.levels:
             self.level.data = ''
         elif self.level.data not in pathway.levels:
-            names = listing(LEVEL_LABELS[x] for x in pathway.levels)
+            names = listing(self.catalogue.level_label(x) for x in pathway.levels)
             self.level.errors = list(self.level.errors) + [_l('请选择级别：%(levels)s', levels=names)]
             valid = False
         if not pathway.max_rank:
@@ -83,13 +88,23 @@ class ClaimForm(IdempotentForm):
         return valid
 
 
-def edit_context(form: ClaimForm, window=None, **extra) -> dict:
+def edit_context(form: ClaimForm, window=None, used=None, **extra) -> dict:
     """What claims/edit.html shows besides the form (a claim's or a supplement's entry): the pathways, with their sub
-    types and levels for the page's script, and the open registration window."""
-    pathways_json = json.dumps({code: {'sub_types': p.sub_types, 'levels': p.levels, 'unit': p.unit,
-                                       'rank': bool(p.max_rank)} for code, p in PATHWAYS.items()}, ensure_ascii=False)
-    return dict(form=form, pathways=PATHWAYS, level_labels=LEVEL_LABELS, window=window,
-                pathways_json=pathways_json, **extra)
+    types, levels, unit, rule text, evidence and cap for the page's script, the hours each has used this year
+    (*used*: code -> approved hours), and the open registration window."""
+    catalogue = form.catalogue
+    known = used  # None: whose hours the form is for is not known yet (a unit admin picks the learner)
+    used = used or {}
+    pathways_json = json.dumps({code: {
+        'sub_types': p.sub_types, 'levels': p.levels, 'unit': _(UNITS.get(p.unit, p.unit)), 'rank': bool(p.max_rank),
+        'dated': p.dated, 'rule': _(p.rule) if p.rule else '', 'evidence': _(p.evidence) if p.evidence else '',
+        'cap': format_hours(p.cap) if p.cap is not None else None,
+        'left': format_hours(max(p.cap - used.get(code, 0), 0)) if p.cap is not None else None,
+        'used': format_hours(Decimal(used.get(code, 0)))} for code, p in catalogue.pathways.items()},
+        ensure_ascii=False)
+    return dict(form=form, pathways=catalogue.pathways, level_labels=catalogue.level_labels, window=window,
+                pathways_json=pathways_json, units=UNITS, used_hours=None if known is None else used,
+                catalogue_id=catalogue.id, **extra)
 
 
 class EvidenceForm(IdempotentForm):

@@ -25,7 +25,8 @@ from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime, trial
 from ..workflow.failures import ProcessFailed
 from ..workflow.rules import DecisionUnavailable, decide
-from .catalog import MAX_QUANTITY, PATHWAYS
+from ..catalogue import (MAX_CAP, MAX_QUANTITY, Catalogue, Pathway, catalogue_for, every_pathway,
+                         catalogue_of)
 
 SUBJECT = 'claim'
 PROCESS = 'claim'
@@ -61,16 +62,18 @@ def training_days(start: date, end: date) -> int:
     return (end - start).days + 1
 
 
-def cap() -> Decimal:
-    return Decimal(current_app.config['PATHWAY_ANNUAL_CAP'])
+def claim_limit(pathway: Pathway) -> Decimal:
+    """The most one claim may apply for: the pathway's annual cap, else the largest cap a catalogue may set."""
+    return pathway.cap if pathway.cap is not None else Decimal(MAX_CAP)
 
 
-def check_dates(pathway: str, start: date, end: date, year: int) -> None:
-    """学时登记材料仅当年有效 (seed 003): the activity ends (获得日期) within the 计入年度. Training counts its days, so
-    it also starts within that year; a research project or a degree course may have started in an earlier year."""
+def check_dates(pathway: Pathway, start: date, end: date, year: int) -> None:
+    """学时登记材料仅当年有效 (seed 003): the activity ends (获得日期) within the 计入年度. A pathway counted by days
+    (天 / 半天: training) also starts within that year; a research project or a degree course may have started in an
+    earlier year."""
     if end.year != year:
         raise ClaimError(_l('结束时间 %(end)s 不在计入年度 %(year)s 年内', end=end.isoformat(), year=year), 'end_date')
-    if pathway == 'training' and start.year != year:
+    if pathway.dated and start.year != year:
         raise ClaimError(_l('开始时间 %(start)s 不在计入年度 %(year)s 年内（培训进修按天计算学时，'
                             '跨年的培训请按年度分开登记）', start=start.isoformat(), year=year), 'start_date')
 
@@ -80,17 +83,24 @@ def window_year(window: RegistrationWindow | None) -> int:
     return window.year if window else today().year
 
 
-def check_input(inp: ClaimInput, province_id: int, supplement=None, year: int | None = None) -> ClaimInput:
+def check_input(inp: ClaimInput, province_id: int, supplement=None, year: int | None = None,
+                catalogue: Catalogue | None = None) -> ClaimInput:
     """*supplement*: an entry of a supplement request, fixed to the request's year and pathway; *year*: the
-    registration year when the caller has it already (a batch of drafts)."""
-    pathway = PATHWAYS.get(inp.pathway)
+    registration year when the caller has it already (a batch of drafts); *catalogue*: the catalogue the claim is
+    filed under (default: the province's current one)."""
+    catalogue = catalogue or catalogue_for(province_id)
+    pathway = catalogue.pathway(inp.pathway)
     if pathway is None:
         raise ClaimError(_l('认定类型无效'), 'pathway')
+    if inp.sub_type not in pathway.sub_types:
+        raise ClaimError(_l('二级类型须为“%(pathway)s”下的一项', pathway=_l(pathway.label)), 'sub_type')
+    if (inp.level or None) not in (pathway.levels or (None,)):
+        raise ClaimError(_l('级别无效'), 'level')
     if inp.end_date < inp.start_date:
         raise ClaimError(_l('结束时间不能早于开始时间'), 'end_date')
     if supplement is not None:
         if inp.pathway != supplement.pathway:
-            raise ClaimError(_l('增补只能填写“%(pathway)s”类别的学时', pathway=_l(PATHWAYS[supplement.pathway].label)),
+            raise ClaimError(_l('增补只能填写“%(pathway)s”类别的学时', pathway=_l(pathway_label(catalogue, supplement.pathway))),
                              'pathway')
         if inp.year != supplement.year:
             raise ClaimError(_l('增补学时的计入年度只能是 %(year)s 年', year=supplement.year), 'year')
@@ -98,14 +108,20 @@ def check_input(inp: ClaimInput, province_id: int, supplement=None, year: int | 
         year = window_year(window_for(province_id)) if year is None else year
         if inp.year != year:
             raise ClaimError(_l('计入年度只能是当前登记年度 %(year)s 年', year=year), 'year')
-    check_dates(inp.pathway, inp.start_date, inp.end_date, inp.year)
-    if not (Decimal('0') < inp.applied_hours <= cap()):
-        raise ClaimError(_l('申请学时应大于 0 且不超过 %(cap)s', cap=cap()), 'applied_hours')
+    check_dates(pathway, inp.start_date, inp.end_date, inp.year)
+    limit = claim_limit(pathway)
+    if not (Decimal('0') < inp.applied_hours <= limit):
+        raise ClaimError(_l('申请学时应大于 0 且不超过 %(cap)s', cap=format_hours(limit)), 'applied_hours')
     if not inp.pledged:
         raise ClaimError(_l('请勾选“本人承诺以上信息属实”'), 'pledge')
-    if inp.pathway == 'training':  # training counts by days: the dates decide the quantity
-        inp = replace(inp, quantity=Decimal(training_days(inp.start_date, inp.end_date)))
+    if pathway.dated:  # counted by days or half-days: the dates decide the quantity
+        inp = replace(inp, quantity=pathway.quantity_from_dates(inp.start_date, inp.end_date))
     return inp
+
+
+def pathway_label(catalogue: Catalogue, code: str) -> str:
+    p = catalogue.pathway(code)
+    return p.label if p else code
 
 
 def scope_resolver(claim: Claim):
@@ -211,12 +227,13 @@ def _filer_refusal(m: Membership, lm: Membership | None) -> ClaimError | None:
     return None
 
 
-def _new_draft(m: Membership, learner: User, lm: Membership, inp: ClaimInput) -> Claim:
+def _new_draft(m: Membership, learner: User, lm: Membership, inp: ClaimInput, catalogue: Catalogue) -> Claim:
     unit = lm.org
     province = unit.province
     claim = Claim(learner_id=learner.id, unit_id=unit.id, department_id=lm.department_id, province_id=province.id,
                   reviewer_org_id=unit.supervisor.id if unit.supervisor else province.id, created_by_id=m.user_id,
-                  status_label='', outcome=catalog.DRAFT)
+                  status_label='', outcome=catalog.DRAFT, catalogue_version_id=catalogue.id,
+                  category=catalogue.pathway(inp.pathway).category)
     _fill(claim, inp)
     return claim
 
@@ -239,8 +256,9 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
     refuse_while_transferring(learner.id, _l('新增学时登记'), ClaimError,
                               _l('您') if learner.id == m.user_id else learner.name)
     window = window_for(lm.org.province.id)  # read once: the year check and the closing timer both need it
-    inp = check_input(inp, lm.org.province.id, year=window_year(window))
-    claim = _new_draft(m, learner, lm, inp)
+    catalogue = catalogue_for(lm.org.province.id)
+    inp = check_input(inp, lm.org.province.id, year=window_year(window), catalogue=catalogue)
+    claim = _new_draft(m, learner, lm, inp, catalogue)
     db.session.add(claim)
     db.session.flush()
     instance, step = runtime.start(PROCESS, SUBJECT, claim.id, _start_data(claim, window),
@@ -272,7 +290,9 @@ def create_drafts(m: Membership, entries: list[tuple[User, ClaimInput]]) -> list
             if province_id not in windows:
                 windows[province_id] = window_for(province_id)
             year = window_year(windows[province_id])
-            outcomes.append(_new_draft(m, learner, lm, check_input(inp, province_id, year=year)))
+            catalogue = catalogue_for(province_id)
+            outcomes.append(_new_draft(m, learner, lm, check_input(inp, province_id, year=year, catalogue=catalogue),
+                                       catalogue))
         except ClaimError as exc:
             outcomes.append(exc)
     drafts = [c for c in outcomes if isinstance(c, Claim)]
@@ -292,7 +312,9 @@ def create_drafts(m: Membership, entries: list[tuple[User, ClaimInput]]) -> list
 
 def update_claim(m: Membership, claim: Claim, inp: ClaimInput) -> None:
     _require_edit(m, claim)
-    _fill(claim, check_input(inp, claim.province_id, claim.supplement))
+    catalogue = catalogue_of(claim)
+    _fill(claim, check_input(inp, claim.province_id, claim.supplement, catalogue=catalogue))
+    claim.category = catalogue.pathway(claim.pathway).category
     audit.log(SUBJECT, claim.id, '编辑材料', m, f'申请学时 {format_hours(claim.applied_hours)}')
 
 
@@ -400,7 +422,7 @@ def _credit_inputs() -> list[dict]:
     """What a claim asks the credit table (submit_claim, estimate_hours): each pathway with each of its levels and
     ranks, and a small and a large quantity."""
     rows = []
-    for p in PATHWAYS.values():
+    for p in every_pathway():
         for level in p.levels or ('',):
             rows.extend({'pathway': p.code, 'level': level, 'rank': rank, 'quantity': 1.0}
                         for rank in ((0, 1, p.max_rank) if p.max_rank else (0,)))
@@ -427,8 +449,20 @@ def approved_hours(learner_id: int, pathway: str, year: int, exclude_claim_id: i
     return Decimal(db.session.scalar(query))
 
 
-def remaining_allowance(claim: Claim) -> Decimal:
-    return max(Decimal(0), cap() - approved_hours(claim.learner_id, claim.pathway, claim.year, claim.id))
+def remaining_allowance(claim: Claim) -> Decimal | None:
+    """What the pathway's annual cap leaves for this claim; None when its pathway has no cap."""
+    pathway = catalogue_of(claim).pathway(claim.pathway)
+    if pathway is None or pathway.cap is None:
+        return None
+    return max(Decimal(0), pathway.cap - approved_hours(claim.learner_id, claim.pathway, claim.year, claim.id))
+
+
+def used_hours(learner_id: int, year: int) -> dict[str, Decimal]:
+    """Approved hours of the learner's *year* by pathway (what each pathway's cap has left: the claim form)."""
+    rows = db.session.execute(select(Claim.pathway, func.sum(Claim.registered_hours)).where(
+        Claim.learner_id == learner_id, Claim.year == year, Claim.outcome == catalog.APPROVED,
+        Claim.deleted_at.is_(None)).group_by(Claim.pathway))
+    return {code: Decimal(hours or 0) for code, hours in rows}
 
 
 # The words of the flow log (audit texts are a record, kept in Chinese as written)
@@ -458,9 +492,9 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
             raise ClaimError(_l('通过时学时应大于 0'), 'hours')
         if final:
             remaining = remaining_allowance(claim)
-            if hours > remaining:
+            if remaining is not None and hours > remaining:
                 raise ClaimError(_l('该人员 %(year)s 年“%(pathway)s”剩余可登记学时为 %(hours)s，登记学时不能超过该值',
-                                    year=claim.year, pathway=_l(PATHWAYS[claim.pathway].label),
+                                    year=claim.year, pathway=_l(pathway_label(catalogue_of(claim), claim.pathway)),
                                     hours=format_hours(remaining)), 'hours')
     step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
     if decision == 'approve':  # after the step: the claim is written once, with its new status
@@ -546,18 +580,19 @@ def remove_evidence(m: Membership, claim: Claim, evidence_id: int) -> None:
     audit.log(SUBJECT, claim.id, '删除附件', m, item.caption)
 
 
-def estimate_hours(pathway: str, level: str | None, quantity: Decimal, rank: int | None,
+def estimate_hours(pathway: Pathway, level: str | None, quantity: Decimal, rank: int | None,
                    start: date | None = None, end: date | None = None) -> dict:
-    """申请学时 suggested by the published credit table (training: from the dates)."""
-    if pathway == 'training' and start and end and end >= start:
-        quantity = Decimal(training_days(start, end))
+    """申请学时 suggested by the published credit table (天 / 半天: the quantity from the dates), at most the
+    pathway's annual cap."""
+    if pathway.dated and start and end and end >= start:
+        quantity = pathway.quantity_from_dates(start, end)
     try:
-        out = decide('credit_hours', {'pathway': pathway, 'level': level or '', 'rank': rank or 0,
+        out = decide('credit_hours', {'pathway': pathway.code, 'level': level or '', 'rank': rank or 0,
                                       'quantity': float(quantity)})
     except (DecisionUnavailable, ProcessFailed):  # a failing table is reported to province staff; hours by hand
         return {'hours': None, 'quantity': quantity}
     per_unit = Decimal(str(out.get('hours_per_unit') or 0))
-    return {'hours': min(per_unit * quantity, cap()), 'per_unit': per_unit, 'quantity': quantity}
+    return {'hours': min(per_unit * quantity, claim_limit(pathway)), 'per_unit': per_unit, 'quantity': quantity}
 
 
 def yearly_totals(learner_id: int) -> list[dict]:

@@ -9,7 +9,7 @@ from models import Claim
 
 from ..exports import xlsx_response
 from ..formatting import format_local_time
-from .catalog import LEVEL_LABELS, PATHWAYS
+from ..catalogue import catalogue_of
 
 SHEET = '学员培训信息'  # i18n: data - the sheet the import reads
 COLUMNS = ['身份证号', '姓名', '认定类型', '二级类型', '级别', '排名', '数量', '认定内容', '开始时间', '结束时间',  # i18n: data
@@ -18,8 +18,12 @@ EXTRA = ['单位', '部门', '审核状态', '审核学时', '登记学时', '�
 
 
 def template_row(c: Claim) -> list:
-    return [c.learner.id_number, c.learner.name, PATHWAYS[c.pathway].label, c.sub_type,
-            LEVEL_LABELS.get(c.level, '') if c.level else '', c.rank or '', c.quantity, c.title, c.start_date,
+    """Pathway and level by their names in the catalogue version the claim was filed under (parsed once per
+    version and request)."""
+    catalogue = catalogue_of(c)
+    pathway = catalogue.pathway(c.pathway)
+    return [c.learner.id_number, c.learner.name, pathway.label if pathway else c.pathway, c.sub_type,
+            catalogue.level_label(c.level) if c.level else '', c.rank or '', c.quantity, c.title, c.start_date,
             c.end_date, c.applied_hours, c.year, c.description or '', c.certificate_no or '']
 
 

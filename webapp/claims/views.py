@@ -18,7 +18,8 @@ from ..permissions import claim_scope, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
 from ..pagination import paginate
 from . import bp, operations as ops, queries
-from .catalog import CATEGORY_LABELS, LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
+from ..catalogue import (CATEGORY_LABELS, MAX_QUANTITY, catalogue_for, catalogue_of, catalogue_version,
+                         member_pathways)
 from .forms import ClaimForm, EvidenceForm, ReasonForm, ReviewForm, SubmitForm, edit_context
 from .sheets import export_claims
 from ..exports import wants_export, xlsx_response
@@ -41,7 +42,15 @@ def _staff_choices(m: Membership):
 
 
 def _form_context(form, window=None, **extra):
-    return edit_context(form, window or ops.window_for(_province_id()), **extra)
+    """The form's page: besides the form, the window and, for a learner, the hours each pathway has used of its cap
+    in the form's year."""
+    m = current_membership()
+    window = window or ops.window_for(_province_id())
+    year = window.year if window else ops.today().year
+    if isinstance(form.year.data, int) and abs(form.year.data - year) <= 10:  # a year typed: its caps, if plausible
+        year = form.year.data
+    used = ops.used_hours(m.user_id, year) if m.role == LEARNER else None
+    return edit_context(form, window, used=used, year=year, **extra)
 
 
 def _province_id() -> int:
@@ -59,7 +68,7 @@ def my_claims():
     if wants_export(request.args):
         return export_claims(db.session.scalars(queries.exported(query)), _('培训登记详情'))
     page = paginate(query)
-    return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
+    return render_template('claims/my_claims.html', page=page, status=status, pathways=member_pathways(m),
                            submit_form=SubmitForm(), reason_form=ReasonForm(),
                            supplement_flag=queries.handled_flag(m.user_id))
 
@@ -69,7 +78,7 @@ def my_claims():
 @role_required(LEARNER, UNIT_ADMIN)
 def new_claim():
     m = current_membership()
-    form = ClaimForm()
+    form = ClaimForm(catalogue=catalogue_for(_province_id()))
     staff = m.role == UNIT_ADMIN
     if staff:
         form.learner_id.choices = _staff_choices(m)
@@ -107,7 +116,7 @@ def edit_claim(claim_id):
     if not ops.can_edit(m, claim):
         flash(_('该学时登记当前状态为“%(status)s”，不能修改', status=claim.status_label), 'warning')
         return redirect(url_for('claims.detail', claim_id=claim.id))
-    form = ClaimForm(obj=claim)
+    form = ClaimForm(obj=claim, catalogue=catalogue_of(claim))
     form.learner_id.choices = choices([(claim.learner_id, claim.learner.name)])
     if request.method == 'GET':
         form.pledge.data = claim.pledged
@@ -137,7 +146,7 @@ def detail(claim_id):
     return render_template(
         'claims/detail.html', claim=claim, logs=logs, item=item, my_item=my_item, review_form=review_form,
         can_edit=ops.can_edit(m, claim), evidence_form=EvidenceForm(), submit_form=SubmitForm(),
-        reason_form=ReasonForm(), pathways=PATHWAYS, level_labels=LEVEL_LABELS,
+        reason_form=ReasonForm(), pathways=catalogue_of(claim).pathways, level_labels=catalogue_of(claim).level_labels,
         remaining=ops.remaining_allowance(claim) if my_item else None,
         can_withdraw=ops.may_withdraw(m, claim, item), can_delete_approved=ops.may_delete_approved(m, claim))
 
@@ -325,11 +334,24 @@ def estimate():
         return jsonify(hours=None, error=_('参数无效')), 400
     if not 0 < quantity <= MAX_QUANTITY:
         return jsonify(hours=None, error=_('数量应在 0.1 到 1000 之间')), 400
-    if args.get('pathway') not in PATHWAYS:
+    catalogue = _estimate_catalogue(args.get('catalogue', type=int))
+    pathway = catalogue.pathway(args.get('pathway'))
+    if pathway is None:
         return jsonify(hours=None, error=_('请选择认定类型')), 400
-    result = ops.estimate_hours(args['pathway'], args.get('level'), quantity, rank, start, end)
+    result = ops.estimate_hours(pathway, args.get('level'), quantity, rank, start, end)
     return jsonify(hours=str(result['hours']) if result['hours'] is not None else None,
                    quantity=str(result['quantity']))
+
+
+def _estimate_catalogue(version_id: int | None):
+    """The catalogue a form is filled under (a claim's own version when editing), if it is of the reader's
+    province; else the province's current one."""
+    province_id = _province_id()
+    if version_id is not None:
+        catalogue = catalogue_version(version_id, province_id)
+        if catalogue.province_id == province_id:
+            return catalogue
+    return catalogue_for(province_id)
 
 
 @bp.route('/supervisors')
@@ -351,7 +373,7 @@ def totals():
                              ([r['year'], r['public'], r['professional'], r['total']] for r in rows))
     year = request.args.get('year', type=int) or (rows[0]['year'] if rows else ops.today().year)
     claims = queries.approved_claims(m.user_id, year)
-    return render_template('claims/totals.html', rows=rows, year=year, claims=claims, pathways=PATHWAYS,
+    return render_template('claims/totals.html', rows=rows, year=year, claims=claims, pathways=member_pathways(m),
                            category_labels=CATEGORY_LABELS)
 
 
@@ -368,4 +390,5 @@ def manage():
     if wants_export(request.args):
         return export_claims(db.session.scalars(query), _('学时审核结果'))
     page = paginate(query)
-    return render_template('claims/manage.html', page=page, status=status, q=q, year=year, pathways=PATHWAYS)
+    return render_template('claims/manage.html', page=page, status=status, q=q, year=year,
+                           pathways=member_pathways(m))

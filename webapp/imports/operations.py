@@ -33,7 +33,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from .. import audit, timers
 from ..dates import date_out_of_range, parse_day, today
 from ..claims import operations as claims
-from ..claims.catalog import LEVEL_LABELS, MAX_QUANTITY, PATHWAYS
+from ..catalogue import MAX_QUANTITY, Catalogue, catalogue_for
 from ..claims.sheets import COLUMNS, SHEET
 from ..i18n import _l
 from ..numbers import NumberRefused, TooLarge, TooPrecise, parse_decimal
@@ -47,8 +47,6 @@ from ..workflow.versions import same_versions
 REQUIRED = [ID_NUMBER, PATHWAY, SUB_TYPE, TITLE, START, END, HOURS, YEAR]
 CHOICES_SHEET = '填写说明'  # i18n: data - the template's sheet of allowed values, named in its dropdown's formula
 CHUNK = 200
-LEVEL_CODES = {label: code for code, label in LEVEL_LABELS.items()}
-PATHWAY_CODES = {p.label: p.code for p in PATHWAYS.values()}
 
 
 class ImportRefused(Refused):
@@ -59,8 +57,9 @@ class RowError(Refused):
     """One row is refused; the others are imported."""
 
 
-def template() -> bytes:
-    """The import template: the header row, one example row, the allowed values, and a dropdown for 认定类型."""
+def template(catalogue: Catalogue) -> bytes:
+    """The import template: the header row, one example row, the allowed values of the province's *catalogue*, and a
+    dropdown for 认定类型."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -74,13 +73,13 @@ def template() -> bytes:
         ws.column_dimensions[column].width = width
     choices = wb.create_sheet(CHOICES_SHEET)
     choices.append([_('认定类型'), _('二级类型'), _('级别'), _('数量的含义')])
-    for p in PATHWAYS.values():  # the values to type, as the import matches them
-        choices.append([p.label, '、'.join(p.sub_types), '、'.join(LEVEL_LABELS[lv] for lv in p.levels),  # i18n: data
-                        p.unit])
+    for p in catalogue.pathways.values():  # the values to type, as the import matches them
+        levels = '、'.join(catalogue.level_label(lv) for lv in p.levels)  # i18n: data
+        choices.append([p.label, '、'.join(p.sub_types), levels, p.unit])  # i18n: data
     choices.append([])
     choices.append([_('说明：带 * 的列必填：%(columns)s；日期写作 2026-03-01；第 2 行为示例，导入前请删除。',
                       columns='、'.join(REQUIRED))])
-    pathway_list = DataValidation(type='list', formula1=f"'{CHOICES_SHEET}'!$A$2:$A${len(PATHWAYS) + 1}",
+    pathway_list = DataValidation(type='list', formula1=f"'{CHOICES_SHEET}'!$A$2:$A${len(catalogue.pathways) + 1}",
                                   allow_blank=False)
     ws.add_data_validation(pathway_list)
     pathway_list.add(f"C2:C{current_app.config['IMPORT_MAX_ROWS'] + 1}")
@@ -180,11 +179,12 @@ def parse_row(m: Membership, row: dict, staff: dict[str, User] | None = None) ->
         if not _text(row.get(column)):
             raise RowError(_l('“%(column)s”为必填项', column=column))
     learner = _learner(m, row[ID_NUMBER], row.get(NAME), staff)
+    catalogue = catalogue_for(m.org.province.id)  # the province's current catalogue (read once per request or job)
     label = _text(row[PATHWAY])
-    code = PATHWAY_CODES.get(label, label if label in PATHWAYS else None)
-    if code is None:
+    pathway = catalogue.pathway(label) or next((p for p in catalogue.pathways.values() if p.label == label), None)
+    if pathway is None:
         raise RowError(_l('认定类型“%(pathway)s”不存在', pathway=label))
-    pathway = PATHWAYS[code]
+    code = pathway.code
     sub_type = _text(row[SUB_TYPE])
     if sub_type not in pathway.sub_types:  # the values as the file holds them
         raise RowError(_l('二级类型“%(sub_type)s”不属于“%(pathway)s”（可选：%(choices)s）', sub_type=sub_type,
@@ -192,10 +192,11 @@ def parse_row(m: Membership, row: dict, staff: dict[str, User] | None = None) ->
     level = None
     if pathway.levels:
         level_label = _text(row.get(LEVEL))
-        level = LEVEL_CODES.get(level_label, level_label if level_label in LEVEL_LABELS else None)
+        level = next((code for code, name in catalogue.level_labels.items() if name == level_label),
+                     level_label if level_label in catalogue.level_labels else None)
         if level not in pathway.levels:
             raise RowError(_l('“%(pathway)s”须填写级别（%(levels)s）', pathway=pathway.label,
-                              levels='、'.join(LEVEL_LABELS[x] for x in pathway.levels)))
+                              levels='、'.join(catalogue.level_label(x) for x in pathway.levels)))
     rank = None
     if pathway.max_rank:
         try:
@@ -211,8 +212,9 @@ def parse_row(m: Membership, row: dict, staff: dict[str, User] | None = None) ->
     start, end = _date(row[START], START), _date(row[END], END)
     if end < start:
         raise RowError(_l('结束时间不能早于开始时间'))
-    hours = _decimal(row[HOURS], HOURS, _l('申请学时应大于 0 且不超过 %(cap)s', cap=claims.cap()))
-    estimate = claims.estimate_hours(code, level, quantity, rank, start, end)
+    hours = _decimal(row[HOURS], HOURS, _l('申请学时应大于 0 且不超过 %(cap)s',
+                                           cap=claims.format_hours(claims.claim_limit(pathway))))
+    estimate = claims.estimate_hours(pathway, level, quantity, rank, start, end)
     if estimate['hours'] is not None and hours > estimate['hours']:
         claimed, table = (format(h.normalize(), 'f') for h in (hours, estimate['hours']))
         raise RowError(_l('申请学时 %(hours)s 超过折算表的 %(table)s', hours=claimed, table=table))

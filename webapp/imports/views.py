@@ -8,6 +8,7 @@ from flask_login import login_required
 from models import ImportJob
 from models.people import UNIT_ADMIN
 
+from ..catalogue import catalogue_for
 from ..exports import XLSX
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, refused
@@ -49,7 +50,8 @@ def index():
 @login_required
 @role_required(UNIT_ADMIN)
 def template():
-    return send_file(io.BytesIO(ops.template()), mimetype=XLSX, as_attachment=True,
+    catalogue = catalogue_for(current_membership().org.province.id)
+    return send_file(io.BytesIO(ops.template(catalogue)), mimetype=XLSX, as_attachment=True,
                      download_name=_('导入学员培训信息模板') + '.xlsx')
 
 

@@ -10,7 +10,7 @@ from flask_login import login_required
 from models import WorkItem, db, mask_id_number
 from models.people import LEARNER, UNIT_ADMIN
 
-from ..claims.catalog import PATHWAYS
+from ..catalogue import member_pathways
 from ..claims.forms import SubmitForm
 from ..claims.queries import exported, filed_claims
 from ..claims.sheets import export_claims
@@ -91,7 +91,8 @@ def todo():
     page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'],
                               None if queries.filters_apply(request.args) else counts.get(CLAIM, 0),
                               ids=queries.todo_claim_ids(m, request.args))
-    return render_template('inbox/list.html', tab='todo', page=page, pathways=PATHWAYS, tabs=tabs, current=current,
+    return render_template('inbox/list.html', tab='todo', page=page, pathways=member_pathways(m), tabs=tabs,
+                           current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
 
 
@@ -109,7 +110,7 @@ def done():
         return export_claims((claim for _item, claim in rows), _('我已处理'))
     page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'],
                               None if queries.filters_apply(request.args) else counts.get(CLAIM, 0))
-    return render_template('inbox/list.html', tab='done', page=page, pathways=PATHWAYS, batch_form=None,
+    return render_template('inbox/list.html', tab='done', page=page, pathways=member_pathways(m), batch_form=None,
                            tabs=tabs, current=current)
 
 
@@ -123,5 +124,5 @@ def mine():
         return export_claims(db.session.scalars(exported(query)), _('我发起的'))
     page = paginate(query)
     waiting = queries.waiting_items([c.id for c in page.items])
-    return render_template('inbox/mine.html', page=page, waiting=waiting, pathways=PATHWAYS,
+    return render_template('inbox/mine.html', page=page, waiting=waiting, pathways=member_pathways(m),
                            submit_form=SubmitForm() if m.role == UNIT_ADMIN else None)

@@ -22,8 +22,7 @@ from sqlalchemy import String, cast, func, select
 from models import Claim, Organisation, ProcessVersion, User, WorkflowInstance, db
 from models.workflow import DMN
 
-from ..claims import catalog as claim_catalog
-from ..claims.operations import cap
+from ..catalogue import MAX_CAP, known_pathways, pathway_name
 from ..i18n import _l
 from ..pagination import RowPage
 from ..refusals import Refused
@@ -183,10 +182,18 @@ class Replay:
         self.current = published(DMN, DECISION)
         self.tables = dict(db.session.execute(select(ProcessVersion.id, ProcessVersion.content).where(
             ProcessVersion.kind == DMN, ProcessVersion.key == DECISION)).all())
-        self.limit = cap()
         self._by_version: dict[int, Matcher] = {}
         self._by_rules: dict[tuple, Matcher] = {}
         self._hours: dict[tuple, tuple[Decimal, Decimal]] = {}
+        self._limits: dict[int, dict[str, Decimal]] = {}
+
+    def limits(self, province_id: int) -> dict[str, Decimal]:
+        """The annual cap of each pathway of the province's catalogue (read once: a preview commits its progress
+        between chunks, and reads nothing else while it replays)."""
+        if province_id not in self._limits:
+            self._limits[province_id] = {code: p.cap for code, p in known_pathways(province_id).items()
+                                         if p.cap is not None}
+        return self._limits[province_id]
 
     def _old(self, rules: Optional[str]) -> Matcher:
         old = self._by_rules.get(rules)
@@ -201,14 +208,17 @@ class Replay:
             old = self._by_rules[rules] = self._by_version[version_id]
         return old
 
-    def hours(self, rules: Optional[str], pathway: str, level, rank, quantity) -> tuple[Decimal, Decimal]:
-        """(old hours, new hours) of a claim whose instance's rule versions are *rules* (RULES: JSON text); worked out
-        once per rule versions and inputs."""
-        key = (rules, pathway, level, rank, quantity)
+    def hours(self, rules: Optional[str], pathway: str, level, rank, quantity,
+              province_id: int) -> tuple[Decimal, Decimal]:
+        """(old hours, new hours) of a claim of *province_id* whose instance's rule versions are *rules* (RULES: JSON
+        text), each at most the pathway's annual cap in the province's catalogue; worked out once per rule versions,
+        province and inputs."""
+        key = (rules, pathway, level, rank, quantity, province_id)
         both = self._hours.get(key)
         if both is None:
+            limit = self.limits(province_id).get(pathway, Decimal(MAX_CAP))
             inputs = (pathway, level or '', rank or 0, Decimal(quantity))
-            both = self._hours[key] = (self._old(rules).hours(*inputs, self.limit), self.new.hours(*inputs, self.limit))
+            both = self._hours[key] = (self._old(rules).hours(*inputs, limit), self.new.hours(*inputs, limit))
         return both
 
 
@@ -223,6 +233,8 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
     started = time.perf_counter()
     table = _content(draft)
     replay = Replay(table)
+    replay.limits(province_id)
+    names = {code: str(p.label) for code, p in known_pathways(province_id).items()}
     ids = array('q')  # 8 bytes a claim: read in one pass, before any progress is committed
     ids.extend(db.session.connection().execute(select(Claim.id).where(*_replayed(year, province_id))
                                                .order_by(Claim.id).execution_options(yield_per=CHUNK)).scalars())
@@ -245,8 +257,8 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done, len(ids))
             done += 1
-            old_hours, new_hours = replay.hours(rules, pathway, level, rank, quantity)
-            p = pathways.get(pathway) or pathways.setdefault(pathway, Group(_pathway_label(pathway)))
+            old_hours, new_hours = replay.hours(rules, pathway, level, rank, quantity, province_id)
+            p = pathways.get(pathway) or pathways.setdefault(pathway, Group(names.get(pathway, pathway)))
             u = units.get(unit_id) or units.setdefault(unit_id, Group(''))
             for group in (p, u):
                 group.claims += 1
@@ -261,8 +273,8 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
     for unit_id, group in units.items():
         group.name = group.name or str(unit_id)
     impact = Impact(year=year, table=table, claims=done,
-                    by_pathway=[pathways[k] for k in claim_catalog.PATHWAYS if k in pathways]
-                    + [g for k, g in pathways.items() if k not in claim_catalog.PATHWAYS],
+                    by_pathway=[pathways[k] for k in names if k in pathways]
+                    + [g for k, g in pathways.items() if k not in names],
                     by_unit=sorted(units.values(), key=lambda g: (-abs(g.difference), g.name)),
                     changed_ids=changed_ids, distinct_inputs=len(replay.new.table))
     impact.seconds = time.perf_counter() - started
@@ -286,14 +298,15 @@ def changed_claims(impact: Impact, ids) -> list[Changed]:
     replay = Replay(impact.table)
     rows = db.session.execute(
         select(Claim.id, Claim.pathway, Claim.level, Claim.rank, Claim.quantity, Claim.title,
-               Claim.registered_hours, RULES, User.name, Organisation.name)
+               Claim.registered_hours, RULES, User.name, Organisation.name, Claim.province_id)
         .join(User, User.id == Claim.learner_id).join(Organisation, Organisation.id == Claim.unit_id)
         .outerjoin(WorkflowInstance, WorkflowInstance.id == Claim.instance_id)
         .where(Claim.id.in_(list(ids))))
     found = {}
-    for claim_id, pathway, level, rank, quantity, title, registered, rules, learner, unit in rows:
-        old_hours, new_hours = replay.hours(rules, pathway, level, rank, quantity)
-        found[claim_id] = Changed(claim_id, learner, unit, _pathway_label(pathway), title, Decimal(registered),
+    for claim_id, pathway, level, rank, quantity, title, registered, rules, learner, unit, province_id in rows:
+        old_hours, new_hours = replay.hours(rules, pathway, level, rank, quantity, province_id)
+        found[claim_id] = Changed(claim_id, learner, unit, str(pathway_name(province_id, pathway)), title,
+                                  Decimal(registered),
                                   old_hours, new_hours)
     return [found[i] for i in ids if i in found]  # a claim deleted since the preview is left out
 
@@ -304,12 +317,6 @@ def changed_page(impact: Impact, page: int) -> RowPage:
     start = (page - 1) * CHANGED_PER_PAGE
     return RowPage(changed_claims(impact, impact.changed_ids[start:start + CHANGED_PER_PAGE]), page,
                    CHANGED_PER_PAGE, impact.changed)
-
-
-def _pathway_label(code: str) -> str:
-    """As plain text in the reader's language: a job keeps its result as JSON."""
-    pathway = claim_catalog.PATHWAYS.get(code)
-    return str(pathway.label) if pathway else code
 
 
 EXPORT_HEADERS = [_l('登记号'), _l('姓名'), _l('单位'), _l('认定类型'), _l('项目名称'), _l('已登记学时'), _l('原折算学时'),

@@ -18,17 +18,22 @@
       Array.from($('level').options).forEach(o => { o.hidden = !!(p && o.value && !p.levels.includes(o.value)); });
       document.getElementById('field-level').classList.toggle('d-none', !(p && p.levels.length));
       document.getElementById('field-rank').classList.toggle('d-none', !(p && p.rank));
+      document.querySelectorAll('.pathway-rule').forEach((el) => {
+        el.classList.toggle('d-none', el.dataset.pathway !== $('pathway').value);
+      });
     };
     const estimate = async () => {
       syncFields();
       if (touched || !$('pathway').value) return;
       const params = new URLSearchParams({pathway: $('pathway').value, level: $('level').value,
+        catalogue: form.dataset.catalogue || '',
         quantity: $('quantity').value || '1', rank: $('rank').value, start: $('start_date').value, end: $('end_date').value});
       const resp = await fetch(`${form.dataset.estimateUrl}?${params}`);
       if (!resp.ok) return;
       const body = await resp.json();
       if (body.hours !== null) hours.value = body.hours;
-      if ($('pathway').value === 'training' && body.quantity) $('quantity').value = body.quantity;
+      const p = pathways[$('pathway').value];
+      if (p && p.dated && body.quantity) $('quantity').value = body.quantity;
     };
     form.addEventListener('change', (e) => { if (e.target !== hours) estimate(); });
     syncFields();

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload  # the rows' people and units: one state
 
 from models import Supplement, db
 
-from ..claims.catalog import PATHWAYS
+from ..catalogue import pathway_name
 from ..formatting import format_hours
 from ..i18n import _l
 from ..inbox_kinds import InboxKind, Summary, register
@@ -22,7 +22,8 @@ def _summarise(ids: list[int]) -> dict[int, Summary]:
         entries = [e for e in s.entries if e.deleted_at is None]
         detail = _('%(count)s 条，%(hours)s 学时', count=len(entries),
                    hours=format_hours(sum(e.applied_hours for e in entries))) if entries else ''
-        summaries[s.id] = Summary(_('增补 · %(year)s 年度%(pathway)s', year=s.year, pathway=_(PATHWAYS[s.pathway].label)),
+        name = _('增补 · %(year)s 年度%(pathway)s', year=s.year, pathway=_(pathway_name(s.province_id, s.pathway)))
+        summaries[s.id] = Summary(name,
                                   url_for('supplements.detail', supplement_id=s.id), s.learner.name,
                                   s.learner.id_number, detail)
     return summaries

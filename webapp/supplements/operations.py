@@ -15,7 +15,7 @@ from models.people import LEARNER
 
 from .. import audit, timers
 from ..claims import operations as claims
-from ..claims.catalog import PATHWAYS
+from ..catalogue import catalogue_for, catalogue_of
 from ..claims.operations import ClaimError, ClaimInput
 from ..dates import today
 from ..formatting import format_hours
@@ -123,7 +123,8 @@ def eligible_pathways(m: Membership) -> dict[str, str]:
         Claim.deleted_at.is_(None), Claim.supplement_id.is_(None))))
     taken = set(db.session.scalars(select(Supplement.pathway).where(
         Supplement.learner_id == m.user_id, Supplement.year == window.year, Supplement.outcome != catalog.DELETED)))
-    return {code: PATHWAYS[code].label for code in PATHWAYS if code in approved - taken}
+    pathways = catalogue_for(m.org.province.id).pathways
+    return {code: p.label for code, p in pathways.items() if code in approved - taken}
 
 
 def _own(m: Membership, s: Supplement) -> None:
@@ -149,7 +150,7 @@ def request_supplement(m: Membership, pathway: str) -> Supplement:
     refuse_while_transferring(m.user_id, _l('申请增补'), ClaimError)
     if pathway not in eligible_pathways(m):
         raise ClaimError(_('%(year)s 年度没有可增补的“%(pathway)s”类别：只能增补已终审通过的类别，且每个类别只能申请一次',
-                           year=window.year, pathway=_(PATHWAYS[pathway].label) if pathway in PATHWAYS else pathway),
+                           year=window.year, pathway=_(claims.pathway_label(catalogue_for(province.id), pathway))),
                          'pathway')
     s = Supplement(learner_id=m.user_id, unit_id=m.org_id, department_id=m.department_id, province_id=province.id,
                    year=window.year, pathway=pathway, status_label='', outcome=catalog.DRAFT)
@@ -159,7 +160,7 @@ def request_supplement(m: Membership, pathway: str) -> Supplement:
     instance, step = runtime.start(PROCESS, SUBJECT, s.id, data, scope_resolver(s))
     s.instance_id = instance.id
     _apply(s, step)
-    audit.log(SUBJECT, s.id, '增补申请', m, f'{s.year} 年度“{PATHWAYS[pathway].label}”')
+    audit.log(SUBJECT, s.id, '增补申请', m, f'{s.year} 年度“{claims.pathway_label(catalogue_for(province.id), pathway)}”')
     return s
 
 
@@ -224,11 +225,13 @@ def add_entry(m: Membership, s: Supplement, inp: ClaimInput) -> Claim:
     """新增: an entry of the request's pathway and year, saved as 个人保存 (same form and rules as a claim)."""
     _own(m, s)
     _fill_item(s)
-    inp = claims.check_input(inp, s.province_id, s)
+    catalogue = catalogue_for(s.province_id)
+    inp = claims.check_input(inp, s.province_id, s, catalogue=catalogue)
     entry = Claim(learner_id=s.learner_id, unit_id=s.unit_id, department_id=s.department_id,
                   province_id=s.province_id, reviewer_org_id=s.province_id, created_by_id=m.user_id,
                   supplement=s, status_label=ENTRY_LABELS.get(s.status_label, s.status_label),
-                  outcome=catalog.DRAFT)
+                  outcome=catalog.DRAFT, catalogue_version_id=catalogue.id,
+                  category=catalogue.pathway(inp.pathway).category)
     for name, value in inp.__dict__.items():
         setattr(entry, name, value)
     entry.level = inp.level or None
@@ -248,7 +251,8 @@ def submit_entries(m: Membership, s: Supplement) -> None:
     if not entries:
         raise ClaimError(_l('请先“新增”至少一条增补学时，再个人上报'))
     for entry in entries:
-        estimate = claims.estimate_hours(entry.pathway, entry.level, entry.quantity, entry.rank,
+        pathway = catalogue_of(entry).pathway(entry.pathway)
+        estimate = claims.estimate_hours(pathway, entry.level, entry.quantity, entry.rank,
                                          entry.start_date, entry.end_date)
         entry.table_hours = estimate['hours']
         entry.submitted_at = utcnow()
@@ -258,8 +262,17 @@ def submit_entries(m: Membership, s: Supplement) -> None:
     audit.log(SUBJECT, s.id, '个人上报', m, f'{len(entries)} 条，申请学时 {format_hours(total)}')
 
 
-def remaining_allowance(s: Supplement) -> Decimal:
-    return max(Decimal(0), claims.cap() - claims.approved_hours(s.learner_id, s.pathway, s.year))
+def annual_cap(s: Supplement) -> Decimal | None:
+    pathway = catalogue_for(s.province_id).pathway(s.pathway)
+    return pathway.cap if pathway is not None else None
+
+
+def remaining_allowance(s: Supplement) -> Decimal | None:
+    """What the pathway's annual cap leaves for the supplemented year; None when it has no cap."""
+    cap = annual_cap(s)
+    if cap is None:
+        return None
+    return max(Decimal(0), cap - claims.approved_hours(s.learner_id, s.pathway, s.year))
 
 
 DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}  # i18n: data (flow log)
@@ -315,12 +328,13 @@ def review(m: Membership, work_item_id: int, decision: str, comment: str | None,
         left = remaining_allowance(s)
         granted = Decimal(0)
         for entry in live_entries(s):
-            granted_here = min(approved[entry.id], left)
-            entry.registered_hours, left, granted = granted_here, left - granted_here, granted + granted_here
+            granted_here = min(approved[entry.id], left) if left is not None else approved[entry.id]  # None: no cap
+            entry.registered_hours, granted = granted_here, granted + granted_here
+            left = left - granted_here if left is not None else None
         remark += f'，备案学时 {format_hours(granted)}'  # i18n: data (flow log)
         asked = sum(approved.values(), Decimal(0))
         if asked > granted:  # i18n: data (flow log)
-            remark += f'（超出 {s.year} 年该类别 {format_hours(claims.cap())} 学时上限的 {format_hours(asked - granted)} 学时不计）'
+            remark += f'（超出 {s.year} 年该类别 {format_hours(annual_cap(s))} 学时上限的 {format_hours(asked - granted)} 学时不计）'
     elif decision == 'approve':
         for entry in live_entries(s):
             entry.reviewed_hours = approved[entry.id]

@@ -9,7 +9,8 @@ from models import Supplement, db
 from models.people import LEARNER
 
 from ..audit import flow_log
-from ..claims.catalog import PATHWAYS
+from ..catalogue import catalogue_for, known_pathways
+from ..claims import operations as claims_ops
 from ..claims.forms import ClaimForm, edit_context
 from ..claims.queries import handled_flag
 from ..permissions import can_see_supplement, current_membership, role_required
@@ -35,7 +36,8 @@ def index():
     eligible = ops.eligible_pathways(m)
     form.pathway.choices = [(code, _(label)) for code, label in eligible.items()]
     return render_template('supplements/index.html', window=window, requests=queries.learner_requests(m.user_id),
-                           form=form, eligible=eligible, handled=handled_flag(m.user_id), pathways=PATHWAYS,
+                           form=form, eligible=eligible, handled=handled_flag(m.user_id),
+                           pathways=known_pathways(m.org.province.id),
                            is_open=window.is_open())
 
 
@@ -71,7 +73,7 @@ def detail(supplement_id: int):
     review_form = ReviewForm(work_item_id=mine.id) if mine and mine.form_key in ops.REVIEW_FORMS else None
     return render_template(
         'supplements/detail.html', s=s, logs=logs, item=item, agree_form=agree_form, review_form=review_form,
-        entries=ops.live_entries(s), pathways=PATHWAYS, window=ops.window_for(s.province_id),
+        entries=ops.live_entries(s), pathways=known_pathways(s.province_id), window=ops.window_for(s.province_id),
         can_request=ops.may_request(m, s, item), can_fill=ops.may_add_entries(m, s, item),
         remaining=ops.remaining_allowance(s) if review_form else None)
 
@@ -100,7 +102,7 @@ def send(supplement_id: int):
 def new_entry(supplement_id: int):
     m = current_membership()
     s = _supplement_or_404(supplement_id)
-    form = ClaimForm()
+    form = ClaimForm(catalogue=catalogue_for(s.province_id))
     if request.method == 'GET':
         form.pathway.data, form.year.data, form.quantity.data = s.pathway, s.year, Decimal(1)
     if form.validate_on_submit():
@@ -114,7 +116,9 @@ def new_entry(supplement_id: int):
             flash(_('已保存（个人保存），可继续新增，全部填好后点击“个人上报”'), 'success')
             return redirect(form.created(url_for('supplements.detail', supplement_id=s.id), entry))
     status = 422 if request.method == 'POST' else 200
-    return render_template('claims/edit.html', **edit_context(form, staff=False, claim=None, supplement=s)), status
+    context = edit_context(form, staff=False, claim=None, supplement=s, year=s.year,
+                           used=claims_ops.used_hours(s.learner_id, s.year))
+    return render_template('claims/edit.html', **context), status
 
 
 @bp.route('/<int:supplement_id>/submit', methods=['POST'])

@@ -13,7 +13,7 @@ from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 
 from .. import audit
-from ..claims.catalog import PATHWAYS
+from ..catalogue import pathway_name
 from ..i18n import _l
 from ..locks import lock_person
 from ..pagination import RowPage
@@ -63,7 +63,7 @@ def pending_items(learner_id: int, but: int | None = None) -> list[str]:
     for s in db.session.scalars(select(Supplement).where(Supplement.learner_id == learner_id,
                                                          Supplement.outcome == catalog.PENDING)):
         items.append(_('%(year)s 年度“%(pathway)s”增补申请（%(status)s）', year=s.year,
-                       pathway=_(PATHWAYS[s.pathway].label), status=s.status_label))
+                       pathway=_(pathway_name(s.province_id, s.pathway)), status=s.status_label))
     for t in db.session.scalars(select(Transfer).where(Transfer.learner_id == learner_id, Transfer.id != (but or 0),
                                                        Transfer.outcome == catalog.PENDING)):
         items.append(_('调往“%(unit)s”的单位调转（%(status)s）', unit=t.to_unit.name, status=t.status_label))

@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint('workbench', __name__, url_prefix='/workbench', static_folder='static',
                static_url_path='/workbench-static')
 
-from . import views  # noqa: E402,F401
+from . import catalogue_views, views  # noqa: E402,F401

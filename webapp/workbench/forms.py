@@ -1,8 +1,12 @@
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form
+from ..catalogue import CATEGORY_LABELS, MAX_CAP, MAX_RANK, UNITS
+from ..forms import REQUIRED, AmountField, Form, choices
 from ..i18n import _l
+from .catalogue_operations import PathwayInput
 
 
 class DraftForm(Form):
@@ -27,3 +31,51 @@ class BenchForm(Form):
 class CaseForm(BenchForm):
     name = StringField(_l('用例名称'), validators=[Optional(), Length(max=200)])
     expected = StringField(_l('期望输出（JSON）'), validators=[DataRequired(message=_l('请填写期望输出')), Length(max=1000)])
+
+
+# ---- 认定类型目录 -------------------------------------------------------------------------------------------------
+
+class CatalogueForm(Form):
+    """What every change of the catalogue carries: the version the editor opened (its sha256)."""
+    base_sha = HiddenField()
+
+
+class PathwayForm(CatalogueForm):
+    code = StringField(_l('代码'), validators=[Optional(), Length(max=30, message=_l('代码不能超过 30 个字符'))],
+                       description=_l('小写字母开头的字母、数字或下划线，如 training；学时折算表按代码匹配，保存后不能修改'))
+    label = StringField(_l('认定类型名称'), validators=[DataRequired(REQUIRED),
+                                                  Length(max=50, message=_l('不能超过 50 个字'))])
+    category = SelectField(_l('科目类别'), choices=choices((c, _l(label)) for c, label in CATEGORY_LABELS.items()),
+                           default='professional')
+    unit = SelectField(_l('数量单位（数量计什么）'), choices=choices((u, _l(label)) for u, label in UNITS.items()),
+                       description=_l('天、半天按开始和结束时间自动计算数量'))
+    sub_types = TextAreaField(_l('二级类型（每行一个）'), validators=[DataRequired(REQUIRED),
+                                                            Length(max=2000, message=_l('不能超过 2000 个字'))])
+    levels = SelectMultipleField(_l('询问的级别'), choices=[], validate_choice=False,
+                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    max_rank = IntegerField(_l('询问本人排名（排名上限）'), validators=[
+        Optional(), NumberRange(1, MAX_RANK, _l('排名上限应在 1 到 %(max)s 之间', max=MAX_RANK))],
+        description=_l('不询问排名请留空'))
+    cap = AmountField(_l('每年度学时上限'), validators=[Optional(), NumberRange(1, MAX_CAP, _l(
+        '年度上限应为 1 到 %(max)s 之间的学时数（不设上限请留空）', max=MAX_CAP))], description=_l('不设上限请留空'))
+    rule = TextAreaField(_l('规则说明（学员填写时可见）'), validators=[Optional(), Length(max=1000, message=_l('不能超过 1000 个字'))])
+    evidence = TextAreaField(_l('所需证明材料'), validators=[Optional(), Length(max=500, message=_l('不能超过 500 个字'))])
+
+    def pathway_input(self, code: str | None = None):
+        return PathwayInput(
+            code=(code or self.code.data or '').strip(), label=self.label.data.strip(), category=self.category.data,
+            unit=self.unit.data, sub_types=[s.strip() for s in self.sub_types.data.splitlines() if s.strip()],
+            levels=list(self.levels.data or []), max_rank=self.max_rank.data,
+            cap=str(self.cap.data) if self.cap.data is not None else None, rule=(self.rule.data or '').strip(),
+            evidence=(self.evidence.data or '').strip())
+
+
+class LevelsForm(CatalogueForm):
+    levels = TextAreaField(_l('级别（每行一个：代码 = 名称）'),
+                           validators=[Optional(), Length(max=3000, message=_l('不能超过 3000 个字'))])
+
+
+class CataloguePublishForm(CatalogueForm):
+    comment = StringField(_l('发布说明'), validators=[DataRequired(message=_l('请填写发布说明')), Length(max=500)])
+    confirm = BooleanField(_l('我已核对：发布后新登记使用此版本，进行中的登记仍按原版本'),
+                           validators=[DataRequired(_l('请勾选确认后再发布'))])
