@@ -5,12 +5,13 @@ import re
 
 from sqlalchemy import func, select
 
-from models import CatalogueVersion, Claim, FlowLog, Membership, Organisation, User, db
+from models import CatalogueVersion, Claim, Department, FlowLog, Membership, Organisation, User, db
 from models.org import PROVINCE, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN
 from webapp.catalogue import catalogue_for, catalogue_of, load_catalogue, shipped
 
 from ..helpers import claim_form, year
+from .test_i18n_templates import _data, chinese_words
 from ..people import DEMO_PASSWORD, ZHANG_WEI, login, membership
 
 NEW_PATHWAY = dict(code='mentoring', label='指导青年专业技术人员', category='professional', unit='半天',
@@ -68,7 +69,7 @@ def test_staff_add_a_pathway_publish_it_and_a_learner_files_a_claim_on_it(ctx, c
     assert claim.catalogue_version_id == current.id
     assert claim.quantity == 4  # two days, counted in half-days
     detail = learner.get(f'/claims/{claim.id}').get_data(as_text=True)
-    assert '指导青年专业技术人员' in detail and '半天' in detail
+    assert '指导青年专业技术人员' in detail and '半天' in detail and '每半天可认定登记4个学时' in detail
     # over the pathway's cap: refused next to the field, nothing stored
     response = learner.post('/claims/new', data=claim_form(
         pathway='mentoring', sub_type='带教', level='national', title='超上限', start_date=f'{y}-05-01',
@@ -153,3 +154,24 @@ def test_progress_shows_how_the_professional_part_is_met_by_pathway(ctx, client)
     assert 'id="by-pathway"' in page
     for p in catalogue_for(_province_id()).pathways.values():
         assert p.label in page
+
+
+def test_the_catalogue_pages_read_in_english(app):
+    """In English the editor and the claim form show no Chinese but data: the shipped pathways' names, sub-types,
+    rules and evidence are translated; the levels' names (typed as `code = 名称`) and release notes stay data."""
+    client = login(app.test_client(), 'shengji')
+    client.get('/lang/en')
+    with app.app_context():
+        data = (_data(app) | {'初始版本'} | set(catalogue_for(_province_id()).level_labels.values())
+                | set(db.session.scalars(select(Department.name))))
+        version_id = catalogue_for(_province_id()).id
+    for url in ('/workbench/catalogue/', '/workbench/catalogue/pathways/new',
+                '/workbench/catalogue/pathways/seminar/edit', f'/workbench/catalogue/versions/{version_id}'):
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and chinese_words(page, data) == [], url
+    assert 'Pathway catalogue' in client.get('/workbench/catalogue/').get_data(as_text=True)
+    learner = login(app.test_client(), ZHANG_WEI)
+    learner.get('/lang/en')
+    page = learner.get('/claims/new').get_data(as_text=True)
+    assert chinese_words(page, data) == [] and 'Transport training, further study and academic seminars' in page
