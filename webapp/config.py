@@ -66,6 +66,10 @@ class Config:
     PUBLIC_URL = os.environ.get('PUBLIC_URL', 'http://localhost:5000').rstrip('/')
     # Learners with unsent drafts are told this many days before the registration window closes.
     DEADLINE_NOTICE_DAYS = int(os.environ.get('DEADLINE_NOTICE_DAYS', '3'))
+    # Admins with open tasks are told how many once a day, from this hour (Beijing time).
+    TODO_DIGEST_HOUR = int(os.environ.get('TODO_DIGEST_HOUR', '8'))
+    # Each worker looks for such periodic notices (deadline, digest) at most this often.
+    NOTICE_SCAN_MINUTES = float(os.environ.get('NOTICE_SCAN_MINUTES', '10'))
     # 找回密码: a code is good for this long and for this many tries; requests per account / address per hour.
     RESET_CODE_LIFETIME = timedelta(minutes=int(os.environ.get('RESET_CODE_MINUTES', '15')))
     RESET_CODE_TRIES = 5

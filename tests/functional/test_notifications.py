@@ -16,7 +16,7 @@ from models.workflow import MAIL_FAILED, MAIL_PENDING, MAIL_SENT
 from webapp import mail
 from webapp.claims import operations as ops
 from webapp.dates import today
-from webapp.notifications.reminders import deadline_notices
+from webapp.notifications.reminders import deadline_notices, todo_digest
 
 from ..apps import make_app
 from ..helpers import claim_input, submitted_claim
@@ -142,6 +142,22 @@ def test_a_deadline_drawing_near_is_told_once(app):
                                                               Notification.event_key.is_not(None))).all()
         assert len(notes) == 1 and window.closes_on.isoformat() in notes[0].text
         assert len(_outbox(ADDRESS)) == 1
+
+
+def test_admins_hear_of_their_waiting_tasks_once_a_day(app):
+    app.config['TODO_DIGEST_HOUR'] = 0
+    with app.app_context():
+        for key in (ZHANG_WEI, ZHANG_WEI, LI_NA):  # 张伟: 工程部 (its secondary admin too); 李娜: 设计院
+            submitted_claim(key)
+        assert todo_digest() >= 2
+        assert todo_digest() == 0  # once a day
+
+        def told(account):
+            user_id = membership(account).user_id
+            return db.session.scalars(select(Notification.text).where(Notification.user_id == user_id)).all()
+        assert told('jtjt_admin') == ['您有 3 件待办事项等待处理，请到“待我处理”查看']
+        assert told('jtjt_gcb') == ['您有 2 件待办事项等待处理，请到“待我处理”查看']
+        assert told('hzcj_admin') == []
 
 
 @pytest.mark.committing  # the workers are other processes

@@ -1,17 +1,17 @@
 """The Python behind the diagrams' reminder and escalation service tasks (see workflow.catalog.SERVICE_TASKS)."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from models import (Claim, Membership, Notification, Organisation, RegistrationWindow, WorkflowInstance, WorkItem, db,
                     utcnow)
 from models.org import PROVINCE, SUPERVISOR, UNIT
-from models.people import LEARNER
+from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN
 
 from .. import audit, notices, timers
-from ..dates import today
+from ..dates import LOCAL_TZ, today
 from ..workflow import runtime
 
 
@@ -116,4 +116,40 @@ def deadline_notices() -> int:
     return told
 
 
-timers.register_background(deadline_notices)
+def todo_digest() -> int:
+    """待办提醒 (a job of `flask worker`): once a day, from TODO_DIGEST_HOUR Beijing time, every admin with tasks
+    waiting in her 待我处理 (her role's lane in her organisation; a secondary admin: her department; the province also
+    the supervisor lane of units directly under it) is told how many — once, by the day's event key. The people are
+    grouped by their count: one notification insert per count. How many admins were told."""
+    now = datetime.now(LOCAL_TZ)
+    if now.hour < current_app.config['TODO_DIGEST_HOUR']:
+        return 0
+    key = f'todo:{now.date().isoformat()}'
+    lane_matches = or_(WorkItem.lane == Membership.role,
+                       and_(Membership.role == PROVINCE_ADMIN, WorkItem.lane == SUPERVISOR_ADMIN))
+    rows = db.session.execute(select(Membership.user_id, func.count(WorkItem.id)).join(WorkItem, and_(
+        WorkItem.scope_org_id == Membership.org_id, lane_matches,
+        or_(Membership.department_id.is_(None), Membership.department_id == WorkItem.scope_department_id))).where(
+        WorkItem.completed_at.is_(None), WorkItem.lane != LEARNER, Membership.role != LEARNER,
+        Membership.login_allowed.is_(True),
+        ~exists().where(Notification.user_id == Membership.user_id, Notification.event_key == key))
+        .group_by(Membership.user_id)).all()
+    by_count: dict[int, list[int]] = {}
+    for user_id, count in rows:
+        by_count.setdefault(count, []).append(user_id)
+    try:
+        for count, user_ids in by_count.items():
+            text = f'您有 {count} 件待办事项等待处理，请到“待我处理”查看'  # i18n: data — stored (notices)
+            subject = '待办事项提醒'  # i18n: data — stored (notices)
+            for start in range(0, len(user_ids), NOTICE_BATCH):
+                notices.notify(user_ids[start:start + NOTICE_BATCH], text, url=notices.page('inbox.todo'),
+                               subject=subject, event_key=key)
+        db.session.commit()
+    except IntegrityError:  # another worker told them first
+        db.session.rollback()
+        return 0
+    return len(rows)
+
+
+timers.register_background(timers.at_most_every('NOTICE_SCAN_MINUTES', deadline_notices))
+timers.register_background(timers.at_most_every('NOTICE_SCAN_MINUTES', todo_digest))
