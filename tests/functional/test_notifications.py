@@ -5,22 +5,24 @@ import os
 import secrets
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from models import Claim, MailOutbox, Notification, RegistrationWindow, User, db, utcnow
+from models import Claim, MailOutbox, Notification, Organisation, RegistrationWindow, User, WorkItem, db, utcnow
 from models.workflow import MAIL_FAILED, MAIL_PENDING, MAIL_SENT
 from webapp import mail
 from webapp.claims import operations as ops
 from webapp.dates import today
 from webapp.notifications.reminders import deadline_notices, todo_digest
+from webapp.profile import operations as profile
+from webapp.transfers import operations as transfers
 
 from ..apps import make_app
 from ..helpers import claim_input, submitted_claim
-from ..people import LI_NA, ZHANG_WEI, login, membership
+from ..people import LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
 from ..smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +80,23 @@ def test_approval_and_return_reach_the_learner(app):
         texts = db.session.scalars(select(Notification.text).where(Notification.user_id == user.id)).all()
         assert any('退回修改' in t and '请补充培训通知' in t for t in texts)
         assert len(_outbox(ADDRESS)) == 1
+
+
+def test_a_refused_transfer_and_title_change_are_told_with_the_reason(app):
+    with app.app_context():
+        hz = db.session.scalar(select(Organisation.id).where(Organisation.name == '杭州市城建设计研究院'))
+        t = transfers.request_transfer(membership(WANG_QIANG, 'learner'), hz, '工作调动')
+        transfers.decide(membership(WANG_QIANG, 'unit_admin'), transfers.open_item(t).id, 'reject', '项目未结束')
+        li_na = membership(LI_NA, 'learner')
+        change = profile.request_title_change(li_na, '高级工程师', date(today().year - 1, 6, 1))
+        item = db.session.scalar(select(WorkItem.id).where(WorkItem.subject_type == 'title_change',
+                                                           WorkItem.subject_id == change.id))
+        profile.review_title_change(membership('jtjt_admin'), item, 'reject', '证书未上传')
+        db.session.commit()
+        for who, words in ((membership(WANG_QIANG, 'learner').user_id, ('未获同意', '项目未结束')),
+                           (li_na.user_id, ('高级工程师', '证书未上传'))):
+            texts = db.session.scalars(select(Notification.text).where(Notification.user_id == who)).all()
+            assert any(all(w in t for w in words) for t in texts), texts
 
 
 def test_no_mail_without_an_address_or_with_mail_turned_off(app):

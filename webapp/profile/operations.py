@@ -12,7 +12,7 @@ from models.profile import TITLES
 
 from ..i18n import _l
 from ..refusals import Refused
-from .. import audit, timers
+from .. import audit, notices, timers
 from ..dates import today
 from ..guards import refuse_if_locked, refuse_while_transferring
 from ..permissions import actionable_item, open_task
@@ -98,6 +98,12 @@ def review_title_change(m: Membership, work_item_id: int, decision: str, reason:
     else:
         change.reason = reason
     audit.log(SUBJECT, change.id, '同意变更' if decision == 'approve' else '不同意变更', m, reason or None)
+    if decision == 'approve':
+        subject, text = '职称变更已通过', f'您的职称变更（{change.new_title}）已通过单位审核'  # i18n: data — stored
+    else:
+        subject, text = '职称变更未通过', f'您的职称变更（{change.new_title}）未获同意。原因：{reason}'  # i18n: data
+    notices.notify([change.learner_id], text, url=notices.page('profile.title_change', change_id=change.id),
+                   subject=subject)
     return change
 
 
