@@ -71,8 +71,10 @@ def _due(now: datetime):
                and_(MailOutbox.status == MAIL_SENDING, MailOutbox.lease_until < now))
 
 
-def _take(now: datetime) -> MailOutbox | None:
-    """The next due mail, taken for this worker and committed as such; None when nothing is due."""
+def _take(now: datetime) -> tuple[int, int, str, str, str] | None:
+    """The next due mail, taken for this worker and committed as such: (id, attempts, to, subject, body); None when
+    nothing is due. No transaction stays open after it: the SMTP conversation holds no lock (on SQLite a worker's
+    transaction holds the write lock)."""
     while True:
         mail_id = db.session.scalar(select(MailOutbox.id).where(_due(now))
                                     .order_by(MailOutbox.next_attempt_at, MailOutbox.id)
@@ -84,24 +86,25 @@ def _take(now: datetime) -> MailOutbox | None:
             status=MAIL_SENDING, lease_until=now + LEASE, attempts=MailOutbox.attempts + 1)
             .execution_options(synchronize_session=False))
         if taken.rowcount == 1:
+            row = db.session.execute(select(MailOutbox.id, MailOutbox.attempts, MailOutbox.to_address,
+                                            MailOutbox.subject, MailOutbox.body)
+                                     .where(MailOutbox.id == mail_id)).one()
             db.session.commit()
-            return db.session.get(MailOutbox, mail_id)
+            return tuple(row)
         db.session.rollback()  # another worker took it between our look and our update: the next one
 
 
 def send_next(now: datetime | None = None) -> bool | None:
     """Send the next due mail. None: nothing due; True: sent; False: failed (retried later, or given up)."""
     now = now or utcnow()
-    mail = _take(now)
-    if mail is None:
+    taken = _take(now)
+    if taken is None:
         return None
-    mail_id, attempts = mail.id, mail.attempts
+    mail_id, attempts, to_address, subject, body = taken
     try:
-        smtp_send(mail.to_address, mail.subject, mail.body, make_msgid(idstring=f'outbox{mail_id}',
-                                                                       domain='creditflow'))
+        smtp_send(to_address, subject, body, make_msgid(idstring=f'outbox{mail_id}', domain='creditflow'))
     except Exception as exc:  # the server down, refusing, timing out: this mail waits, the others go on
-        db.session.rollback()
-        log.warning('mail %s to %s failed (attempt %s): %s', mail_id, mail.to_address, attempts, exc)
+        log.warning('mail %s to %s failed (attempt %s): %s', mail_id, to_address, attempts, exc)
         given_up = attempts >= current_app.config['MAIL_MAX_ATTEMPTS']
         db.session.execute(update(MailOutbox).where(MailOutbox.id == mail_id).values(
             status=MAIL_FAILED if given_up else MAIL_PENDING, lease_until=None,
