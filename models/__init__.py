@@ -1,8 +1,9 @@
 """All models, imported in one place so that Alembic and create_all see every table."""
 from .base import Base, db, utcnow  # noqa: F401
 from .org import Department, Organisation  # noqa: F401
-from .people import LoginAttempt, Membership, UsedCaptcha, User, mask_id_number  # noqa: F401
-from .workflow import FlowLog, Notification, ProcessFailure, ProcessVersion, WorkflowInstance, WorkItem  # noqa: F401
+from .people import LoginAttempt, Membership, PasswordReset, UsedCaptcha, User, mask_id_number  # noqa: F401
+from .workflow import (FlowLog, MailOutbox, Notification, ProcessFailure, ProcessVersion,  # noqa: F401
+                       WorkflowInstance, WorkItem)
 from .claims import Claim, Evidence, RegistrationWindow, Supplement, SupplementWindow  # noqa: F401
 from .imports import ImportJob, ImportRow  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401

@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Counts the logouts and password changes: a session is valid only with the epoch it began in (see get_id).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default='0')
+    # 邮件通知: notifications also go to `email` (when there is one) unless the person turned them off.
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     memberships: Mapped[list['Membership']] = relationship(back_populates='user', order_by='Membership.id')
 
@@ -132,6 +134,26 @@ class Membership(db.Model):
 
     def __repr__(self):
         return f'<Membership {self.user_id} {self.role} {self.org_id}>'
+
+
+class PasswordReset(db.Model):
+    """找回密码: one request for a one-time code, by login name and e-mail address. A request that matched no
+    account is kept too (without a user or code): requests count the same either way for the rate limit, and the
+    answer never tells whether the account exists. The code is stored hashed; it is good for a short while, for a
+    few tries, and once."""
+    __tablename__ = 'password_reset'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_name: Mapped[str] = mapped_column(String(50))
+    ip: Mapped[str] = mapped_column(String(45))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'), index=True)
+    code_hash: Mapped[Optional[str]] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[Optional[datetime]] = mapped_column()
+
+    __table_args__ = (Index('ix_password_reset_login_name_created_at', 'login_name', 'created_at'),
+                      Index('ix_password_reset_ip_created_at', 'ip', 'created_at'))
 
 
 class LoginAttempt(db.Model):

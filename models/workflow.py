@@ -127,8 +127,36 @@ class Notification(db.Model):
     work_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey('work_item.id'))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[Optional[datetime]] = mapped_column()
+    # Names the event of a notification sent once per person and event (a deadline drawing near): a second worker
+    # writing the same one is refused by the unique index.
+    event_key: Mapped[Optional[str]] = mapped_column(String(120))
 
-    __table_args__ = (Index('ix_notification_user_unread', 'user_id', 'read_at'),)
+    __table_args__ = (Index('ix_notification_user_unread', 'user_id', 'read_at'),
+                      Index('uq_notification_user_event', 'user_id', 'event_key', unique=True))
+
+
+# MailOutbox.status
+MAIL_PENDING, MAIL_SENDING, MAIL_SENT, MAIL_FAILED = 'pending', 'sending', 'sent', 'failed'
+
+
+class MailOutbox(db.Model):
+    """An e-mail to send, written in the transaction of the decision it tells about and sent by `flask worker`
+    (webapp/mail.py): taken by one worker at a time (status `sending` until `lease_until`), retried with backoff."""
+    __tablename__ = 'mail_outbox'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey('user_account.id'), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=MAIL_PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[Optional[datetime]] = mapped_column()
+    sent_at: Mapped[Optional[datetime]] = mapped_column()
+    error: Mapped[Optional[str]] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index('ix_mail_outbox_status_next_attempt_at', 'status', 'next_attempt_at'),)
 
 
 class ProcessFailure(db.Model):

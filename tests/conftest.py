@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 
 from models import db
 
+from .smtp import Mailbox
 from .apps import (configured, copy_sqlite, create_test_app, dispose, make_app, restore_postgres, rolled_back,
                    seeded_postgres, seeded_sqlite, sequence_reset_sql)
 
@@ -124,3 +125,11 @@ def ctx(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server in this process; `mailbox.config()` points the app at it, `mailbox.messages` arrived."""
+    box = Mailbox()
+    yield box
+    box.stop()

@@ -50,6 +50,30 @@ class Config:
     # A running job renews its lease at least this often, even within a slow chunk (timers.Lease); well below JOB_LEASE
     JOB_HEARTBEAT = timedelta(seconds=int(os.environ.get('JOB_HEARTBEAT_SECONDS', '30')))
     WORKER_POLL_SECONDS = float(os.environ.get('WORKER_POLL_SECONDS', '3'))  # imports wait at most this long
+    # E-mail (notifications, 找回密码 codes): sent by `flask worker` through this SMTP server; unset: nothing is sent
+    # (the mails wait in the outbox). MAIL_USE_TLS: STARTTLS after connecting; MAIL_USE_SSL: SMTP over TLS (465).
+    MAIL_SERVER = os.environ.get('MAIL_SERVER') or None
+    MAIL_PORT = int(os.environ.get('MAIL_PORT', '25'))
+    MAIL_USE_TLS = os.environ.get('MAIL_USE_TLS', '').lower() in ('1', 'true', 'yes', 'on')
+    MAIL_USE_SSL = os.environ.get('MAIL_USE_SSL', '').lower() in ('1', 'true', 'yes', 'on')
+    MAIL_USERNAME = os.environ.get('MAIL_USERNAME') or None
+    MAIL_PASSWORD = os.environ.get('MAIL_PASSWORD') or None
+    MAIL_SENDER = os.environ.get('MAIL_SENDER', 'creditflow@localhost')
+    MAIL_TIMEOUT = float(os.environ.get('MAIL_TIMEOUT', '30'))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get('MAIL_MAX_ATTEMPTS', '8'))  # then the mail is given up (status failed)
+    # Links in e-mails start with this address (the worker has no request to take it from).
+    PUBLIC_URL = os.environ.get('PUBLIC_URL', 'http://localhost:5000').rstrip('/')
+    # Learners with unsent drafts are told this many days before the registration window closes.
+    DEADLINE_NOTICE_DAYS = int(os.environ.get('DEADLINE_NOTICE_DAYS', '3'))
+    # Admins with open tasks are told how many once a day, from this hour (Beijing time).
+    TODO_DIGEST_HOUR = int(os.environ.get('TODO_DIGEST_HOUR', '8'))
+    # Each worker looks for such periodic notices (deadline, digest) at most this often.
+    NOTICE_SCAN_MINUTES = float(os.environ.get('NOTICE_SCAN_MINUTES', '10'))
+    # 找回密码: a code is good for this long and for this many tries; requests per account / address per hour.
+    RESET_CODE_LIFETIME = timedelta(minutes=int(os.environ.get('RESET_CODE_MINUTES', '15')))
+    RESET_CODE_TRIES = 5
+    RESET_REQUESTS_PER_ACCOUNT = 3
+    RESET_REQUESTS_PER_ADDRESS = 10
     PASSWORD_HASH_METHOD = 'scrypt'  # tests choose a cheaper one; outside TESTING it is always scrypt
     BABEL_DEFAULT_LOCALE = 'zh_CN'
     BABEL_DEFAULT_TIMEZONE = 'Asia/Shanghai'

@@ -133,6 +133,22 @@ def register_background(job: Callable[[], int]) -> None:
     BACKGROUND.append(job)
 
 
+def at_most_every(minutes_setting: str, job: Callable[[], int]) -> Callable[[], int]:
+    """*job* run at most once every `config[minutes_setting]` minutes by this worker process (a scan that looks for
+    work by itself, e.g. the periodic notices): between runs it answers 0 without asking the database. Only a pace:
+    what the job does is kept right by the database (a unique key), whichever worker runs it first."""
+    last: list[float] = []
+
+    def paced() -> int:
+        now = time.monotonic()
+        if last and now - last[0] < current_app.config[minutes_setting] * 60:
+            return 0
+        last[:] = [now]
+        return job()
+    paced.__name__, paced.__doc__ = job.__name__, job.__doc__
+    return paced
+
+
 # Seconds to wait before each new attempt at a job after a transient database error (PostgreSQL restarts in
 # 0.3–4.4 s): the job goes on from its last committed progress; after the last one it fails.
 JOB_RETRY_DELAYS = (0.5, 1, 2, 4, 8)

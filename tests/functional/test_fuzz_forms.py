@@ -97,6 +97,10 @@ def csv_upload(w):
     return {'file': (io.BytesIO(body.encode('utf-8')), 'records.csv')}
 
 
+def entry_path(w, rest: str) -> str:
+    return f"/supplements/{w['filling']}/entries/{w['filling_entry']}/{rest}"
+
+
 ROUTES = {
     'auth.login': Route(None, lambda w: '/login',
                         lambda w: {'username': ZHANG_WEI, 'password': DEMO_PASSWORD, 'captcha': 'TEST'}, fresh=True),
@@ -105,6 +109,10 @@ ROUTES = {
                               {'membership_id': 'id'}, fresh=True),
     'auth.change_password': Route(ZHANG_WEI, lambda w: '/account/password', lambda w: {
         'current': DEMO_PASSWORD, 'new': 'Fuzz@2026pass', 'confirm': 'Fuzz@2026pass'}, fresh=True),
+    'auth.forgot_password': Route(None, lambda w: '/password/forgot',
+                                  lambda w: {'username': ZHANG_WEI, 'email': 'zhangwei@example.com'}, fresh=True),
+    'auth.reset_password': Route(None, lambda w: '/password/reset', lambda w: {
+        'username': ZHANG_WEI, 'code': '123456', 'new': 'Fuzz@2026pass', 'confirm': 'Fuzz@2026pass'}, fresh=True),
     'certificates.issue': Route(ZHANG_WEI, lambda w: '/certificates/issue', lambda w: {'year': str(Y)}),
     'certificates.confirm': Route(ZHANG_WEI, lambda w: '/certificates/record/confirm', lambda w: {'year': str(Y)}),
     'certificates.print_record': Route(ZHANG_WEI, lambda w: '/certificates/record/print',
@@ -171,6 +179,9 @@ ROUTES = {
     'supplements.new_entry': Route(ZHANG_WEI, lambda w: f"/supplements/{w['filling']}/entries/new",
                                    lambda w: claim_form(year=str(Y - 1), start_date=f'{Y - 1}-09-01',
                                                         end_date=f'{Y - 1}-09-02', applied_hours='12')),
+    'supplements.upload_evidence': Route(ZHANG_WEI, lambda w: entry_path(w, 'evidence'),
+                                         lambda w: {'file': (io.BytesIO(png()), 'a.png'), 'caption': '结业证书'}),
+    'supplements.delete_evidence': Route(ZHANG_WEI, lambda w: entry_path(w, f"evidence/{w['entry_evidence']}/delete")),
     'supplements.submit': Route(ZHANG_WEI, lambda w: f"/supplements/{w['filling']}/submit"),
     'supplements.agree': Route('jtjt_admin', lambda w: f"/supplements/{w['asked']}/agree",
                                decision('asked_item', 'agree')),
@@ -261,7 +272,9 @@ def world() -> dict:
     filling = supplements.request_supplement(zhang, 'training')  # 同意: the learner adds entries
     supplements.send_request(zhang, filling)
     supplements.decide_request(membership('jtjt_admin'), supplements.open_item(filling).id, 'agree', None)
-    supplements.add_entry(zhang, filling, entry_input())
+    filling_entry = supplements.add_entry(zhang, filling, entry_input())
+    w['filling_entry'] = filling_entry.id
+    w['entry_evidence'] = claims.add_evidence(zhang, filling_entry, 'b.png', png(), '结业证书').id
     asked = supplements.request_supplement(li_na, 'training')  # 个人申请中: the unit agrees or not
     supplements.send_request(li_na, asked)
     reported = supplements.request_supplement(chen, 'training')  # 个人上报: the unit reviews the hours

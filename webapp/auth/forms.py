@@ -22,3 +22,20 @@ class PasswordForm(Form):
 
 class EmptyForm(Form):
     pass
+
+
+class ForgotForm(Form):
+    """找回密码, step 1: the account and the e-mail address registered with it."""
+    username = StringField(_l('身份证号 / 管理员账号'),
+                           validators=[DataRequired(_l('请输入身份证号或管理员账号')), Length(max=50)])
+    email = StringField(_l('注册时填写的电子邮箱'), validators=[DataRequired(_l('请输入电子邮箱')), Length(max=120)])
+
+
+class ResetForm(Form):
+    """找回密码, step 2: the code the mail brought and a new password."""
+    username = StringField(_l('身份证号 / 管理员账号'),
+                           validators=[DataRequired(_l('请输入身份证号或管理员账号')), Length(max=50)])
+    code = StringField(_l('邮箱验证码'), validators=[DataRequired(_l('请输入邮箱验证码')), Length(max=10)])
+    new = PasswordField(_l('新密码'), validators=[DataRequired(_l('请输入新密码')), Length(max=200)])
+    confirm = PasswordField(_l('确认新密码'),
+                            validators=[DataRequired(_l('请再次输入新密码')), EqualTo('new', _l('两次输入的新密码不一致'))])

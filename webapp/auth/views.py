@@ -10,11 +10,12 @@ from sqlalchemy.orm import joinedload
 from models import User, db
 
 from .. import audit, security
+from ..refusals import refused
 from ..extensions import login_manager
 from ..registration.operations import RegistrationError, normalise_id_number, pending_for
 from ..urls import back_or
-from . import bp
-from .forms import EmptyForm, LoginForm, PasswordForm
+from . import bp, operations as ops
+from .forms import EmptyForm, ForgotForm, LoginForm, PasswordForm, ResetForm
 
 
 SESSION_ID = re.compile(r'([0-9]{1,18}):([0-9]{1,18})')
@@ -126,6 +127,46 @@ def change_password():
     return render_template('auth/password.html', form=form), 200 if request.method == 'GET' else 422
 
 
+@bp.route('/password/forgot', methods=['GET', 'POST'])
+def forgot_password():
+    """找回密码, step 1: the same answer whether or not the account exists and the address is hers."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        try:
+            ops.request_code(form.username.data, form.email.data, request.remote_addr or '')
+        except ops.ResetRefused as exc:
+            refused(exc, form)
+        else:
+            flash(_('如果账号与邮箱相符，验证码已发送至该邮箱（%(minutes)s 分钟内有效），请查收后设置新密码',
+                    minutes=int(current_app.config['RESET_CODE_LIFETIME'].total_seconds() // 60)), 'success')
+            return redirect(url_for('auth.reset_password', username=ops.login_key(form.username.data)))
+    return render_template('auth/forgot.html', form=form), 200 if request.method == 'GET' else 422
+
+
+@bp.route('/password/reset', methods=['GET', 'POST'])
+def reset_password():
+    """找回密码, step 2: the e-mailed code and a new password; every session of the account ends."""
+    form = ResetForm()
+    if request.method == 'GET':
+        form.username.data = (request.args.get('username') or '')[:50]
+    if form.validate_on_submit():
+        try:
+            ops.reset_password(form.username.data, form.code.data, form.new.data)
+        except ops.WrongCode as exc:
+            refused(exc, form)
+            if exc.reset_id is not None:  # the refusal rolled back: count the wrong try on its own
+                ops.count_wrong_try(exc.reset_id)
+                db.session.commit()
+        except ops.ResetRefused as exc:
+            refused(exc, form)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_('密码已重置，此前在各处的登录均已退出，请使用新密码登录'), 'success')
+            return redirect(url_for('auth.login'))
+    return render_template('auth/reset.html', form=form), 200 if request.method == 'GET' else 422
+
+
 @bp.route('/logout', methods=['POST'])
 @login_required
 def logout():
@@ -159,5 +200,5 @@ def force_password_change():
     """An initial or reset password may be used for nothing but choosing a new one."""
     if (current_user.is_authenticated and current_user.must_change_password
             and request.endpoint not in ('auth.change_password', 'auth.logout', 'auth.set_language', 'static',
-                                         'vendor.static')):
+                                         'vendor.static', 'auth.forgot_password', 'auth.reset_password')):
         return redirect(url_for('auth.change_password'))

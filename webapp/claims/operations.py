@@ -14,7 +14,7 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..i18n import _l
 from ..refusals import Refused
-from .. import audit, evidence as evidence_store, timers
+from .. import audit, evidence as evidence_store, notices, timers
 from ..certificate_voiding import void_for_claim
 from ..dates import today
 from ..formatting import format_hours
@@ -507,7 +507,24 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
     audit.log(SUBJECT, claim.id, '终审' if final else '单位审核', m, DECISION_LABELS[decision]
               + ((f'，登记学时 {hours_text}' if final else f'，审核学时 {hours_text}') if hours_text else '')
               + (f'。意见：{comment}' if comment else ''))
+    tell_learner(claim, decision, comment)
     return claim
+
+
+def tell_learner(claim: Claim, decision: str, comment: str) -> None:
+    """The learner hears of an outcome she must know (in the app, and by e-mail): approved (the process has ended
+    approved), rejected or returned, with the reviewer's reason."""
+    if decision == 'reject':
+        subject, text = '学时登记未通过', f'您的学时登记“{claim.title}”未通过审核。原因：{comment}'  # i18n: data
+    elif decision == 'return':
+        subject = '学时登记被退回修改'  # i18n: data — stored (notices)
+        text = f'您的学时登记“{claim.title}”被退回修改，请修改后重新提交。意见：{comment}'  # i18n: data
+    elif claim.outcome == catalog.APPROVED:
+        hours = format_hours(claim.registered_hours or claim.reviewed_hours or claim.applied_hours)
+        subject, text = '学时登记已通过认定', f'您的学时登记“{claim.title}”已通过认定，登记学时 {hours}'  # i18n: data
+    else:
+        return
+    notices.notify([claim.learner_id], text, url=notices.page('claims.detail', claim_id=claim.id), subject=subject)
 
 
 def batch_review(m: Membership, work_item_ids: list[int], decision: str, comment: str | None):

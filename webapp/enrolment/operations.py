@@ -12,7 +12,7 @@ from models.profile import EDUCATION, IDENTITIES, POLITICAL, SPECIALTIES, TITLES
 
 from ..i18n import _l
 from ..refusals import Refused
-from .. import audit, timers
+from .. import audit, notices, timers
 from ..claims import operations as claims
 from ..dates import today
 from ..guards import refuse_if_locked, refuse_while_transferring
@@ -136,6 +136,11 @@ def review(m: Membership, work_item_id: int, decision: str, reason: str | None) 
                stamp_decided=True)
     e.reason = reason if decision == 'reject' else None
     audit.log(SUBJECT, e.id, '审核通过' if decision == 'approve' else '审核不通过', m, reason or None)
+    if decision == 'approve':
+        subject, text = '报名已通过', f'您 {e.year} 年度的学员报名已通过单位审核'  # i18n: data — stored (notices)
+    else:
+        subject, text = '报名未通过', f'您 {e.year} 年度的学员报名未通过审核，请修改报名资料。原因：{reason}'  # i18n: data
+    notices.notify([e.learner_id], text, url=notices.page('enrolment.mine'), subject=subject)
     return e
 
 

@@ -8,6 +8,7 @@ from models import Notification, WorkItem, db, utcnow
 
 from ..inbox_kinds import kind_for
 from ..pagination import paginate
+from ..urls import local_path
 from . import bp, queries
 
 
@@ -25,6 +26,8 @@ def open_(notification_id: int):
     if note is None or note.user_id != current_user.id:
         abort(404)
     note.read_at = note.read_at or utcnow()
+    if note.url and local_path(note.url):
+        return redirect(local_path(note.url))
     item = db.session.get(WorkItem, note.work_item_id) if note.work_item_id else None
     kind = kind_for(item.subject_type) if item else None
     summary = kind.summarise([item.subject_id]).get(item.subject_id) if kind else None

@@ -1,5 +1,5 @@
 """个人信息 forms, the 职称变更 decision, and the province's name / ID number correction."""
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from models.profile import TITLES
@@ -12,6 +12,7 @@ from ..i18n import _l
 class BasicForm(Form):
     phone = StringField(_l('手机号'), validators=[Optional(), Length(max=20)])
     email = StringField(_l('电子邮箱'), validators=[Optional(), Length(max=120)])
+    email_notifications = BooleanField(_l('邮件通知：审核结果、待办提醒等同时发送到电子邮箱'))
 
 
 class TitleForm(Form):

@@ -12,7 +12,7 @@ from models.profile import TITLES
 
 from ..i18n import _l
 from ..refusals import Refused
-from .. import audit, timers
+from .. import audit, notices, timers
 from ..dates import today
 from ..guards import refuse_if_locked, refuse_while_transferring
 from ..permissions import actionable_item, open_task
@@ -29,7 +29,8 @@ class ProfileError(Refused):
     """Refused; nothing changed."""
 
 
-def update_basic(user: User, phone: str, email: str) -> None:
+def update_basic(user: User, phone: str, email: str, email_notifications: bool | None = None) -> None:
+    """手机号, 电子邮箱 and whether notifications also go by e-mail (None: left as it is)."""
     phone, email = (phone or '').strip(), (email or '').strip()
     if phone and not PHONE.match(phone):
         raise ProfileError(_l('手机号格式不正确（11 位手机号，或区号-电话号码）'), 'phone')
@@ -40,6 +41,9 @@ def update_basic(user: User, phone: str, email: str) -> None:
     changes = [f'{label}：{old or "空"} → {new or "空"}' for label, old, new in  # i18n: data — the audit remark
                (('手机号', user.phone, phone), ('电子邮箱', user.email, email)) if (old or '') != new]
     user.phone, user.email = phone or None, email or None
+    if email_notifications is not None and bool(email_notifications) != bool(user.email_notifications):
+        user.email_notifications = bool(email_notifications)
+        changes.append('邮件通知：' + ('开启' if email_notifications else '关闭'))  # i18n: data — the audit remark
     if changes:
         audit.log('user', user.id, '修改个人信息', None, '；'.join(changes))
 
@@ -94,6 +98,12 @@ def review_title_change(m: Membership, work_item_id: int, decision: str, reason:
     else:
         change.reason = reason
     audit.log(SUBJECT, change.id, '同意变更' if decision == 'approve' else '不同意变更', m, reason or None)
+    if decision == 'approve':
+        subject, text = '职称变更已通过', f'您的职称变更（{change.new_title}）已通过单位审核'  # i18n: data — stored
+    else:
+        subject, text = '职称变更未通过', f'您的职称变更（{change.new_title}）未获同意。原因：{reason}'  # i18n: data
+    notices.notify([change.learner_id], text, url=notices.page('profile.title_change', change_id=change.id),
+                   subject=subject)
     return change
 
 

@@ -24,8 +24,8 @@ def mine():
     title = TitleForm(prefix='title')
     if request.method == 'POST':
         if request.form.get('what') == 'basic' and basic.validate_on_submit():
-            if attempt(lambda: ops.update_basic(current_user, basic.phone.data, basic.email.data), _('个人信息已保存'),
-                       basic):
+            if attempt(lambda: ops.update_basic(current_user, basic.phone.data, basic.email.data,
+                                                basic.email_notifications.data), _('个人信息已保存'), basic):
                 return redirect(url_for('profile.mine'))
         elif request.form.get('what') == 'title' and title.validate_on_submit():
             if attempt(lambda: ops.request_title_change(m, title.title.data, title.title_date.data),

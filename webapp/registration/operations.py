@@ -26,7 +26,7 @@ from models.org import PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..refusals import Refused
-from .. import audit, evidence
+from .. import audit, evidence, notices
 from ..i18n import _l, N_
 from ..security import default_password, password_problem
 from ..permissions import actionable_item, open_task
@@ -476,6 +476,10 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
         remark = f'驳回：{reason}'  # i18n: data — the audit remark
     reg.reason, reg.decided_at = reason or None, utcnow()
     audit.log(SUBJECT, reg.id, '注册审核', m, remark)
+    if decision == 'approve':
+        notices.notify([reg.user_id], '您的注册申请已审核通过，可以登录学时通了', subject='注册申请已通过')  # i18n: data
+    else:
+        notices.notify([reg.user_id], f'您的注册申请被驳回。原因：{reason}', subject='注册申请被驳回')  # i18n: data
     return reg
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from models import Claim, Membership, Supplement, SupplementWindow, WorkItem, db, utcnow
 from models.people import LEARNER
 
-from .. import audit, timers
+from .. import audit, notices, timers
 from ..claims import operations as claims
-from ..catalogue import catalogue_for, catalogue_of
+from ..catalogue import catalogue_for, catalogue_of, pathway_name
 from ..claims.operations import ClaimError, ClaimInput
 from ..dates import today
 from ..formatting import format_hours
@@ -205,7 +205,16 @@ def decide_request(m: Membership, work_item_id: int, decision: str, reason: str 
     _apply(s, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(s)))
     s.unit_decision, s.reason = decision, reason or None
     audit.log(SUBJECT, s.id, '同意增补' if decision == 'agree' else '拒绝增补', m, reason or None)
+    what = f'{s.year} 年度“{pathway_name(s.province_id, s.pathway)}”增补申请'  # i18n: data — stored (notices)
+    if decision == 'agree':
+        _tell_learner(s, '增补申请已同意', f'单位已同意您的{what}，请在增补开放日期内新增学时并个人上报')  # i18n: data
+    else:
+        _tell_learner(s, '增补申请被拒绝', f'单位拒绝了您的{what}。原因：{reason}')  # i18n: data — stored (notices)
     return s
+
+
+def _tell_learner(s: Supplement, subject: str, text: str) -> None:
+    notices.notify([s.learner_id], text, url=notices.page('supplements.detail', supplement_id=s.id), subject=subject)
 
 
 def may_fill(s: Supplement, item: WorkItem) -> bool:
@@ -344,6 +353,13 @@ def review(m: Membership, work_item_id: int, decision: str, comment: str | None,
     audit.log(SUBJECT, s.id, stage, m, remark + (f'。意见：{comment}' if comment else ''))
     for entry in live_entries(s):
         audit.log(claims.SUBJECT, entry.id, stage, m, DECISION_LABELS[decision])
+    what = f'{s.year} 年度“{pathway_name(s.province_id, s.pathway)}”增补学时'  # i18n: data — stored (notices)
+    if decision == 'reject':
+        _tell_learner(s, '增补学时未通过', f'您的{what}未通过{stage}。原因：{comment}')  # i18n: data — stored
+    elif decision == 'return':
+        _tell_learner(s, '增补学时被退回修改', f'您的{what}被退回修改，请修改后重新上报。意见：{comment}')  # i18n: data
+    elif s.outcome == catalog.APPROVED:
+        _tell_learner(s, '增补学时已备案', f'您的{what}已通过{stage}并备案：{remark}')  # i18n: data — stored
     return s
 
 

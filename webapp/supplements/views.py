@@ -11,7 +11,7 @@ from models.people import LEARNER
 from ..audit import flow_log
 from ..catalogue import catalogue_for, known_pathways
 from ..claims import operations as claims_ops
-from ..claims.forms import ClaimForm, edit_context
+from ..claims.forms import ClaimForm, EvidenceForm, edit_context
 from ..claims.queries import handled_flag
 from ..permissions import can_see_supplement, current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
@@ -71,11 +71,54 @@ def detail(supplement_id: int):
     mine = item if ops.may_decide(m, item) else None
     agree_form = AgreeForm(work_item_id=mine.id) if mine and mine.form_key == ops.AGREE_FORM else None
     review_form = ReviewForm(work_item_id=mine.id) if mine and mine.form_key in ops.REVIEW_FORMS else None
+    entries = ops.live_entries(s)
+    can_fill = ops.may_add_entries(m, s, item)
     return render_template(
         'supplements/detail.html', s=s, logs=logs, item=item, agree_form=agree_form, review_form=review_form,
-        entries=ops.live_entries(s), pathways=known_pathways(s.province_id), window=ops.window_for(s.province_id),
-        can_request=ops.may_request(m, s, item), can_fill=ops.may_add_entries(m, s, item),
-        remaining=ops.remaining_allowance(s) if review_form else None)
+        entries=entries, pathways=known_pathways(s.province_id), window=ops.window_for(s.province_id),
+        can_request=ops.may_request(m, s, item), can_fill=can_fill,
+        remaining=ops.remaining_allowance(s) if review_form else None,
+        evidence=queries.evidence_of([e.id for e in entries]),
+        # one form per entry: each upload carries its own idempotency token
+        evidence_forms={e.id: EvidenceForm() for e in entries} if can_fill else {})
+
+
+def _entry_or_404(s: Supplement, entry_id: int):
+    entry = next((e for e in ops.live_entries(s) if e.id == entry_id), None)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route('/<int:supplement_id>/entries/<int:entry_id>/evidence', methods=['POST'])
+@login_required
+@role_required(LEARNER)
+def upload_evidence(supplement_id: int, entry_id: int):
+    """上传附件 to an entry while the learner fills the request in: the checks of a claim's evidence (type by
+    content, size, number of files and images), by the claim's own operation."""
+    m = current_membership()
+    s = _supplement_or_404(supplement_id)
+    entry = _entry_or_404(s, entry_id)
+    back = url_for('supplements.detail', supplement_id=s.id, _anchor=f'entry-{entry.id}')
+    form = EvidenceForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(back)
+    if (again := form.repeated()) is not None:
+        return again
+    attempt(lambda: claims_ops.add_evidence(m, entry, form.file.data.filename, form.file.data.read(), form.caption.data),
+            _('附件已上传'))
+    return redirect(form.created(back))
+
+
+@bp.route('/<int:supplement_id>/entries/<int:entry_id>/evidence/<int:evidence_id>/delete', methods=['POST'])
+@login_required
+@role_required(LEARNER)
+def delete_evidence(supplement_id: int, entry_id: int, evidence_id: int):
+    s = _supplement_or_404(supplement_id)
+    entry = _entry_or_404(s, entry_id)
+    attempt(lambda: claims_ops.remove_evidence(current_membership(), entry, evidence_id), _('附件已删除'))
+    return redirect(url_for('supplements.detail', supplement_id=s.id, _anchor=f'entry-{entry.id}'))
 
 
 @bp.route('/<int:supplement_id>/cancel', methods=['POST'])

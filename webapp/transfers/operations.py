@@ -12,7 +12,7 @@ from models import Claim, Enrolment, Membership, Organisation, Supplement, Title
 from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 
-from .. import audit
+from .. import audit, notices
 from ..catalogue import pathway_name
 from ..i18n import _l
 from ..locks import lock_person
@@ -237,7 +237,16 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
     if decision == 'reject':
         t.refusal_reason = reason
     _apply(t, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(t)), m)
+    what = f'从{t.from_unit.name}调转至{t.to_unit.name}'  # i18n: data — stored (notices)
+    if decision == 'reject':
+        _tell_learner(t, '调转未获同意', f'您{what}的申请未获同意（{action}）。原因：{reason}')  # i18n: data
+    elif t.outcome == catalog.APPROVED:
+        _tell_learner(t, '调转已完成', f'您已{what}，学时记录随本人保留')  # i18n: data — stored (notices)
     return t
+
+
+def _tell_learner(t: Transfer, subject: str, text: str) -> None:
+    notices.notify([t.learner_id], text, url=notices.page('transfers.detail', transfer_id=t.id), subject=subject)
 
 
 def may_withdraw(m: Membership | None, t: Transfer) -> bool:

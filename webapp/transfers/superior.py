@@ -8,7 +8,7 @@ from models import Membership, Organisation, SuperiorChange, WorkItem, db
 from models.org import ORG_KINDS, SUPERVISOR, UNIT
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
-from .. import audit
+from .. import audit, notices
 from ..i18n import _l, N_
 from ..locks import lock_organisation
 from ..pagination import RowPage
@@ -147,6 +147,15 @@ def decide(m: Membership, work_item_id: int, decision: str, reason: str | None) 
     if decision == 'reject':
         c.refusal_reason = reason
     _apply(c, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': reason}, scope_resolver(c)), m)
+    what = f'{c.unit.name}的上级部门更换为{c.new_parent.name}'  # i18n: data — stored (notices)
+    if decision == 'reject':
+        subject, text = '更换上级部门未获同意', f'{what}的申请未获同意。原因：{reason}'  # i18n: data — stored (notices)
+    elif c.outcome == catalog.APPROVED:
+        subject, text = '更换上级部门已完成', f'{what}已完成'  # i18n: data — stored (notices)
+    else:
+        return c
+    notices.notify([c.requested_by_id], text, url=notices.page('transfers.change_detail', change_id=c.id),
+                   subject=subject)
     return c
 
 
