@@ -58,10 +58,6 @@ def window_for(province_id: int) -> RegistrationWindow | None:
     return db.session.scalar(select(RegistrationWindow).where(RegistrationWindow.province_id == province_id))
 
 
-def training_days(start: date, end: date) -> int:
-    return (end - start).days + 1
-
-
 def claim_limit(pathway: Pathway) -> Decimal:
     """The most one claim may apply for: the pathway's annual cap, else the largest cap a catalogue may set."""
     return pathway.cap if pathway.cap is not None else Decimal(MAX_CAP)
