@@ -28,6 +28,7 @@ from models.workflow import DMN, DRAFT  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
 from webapp.rollout import impact, jobs  # noqa: E402
+from tests.people import zj  # noqa: E402
 from webapp.workflow.versions import add_version, published  # noqa: E402
 
 YEAR = 2025
@@ -54,11 +55,11 @@ def _case(index: str, values: list) -> str:
 def fill(n: int) -> int:
     """N approved claims of YEAR — one INSERT … SELECT over a recursive series, the same SQL on both databases (the
     mix of pathways, quantities and learners of MIX) — and the draft table as a version; returns its id."""
-    table = published(DMN, 'credit_hours')
+    table = published(DMN, 'credit_hours', zj())
     province = db.session.scalar(select(Membership).where(Membership.role == 'province'))
     learners = db.session.execute(select(Membership.user_id, Membership.org_id).where(
         Membership.role == 'learner').order_by(Membership.id)).all()
-    instance = WorkflowInstance(process_key='claim', process_version=published('bpmn', 'claim'),
+    instance = WorkflowInstance(process_key='claim', process_version=published('bpmn', 'claim', zj()),
                                 rule_version_ids=[table.id], spec_hash='bench', state_format='bench', state='{}',
                                 status_label='已备案', is_completed=True, subject_type='claim', subject_id=0)
     db.session.add(instance)
@@ -77,7 +78,7 @@ def fill(n: int) -> int:
                {_case('i', [m[2] for m in MIX])}, {quantity}, '批量项目 ' || i, '{YEAR}-03-01', '{YEAR}-03-01', 6, 6,
                {YEAR}, TRUE, '已备案', 'approved', {instance.id}, {_case('i', users)}, CURRENT_TIMESTAMP
         FROM series"""))
-    version = add_version(DMN, draft_table(table.content), comment='bench', status=DRAFT)
+    version = add_version(DMN, draft_table(table.content), comment='bench', status=DRAFT, province_id=zj())
     db.session.commit()
     return version.id
 

@@ -327,7 +327,11 @@ def estimate():
         return jsonify(hours=None, error=_('数量应在 0.1 到 1000 之间')), 400
     if args.get('pathway') not in PATHWAYS:
         return jsonify(hours=None, error=_('请选择认定类型')), 400
-    result = ops.estimate_hours(args['pathway'], args.get('level'), quantity, rank, start, end)
+    m = current_membership()
+    if m is None or m.org.province is None:
+        abort(403)
+    result = ops.estimate_hours(args['pathway'], args.get('level'), quantity, rank, start, end,
+                                province_id=m.org.province.id)
     return jsonify(hours=str(result['hours']) if result['hours'] is not None else None,
                    quantity=str(result['quantity']))
 

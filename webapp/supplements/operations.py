@@ -156,7 +156,7 @@ def request_supplement(m: Membership, pathway: str) -> Supplement:
     db.session.add(s)
     db.session.flush()
     data = {'supplement_id': s.id, **timers.timer_data(window.closes_on)}
-    instance, step = runtime.start(PROCESS, SUBJECT, s.id, data, scope_resolver(s))
+    instance, step = runtime.start(PROCESS, SUBJECT, s.id, data, scope_resolver(s), s.province_id)
     s.instance_id = instance.id
     _apply(s, step)
     audit.log(SUBJECT, s.id, '增补申请', m, f'{s.year} 年度“{PATHWAYS[pathway].label}”')
@@ -249,7 +249,7 @@ def submit_entries(m: Membership, s: Supplement) -> None:
         raise ClaimError(_l('请先“新增”至少一条增补学时，再个人上报'))
     for entry in entries:
         estimate = claims.estimate_hours(entry.pathway, entry.level, entry.quantity, entry.rank,
-                                         entry.start_date, entry.end_date)
+                                         entry.start_date, entry.end_date, province_id=s.province_id)
         entry.table_hours = estimate['hours']
         entry.submitted_at = utcnow()
     s.submitted_at = utcnow()
