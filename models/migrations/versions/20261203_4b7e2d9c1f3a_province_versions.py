@@ -23,7 +23,26 @@ depends_on = None
 FIRST_PROVINCE = "(SELECT MIN(id) FROM organisation WHERE kind = 'province')"
 
 
+def _foreign_keys(on: bool):
+    """SQLite rebuilds process_version (a new unique constraint) while workflow_instance rows point at it: the
+    references are not enforced while the table is swapped (alembic's advice for batch migrations), and are checked
+    once it is back. The PRAGMA works only between transactions: the one open is committed first (the app begins
+    its own, `BEGIN IMMEDIATE`, so this is done on the driver's connection) and a new one begun."""
+    if op.get_bind().dialect.name != 'sqlite':
+        return
+    if on:
+        broken = op.get_bind().exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+        if broken:
+            raise RuntimeError(f'foreign keys broken by the migration: {broken[:5]}')
+    raw = op.get_bind().connection.dbapi_connection
+    if raw.in_transaction:
+        raw.execute('COMMIT')
+    raw.execute(f'PRAGMA foreign_keys = {"ON" if on else "OFF"}')
+    raw.execute('BEGIN IMMEDIATE')
+
+
 def upgrade():
+    _foreign_keys(False)
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('code', sa.String(length=10), nullable=True))
     for table in ('process_version', 'decision_test_case'):
@@ -48,9 +67,11 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_process_version_province_id'), ['province_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_process_version_province_id_organisation'), 'organisation',
                                     ['province_id'], ['id'])
+    _foreign_keys(True)
 
 
 def downgrade():
+    _foreign_keys(False)
     # Back to global versions: only the first province's survive (the others' keys and numbers would collide).
     op.execute(f'DELETE FROM decision_test_case WHERE province_id <> {FIRST_PROVINCE}')
     with op.batch_alter_table('process_version', schema=None) as batch_op:
@@ -65,3 +86,4 @@ def downgrade():
         batch_op.drop_column('province_id')
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.drop_column('code')
+    _foreign_keys(True)
