@@ -118,4 +118,4 @@ def test_untranslatable_cell_is_refused_naming_row_and_column(app_and_server, pa
     page.wait_for_selector('#unsaved-warning:visible')
     shot(page, 'dmn_editor_refused')
     with app.app_context():
-        assert draft_of(DMN, 'credit_hours') is None
+        assert draft_of(zj(), DMN, 'credit_hours') is None
