@@ -9,6 +9,9 @@ the first province (浙江, the only one so far). On a database without a provin
 organisation), the unused versions are dropped: `flask load-processes` and the demo seed load the shipped defaults
 for each province. Provinces get a short code (certificate number prefix).
 
+The downgrade makes versions global again: it works while only one province has versions (with two, their keys and
+version numbers collide under the old unique constraint, and it stops there, changing nothing).
+
 """
 from alembic import op
 import sqlalchemy as sa
@@ -72,7 +75,7 @@ def upgrade():
 
 def downgrade():
     _foreign_keys(False)
-    # Back to global versions: only the first province's survive (the others' keys and numbers would collide).
+    # Back to global versions: the test cases of other provinces go (their versions would collide, see above).
     op.execute(f'DELETE FROM decision_test_case WHERE province_id <> {FIRST_PROVINCE}')
     with op.batch_alter_table('process_version', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_process_version_province_id_organisation'), type_='foreignkey')
