@@ -27,6 +27,7 @@ from models import Membership, ProcessVersion, RolloutJob, WorkflowInstance, db 
 from models.workflow import DMN, DRAFT  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
+from webapp.permissions import province_org_ids  # noqa: E402
 from webapp.rollout import impact, jobs  # noqa: E402
 from webapp.workflow.versions import add_version, published  # noqa: E402
 
@@ -54,11 +55,12 @@ def _case(index: str, values: list) -> str:
 def fill(n: int) -> int:
     """N approved claims of YEAR — one INSERT … SELECT over a recursive series, the same SQL on both databases (the
     mix of pathways, quantities and learners of MIX) — and the draft table as a version; returns its id."""
-    table = published(DMN, 'credit_hours')
-    province = db.session.scalar(select(Membership).where(Membership.role == 'province'))
+    province = db.session.scalar(select(Membership).where(Membership.role == 'province').order_by(Membership.id))
+    table = published(DMN, 'credit_hours', province.org_id)  # 浙江's (seeded first)
     learners = db.session.execute(select(Membership.user_id, Membership.org_id).where(
-        Membership.role == 'learner').order_by(Membership.id)).all()
-    instance = WorkflowInstance(process_key='claim', process_version=published('bpmn', 'claim'),
+        Membership.role == 'learner', Membership.org_id.in_(province_org_ids(province.org_id)))
+        .order_by(Membership.id)).all()
+    instance = WorkflowInstance(process_key='claim', process_version=published('bpmn', 'claim', province.org_id),
                                 rule_version_ids=[table.id], spec_hash='bench', state_format='bench', state='{}',
                                 status_label='已备案', is_completed=True, subject_type='claim', subject_id=0)
     db.session.add(instance)
@@ -77,7 +79,7 @@ def fill(n: int) -> int:
                {_case('i', [m[2] for m in MIX])}, {quantity}, '批量项目 ' || i, '{YEAR}-03-01', '{YEAR}-03-01', 6, 6,
                {YEAR}, TRUE, '已备案', 'approved', {instance.id}, {_case('i', users)}, CURRENT_TIMESTAMP
         FROM series"""))
-    version = add_version(DMN, draft_table(table.content), comment='bench', status=DRAFT)
+    version = add_version(DMN, draft_table(table.content), comment='bench', status=DRAFT, province_id=province.org_id)
     db.session.commit()
     return version.id
 
@@ -98,7 +100,7 @@ def measure(url: str, mode: str, version_id: int) -> None:
     app = create_app({'SQLALCHEMY_DATABASE_URI': url, 'TESTING': True})
     with app.app_context():
         version = db.session.get(ProcessVersion, version_id)
-        province = db.session.scalar(select(Membership).where(Membership.role == 'province'))
+        province = db.session.scalar(select(Membership).where(Membership.role == 'province').order_by(Membership.id))
         rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0, c0 = time.perf_counter(), time.process_time()
         if mode == 'request':
@@ -111,7 +113,8 @@ def measure(url: str, mode: str, version_id: int) -> None:
             jobs.run_pending()
             job = db.session.get(RolloutJob, job.id)
             stored = f'{job.status}, result {len(json.dumps(job.result)) / 1e6:.2f} MB'
-            result = impact.Impact.from_json(job.result)  # then its page
+            result = impact.Impact.from_json(job.result)  # then its page (replayed through the job's province's tables)
+            result.province_id = province.org_id
             if not getattr(result, 'table', True):
                 result.table = version.content
             shown = first_page(result)

@@ -303,7 +303,8 @@ def make_templates(url: str) -> dict:
     app = make_app(url)
     with app.app_context():
         seed_demo_data(with_claims=False)
-        province = db.session.scalar(select(Organisation).where(Organisation.kind == PROVINCE))
+        province = db.session.scalar(select(Organisation).where(Organisation.kind == PROVINCE)
+                                     .order_by(Organisation.id))  # 浙江
         sup = Organisation(kind=SUPERVISOR, name=TEMPLATE['supervisor'], parent=province)
         unit = Organisation(kind=UNIT, name=TEMPLATE['unit'], parent=sup)
         dept = Department(unit=unit, name=TEMPLATE['department'])

@@ -24,6 +24,8 @@ class Organisation(db.Model):
     industry: Mapped[Optional[str]] = mapped_column(String(50))
     phone: Mapped[Optional[str]] = mapped_column(String(20))
     address: Mapped[Optional[str]] = mapped_column(String(200))
+    # A province's short code (ZJ, GX): the prefix of its certificate numbers.
+    code: Mapped[Optional[str]] = mapped_column(String(10))
 
     parent: Mapped[Optional['Organisation']] = relationship(remote_side=[id])
     departments: Mapped[list['Department']] = relationship(back_populates='unit', order_by='Department.name')

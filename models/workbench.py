@@ -17,6 +17,7 @@ class DecisionTestCase(db.Model):
     """Inputs (pathway, level, rank, quantity…) and the outputs the decision `key` must give for them."""
     __tablename__ = 'decision_test_case'
     id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)  # the table's province
     key: Mapped[str] = mapped_column(String(100), index=True)
     name: Mapped[Optional[str]] = mapped_column(String(200))
     inputs: Mapped[dict] = mapped_column(JSON)

@@ -14,8 +14,12 @@ DRAFT, PUBLISHED, RETIRED = 'draft', 'published', 'retired'
 class ProcessVersion(db.Model):
     """One version of a BPMN process (key = process id) or a DMN decision (key = decision id)."""
     __tablename__ = 'process_version'
-    __table_args__ = (UniqueConstraint('kind', 'key', 'version', name='uq_process_version_kind_key_version'),)
+    __table_args__ = (UniqueConstraint('province_id', 'kind', 'key', 'version',
+                                       name='uq_process_version_province_id_kind_key_version'),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Each province owns its processes and rules: the shipped defaults are loaded as version 1 for every province,
+    # and a province's instances, workbench and jobs see only its own versions.
+    province_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     key: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int] = mapped_column(Integer)

@@ -4,7 +4,7 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import or_, select
 
-from models import Membership, User, db
+from models import Membership, Organisation, User, db
 from webapp.cli import DEMO_PASSWORD
 
 # Demo accounts (see webapp/cli.py and README.md); every one has the password DEMO_PASSWORD.
@@ -13,7 +13,8 @@ LI_NA = '33010219900708002X'       # learner, 交工集团 · 设计院
 WANG_QIANG = '330203198801010034'  # learner and unit admin, 宁波港航
 CHEN_JING = '330105199202150045'   # learner, 杭州城建院 · 建筑所
 
-__all__ = ['ActorClient', 'CHEN_JING', 'DEMO_PASSWORD', 'LI_NA', 'WANG_QIANG', 'ZHANG_WEI', 'login', 'membership']
+__all__ = ['ActorClient', 'CHEN_JING', 'DEMO_PASSWORD', 'GUANGXI', 'LI_NA', 'WANG_QIANG', 'ZHANG_WEI', 'ZHEJIANG',
+           'login', 'membership', 'province_id', 'zj']
 
 
 class ActorClient(FlaskClient):
@@ -39,3 +40,15 @@ def membership(username, role=None) -> Membership:
     """The demo membership of an account (by account name or ID number), inside an app context."""
     user = db.session.scalar(select(User).where(or_(User.account_name == username, User.id_number == username)))
     return next(m for m in user.memberships if role is None or m.role == role)
+
+
+ZHEJIANG = '浙江省专业技术人员继续教育学时办'   # the demo provinces (webapp/cli.py); each owns its process versions
+GUANGXI = '广西壮族自治区专业技术人员继续教育学时办'
+
+
+def province_id(name: str = ZHEJIANG) -> int:
+    """The id of a demo province (inside an app context): 浙江 unless told."""
+    return db.session.scalar(select(Organisation.id).where(Organisation.kind == 'province', Organisation.name == name))
+
+
+zj = province_id  # the versions, tables and test cases most tests work with are 浙江's

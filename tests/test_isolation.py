@@ -32,4 +32,4 @@ def test_commits_inside_a_test_behave_as_on_the_database(ctx, client):
 
 def test_and_are_gone_for_the_next_test(ctx):
     assert departments() == []
-    assert db.session.scalar(select(func.max(Department.id))) == 3  # the seeded ones: ids start afresh too
+    assert db.session.scalar(select(func.max(Department.id))) == 5  # the seeded ones (浙江 3, 广西 2): ids start afresh too

@@ -195,3 +195,48 @@ def test_existing_provinces_get_the_zhejiang_catalogue_and_their_claims_point_to
             assert conn.execute(text('SELECT count(*) FROM claim')).scalar_one() == 2
         assert 'catalogue_version' not in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+PROVINCE_VERSIONS_REVISION = '4b7e2d9c1f3a'
+
+
+def test_existing_versions_and_test_cases_become_the_first_provinces(empty_db_url):
+    """Before, versions were global: they (and the test cases) become those of the first province, 浙江; an instance
+    keeps its version; the downgrade makes them global again."""
+    before = SCRIPTS.get_revision(PROVINCE_VERSIONS_REVISION).down_revision
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': empty_db_url})
+    with app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as conn:
+            zhejiang = _insert(conn, 'organisation', kind='province', name='浙江省专业技术人员继续教育学时办')
+            _insert(conn, 'organisation', kind='unit', name='交工集团', parent_id=zhejiang)
+            version = _insert(conn, 'process_version', kind='bpmn', key='claim', version=1)
+            _insert(conn, 'process_version', kind='dmn', key='credit_hours', version=1)
+            instance = _insert(conn, 'workflow_instance', process_version_id=version)
+            _insert(conn, 'decision_test_case', key='credit_hours', inputs='{}', expected='{}')
+        upgrade(revision=PROVINCE_VERSIONS_REVISION)
+        with db.engine.connect() as conn:
+            assert set(conn.execute(text('SELECT province_id FROM process_version')).scalars()) == {zhejiang}
+            assert conn.execute(text('SELECT province_id FROM decision_test_case')).scalars().all() == [zhejiang]
+            assert conn.execute(text('SELECT process_version_id FROM workflow_instance WHERE id = :id'),
+                                {'id': instance}).scalar_one() == version
+        downgrade(revision=before)
+        with db.engine.connect() as conn:
+            assert conn.execute(text('SELECT count(*) FROM process_version')).scalar_one() == 2
+        assert 'province_id' not in {c['name'] for c in inspect(db.engine).get_columns('process_version')}
+        db.engine.dispose()
+
+
+def test_versions_loaded_before_any_province_are_dropped_and_loaded_again_per_province(empty_db_url):
+    """`flask load-processes` on an empty database used to load global versions; no province owns them, nothing ran
+    on them: the migration drops them, and the seed (or load-processes) loads the files for each province."""
+    before = SCRIPTS.get_revision(PROVINCE_VERSIONS_REVISION).down_revision
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': empty_db_url})
+    with app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as conn:
+            _insert(conn, 'process_version', kind='bpmn', key='claim', version=1)
+        upgrade(revision=PROVINCE_VERSIONS_REVISION)
+        with db.engine.connect() as conn:
+            assert conn.execute(text('SELECT count(*) FROM process_version')).scalar_one() == 0
+        db.engine.dispose()

@@ -1,6 +1,6 @@
 """Commands: load the shipped diagrams as version 1, and seed the demo organisations and accounts."""
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import click
@@ -8,7 +8,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 from stdnum.cn import ric
 
-from models import Department, Membership, Organisation, RegistrationWindow, User, db
+from models import Department, Membership, Organisation, RegistrationWindow, SupplementWindow, User, db
 from models.org import PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
@@ -35,12 +35,39 @@ def load_processes():
     click.echo(f'loaded {len(added)} version(s): ' + ', '.join(f'{v.kind}:{v.key}' for v in added))
 
 
+ZHEJIANG = '浙江省专业技术人员继续教育学时办'
+GUANGXI = '广西壮族自治区专业技术人员继续教育学时办'
+
+
+def _province(name: str) -> Organisation | None:
+    return db.session.scalar(select(Organisation).where(Organisation.kind == PROVINCE, Organisation.name == name))
+
+
+def _person(name, roles, id_number=None, account=None):
+    user = User(name=name, id_number=id_number, account_name=account)
+    user.set_password(DEMO_PASSWORD)
+    db.session.add(user)
+    for role, org, dept in roles:
+        db.session.add(Membership(user=user, role=role, org=org, department=dept))
+    return user
+
+
 def seed_demo_data(with_claims: bool = True) -> bool:
-    """Idempotent: returns False when the demo province already exists. Tests start without the demo claims."""
-    load_defaults()
-    if db.session.scalar(select(Organisation).where(Organisation.kind == PROVINCE)):
-        return False
-    province = Organisation(kind=PROVINCE, name='浙江省专业技术人员继续教育学时办')
+    """Idempotent: the two demo provinces (浙江, 广西), each with its own staff, units, learners, windows and process
+    versions; returns False when both already exist. Tests start without the demo claims."""
+    created = False
+    if _province(ZHEJIANG) is None:
+        _seed_zhejiang(with_claims)
+        created = True
+    if _province(GUANGXI) is None:
+        _seed_guangxi(with_claims)
+        created = True
+    load_defaults()  # every province's missing keys (a province added by hand, bpmn/ or rules/ files added since)
+    return created
+
+
+def _seed_zhejiang(with_claims: bool) -> None:
+    province = Organisation(kind=PROVINCE, name=ZHEJIANG, code='ZJ')
     transport = Organisation(kind=SUPERVISOR, name='浙江省交通运输厅', parent=province)
     housing = Organisation(kind=SUPERVISOR, name='浙江省住房和城乡建设厅', parent=province)
     water = Organisation(kind=SUPERVISOR, name='浙江省水利厅', parent=province)
@@ -58,14 +85,7 @@ def seed_demo_data(with_claims: bool = True) -> bool:
     db.session.flush()
     load_catalogue(province, shipped('zhejiang'))  # the province's 认定类型 (rules/catalogues/zhejiang.json)
 
-    def person(name, roles, id_number=None, account=None):
-        user = User(name=name, id_number=id_number, account_name=account)
-        user.set_password(DEMO_PASSWORD)
-        db.session.add(user)
-        for role, org, dept in roles:
-            db.session.add(Membership(user=user, role=role, org=org, department=dept))
-        return user
-
+    person = _person
     person('省学时办审核员', [(PROVINCE_ADMIN, province, None)], account='shengji')
     person('交通厅审核员', [(SUPERVISOR_ADMIN, transport, None)], account='jiaotong')
     person('住建厅审核员', [(SUPERVISOR_ADMIN, housing, None)], account='zhujian')
@@ -77,13 +97,55 @@ def seed_demo_data(with_claims: bool = True) -> bool:
     person('王强', [(LEARNER, nb, None), (UNIT_ADMIN, nb, None)], id_number=demo_id('33020319880101003'))
     person('陈静', [(LEARNER, hz, arch)], id_number=demo_id('33010519920215004'))
     db.session.flush()
+    load_defaults(province.id)
+    load_catalogue(province, shipped('guangxi'))  # 广西's 认定类型 (rules/catalogues/guangxi.json)
     year = today().year
     db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
                                       closes_on=date(year, 12, 31)))
     db.session.flush()
     if with_claims:
         _demo_claims(year)
-    return True
+
+
+def _seed_guangxi(with_claims: bool) -> None:
+    """广西 (seeds 001/002): a university whose 总管理员 has a 二级管理员 per college (two-tier unit administration) and
+    units with one admin (one tier); its own registration window, supplement window (seed 000's 1–20 January),
+    certificate prefix GX and annual requirement (rules/annual_requirement.dmn: 90, of which 专业 60 and 公需 15).
+    Claims go through the unit, then the supervising department (the shipped two-tier claim process)."""
+    province = Organisation(kind=PROVINCE, name=GUANGXI, code='GX')
+    education = Organisation(kind=SUPERVISOR, name='广西壮族自治区教育厅', parent=province)
+    transport = Organisation(kind=SUPERVISOR, name='广西壮族自治区交通运输厅', parent=province)
+    gxu = Organisation(kind=UNIT, name='广西大学', locality='南宁市', parent=education)
+    kindergarten = Organisation(kind=UNIT, name='南宁市教育局直属第一幼儿园', credit_code='12450100MB1760335W',
+                                locality='南宁市', parent=education)
+    design = Organisation(kind=UNIT, name='福建工程设计有限公司南宁第三分公司', credit_code='91450103MA5P0R272E',
+                          locality='青秀区', parent=transport)
+    other = Organisation(kind=UNIT, name='其他单位', parent=province)
+    db.session.add_all([province, education, transport, gxu, kindergarten, design, other])
+    civil = Department(unit=gxu, name='土木建筑工程学院')
+    computing = Department(unit=gxu, name='计算机与电子信息学院')
+    db.session.add_all([civil, computing])
+    _person('广西学时办审核员', [(PROVINCE_ADMIN, province, None)], account='gx_shengji')
+    _person('广西教育厅审核员', [(SUPERVISOR_ADMIN, education, None)], account='gx_jiaoyu')
+    _person('广西交通厅审核员', [(SUPERVISOR_ADMIN, transport, None)], account='gx_jiaotong')
+    _person('广西大学总管理员', [(UNIT_ADMIN, gxu, None)], account='gxu_admin')
+    _person('土木学院二级管理员', [(UNIT_ADMIN, gxu, civil)], account='gxu_tmxy')
+    _person('幼儿园管理员', [(UNIT_ADMIN, kindergarten, None)], account='nnyey_admin')
+    _person('设计分公司管理员', [(UNIT_ADMIN, design, None)], account='fjsj_admin')
+    _person('黄秋梦', [(LEARNER, gxu, civil)], id_number=demo_id('45010219900315002'))
+    _person('韦海燕', [(LEARNER, gxu, computing)], id_number=demo_id('45010319870622003'))
+    _person('覃志强', [(LEARNER, design, None)], id_number=demo_id('45010519911108004'))
+    _person('农丽', [(LEARNER, kindergarten, None)], id_number=demo_id('45020319850901005'))
+    db.session.flush()
+    load_defaults(province.id)
+    year = today().year
+    db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
+                                      closes_on=date(year, 12, 31)))
+    db.session.add(SupplementWindow(province_id=province.id, opens_on=date(year, 1, 1), closes_on=date(year, 1, 20),
+                                    year=year - 1))
+    db.session.flush()
+    if with_claims:
+        _demo_claims_guangxi(year)
 
 
 def _demo_claims(year: int) -> None:
@@ -117,17 +179,42 @@ def _demo_claims(year: int) -> None:
     learner, pending = claim(demo_id('33010519920215004'), '城市更新规划设计研讨班（省级）', days=2, hours=12)
     ops.submit_claim(learner, pending, 'unit')
     _demo_supplement(year, claim, member)
-    seed_demo_learning(db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE)),
+    seed_demo_learning(_province(ZHEJIANG).id,
                        demo_id('33010219900708002'))  # 李娜: 张伟's totals stay those of his claims
+
+
+def _demo_claims_guangxi(year: int) -> None:
+    """广西: 黄秋梦's claim approved by her college's 二级管理员 and the 教育厅, 韦海燕's waiting for the university,
+    覃志强's a draft."""
+    def learner(id_prefix):
+        user = db.session.scalar(select(User).where(User.id_number == demo_id(id_prefix)))
+        return next(m for m in user.memberships if m.role == LEARNER)
+
+    def admin(account, role):
+        user = db.session.scalar(select(User).where(User.account_name == account))
+        return next(m for m in user.memberships if m.role == role)
+
+    def claim(m, title, days, hours):
+        return ops.create_claim(m, ops.ClaimInput(
+            pathway='gx_training', sub_type='培训', level=None, rank=None, quantity=Decimal(2 * days), title=title,
+            start_date=date(year, 4, 7), end_date=date(year, 4, 6 + days), applied_hours=Decimal(hours), year=year,
+            description=None, certificate_no=None, pledged=True))
+
+    huang = learner('45010219900315002')
+    approved = claim(huang, '广西土木建筑工程新技术应用培训班', 3, 24)  # 6 half-days × 4 学时
+    ops.submit_claim(huang, approved, 'unit')
+    ops.review(admin('gxu_tmxy', UNIT_ADMIN), ops.open_item(approved).id, 'approve', None, None)
+    ops.review(admin('gx_jiaoyu', SUPERVISOR_ADMIN), ops.open_item(approved).id, 'approve', Decimal(24), None)
+    wei = learner('45010319870622003')
+    ops.submit_claim(wei, claim(wei, '人工智能与教育信息化研修班', 2, 16), 'unit')
+    claim(learner('45010519911108004'), '公路工程设计规范宣贯培训', 1, 8)  # stays a draft (待提交)
 
 
 def _demo_supplement(year: int, claim, member) -> None:
     """张伟 has approved hours last year, and the demo province keeps a supplement window open for the next month
     (outside a demo the default is 1-20 January), so 增补 can be tried at once."""
-    from datetime import timedelta
-
-    from models import SupplementWindow
-    window = db.session.scalar(select(RegistrationWindow))
+    window = db.session.scalar(select(RegistrationWindow).where(
+        RegistrationWindow.province_id == _province(ZHEJIANG).id))
     window.year, window.opens_on = year - 1, date(year - 1, 1, 1)  # last year's registration, for a moment
     learner = member(demo_id('33010619850312001'), LEARNER)
     last = ops.create_claim(learner, ops.ClaimInput(

@@ -74,6 +74,14 @@ def claim_scope(m: Membership):
     return false()
 
 
+def province_org_ids(province_id: int):
+    """SELECT of the ids of the province and every organisation under it (a recursive walk down the tree): what a
+    search offers a person of that province (a person of one province never sees the other's organisations)."""
+    tree = select(Organisation.id).where(Organisation.id == province_id).cte('province_tree', recursive=True)
+    tree = tree.union_all(select(Organisation.id).where(Organisation.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
 def may_see(m: Membership | None, subject, scope) -> bool:
     """Whether *subject* (a claim, a transfer …) is among the rows *scope*(m) lets this role see (one query)."""
     model = type(subject)

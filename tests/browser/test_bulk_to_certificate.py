@@ -26,7 +26,8 @@ from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (th
 def server(browser_app):
     app = browser_app
     with app.app_context():
-        province = db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE))
+        province = db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE)
+                                     .order_by(Organisation.id))  # 浙江 (seeded first)
         _platform, token = create_platform(None, '浙江省专技人员继续教育在线学习平台', province_id=province)
         db.session.commit()
     stop = threading.Event()

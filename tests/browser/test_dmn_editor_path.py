@@ -11,7 +11,7 @@ from webapp.workbench.operations import draft_of
 from webapp.workflow import versions
 
 from ..helpers import submitted_claim
-from ..people import LI_NA
+from ..people import LI_NA, zj
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
@@ -88,7 +88,7 @@ def test_edit_cells_bench_case_publish_new_claim_uses_new_hours(app_and_server, 
     page.wait_for_selector('text=已发布第 2 版')
     shot(page, 'dmn_history')
     with app.app_context():
-        published = versions.published(DMN, 'credit_hours')
+        published = versions.published(DMN, 'credit_hours', zj())
         assert (published.version, published.comment) == (2, '培训进修每天改为 8 学时；县级高研班按市级计')
         assert db.session.query(DecisionTestCase).filter_by(key='credit_hours').one().expected == {
             'hours_per_unit': 8}
@@ -118,4 +118,4 @@ def test_untranslatable_cell_is_refused_naming_row_and_column(app_and_server, pa
     page.wait_for_selector('#unsaved-warning:visible')
     shot(page, 'dmn_editor_refused')
     with app.app_context():
-        assert draft_of(DMN, 'credit_hours') is None
+        assert draft_of(zj(), DMN, 'credit_hours') is None

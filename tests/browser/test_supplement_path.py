@@ -23,7 +23,8 @@ def supplement_server(browser_app):
     app = browser_app
     with app.app_context():
         approved_claim_last_year()
-        province = db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE))
+        province = db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE)
+                                     .order_by(Organisation.id))  # 浙江 (seeded first)
         db.session.add(SupplementWindow(province_id=province, opens_on=today() - timedelta(days=1),
                                         closes_on=today() + timedelta(days=5), year=today().year - 1))
         db.session.commit()

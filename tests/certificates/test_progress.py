@@ -6,34 +6,47 @@ from models import Membership, Organisation, User, db
 from models.org import PROVINCE, UNIT
 from models.workflow import DMN
 from webapp.certificates import operations as certs
-from webapp.workflow.versions import add_version
+from webapp.workflow.versions import add_version, load_defaults
 
 from ..helpers import year
-from ..people import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
+from ..people import CHEN_JING, GUANGXI, LI_NA, ZHANG_WEI, login, membership, province_id, zj
 from .helpers import approved, meet_requirement, public_hours
 
 ZJ = '浙江省专业技术人员继续教育学时办'
 JS = '江苏省专业技术人员继续教育学时办'
 
 
+def _province(name: str) -> Organisation:
+    """A province of its own, with the shipped processes and tables loaded as its version 1."""
+    province = Organisation(kind=PROVINCE, name=name)
+    db.session.add(province)
+    db.session.flush()
+    load_defaults(province.id)
+    return province
+
+
 def test_requirement_is_evaluated_per_jurisdiction(ctx):
-    assert certs.requirement(ZJ) == certs.Requirement(Decimal(90), Decimal(60), Decimal(18))
-    assert certs.requirement(JS) == certs.Requirement(Decimal(72), Decimal(48), Decimal(24))
-    assert certs.requirement('某省继续教育办') == certs.Requirement(Decimal(90), Decimal(60), Decimal(18))  # default
+    zhejiang, guangxi = db.session.get(Organisation, zj()), db.session.get(Organisation, province_id(GUANGXI))
+    assert certs.requirement(zhejiang) == certs.Requirement(Decimal(90), Decimal(60), Decimal(18))
+    assert certs.requirement(guangxi) == certs.Requirement(Decimal(90), Decimal(60), Decimal(15))
+    assert certs.requirement(_province(JS)) == certs.Requirement(Decimal(72), Decimal(48), Decimal(24))
+    assert certs.requirement(_province('某省继续教育办')) == certs.Requirement(Decimal(90), Decimal(60), Decimal(18))
 
 
-def test_a_newly_published_table_version_changes_the_requirement(ctx):
+def test_a_newly_published_table_version_changes_the_requirement_of_its_province_only(ctx):
     from pathlib import Path
     content = (Path(__file__).resolve().parents[2] / 'rules' / 'annual_requirement.dmn').read_text(encoding='utf-8')
-    add_version(DMN, content.replace('<text>72</text>', '<text>80</text>'))
-    assert certs.requirement(JS).total == Decimal(80)
+    guangxi = db.session.get(Organisation, province_id(GUANGXI))
+    add_version(DMN, content.replace('<text>15</text>', '<text>20</text>'), province_id=guangxi.id)
+    assert certs.requirement(guangxi).public == Decimal(20)
+    assert certs.requirement(db.session.get(Organisation, zj())).public == Decimal(18)
 
 
 def test_learner_of_another_province_gets_that_provinces_requirement(ctx):
-    province = Organisation(kind=PROVINCE, name=JS)
+    province = _province(JS)
     unit = Organisation(kind=UNIT, name='南京交通建设有限公司', parent=province)
     user = User(name='周敏', id_number='320102199001010011', password_hash='x')
-    db.session.add_all([province, unit, user, Membership(user=user, role='learner', org=unit)])
+    db.session.add_all([unit, user, Membership(user=user, role='learner', org=unit)])
     db.session.flush()
     p = certs.progress(user.id, year())
     assert p.jurisdiction == JS

@@ -7,7 +7,7 @@ from models import db
 from webapp.learning import operations as ops
 
 from ..helpers import year
-from ..people import ZHANG_WEI, login, membership
+from ..people import ZHANG_WEI, ZHEJIANG, login, membership
 from .test_learning_api import URL, post, record
 from .test_learning_pages import csv_bytes, upload
 
@@ -51,5 +51,5 @@ def test_the_api_answers_in_chinese_unless_the_session_chose_english(client, ctx
 def test_the_operator_command_speaks_the_default_language(app, ctx):
     result = app.test_cli_runner().invoke(args=['platform-add', '新平台', '--province', '不存在的省'])
     assert result.exit_code != 0 and '没有找到省级组织（先运行 seed-demo）' in result.output
-    result = app.test_cli_runner().invoke(args=['platform-add', ''])
+    result = app.test_cli_runner().invoke(args=['platform-add', '', '--province', ZHEJIANG])
     assert result.exit_code != 0 and '平台名称不能为空' in result.output

@@ -17,7 +17,7 @@ from webapp.cli import DEMO_PASSWORD
 from webapp.learning import operations as ops
 
 from ..helpers import claim_input, year
-from ..people import LI_NA, ZHANG_WEI, login, membership
+from ..people import LI_NA, ZHANG_WEI, ZHEJIANG, login, membership
 
 HEADER = ['身份证号', '课程名称', '科目类别', '学时', '完成日期', '记录编号']
 
@@ -262,10 +262,12 @@ def test_records_count_as_public_hours_in_the_learners_totals(client, platform_i
 
 def test_platform_add_command_prints_the_token_once(app, ctx):
     result = app.test_cli_runner().invoke(args=['platform-add', '命令行平台'])
+    assert result.exit_code != 0 and '有多个省级组织，请用 --province 指定' in result.output  # 浙江 and 广西
+    result = app.test_cli_runner().invoke(args=['platform-add', '命令行平台', '--province', ZHEJIANG])
     assert result.exit_code == 0, result.output
     token = re.search(r'token \(shown once, store it now\): (\S+)', result.output).group(1)
     platform = db.session.scalar(select(LearningPlatform).where(LearningPlatform.name == '命令行平台'))
     assert platform.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
-    assert platform.province.kind == PROVINCE
-    again = app.test_cli_runner().invoke(args=['platform-add', '命令行平台'])
+    assert platform.province.kind == PROVINCE and platform.province.name == ZHEJIANG
+    again = app.test_cli_runner().invoke(args=['platform-add', '命令行平台', '--province', ZHEJIANG])
     assert again.exit_code != 0 and '已有同名的学习平台' in again.output

@@ -151,7 +151,7 @@ def transfers(n: int, start: int) -> None:
 
 def _claim_process() -> ProcessVersion:
     return db.session.scalar(select(ProcessVersion).where(ProcessVersion.kind == BPMN, ProcessVersion.key == 'claim')
-                             .order_by(ProcessVersion.version))
+                             .order_by(ProcessVersion.id))  # 浙江's (seeded first)
 
 
 def failing_timers(n: int, start: int) -> None:
@@ -173,7 +173,8 @@ def versions(n: int, start: int) -> None:
         author = User(name=f'作者{i:03d}', account_name=f'author{i:03d}', password_hash='x')
         db.session.add(author)
         db.session.flush()
-        db.session.add(ProcessVersion(kind=BPMN, key='claim', version=100 + i, content=first.content,
+        db.session.add(ProcessVersion(province_id=first.province_id, kind=BPMN, key='claim', version=100 + i,
+                                      content=first.content,
                                       sha256=first.sha256, status=RETIRED, created_by_id=author.id))
     db.session.commit()
 

@@ -12,7 +12,7 @@ from webapp import timers
 from webapp.claims import operations as claims
 from webapp.supplements import operations as ops
 
-from ..people import CHEN_JING, ZHANG_WEI, login, membership
+from ..people import CHEN_JING, ZHANG_WEI, login, membership, zj
 from ..workflow.test_supplement_process import Y, approved_claim_last_year
 
 SHANGHAI = ZoneInfo('Asia/Shanghai')
@@ -133,7 +133,7 @@ def test_province_sets_the_window_and_sees_failing_timers(client, january):
     assert response.status_code == 422 and '截止日期不能早于开放日期' in response.get_data(as_text=True)
     client.post('/province/supplement-window', data={'year': Y - 1, 'opens_on': f'{Y}-02-01',
                                                      'closes_on': f'{Y}-02-10'})
-    row = db.session.scalar(select(SupplementWindow))
+    row = db.session.scalar(select(SupplementWindow).where(SupplementWindow.province_id == zj()))
     assert (row.opens_on, row.closes_on) == (date(Y, 2, 1), date(Y, 2, 10))
 
     learner = membership(ZHANG_WEI, 'learner')

@@ -8,12 +8,12 @@ from models.workflow import BPMN
 from webapp.workflow.versions import published
 
 from ..helpers import year
-from ..people import login
+from ..people import login, zj
 from .test_impact import small_year
 
 
 def test_migration_refusal_in_english_and_chinese_by_default(ctx, client):
-    source = published(BPMN, 'claim').id
+    source = published(BPMN, 'claim', zj()).id
     login(client, 'shengji')
     url = f'/rollout/migrate?source={source}&target={source}'
     assert '原版本与目标版本相同' in client.get(url).get_data(as_text=True)

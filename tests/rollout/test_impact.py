@@ -13,13 +13,13 @@ from webapp.workflow import rules
 from webapp.workflow.versions import add_version, published
 
 from ..helpers import claim_input, year
-from ..people import CHEN_JING, LI_NA, ZHANG_WEI, login, membership
+from ..people import CHEN_JING, LI_NA, ZHANG_WEI, login, membership, zj
 
 TRAINING_6 = '<outputEntry id="rule_5_out"><text>6</text></outputEntry>'
 
 
 def with_training(hours: int) -> str:
-    content = published(DMN, 'credit_hours').content
+    content = published(DMN, 'credit_hours', zj()).content
     assert TRAINING_6 in content or 'rule_5_out"><text>' in content
     start = content.index('<outputEntry id="rule_5_out"><text>') + len('<outputEntry id="rule_5_out"><text>')
     return content[:start] + str(hours) + content[content.index('</text>', start):]
@@ -52,16 +52,16 @@ def small_year():
     c = approved(CHEN_JING, title='C', pathway='exam', sub_type='交通运输类执（职）业资格考试', quantity=Decimal(2),
                  applied_hours=Decimal(16))
     d = approved(CHEN_JING, title='D', **days(7))
-    add_version(DMN, with_training(7), comment='7 h/day')
+    add_version(DMN, with_training(7), comment='7 h/day', province_id=zj())
     e = approved(ZHANG_WEI, title='E', **dict(days(2), applied_hours=Decimal(14)))
-    draft = add_version(DMN, with_training(8), comment='8 h/day', status=DRAFT)
+    draft = add_version(DMN, with_training(8), comment='8 h/day', status=DRAFT, province_id=zj())
     return [a, b, c, d, e], draft
 
 
 def test_preview_replays_each_claim_through_its_own_table_and_the_draft(ctx):
     (a, b, c, d, e), draft = small_year()
     assert (a.table_hours, e.table_hours) == (Decimal(18), Decimal(14))
-    assert published(DMN, 'credit_hours').comment == '7 h/day'  # the draft is not live
+    assert published(DMN, 'credit_hours', zj()).comment == '7 h/day'  # the draft is not live
     result = impact.preview(draft, year(), a.province_id)
     assert result.claims == 5
     # A 18 -> 24 (+6), B 30 -> 36 (40 capped, +6), E 14 -> 16 (+2); C exam unchanged; D 36 -> 36 (capped both times)
@@ -79,7 +79,7 @@ def test_plain_xml_and_the_published_table_itself_change_nothing(ctx):
     (a, *_), draft = small_year()
     assert impact.preview(with_training(8), year(), a.province_id).difference == 14
     # the published 7 h/day table: only the claims computed with 6 h/day differ (A +3, B +5 → 35)
-    same = impact.preview(published(DMN, 'credit_hours'), year(), a.province_id)
+    same = impact.preview(published(DMN, 'credit_hours', zj()), year(), a.province_id)
     assert {(c.title, c.new_hours - c.old_hours) for c in changed(same)} == {('A', 3), ('B', 5)}
 
 

@@ -12,7 +12,7 @@ from webapp.rollout import migration
 from webapp.workflow.versions import add_version, published
 
 from ..helpers import claim_input
-from ..people import ZHANG_WEI, login, membership
+from ..people import ZHANG_WEI, login, membership, zj
 
 LABEL = '<spiffworkflow:property name="statusLabel" value="待初审"/>'
 
@@ -23,9 +23,9 @@ def province():
 
 def versions():
     """v2 of the claim process: the unit review shows 等待单位审核 instead of 待初审 (a changed property)."""
-    v1 = published(BPMN, 'claim')
+    v1 = published(BPMN, 'claim', zj())
     assert LABEL in v1.content
-    v2 = add_version(BPMN, v1.content.replace(LABEL, LABEL.replace('待初审', '等待单位审核')), comment='新状态名')
+    v2 = add_version(BPMN, v1.content.replace(LABEL, LABEL.replace('待初审', '等待单位审核')), comment='新状态名', province_id=zj())
     return v1, v2
 
 
@@ -62,7 +62,7 @@ def test_migration_refuses_instances_not_on_the_source_version(ctx):
     learner = membership(ZHANG_WEI, 'learner')
     claim = ops.create_claim(learner, claim_input())
     v1, v2 = versions()
-    v3 = add_version(BPMN, v2.content, comment='v3')
+    v3 = add_version(BPMN, v2.content, comment='v3', province_id=zj())
     [outcome] = migration.migrate(province(), v2.id, v3.id, [claim.instance_id])
     assert not outcome.migrated and db.session.get(WorkflowInstance, claim.instance_id).process_version_id == v1.id
 
@@ -73,7 +73,7 @@ def test_migration_refuses_instances_not_on_the_source_version(ctx):
 ])
 def test_migration_only_goes_to_the_published_newer_version(ctx, target, expected):
     v1, v2 = versions()
-    draft = add_version(BPMN, v2.content, comment='草稿', status=DRAFT)
+    draft = add_version(BPMN, v2.content, comment='草稿', status=DRAFT, province_id=zj())
     source, to = (v1, draft) if target == 'draft' else (v2, v1)
     with pytest.raises(migration.MigrationError, match=expected):
         migration.check(province(), source.id, to.id)

@@ -6,7 +6,7 @@ from models import FlowLog, db
 from models.workflow import BPMN
 from webapp.workflow import versions
 
-from ..people import login
+from ..people import login, zj
 from .test_pages import CHANGED, CLAIM
 
 
@@ -21,7 +21,7 @@ def test_workbench_messages_in_english_and_chinese_by_default(ctx, client):
     page = _text(client.post('/workbench/bpmn/claim/discard', follow_redirects=True))
     assert 'There is no draft' in page and '没有草稿' not in page
 
-    v1 = versions.published(BPMN, 'claim')
+    v1 = versions.published(BPMN, 'claim', zj())
     page = _text(client.post('/workbench/bpmn/claim/edit', follow_redirects=True, data={
         'xml': CHANGED, 'base_version_id': v1.id, 'base_sha': v1.sha256}))
     assert 'Draft saved (draft of version 2); validation passed' in page

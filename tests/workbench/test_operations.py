@@ -10,7 +10,7 @@ from models.workflow import BPMN, DMN, DRAFT, PUBLISHED, RETIRED
 from webapp.workbench import operations as ops
 from webapp.workflow import versions
 
-from ..people import membership
+from ..people import membership, zj
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
@@ -23,19 +23,19 @@ def province():
 
 
 def opened(kind='bpmn', key='claim'):
-    version = ops.working_copy(kind, key)
+    version = ops.working_copy(zj(), kind, key)
     return version.id, version.sha256
 
 
 def test_save_draft_then_publish_makes_a_new_version_for_new_instances(ctx):
-    v1 = versions.published(BPMN, 'claim')
+    v1 = versions.published(BPMN, 'claim', zj())
     draft, problems = ops.save_draft(BPMN, 'claim', CHANGED, province(), *opened())
     assert problems == [] and draft.status == DRAFT and draft.version == 2
-    assert versions.published(BPMN, 'claim') == v1  # a draft never runs
+    assert versions.published(BPMN, 'claim', zj()) == v1  # a draft never runs
     published = ops.publish(BPMN, 'claim', province(), '初审状态改名')
-    assert versions.published(BPMN, 'claim') == published and published.version == 2
-    assert [(v.version, v.status) for v in ops.history(BPMN, 'claim')] == [(2, PUBLISHED), (1, RETIRED)]
-    assert ops.history(BPMN, 'claim')[0].comment == '初审状态改名'
+    assert versions.published(BPMN, 'claim', zj()) == published and published.version == 2
+    assert [(v.version, v.status) for v in ops.history(zj(), BPMN, 'claim')] == [(2, PUBLISHED), (1, RETIRED)]
+    assert ops.history(zj(), BPMN, 'claim')[0].comment == '初审状态改名'
     actions = db.session.scalars(select(FlowLog.action).where(FlowLog.subject_type == 'process_version')).all()
     assert actions == ['保存草稿', '发布']
 
@@ -54,7 +54,7 @@ def test_saving_over_someone_elses_draft_is_refused_naming_who_and_when(ctx):
     with pytest.raises(ops.WorkbenchError, match='草稿已被 省学时办审核员 于 .* 保存') as info:
         ops.save_draft(BPMN, 'claim', CLAIM, province(), *base)  # opened before the other save
     assert '未保存' in info.value.message
-    assert ops.draft_of(BPMN, 'claim').content == CHANGED
+    assert ops.draft_of(zj(), BPMN, 'claim').content == CHANGED
 
 
 def test_saving_after_someone_published_is_refused(ctx):
@@ -106,7 +106,7 @@ def test_broken_diagrams_are_saved_as_drafts_with_problems_and_never_published(c
     assert any(element in p and expected in p for p in problems), problems
     with pytest.raises(ops.WorkbenchError, match='未通过校验'):
         ops.publish(BPMN, 'claim', province(), '试试')
-    assert versions.published(BPMN, 'claim').version == 1
+    assert versions.published(BPMN, 'claim', zj()).version == 1
 
 
 def test_an_escape_in_a_dmn_cell_using_the_input_placeholder_is_refused(ctx):
@@ -150,7 +150,7 @@ def test_publish_refuses_a_table_whose_saved_case_fails(ctx):
     with pytest.raises(ops.WorkbenchError, match='测试用例未通过') as info:
         ops.publish(DMN, 'credit_hours', province(), '考试改 10 学时')
     assert '考试每科 8 学时' in info.value.problems[0] and '"hours_per_unit": 10' in info.value.problems[0]
-    draft = ops.draft_of(DMN, 'credit_hours')
+    draft = ops.draft_of(zj(), DMN, 'credit_hours')
     ops.save_draft(DMN, 'credit_hours', RULES, province(), draft.id, draft.sha256)
     assert ops.publish(DMN, 'credit_hours', province(), '原样发布').version == 2
 
@@ -161,18 +161,18 @@ def test_add_case_refuses_bad_expected_json(ctx):
 
 
 def test_diff_and_process_list(ctx):
-    v1 = versions.published(BPMN, 'claim')
+    v1 = versions.published(BPMN, 'claim', zj())
     draft, _ = ops.save_draft(BPMN, 'claim', CHANGED, province(), *opened())
     unified = ops.unified_diff(v1, draft)
     assert 'value="待初审"' in unified and 'value="等待单位审核"' in unified
     html = ops.diff(v1, draft)
     assert 'class="diff_chg"' in html and 'statusLabel' in html
-    row = next(r for r in ops.process_list() if r['key'] == 'claim')
+    row = next(r for r in ops.process_list(zj()) if r['key'] == 'claim')
     assert row['published'] == v1 and row['draft'] == draft and row['running'] == []
 
 
 def test_diff_ignores_reformatting_by_the_editor(ctx):
-    v1 = versions.published(BPMN, 'claim')
+    v1 = versions.published(BPMN, 'claim', zj())
     reformatted = CHANGED.replace('\n        ', '\n    ')
     reformatted = reformatted.replace('id="unit_review" name="单位初审"', 'name="单位初审" id="unit_review"')
     draft, _ = ops.save_draft(BPMN, 'claim', reformatted, province(), *opened())
@@ -187,7 +187,7 @@ def test_discard_draft_keeps_the_published_version(ctx):
     with pytest.raises(ops.WorkbenchError, match='再次保存'):
         ops.discard_draft(BPMN, 'claim', province(), 'stale')
     ops.discard_draft(BPMN, 'claim', province(), draft.sha256)
-    assert ops.draft_of(BPMN, 'claim') is None and ops.working_copy(BPMN, 'claim').version == 1
+    assert ops.draft_of(zj(), BPMN, 'claim') is None and ops.working_copy(zj(), BPMN, 'claim').version == 1
 
 
 def test_running_instances_are_counted_per_process_and_table_version(ctx):
@@ -197,7 +197,7 @@ def test_running_instances_are_counted_per_process_and_table_version(ctx):
     learner = membership(ZHANG_WEI, 'learner')
     claims.submit_claim(learner, claims.create_claim(learner, claim_input()), 'unit')
     claims.create_claim(learner, claim_input())
-    rows = {r['key']: r for r in ops.process_list()}
+    rows = {r['key']: r for r in ops.process_list(zj())}
     assert [(v.version, n) for v, n in rows['claim']['running']] == [(1, 2)]
     # each claim pinned the table version when it started
     assert [(v.version, n) for v, n in rows['credit_hours']['running']] == [(1, 2)]

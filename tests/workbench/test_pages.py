@@ -7,7 +7,7 @@ from models import db  # noqa: F401
 from models.workflow import BPMN, DMN
 from webapp.workflow import versions
 
-from ..people import ZHANG_WEI, login
+from ..people import ZHANG_WEI, login, zj
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
@@ -28,7 +28,7 @@ def test_list_editor_save_publish_history_and_diff(ctx, client):
     login(client, 'shengji')
     page = client.get('/workbench/').get_data(as_text=True)
     assert 'claim' in page and 'credit_hours' in page and '第 1 版' in page
-    v1 = versions.published(BPMN, 'claim')
+    v1 = versions.published(BPMN, 'claim', zj())
     editor = client.get('/workbench/bpmn/claim/edit').get_data(as_text=True)
     assert 'bpmn-modeler.production.min.js' in editor and '保存草稿' in editor
     response = client.post('/workbench/bpmn/claim/edit', follow_redirects=True, data={
@@ -41,7 +41,7 @@ def test_list_editor_save_publish_history_and_diff(ctx, client):
     response = client.post('/workbench/bpmn/claim/publish', data={'comment': '初审状态改名'}, follow_redirects=True)
     text = response.get_data(as_text=True)
     assert '已发布第 2 版' in text and '初审状态改名' in text and '省学时办审核员' in text
-    v2 = versions.published(BPMN, 'claim')
+    v2 = versions.published(BPMN, 'claim', zj())
     assert v2.version == 2
     diff = client.get(f'/workbench/bpmn/claim/diff?a={v1.id}&b={v2.id}').get_data(as_text=True)
     assert 'diff_chg' in diff and '等待单位审核' in diff
@@ -50,7 +50,7 @@ def test_list_editor_save_publish_history_and_diff(ctx, client):
 
 def test_broken_draft_shows_problems_and_cannot_be_published(ctx, client):
     login(client, 'shengji')
-    v1 = versions.published(BPMN, 'claim')
+    v1 = versions.published(BPMN, 'claim', zj())
     client.post('/workbench/bpmn/claim/edit', data={
         'xml': CLAIM.replace('value="claim_unit_review"', 'value="nope"', 1), 'base_version_id': v1.id,
         'base_sha': v1.sha256})
@@ -58,7 +58,7 @@ def test_broken_draft_shows_problems_and_cannot_be_published(ctx, client):
     assert '表单 &#34;nope&#34;' in editor or '表单 "nope"' in editor
     response = client.post('/workbench/bpmn/claim/publish', data={'comment': 'x'}, follow_redirects=True)
     assert '草稿未通过校验，不能发布' in response.get_data(as_text=True)
-    assert versions.published(BPMN, 'claim') == v1
+    assert versions.published(BPMN, 'claim', zj()) == v1
 
 
 def test_dmn_bench_and_test_cases(ctx, client):
@@ -71,9 +71,9 @@ def test_dmn_bench_and_test_cases(ctx, client):
         'case-name': '考试', 'case-pathway': 'exam', 'case-quantity': '1', 'case-expected': '{"hours_per_unit": 9}'})
     editor = client.get('/workbench/dmn/credit_hours/edit').get_data(as_text=True)
     assert '未通过' in editor
-    v1 = versions.published(DMN, 'credit_hours')
+    v1 = versions.published(DMN, 'credit_hours', zj())
     client.post('/workbench/dmn/credit_hours/edit', data={
         'xml': v1.content, 'base_version_id': v1.id, 'base_sha': v1.sha256})
     response = client.post('/workbench/dmn/credit_hours/publish', data={'comment': 'x'}, follow_redirects=True)
     assert '测试用例未通过' in response.get_data(as_text=True)
-    assert versions.published(DMN, 'credit_hours') == v1
+    assert versions.published(DMN, 'credit_hours', zj()) == v1

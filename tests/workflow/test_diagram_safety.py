@@ -7,6 +7,7 @@ import pytest
 from models.workflow import BPMN, DMN
 from webapp.workflow import engine, expressions, versions
 from webapp.workflow.validation import DiagramError
+from ..people import zj
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
@@ -49,13 +50,13 @@ def test_whitelist_allows_plain_expressions(source):
 def test_escape_in_a_gateway_condition_is_refused_on_load(ctx):
     bad = CLAIM.replace('decision == "reject"', ESCAPE, 1)
     with pytest.raises(DiagramError, match='unit_decision'):
-        versions.add_version(BPMN, bad)
+        versions.add_version(BPMN, bad, province_id=zj())
 
 
 def test_escape_in_a_script_is_refused_on_load(ctx):
     bad = CLAIM.replace('table_hours = hours_per_unit * quantity', f'table_hours = {ESCAPE}')
     with pytest.raises(DiagramError, match='total_hours'):
-        versions.add_version(BPMN, bad)
+        versions.add_version(BPMN, bad, province_id=zj())
 
 
 def test_a_loop_that_never_waits_is_refused_naming_its_elements(ctx):
@@ -63,7 +64,7 @@ def test_a_loop_that_never_waits_is_refused_naming_its_elements(ctx):
     bad = CLAIM.replace('sourceRef="total_hours" targetRef="choose_target"',
                         'sourceRef="total_hours" targetRef="edited"', 1)
     with pytest.raises(DiagramError) as info:
-        versions.add_version(BPMN, bad)
+        versions.add_version(BPMN, bad, province_id=zj())
     assert info.value.problems == [
         '元素 edited（已编辑） → 元素 edit_action（提交还是删除） → 元素 compute_hours（按折算表计算学时） → '
         '元素 total_hours（折算学时合计） → 元素 edited：流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），'
@@ -75,7 +76,7 @@ def test_a_return_loop_through_a_user_task_is_accepted(ctx):
     returned = CLAIM.replace('sourceRef="unit_decision" targetRef="to_revise"',
                              'sourceRef="unit_decision" targetRef="to_draft"', 1)
     assert returned != CLAIM
-    assert versions.add_version(BPMN, returned).version == 2
+    assert versions.add_version(BPMN, returned, province_id=zj()).version == 2
 
 
 def test_a_loop_waiting_only_for_an_error_boundary_event_is_refused(ctx):
@@ -88,7 +89,7 @@ def test_a_loop_waiting_only_for_an_error_boundary_event_is_refused(ctx):
         '<bpmn:sequenceFlow id="f_retry" sourceRef="retry_total" targetRef="edited"/>', 1)
     with pytest.raises(DiagramError, match='元素 edited（已编辑） → .* → 元素 compute_hours（按折算表计算学时） → '
                                            '元素 retry_total（重算） → 元素 edited：流程中的循环没有任何等待'):
-        versions.add_version(BPMN, bad)
+        versions.add_version(BPMN, bad, province_id=zj())
 
 
 TOTAL = CLAIM[CLAIM.index('    <bpmn:scriptTask id="total_hours"'):CLAIM.index('</bpmn:scriptTask>') + 18]
@@ -118,14 +119,14 @@ def test_loops_inside_and_through_subprocesses(ctx):
     """A subprocess is checked on its own, and counts as waiting in its parent when every path through it waits."""
     assert TOTAL.startswith('    <bpmn:scriptTask') and TOTAL.endswith('</bpmn:scriptTask>')
     with pytest.raises(DiagramError) as info:
-        versions.add_version(BPMN, subprocess(ADD, loop=True))
+        versions.add_version(BPMN, subprocess(ADD, loop=True), province_id=zj())
     assert info.value.problems == ['元素 s_again（再算） → 元素 s_step（累加） → 元素 s_check（够了吗） → 元素 s_again：'
                                    '流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），会无限运行']
     with pytest.raises(DiagramError, match='元素 compute_hours（按折算表计算学时） → 元素 total_hours（折算学时合计） → '
                                            '元素 edited：流程中的循环没有任何等待'):
-        versions.add_version(BPMN, subprocess(ADD, loop=False).replace(*LOOP))
-    assert versions.add_version(BPMN, subprocess(WAIT, loop=True)).version == 2
-    assert versions.add_version(BPMN, subprocess(WAIT, loop=False).replace(*LOOP)).version == 3
+        versions.add_version(BPMN, subprocess(ADD, loop=False).replace(*LOOP), province_id=zj())
+    assert versions.add_version(BPMN, subprocess(WAIT, loop=True), province_id=zj()).version == 2
+    assert versions.add_version(BPMN, subprocess(WAIT, loop=False).replace(*LOOP), province_id=zj()).version == 3
 
 
 REMIND = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">remind_after</bpmn:timeDuration>'
@@ -138,19 +139,19 @@ REMIND = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">remind_after</bpm
 def test_a_runaway_cycle_timer_is_refused_naming_its_event(ctx, cycle, expected):
     bad = CLAIM.replace(REMIND, f'<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"{cycle}"</bpmn:timeCycle>', 1)
     with pytest.raises(DiagramError) as info:
-        versions.add_version(BPMN, bad)
+        versions.add_version(BPMN, bad, province_id=zj())
     assert info.value.problems == [f'元素 remind_unit（超时提醒） 的计时器：{expected}']
 
 
 def test_a_bounded_daily_reminder_cycle_is_accepted(ctx):
     cycle = CLAIM.replace(REMIND, '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">"R3/P1D"</bpmn:timeCycle>', 1)
-    assert versions.add_version(BPMN, cycle).version == 2
+    assert versions.add_version(BPMN, cycle, province_id=zj()).version == 2
 
 
 def test_escape_in_a_dmn_cell_is_refused_on_load(ctx):
     bad = RULES.replace('<text>"exam"</text>', f'<text>{ESCAPE}</text>', 1)
     with pytest.raises(DiagramError, match='决策表'):
-        versions.add_version(DMN, bad)
+        versions.add_version(DMN, bad, province_id=zj())
 
 
 def test_the_engine_itself_refuses_an_escape_at_run_time():
@@ -171,7 +172,7 @@ def test_the_engine_itself_refuses_an_escape_at_run_time():
 ])
 def test_unknown_lane_form_key_or_status_is_refused(ctx, replace, expected):
     with pytest.raises(DiagramError, match=expected):
-        versions.add_version(BPMN, CLAIM.replace(*replace, 1))
+        versions.add_version(BPMN, CLAIM.replace(*replace, 1), province_id=zj())
 
 
 def test_a_renamed_status_label_from_the_known_list_is_accepted_and_shown(ctx):
@@ -180,7 +181,7 @@ def test_a_renamed_status_label_from_the_known_list_is_accepted_and_shown(ctx):
 
     from ..people import ZHANG_WEI, membership
     from ..helpers import claim_input
-    v2 = versions.add_version(BPMN, CLAIM.replace('value="待初审"', 'value="等待单位审核"'))
+    v2 = versions.add_version(BPMN, CLAIM.replace('value="待初审"', 'value="等待单位审核"'), province_id=zj())
     assert v2.version == 2
     learner = membership(ZHANG_WEI, 'learner')
     claim = ops.create_claim(learner, claim_input())
@@ -196,7 +197,7 @@ def test_running_instances_stay_on_their_version(ctx):
     from ..helpers import claim_input
     learner = membership(ZHANG_WEI, 'learner')
     old = ops.create_claim(learner, claim_input())
-    v2 = versions.add_version(BPMN, CLAIM.replace('value="待初审"', 'value="等待单位审核"'))
+    v2 = versions.add_version(BPMN, CLAIM.replace('value="待初审"', 'value="等待单位审核"'), province_id=zj())
     new = ops.create_claim(learner, claim_input())
     assert db.session.get(WorkflowInstance, new.instance_id).process_version_id == v2.id
     assert db.session.get(WorkflowInstance, old.instance_id).process_version_id != v2.id
@@ -207,14 +208,15 @@ def test_running_instances_stay_on_their_version(ctx):
 
 def test_a_diagram_that_breaks_the_schema_is_refused(ctx):
     with pytest.raises(DiagramError, match='流程图无法解析'):
-        versions.add_version(BPMN, CLAIM.replace('<bpmn:userTask id="edit_claim"', '<bpmn:userTask idx="x"', 1))
+        versions.add_version(BPMN, CLAIM.replace('<bpmn:userTask id="edit_claim"', '<bpmn:userTask idx="x"', 1),
+                             province_id=zj())
 
 
 def test_not_xml_at_all_is_refused(ctx):
     with pytest.raises(DiagramError, match='不是有效的 BPMN 流程图'):
-        versions.add_version(BPMN, 'print("hello")')
+        versions.add_version(BPMN, 'print("hello")', province_id=zj())
     with pytest.raises(DiagramError, match='不是有效的 DMN 决策表'):
-        versions.add_version(DMN, '<definitions/>')
+        versions.add_version(DMN, '<definitions/>', province_id=zj())
 
 
 @pytest.mark.parametrize('timer,expected', [
@@ -225,7 +227,7 @@ def test_not_xml_at_all_is_refused(ctx):
 def test_a_timer_of_the_wrong_kind_is_refused(ctx, timer, expected):
     """A date where a moment is due (or the reverse) would only fail when the timer is reached."""
     with pytest.raises(DiagramError, match=re.escape(f'remind_unit（超时提醒） 的计时器：{expected}')):
-        versions.add_version(BPMN, CLAIM.replace(REMIND, timer, 1))
+        versions.add_version(BPMN, CLAIM.replace(REMIND, timer, 1), province_id=zj())
 
 
 def test_loop_and_multi_instance_tasks_are_refused(ctx):
@@ -234,7 +236,7 @@ def test_loop_and_multi_instance_tasks_are_refused(ctx):
     looped = (CLAIM[:end] + '<bpmn:multiInstanceLoopCharacteristics isSequential="true"><bpmn:loopCardinality>'
               '999999999999</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>' + CLAIM[end:])
     with pytest.raises(DiagramError, match='元素 unit_review：不支持循环或多实例任务'):
-        versions.add_version(BPMN, looped)
+        versions.add_version(BPMN, looped, province_id=zj())
 
 
 @pytest.mark.parametrize('source,context', [

@@ -15,6 +15,7 @@ from webapp.workflow.validation import DiagramError
 
 from ..bounded import LIMIT_SECONDS, bounded
 from ..helpers import claim_through_the_engine
+from ..people import zj
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
@@ -140,7 +141,7 @@ def test_a_hostile_expression_is_refused_when_published_naming_where(ctx, place)
     assert old in content
     start = time.process_time()  # CPU time: the wall clock of a busy machine says little
     with pytest.raises(DiagramError) as info:
-        versions.add_version(kind, content.replace(old, new, 1))
+        versions.add_version(kind, content.replace(old, new, 1), province_id=zj())
     assert time.process_time() - start < LIMIT_SECONDS
     assert any(where in problem for problem in info.value.problems), info.value.problems
 

@@ -13,7 +13,7 @@ from webapp.workflow import runtime, versions
 from webapp.workflow.validation import DiagramError
 
 from ..helpers import claim_input
-from ..people import ZHANG_WEI, login, membership
+from ..people import ZHANG_WEI, login, membership, zj
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
@@ -23,7 +23,7 @@ UNIT_REVIEW = '<spiffworkflow:property name="statusLabel" value="待初审"/>'
 
 def _save(app, client, kind, key, xml):
     with app.app_context():
-        version = versions.published(kind, key)
+        version = versions.published(kind, key, zj())
     return client.post(f'/workbench/{kind}/{key}/edit', follow_redirects=True, data={
         'xml': xml, 'base_version_id': version.id, 'base_sha': version.sha256})
 
@@ -57,8 +57,9 @@ def test_migration_problems_in_english(app, client):
     with app.app_context():
         learner = membership(ZHANG_WEI, 'learner')
         claims.submit_claim(learner, claims.create_claim(learner, claim_input()), 'unit')
-        v1 = versions.published(BPMN, 'claim')
-        v2 = versions.add_version(BPMN, v1.content.replace(UNIT_REVIEW, UNIT_REVIEW.replace('待初审', '等待单位审核')))
+        v1 = versions.published(BPMN, 'claim', zj())
+        v2 = versions.add_version(BPMN, v1.content.replace(UNIT_REVIEW, UNIT_REVIEW.replace('待初审', '等待单位审核')),
+                                  province_id=zj())
         url = f'/rollout/migrate?source={v1.id}&target={v2.id}'
         db.session.commit()
     login(client, 'shengji')
@@ -76,11 +77,11 @@ def test_engine_refusals_follow_the_locale(ctx):
         assert str(info.value) == 'The process instance does not exist'
         assert str(runtime.TaskAlreadyHandled()).startswith('Someone else has already handled this item')
         with pytest.raises(DiagramError) as info:
-            versions.validate_content(BPMN, CLAIM.replace('name="learner"', 'name="nobody"', 1))
+            versions.validate_content(BPMN, CLAIM.replace('name="learner"', 'name="nobody"', 1), zj())
         assert info.value.problems and all('泳道' not in p for p in info.value.problems)
         assert any(': lane "nobody" is not a known role (available: learner, unit_admin, ' in p
                    for p in info.value.problems)
         with pytest.raises(DiagramError) as info:
-            versions.validate_content(BPMN, '<nope/>')
+            versions.validate_content(BPMN, '<nope/>', zj())
         assert info.value.problems == ['Not a valid BPMN diagram']
     assert str(runtime.TaskAlreadyHandled()) == '该事项已被他人处理，请刷新后查看最新状态'

@@ -16,7 +16,7 @@ from webapp.workflow import engine, versions
 from webapp.workflow.validation import DiagramError
 
 from ..helpers import claim_form
-from ..people import ZHANG_WEI, login, membership
+from ..people import ZHANG_WEI, login, membership, zj
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = (ROOT / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
@@ -56,7 +56,7 @@ def test_publishing_refuses_what_fails_on_sample_data(ctx, kind, content, old, n
     assert old in content
     start = time.monotonic()
     with pytest.raises(DiagramError) as info:
-        versions.add_version(kind, content.replace(old, new, 1))
+        versions.add_version(kind, content.replace(old, new, 1), province_id=zj())
     assert time.monotonic() - start < 1
     assert any(re.fullmatch(expected + '.*', problem) for problem in info.value.problems), info.value.problems
 
@@ -65,20 +65,20 @@ def test_the_shipped_diagrams_and_tables_pass_the_trial(ctx):
     for folder, kind in (('rules', DMN), ('bpmn', BPMN)):
         for path in sorted((ROOT / folder).glob('*.' + folder.replace('rules', 'dmn'))):
             start = time.monotonic()
-            assert versions.validate_content(kind, path.read_text(encoding='utf-8'))
+            assert versions.validate_content(kind, path.read_text(encoding='utf-8'), zj())
             assert time.monotonic() - start < 1, path
 
 
 def test_the_workbench_refuses_to_publish_a_draft_that_fails_on_sample_data(ctx):
     province = membership('shengji')
-    opened = workbench.working_copy(BPMN, 'claim')
+    opened = workbench.working_copy(zj(), BPMN, 'claim')
     draft, problems = workbench.save_draft(BPMN, 'claim', CLAIM.replace(SCRIPT, f'{SCRIPT} / 0'), province,
                                            opened.id, opened.sha256)
     assert any('除数为零' in p for p in problems)  # shown in the editor as soon as it is saved
     with pytest.raises(workbench.WorkbenchError, match='草稿未通过校验，不能发布') as info:
         workbench.publish(BPMN, 'claim', province, '除以零')
     assert any('元素 total_hours（折算学时合计） 的脚本' in p for p in info.value.problems)
-    assert versions.published(BPMN, 'claim').version == 1
+    assert versions.published(BPMN, 'claim', zj()).version == 1
 
 
 # --- One that slips past: a message, nothing saved, an entry for province staff -----------------------------------
@@ -86,9 +86,10 @@ def test_the_workbench_refuses_to_publish_a_draft_that_fails_on_sample_data(ctx)
 def publish_unchecked(kind, content) -> ProcessVersion:
     """Store *content* as the published version without any check, as if it had slipped past them."""
     key = versions.content_key(kind, content)
-    latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.kind == kind,
-                                                                              ProcessVersion.key == key))
-    version = ProcessVersion(kind=kind, key=key, version=latest + 1, content=content, sha256=engine.sha256(content),
+    latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
+        ProcessVersion.province_id == zj(), ProcessVersion.kind == kind, ProcessVersion.key == key))
+    version = ProcessVersion(province_id=zj(), kind=kind, key=key, version=latest + 1, content=content,
+                             sha256=engine.sha256(content),
                              status=PUBLISHED)
     db.session.add(version)
     db.session.flush()

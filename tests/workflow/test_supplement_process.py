@@ -16,7 +16,7 @@ from webapp.permissions import can_see_supplement
 from webapp.supplements import operations as ops
 
 from ..helpers import claim_input
-from ..people import CHEN_JING, LI_NA, ZHANG_WEI, membership
+from ..people import CHEN_JING, LI_NA, ZHANG_WEI, membership, zj
 
 SHANGHAI = ZoneInfo('Asia/Shanghai')
 Y = claims.today().year          # the supplement window year; Y - 1 is supplemented
@@ -32,7 +32,7 @@ def learner(key=ZHANG_WEI):
 
 def approved_claim_last_year(key=ZHANG_WEI, hours=18, pathway='training'):
     """A claim of year Y-1 approved through the real claim process (the registration window moved back a year)."""
-    window = db.session.scalar(select(RegistrationWindow))
+    window = db.session.scalar(select(RegistrationWindow).where(RegistrationWindow.province_id == zj()))
     saved = (window.year, window.opens_on, window.closes_on)
     window.year, window.opens_on, window.closes_on = Y - 1, date(Y - 1, 1, 1), date(Y, 12, 31)
     extra = {} if pathway == 'training' else dict(pathway='exam', sub_type='交通运输类执（职）业资格考试', quantity=Decimal(1))

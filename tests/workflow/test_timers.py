@@ -13,7 +13,7 @@ from webapp.claims import operations as ops
 from webapp.inbox.views import todo_count
 
 from ..helpers import claim_input
-from ..people import ZHANG_WEI, membership
+from ..people import ZHANG_WEI, membership, zj
 
 SHANGHAI = ZoneInfo('Asia/Shanghai')
 
@@ -164,13 +164,13 @@ def test_an_unknown_service_or_a_bad_timer_is_refused_before_it_can_run(ctx):
     from models.workflow import BPMN
     source = open('bpmn/claim.bpmn', encoding='utf-8').read()
     with pytest.raises(DiagramError) as info:
-        add_version(BPMN, source.replace('id="notify_assignees"', 'id="os_system"'))
+        add_version(BPMN, source.replace('id="notify_assignees"', 'id="os_system"'), province_id=zj())
     assert any('服务任务 "os_system" 不存在' in p for p in info.value.problems)
     with pytest.raises(DiagramError) as info:
-        add_version(BPMN, source.replace('>remind_after<', '>"P3X"<', 1))
+        add_version(BPMN, source.replace('>remind_after<', '>"P3X"<', 1), province_id=zj())
     assert any('remind_unit' in p and '不是有效的 ISO 8601' in p for p in info.value.problems)
     with pytest.raises(DiagramError) as info:
-        add_version(BPMN, source.replace('>remind_after<', '>().__class__<', 1))
+        add_version(BPMN, source.replace('>remind_after<', '>().__class__<', 1), province_id=zj())
     assert any('remind_unit' in p and '计时器' in p for p in info.value.problems)
     assert db.session.scalar(select(func.count(WorkItem.id))) == 0
 
@@ -182,7 +182,7 @@ def test_moving_the_window_moves_the_closing_of_waiting_drafts(ctx):
     y = year()
     with time_machine.travel(local(y, 3, 1, 9), tick=False) as clock:
         draft = ops.create_claim(learner(), claim_input())
-        window = db.session.scalar(select(RegistrationWindow))
+        window = db.session.scalar(select(RegistrationWindow).where(RegistrationWindow.province_id == zj()))
         window.closes_on = date(y, 6, 30)
         assert ops.window_changed(window.province_id) == 1
         db.session.commit()

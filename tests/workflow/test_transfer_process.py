@@ -12,7 +12,7 @@ from webapp.transfers import operations as ops
 from webapp.workflow import runtime
 
 from ..helpers import claim_input
-from ..people import CHEN_JING, LI_NA, WANG_QIANG, ZHANG_WEI, membership
+from ..people import CHEN_JING, GUANGXI, LI_NA, WANG_QIANG, ZHANG_WEI, membership, province_id, zj
 
 JT, NB, HZ = '浙江交通工程建设集团有限公司', '宁波港航工程有限公司', '杭州市城建设计研究院'
 
@@ -189,23 +189,26 @@ def test_a_second_reviewer_finds_the_task_done(ctx):
 
 
 def test_fuzzy_unit_search(ctx):
-    assert [o.name for o in ops.search_orgs('宁波').items] == [NB]            # locality / name
-    assert [o.name for o in ops.search_orgs('MA27U0AB1J').items] == [JT]     # credit code
-    assert [o.name for o in ops.search_orgs('交通运输厅').items] == []         # supervising departments are no units
-    assert ops.search_orgs('%').items == [] and ops.search_orgs(' ').items == []
-    assert ops.search_orgs('有限公司').total == 2
+    assert [o.name for o in ops.search_orgs('宁波', zj()).items] == [NB]            # locality / name
+    assert [o.name for o in ops.search_orgs('MA27U0AB1J', zj()).items] == [JT]     # credit code
+    assert [o.name for o in ops.search_orgs('交通运输厅', zj()).items] == []         # supervising departments are no units
+    assert ops.search_orgs('%', zj()).items == [] and ops.search_orgs(' ', zj()).items == []
+    assert ops.search_orgs('有限公司', zj()).total == 2
+    # 广西's learners and units find 广西's units only, and the reverse
+    assert [o.name for o in ops.search_orgs('有限公司', province_id(GUANGXI)).items] == ['福建工程设计有限公司南宁第三分公司']
+    assert ops.search_orgs('广西大学', zj()).items == []
 
 
 def test_unit_search_pages_beyond_the_first_ten(ctx):
     for seq in range(12):
         db.session.add(Organisation(kind='unit', name=f'测试单位{seq:02d}', parent_id=unit(JT).parent_id))
     db.session.flush()
-    first, second = ops.search_orgs('测试单位'), ops.search_orgs('测试单位', 2)
+    first, second = ops.search_orgs('测试单位', zj()), ops.search_orgs('测试单位', zj(), 2)
     assert (len(first.items), first.total, first.pages, first.has_next) == (10, 12, 2, True)
     assert [o.name for o in second.items] == ['测试单位10', '测试单位11']
     eleventh = second.items[0]
     assert ops.request_transfer(learner(), eleventh.id, '工作调动').to_unit == eleventh
-    assert unit(JT) not in ops.search_orgs('有限公司', exclude=[unit(JT).id]).items
+    assert unit(JT) not in ops.search_orgs('有限公司', zj(), exclude=[unit(JT).id]).items
 
 
 def test_a_title_change_or_enrolment_in_review_also_blocks_a_transfer(ctx):

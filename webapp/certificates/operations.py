@@ -6,8 +6,8 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from models import (Certificate, Claim, Enrolment, HourRecordPrint, LearningRecord, Membership, ProfileConfirmation,
-                    TitleChange, db, utcnow)
+from models import (Certificate, Claim, Enrolment, HourRecordPrint, LearningRecord, Membership, Organisation,
+                    ProfileConfirmation, TitleChange, db, utcnow)
 from models.certificates import VERIFICATION_ALPHABET, VERIFICATION_CODE_LENGTH
 from models.learning import LEARNING_CATEGORIES
 from models.people import LEARNER, UNIT_ADMIN
@@ -81,10 +81,13 @@ class Progress:
         return next(p for p in self.parts if p.key == key)
 
 
-def requirement(province: str) -> Requirement:
-    """The annual requirement of a jurisdiction (province name or code) from the published DMN table."""
+def requirement(where: Organisation | None) -> Requirement:
+    """The annual requirement of a province (keyed by its name) from the province's own published DMN table."""
+    province = where.name if where is not None else ''
     try:
-        out = decide(DECISION, {'province': province or ''})
+        if where is None:
+            raise DecisionUnavailable(DECISION)
+        out = decide(DECISION, {'province': province}, where.id)
     except DecisionUnavailable:
         raise CertificateError(_l('年度学时要求（决策表 annual_requirement）尚未发布，请联系省学时办')) from None
     except ProcessFailed as exc:  # reported to province staff; the pages show it like any other refusal here
@@ -99,10 +102,9 @@ def learner_membership(learner_id: int) -> Membership | None:
                              .order_by(Membership.id).limit(1))
 
 
-def jurisdiction(learner_id: int) -> str:
+def jurisdiction(learner_id: int) -> Organisation | None:
     lm = learner_membership(learner_id)
-    province = lm.org.province if lm is not None else None
-    return province.name if province is not None else ''
+    return lm.org.province if lm is not None else None
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,9 @@ def pathway_breakdown(learner_id: int, year: int) -> list[PathwayHours]:
 
 def progress(learner_id: int, year: int) -> Progress:
     """Required vs done per part (总学时, 专业科目, 公需科目) for one learner and year."""
-    where = jurisdiction(learner_id)
-    req = requirement(where)
+    province = jurisdiction(learner_id)
+    where = province.name if province is not None else ''
+    req = requirement(province)
     totals = next((t for t in claims_ops.yearly_totals(learner_id) if t['year'] == year), {})
     parts = tuple(Part(key, label, getattr(req, key), Decimal(totals.get(key) or 0)) for key, label in PARTS)
     return Progress(learner_id, year, where, parts)
@@ -164,7 +167,10 @@ def valid_certificate(learner_id: int, year: int) -> Certificate | None:
     ).order_by(Certificate.id.desc()).limit(1))
 
 
-def _prefix() -> str:
+def _prefix(province: Organisation | None) -> str:
+    """The province's certificate number prefix (its code: ZJ, GX), else the configured one."""
+    if province is not None and province.code:
+        return province.code
     return current_app.config.get('CERTIFICATE_PREFIX', 'ZJ')
 
 
@@ -217,7 +223,7 @@ def issue_certificate(m: Membership, year: int) -> Certificate:
                        learner_name=m.user.name, id_number=m.user.id_number, unit_name=m.org.name,
                        issuer_name=province.name if province else m.org.name, issued_by_id=m.user_id,
                        claims=claims)
-    _insert_numbered(cert, Certificate, f'{_prefix()}{year}')
+    _insert_numbered(cert, Certificate, f'{_prefix(province)}{year}')
     audit.log(SUBJECT, cert.id, '生成合格证书', m, f'{cert.number}，{year} 年度 {format_hours(cert.total_hours)} 学时')
     return cert
 

@@ -35,7 +35,7 @@ def _staff_requirement(m: Membership) -> tuple[str, Requirement]:
     where `operations.jurisdiction` looks)."""
     province = m.org.province
     where = province.name if province is not None else ''
-    return where, requirement(where)
+    return where, requirement(province)
 
 
 def _hours(year: int, req: Requirement):

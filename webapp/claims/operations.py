@@ -258,7 +258,7 @@ def create_claim(m: Membership, inp: ClaimInput, learner: User | None = None) ->
     db.session.add(claim)
     db.session.flush()
     instance, step = runtime.start(PROCESS, SUBJECT, claim.id, _start_data(claim, window),
-                                   scope_resolver(claim))
+                                   scope_resolver(claim), claim.province_id)
     claim.instance_id = instance.id
     apply_step(claim, step)
     audit.log(SUBJECT, claim.id, '新增登记', m, _created_remark(claim))
@@ -296,9 +296,12 @@ def create_drafts(m: Membership, entries: list[tuple[User, ClaimInput]]) -> list
         return outcomes
     db.session.add_all(drafts)
     db.session.flush()  # one INSERT … RETURNING: the ids the processes start with
-    started = runtime.start_many(PROCESS, SUBJECT, [(c.id, _start_data(c, windows[c.province_id]), scope_resolver(c))
-                                                    for c in drafts])
-    for claim, (instance, step) in zip(drafts, started):
+    started = []
+    for province_id in dict.fromkeys(c.province_id for c in drafts):  # each province's drafts on its own versions
+        mine = [c for c in drafts if c.province_id == province_id]
+        started += zip(mine, runtime.start_many(PROCESS, SUBJECT, [
+            (c.id, _start_data(c, windows[c.province_id]), scope_resolver(c)) for c in mine], province_id))
+    for claim, (instance, step) in started:
         claim.instance_id = instance.id
         apply_step(claim, step)
     audit.log_many(SUBJECT, [(c.id, '新增登记', _created_remark(c)) for c in drafts], m)  # i18n: data
@@ -594,14 +597,14 @@ def remove_evidence(m: Membership, claim: Claim, evidence_id: int) -> None:
 
 
 def estimate_hours(pathway: Pathway, level: str | None, quantity: Decimal, rank: int | None,
-                   start: date | None = None, end: date | None = None) -> dict:
-    """申请学时 suggested by the published credit table (天 / 半天: the quantity from the dates), at most the
+                   start: date | None = None, end: date | None = None, *, province_id: int) -> dict:
+    """申请学时 suggested by the province's published credit table (天 / 半天: the quantity from the dates), at most the
     pathway's annual cap."""
     if pathway.dated and start and end and end >= start:
         quantity = pathway.quantity_from_dates(start, end)
     try:
         out = decide('credit_hours', {'pathway': pathway.code, 'level': level or '', 'rank': rank or 0,
-                                      'quantity': float(quantity)})
+                                      'quantity': float(quantity)}, province_id)
     except (DecisionUnavailable, ProcessFailed):  # a failing table is reported to province staff; hours by hand
         return {'hours': None, 'quantity': quantity}
     per_unit = Decimal(str(out.get('hours_per_unit') or 0))

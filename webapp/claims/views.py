@@ -338,7 +338,8 @@ def estimate():
     pathway = catalogue.pathway(args.get('pathway'))
     if pathway is None:
         return jsonify(hours=None, error=_('请选择认定类型')), 400
-    result = ops.estimate_hours(pathway, args.get('level'), quantity, rank, start, end)
+    result = ops.estimate_hours(pathway, args.get('level'), quantity, rank, start, end,
+                                province_id=_province_id())
     return jsonify(hours=str(result['hours']) if result['hours'] is not None else None,
                    quantity=str(result['quantity']))
 

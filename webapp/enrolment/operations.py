@@ -98,7 +98,7 @@ def enrol(m: Membership, inp: EnrolmentInput) -> Enrolment:
     db.session.flush()
     review_needed = previous is None or previous.unit_id != m.org_id
     data = {'enrolment_id': e.id, 'review_needed': review_needed, **timers.timer_data()}
-    instance, step = runtime.start(PROCESS, SUBJECT, e.id, data, scope_resolver(e))
+    instance, step = runtime.start(PROCESS, SUBJECT, e.id, data, scope_resolver(e), m.org.province.id)
     e.instance_id = instance.id
     apply_step(e, step, stamp_decided=True)
     why = '首次报名' if previous is None else ('单位变更' if review_needed else f'与 {previous.year} 年度同一单位，免审核')  # i18n: data

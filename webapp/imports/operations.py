@@ -214,7 +214,8 @@ def parse_row(m: Membership, row: dict, staff: dict[str, User] | None = None) ->
         raise RowError(_l('结束时间不能早于开始时间'))
     hours = _decimal(row[HOURS], HOURS, _l('申请学时应大于 0 且不超过 %(cap)s',
                                            cap=claims.format_hours(claims.claim_limit(pathway))))
-    estimate = claims.estimate_hours(pathway, level, quantity, rank, start, end)
+    estimate = claims.estimate_hours(pathway, level, quantity, rank, start, end,
+                                     province_id=m.org.province.id)
     if estimate['hours'] is not None and hours > estimate['hours']:
         claimed, table = (format(h.normalize(), 'f') for h in (hours, estimate['hours']))
         raise RowError(_l('申请学时 %(hours)s 超过折算表的 %(table)s', hours=claimed, table=table))

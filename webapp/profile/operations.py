@@ -76,7 +76,7 @@ def request_title_change(m: Membership, new_title: str, title_date: date | None)
     db.session.add(change)
     db.session.flush()
     instance, step = runtime.start(PROCESS, SUBJECT, change.id, {'title_change_id': change.id, **timers.timer_data()},
-                                   scope_resolver(change))
+                                   scope_resolver(change), m.org.province.id)
     change.instance_id = instance.id
     apply_step(change, step, stamp_decided=True)
     audit.log(SUBJECT, change.id, '申请变更职称', m, f'{user.title or "无"} → {new_title}')

@@ -10,30 +10,36 @@ from models import ProcessFailure, ProcessVersion, WorkflowInstance, db, utcnow
 from .. import timers
 
 
-def timers_due() -> tuple[int, int]:
-    """How many instances have a timer due now, and within a day."""
+def _of_province(province_id: int):
+    """SQL condition on WorkflowInstance: it runs on a version of the province (each province owns its versions)."""
+    return WorkflowInstance.process_version_id.in_(
+        select(ProcessVersion.id).where(ProcessVersion.province_id == province_id))
+
+
+def timers_due(province_id: int) -> tuple[int, int]:
+    """How many of the province's instances have a timer due now, and within a day."""
     now = utcnow()
-    due_now = db.session.scalar(select(func.count(WorkflowInstance.id)).where(*timers.due_condition(now)))
+    due_now = db.session.scalar(select(func.count(WorkflowInstance.id)).where(
+        *timers.due_condition(now), _of_province(province_id)))
     due_day = db.session.scalar(select(func.count(WorkflowInstance.id)).where(
-        *timers.due_condition(now + timedelta(days=1))))
+        *timers.due_condition(now + timedelta(days=1)), _of_province(province_id)))
     return due_now, due_day
 
 
 def failing_timers(province_id: int) -> list[WorkflowInstance]:
     """The province's instances whose timer failed (error, attempts, next retry), next retry first."""
-    failing = db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.timer_failures > 0)
-                                 .order_by(WorkflowInstance.timer_retry_at)).all()
-    provinces = {kind: timers.provinces_of(kind, [i.subject_id for i in failing if i.subject_type == kind])
-                 for kind in {i.subject_type for i in failing}}
-    return [i for i in failing if provinces[i.subject_type].get(i.subject_id) == province_id]
+    return list(db.session.scalars(select(WorkflowInstance).where(
+        WorkflowInstance.timer_failures > 0, _of_province(province_id)).order_by(WorkflowInstance.timer_retry_at)))
 
 
 FAILURES_SHOWN = 100
 
 
-def process_failures() -> list[ProcessFailure]:
-    """The latest run-time failures of published versions (webapp/workflow/failures.py), most recent first. Versions
-    are the same for every province, so every province's staff see them all, as in 流程与规则."""
-    return list(db.session.scalars(select(ProcessFailure).order_by(ProcessFailure.last_at.desc(),
-                                                                   ProcessFailure.id.desc()).limit(FAILURES_SHOWN)
+def process_failures(province_id: int) -> list[ProcessFailure]:
+    """The latest run-time failures of the province's published versions (webapp/workflow/failures.py), most recent
+    first."""
+    mine = select(ProcessVersion.id).where(ProcessVersion.province_id == province_id)
+    return list(db.session.scalars(select(ProcessFailure).where(ProcessFailure.version_id.in_(mine))
+                                   .order_by(ProcessFailure.last_at.desc(), ProcessFailure.id.desc())
+                                   .limit(FAILURES_SHOWN)
                                    .options(selectinload(ProcessFailure.version).defer(ProcessVersion.content))))

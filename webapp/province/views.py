@@ -50,6 +50,6 @@ def timers():
     """定时任务: what the worker has due, every instance whose timer failed (error, attempts, next retry), and the
     published diagrams and decision tables that failed while they ran."""
     m = current_membership()
-    due_now, due_day = queries.timers_due()
+    due_now, due_day = queries.timers_due(m.org_id)
     return render_template('province/timers.html', due_now=due_now, due_day=due_day,
-                           failing=queries.failing_timers(m.org_id), failures=queries.process_failures())
+                           failing=queries.failing_timers(m.org_id), failures=queries.process_failures(m.org_id))

@@ -29,7 +29,7 @@ from ..refusals import Refused
 from .. import audit, evidence, notices
 from ..i18n import _l, N_
 from ..security import default_password, password_problem
-from ..permissions import actionable_item, open_task
+from ..permissions import actionable_item, open_task, province_org_ids
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime, trial
 
@@ -167,14 +167,16 @@ def provinces() -> list[Organisation]:
 
 
 def search_orgs(q: str, page: int = 1, purpose: str = 'unit', kinds=None,
-                exclude=()) -> tuple[list[Organisation], int]:
+                exclude=(), within: int | None = None) -> tuple[list[Organisation], int]:
     """单位搜索: fuzzy by name, credit code or locality; 10 per page. `purpose` 'unit': units a professional may
     register under; 'parent': superiors a unit may register under (province, supervising departments, units).
-    Transfers pass their own *kinds* and the organisations to leave out (*exclude*)."""
+    Transfers pass their own *kinds*, the organisations to leave out (*exclude*) and their province (*within*)."""
     kinds = kinds or (PARENT_KINDS['unit'] if purpose == 'parent' else PARENT_KINDS['learner'])
     query = select(Organisation).where(Organisation.kind.in_(kinds))
     if exclude:
         query = query.where(Organisation.id.not_in(list(exclude)))
+    if within is not None:
+        query = query.where(Organisation.id.in_(province_org_ids(within)))
     words = (q or '').strip()[:50]
     if words:
         pattern = '%' + words.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
@@ -346,7 +348,7 @@ def register(inp: RegistrationInput, proposer: Proposer | None = None) -> Regist
     db.session.add(reg)
     db.session.flush()
     instance, step = runtime.start(PROCESS, SUBJECT, reg.id, {'registration_id': reg.id, 'approver_lane': lane},
-                                   scope_resolver(reg))
+                                   scope_resolver(reg), parent.province.id)
     reg.instance_id = instance.id
     apply_step(reg, step)
     what = reg.org_name or name

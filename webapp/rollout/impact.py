@@ -118,6 +118,7 @@ class Impact:
     changed_ids: array = field(default_factory=lambda: array('q'))
     distinct_inputs: int = 0
     seconds: float = 0.0
+    province_id: int = 0  # whose tables the changed claims are replayed through (a job's: its member's province)
 
     @property
     def changed(self) -> int:
@@ -150,9 +151,9 @@ class Impact:
                    by_pathway=groups(data['by_pathway']), by_unit=groups(data['by_unit']), changed_ids=ids)
 
 
-def _content(draft) -> str:
+def _content(draft, province_id: int) -> str:
     if isinstance(draft, ProcessVersion):
-        if draft.kind != DMN or draft.key != DECISION:
+        if draft.kind != DMN or draft.key != DECISION or draft.province_id != province_id:
             raise ImpactError(_l('只能预览学时折算表（credit_hours）的版本'))
         return draft.content
     return draft
@@ -177,11 +178,12 @@ class Replay:
     """Both sides of a preview: the draft table, and for each claim the table it was actually computed with (the
     instance's rule versions; the published table for claims without one). Each table is parsed once."""
 
-    def __init__(self, table: str):
+    def __init__(self, table: str, province_id: int):
         self.new = Matcher(table)
-        self.current = published(DMN, DECISION)
+        self.current = published(DMN, DECISION, province_id)
         self.tables = dict(db.session.execute(select(ProcessVersion.id, ProcessVersion.content).where(
-            ProcessVersion.kind == DMN, ProcessVersion.key == DECISION)).all())
+            ProcessVersion.province_id == province_id, ProcessVersion.kind == DMN, ProcessVersion.key == DECISION
+        )).all())
         self._by_version: dict[int, Matcher] = {}
         self._by_rules: dict[tuple, Matcher] = {}
         self._hours: dict[tuple, tuple[Decimal, Decimal]] = {}
@@ -231,8 +233,8 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
     """*draft*: a ProcessVersion of credit_hours (any status) or plain DMN XML. *progress(done, total)* is called
     every PROGRESS_EVERY claims (it may commit: the claims are read in chunks, each chunk a query of its own)."""
     started = time.perf_counter()
-    table = _content(draft)
-    replay = Replay(table)
+    table = _content(draft, province_id)
+    replay = Replay(table, province_id)
     replay.limits(province_id)
     names = {code: str(p.label) for code, p in known_pathways(province_id).items()}
     ids = array('q')  # 8 bytes a claim: read in one pass, before any progress is committed
@@ -276,7 +278,7 @@ def preview(draft, year: int, province_id: int, progress: Optional[Callable[[int
                     by_pathway=[pathways[k] for k in names if k in pathways]
                     + [g for k, g in pathways.items() if k not in names],
                     by_unit=sorted(units.values(), key=lambda g: (-abs(g.difference), g.name)),
-                    changed_ids=changed_ids, distinct_inputs=len(replay.new.table))
+                    changed_ids=changed_ids, distinct_inputs=len(replay.new.table), province_id=province_id)
     impact.seconds = time.perf_counter() - started
     return impact
 
@@ -295,7 +297,7 @@ def changed_claims(impact: Impact, ids) -> list[Changed]:
     again through the tables of the preview (a page costs one query; the tables are parsed once per process)."""
     if not len(ids):
         return []
-    replay = Replay(impact.table)
+    replay = Replay(impact.table, impact.province_id)
     rows = db.session.execute(
         select(Claim.id, Claim.pathway, Claim.level, Claim.rank, Claim.quantity, Claim.title,
                Claim.registered_hours, RULES, User.name, Organisation.name, Claim.province_id)
@@ -345,6 +347,7 @@ def years(province_id: int) -> list[int]:
         .distinct().order_by(Claim.year.desc())))
 
 
-def table_versions() -> list[ProcessVersion]:
+def table_versions(province_id: int) -> list[ProcessVersion]:
     return list(db.session.scalars(select(ProcessVersion).where(
-        ProcessVersion.kind == DMN, ProcessVersion.key == DECISION).order_by(ProcessVersion.version.desc())))
+        ProcessVersion.province_id == province_id, ProcessVersion.kind == DMN, ProcessVersion.key == DECISION)
+        .order_by(ProcessVersion.version.desc())))

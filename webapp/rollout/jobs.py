@@ -23,7 +23,7 @@ def queue_impact(m: Membership, version: ProcessVersion, year: int) -> RolloutJo
 
 
 def queue_migration(m: Membership, source_id: int, target_id: int, instance_ids: list[int]) -> RolloutJob:
-    migration.versions_to_migrate(source_id, target_id)  # refuse now what the worker would refuse later
+    migration.versions_to_migrate(m, source_id, target_id)  # refuse now what the worker would refuse later
     job = RolloutJob(kind=MIGRATION, membership_id=m.id, status=PENDING, total=len(instance_ids), done=0,
                      params={'source_id': source_id, 'target_id': target_id, 'instance_ids': instance_ids})
     db.session.add(job)

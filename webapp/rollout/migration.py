@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from models import Organisation, ProcessVersion, WorkflowInstance, WorkItem, db
+from models import ProcessVersion, WorkflowInstance, db
 from models.workflow import BPMN, PUBLISHED
 from models.people import Membership
 
-from .. import audit, timers
+from .. import audit
 from ..formatting import format_version_status
 from ..i18n import _l
 from ..refusals import Refused
@@ -38,37 +38,25 @@ class Outcome:
     message: str  # plain text: a job keeps its outcomes as JSON
 
 
-def process_versions(key: str) -> list[ProcessVersion]:
+def process_versions(province_id: int, key: str) -> list[ProcessVersion]:
     return list(db.session.scalars(select(ProcessVersion).where(
-        ProcessVersion.kind == BPMN, ProcessVersion.key == key).order_by(ProcessVersion.version.desc())))
-
-
-def _root_org(org_id: Optional[int]) -> Optional[int]:
-    seen = set()
-    while org_id is not None and org_id not in seen:
-        seen.add(org_id)
-        parent = db.session.scalar(select(Organisation.parent_id).where(Organisation.id == org_id))
-        if parent is None:
-            return org_id
-        org_id = parent
-    return org_id
+        ProcessVersion.province_id == province_id, ProcessVersion.kind == BPMN, ProcessVersion.key == key)
+        .order_by(ProcessVersion.version.desc())))
 
 
 def province_of(instance: WorkflowInstance) -> Optional[int]:
-    """The province whose staff manage the instance: the subject's province where the feature registered it, else the
-    top of the organisation tree its tasks were scoped to."""
-    if instance.subject_type in timers.PROVINCE_OF:  # None: the subject row is gone
-        return timers.provinces_of(instance.subject_type, [instance.subject_id]).get(instance.subject_id)
-    org_id = db.session.scalar(select(func.min(WorkItem.scope_org_id)).where(
-        WorkItem.instance_id == instance.id, WorkItem.scope_org_id.is_not(None)))
-    return _root_org(org_id)
+    """The province whose staff manage the instance: the one whose version it runs on (each province's subjects
+    start on its own versions)."""
+    return instance.process_version.province_id
 
 
 def running(version: Optional[ProcessVersion], province_id: int) -> list[WorkflowInstance]:
-    query = select(WorkflowInstance).where(WorkflowInstance.is_completed.is_(False))
+    mine = select(ProcessVersion.id).where(ProcessVersion.province_id == province_id)
+    query = select(WorkflowInstance).where(WorkflowInstance.is_completed.is_(False),
+                                           WorkflowInstance.process_version_id.in_(mine))
     if version is not None:
         query = query.where(WorkflowInstance.process_version_id == version.id)
-    return [i for i in db.session.scalars(query.order_by(WorkflowInstance.id)) if province_of(i) == province_id]
+    return list(db.session.scalars(query.order_by(WorkflowInstance.id)))
 
 
 def instance_for(m: Membership, instance_id: int) -> Optional[WorkflowInstance]:
@@ -77,9 +65,10 @@ def instance_for(m: Membership, instance_id: int) -> Optional[WorkflowInstance]:
     return instance if instance is not None and province_of(instance) == m.org_id else None
 
 
-def versions_to_migrate(source_id: int, target_id: int) -> tuple[ProcessVersion, ProcessVersion]:
+def versions_to_migrate(m: Membership, source_id: int, target_id: int) -> tuple[ProcessVersion, ProcessVersion]:
     source, target = db.session.get(ProcessVersion, source_id), db.session.get(ProcessVersion, target_id)
-    if source is None or target is None or source.kind != BPMN or target.kind != BPMN:
+    if source is None or target is None or source.kind != BPMN or target.kind != BPMN \
+            or source.province_id != m.org_id or target.province_id != m.org_id:
         raise MigrationError(_l('流程版本不存在'))
     if source.key != target.key:
         raise MigrationError(_l('只能在同一流程的版本之间迁移'))
@@ -94,7 +83,7 @@ def versions_to_migrate(source_id: int, target_id: int) -> tuple[ProcessVersion,
 
 def check(m: Membership, source_id: int, target_id: int) -> list[Check]:
     """Per running instance of the source version: can it move to the target, and if not, why."""
-    source, target = versions_to_migrate(source_id, target_id)
+    source, target = versions_to_migrate(m, source_id, target_id)
     return [Check(i, runtime.migration_problems(i, target)) for i in running(source, m.org_id)]
 
 
@@ -102,7 +91,7 @@ def migrate(m: Membership, source_id: int, target_id: int, instance_ids: list[in
             progress: Optional[Callable[[list[Outcome]], None]] = None) -> list[Outcome]:
     """Migrate the chosen instances, each in a savepoint; returns a result per instance. *progress(outcomes)* is
     called after each instance with the outcomes so far."""
-    source, target = versions_to_migrate(source_id, target_id)
+    source, target = versions_to_migrate(m, source_id, target_id)
     if not instance_ids:
         raise MigrationError(_l('请选择要迁移的流程实例'))
     allowed = {i.id for i in running(source, m.org_id)}

@@ -20,7 +20,7 @@ from . import bp, impact, jobs, migration, queries
 def impact_page():
     """规则影响预览: replay a year's approved claims through a credit-table version before it is published."""
     m = current_membership()
-    versions = impact.table_versions()
+    versions = impact.table_versions(m.org_id)
     years = impact.years(m.org_id)
     version = db.session.get(ProcessVersion, request.args.get('version', type=int) or 0)
     year = request.args.get('year', type=int)
@@ -61,9 +61,9 @@ def migrate():
     values = request.form if request.method == 'POST' else request.args
     source_id, target_id = values.get('source', type=int), values.get('target', type=int)
     source = db.session.get(ProcessVersion, source_id or 0)
-    if source is None or source.kind != BPMN:
+    if source is None or source.kind != BPMN or source.province_id != m.org_id:
         abort(404)
-    versions = [v for v in migration.process_versions(source.key)
+    versions = [v for v in migration.process_versions(m.org_id, source.key)
                 if v.status == PUBLISHED and v.version > source.version]
     checks, outcomes = None, None
     if target_id:
@@ -154,6 +154,7 @@ def _job_result(job, version) -> impact.Impact | None:
     if job.kind != IMPACT or not job.result:
         return None
     result = impact.Impact.from_json(job.result)
+    result.province_id = job.membership.org_id
     if not result.table and version is not None:  # stored before results kept their table
         result.table = version.content
     return result

@@ -157,7 +157,7 @@ def request_supplement(m: Membership, pathway: str) -> Supplement:
     db.session.add(s)
     db.session.flush()
     data = {'supplement_id': s.id, **timers.timer_data(window.closes_on)}
-    instance, step = runtime.start(PROCESS, SUBJECT, s.id, data, scope_resolver(s))
+    instance, step = runtime.start(PROCESS, SUBJECT, s.id, data, scope_resolver(s), s.province_id)
     s.instance_id = instance.id
     _apply(s, step)
     audit.log(SUBJECT, s.id, '增补申请', m, f'{s.year} 年度“{claims.pathway_label(catalogue_for(province.id), pathway)}”')
@@ -262,7 +262,7 @@ def submit_entries(m: Membership, s: Supplement) -> None:
     for entry in entries:
         pathway = catalogue_of(entry).pathway(entry.pathway)
         estimate = claims.estimate_hours(pathway, entry.level, entry.quantity, entry.rank,
-                                         entry.start_date, entry.end_date)
+                                         entry.start_date, entry.end_date, province_id=s.province_id)
         entry.table_hours = estimate['hours']
         entry.submitted_at = utcnow()
     s.submitted_at = utcnow()

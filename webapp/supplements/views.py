@@ -106,8 +106,8 @@ def upload_evidence(supplement_id: int, entry_id: int):
         return redirect(back)
     if (again := form.repeated()) is not None:
         return again
-    attempt(lambda: claims_ops.add_evidence(m, entry, form.file.data.filename, form.file.data.read(), form.caption.data),
-            _('附件已上传'))
+    attempt(lambda: claims_ops.add_evidence(m, entry, form.file.data.filename, form.file.data.read(),
+                                            form.caption.data), _('附件已上传'))
     return redirect(form.created(back))
 
 

@@ -44,12 +44,13 @@ def valid_id(value) -> int | None:
     return value if isinstance(value, int) and 0 < value < 2 ** 31 else None
 
 
-def search_orgs(q: str, page: int = 1, kinds=(UNIT,), exclude=()) -> RowPage:
-    """The registration unit search (name, credit code or locality; 10 a page), nothing until something is typed."""
+def search_orgs(q: str, within: int, page: int = 1, kinds=(UNIT,), exclude=()) -> RowPage:
+    """The registration unit search (name, credit code or locality; 10 a page) within the province *within*, nothing
+    until something is typed."""
     page = min(max(page or 1, 1), 10000)
     if not (q or '').strip():
         return RowPage([], 1, registration.PAGE_SIZE, 0)
-    rows, total = registration.search_orgs(q, page, kinds=kinds, exclude=exclude)
+    rows, total = registration.search_orgs(q, page, kinds=kinds, exclude=exclude, within=within)
     return RowPage(rows, page, registration.PAGE_SIZE, total)
 
 
@@ -139,7 +140,8 @@ def _apply(t: Transfer, step: runtime.StepResult, m: Membership) -> None:
 
 def _check_target(learner_id: int, from_unit_id: int, to_unit_id) -> Organisation:
     to_unit = db.session.get(Organisation, to_unit_id) if valid_id(to_unit_id) else None
-    if to_unit is None or to_unit.kind != UNIT:
+    from_province = db.session.get(Organisation, from_unit_id).province
+    if to_unit is None or to_unit.kind != UNIT or to_unit.province != from_province:  # no unit of another province
         raise TransferError(_l('请从搜索结果中选择新单位'), 'to_unit_id')
     if to_unit.id == from_unit_id:
         raise TransferError(_l('新单位不能是当前所在单位'), 'to_unit_id')
@@ -170,7 +172,7 @@ def _start(member: Membership, to_unit: Organisation, reason: str, by: str, m: M
     db.session.add(t)
     db.session.flush()
     instance, step = runtime.start(PROCESS, SUBJECT, t.id, {'transfer_id': t.id, 'initiated_by': by},
-                                   scope_resolver(t))
+                                   scope_resolver(t), member.org.province.id)
     t.instance_id = instance.id
     _apply(t, step, m)
     return t

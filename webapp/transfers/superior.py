@@ -53,7 +53,7 @@ def candidates(unit: Organisation, q: str, page: int = 1) -> RowPage:
     """Supervising departments and units the unit may move under (not itself, its own sub-units or its superior),
     10 a page: left out in the query so that every page is full."""
     exclude = _self_and_descendants(unit) + ([unit.parent_id] if unit.parent_id else [])
-    return search_orgs(q, page, kinds=(SUPERVISOR, UNIT), exclude=exclude)
+    return search_orgs(q, unit.province.id, page, kinds=(SUPERVISOR, UNIT), exclude=exclude)
 
 
 def kind_label(org: Organisation | None) -> str:
@@ -110,7 +110,7 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
     if len(reason) > 500:
         raise TransferError(_l('更换原因不能超过 500 个字'), 'reason')
     new_parent = db.session.get(Organisation, new_parent_id) if valid_id(new_parent_id) else None
-    if new_parent is None or new_parent.kind not in (SUPERVISOR, UNIT):
+    if new_parent is None or new_parent.kind not in (SUPERVISOR, UNIT) or new_parent.province != unit.province:
         raise TransferError(_l('请从搜索结果中选择新的上级单位或主管部门'), 'new_parent_id')
     if new_parent.id == unit.parent_id:
         raise TransferError(_('“%(name)s”已是本单位的上级', name=new_parent.name), 'new_parent_id')
@@ -130,7 +130,7 @@ def request_change(m: Membership, new_parent_id, reason: str | None) -> Superior
     db.session.add(c)
     db.session.flush()
     data = {'superior_change_id': c.id, 'old_kind': unit.parent.kind, 'new_kind': new_parent.kind}
-    instance, step = runtime.start(PROCESS, SUBJECT, c.id, data, scope_resolver(c))
+    instance, step = runtime.start(PROCESS, SUBJECT, c.id, data, scope_resolver(c), unit.province.id)
     c.instance_id = instance.id
     _apply(c, step, m)
     audit.log(SUBJECT, c.id, '提交更换申请', m, f'{unit.parent.name}（{kind_label(unit.parent)}）→ '

@@ -27,7 +27,10 @@ def _page() -> int:
 @login_required
 def units_json():
     """Fuzzy unit search (name, credit code or locality contains the text): 10 a page, as /orgs/search."""
-    found = ops.search_orgs(_q(), _page())
+    m = current_membership()
+    if m is None or m.org.province is None:
+        abort(403)
+    found = ops.search_orgs(_q(), m.org.province.id, _page())
     return jsonify(page=found.page, per_page=found.per_page, total=found.total, pages=found.pages,
                    items=[{'id': o.id, 'name': o.name, 'credit_code': o.credit_code, 'locality': o.locality}
                           for o in found.items])
@@ -54,7 +57,7 @@ def index():
     q = _q()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/index.html', form=form, q=q,
-                           results=ops.search_orgs(q, _page(), exclude=[m.org_id]),
+                           results=ops.search_orgs(q, m.org.province.id, _page(), exclude=[m.org_id]),
                            transfers=queries.learner_transfers(m.user_id), pending=ops.pending_items(m.user_id)), status
 
 
@@ -132,7 +135,7 @@ def send_out():
     q = _q()
     status = 422 if request.method == 'POST' else 200
     return render_template('transfers/send_out.html', form=form, q=q,
-                           results=ops.search_orgs(q, _page(), exclude=[m.org_id])), status
+                           results=ops.search_orgs(q, m.org.province.id, _page(), exclude=[m.org_id])), status
 
 
 # ---- 更换上级部门 ----

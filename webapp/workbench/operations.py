@@ -1,6 +1,9 @@
 """Drafts, publishing, history and diffs of process (BPMN) and credit-table (DMN) versions; decision test cases.
 
-One draft per (kind, key). A save names the version it was based on (id + content hash): when someone else saved or
+Each province owns its versions: every function here works on the versions of one province (the staff's own), and
+nothing of another province is listed, opened, diffed or published. One draft per (province, kind, key).
+
+A save names the version it was based on (id + content hash): when someone else saved or
 published since, the save is refused naming who and when, so nobody overwrites an edit they have not seen. Drafts may
 be saved with problems (they never run); publishing validates everything again, runs the table's saved test cases and
 makes the draft the version new instances start on. Running instances keep the version they started on.
@@ -54,30 +57,35 @@ def _when(version: ProcessVersion) -> str:
     return format_local_time(version.created_at)
 
 
-def draft_of(kind: str, key: str) -> ProcessVersion | None:
+def _mine(province_id: int, kind: str, key: str) -> list:
+    """SQL conditions: the versions of (kind, key) of the province."""
+    return [ProcessVersion.province_id == province_id, ProcessVersion.kind == kind, ProcessVersion.key == key]
+
+
+def draft_of(province_id: int, kind: str, key: str) -> ProcessVersion | None:
     return db.session.scalar(select(ProcessVersion).where(
-        ProcessVersion.kind == kind, ProcessVersion.key == key, ProcessVersion.status == DRAFT))
+        *_mine(province_id, kind, key), ProcessVersion.status == DRAFT))
 
 
-def version_of(kind: str, key: str, version_id) -> ProcessVersion:
+def version_of(province_id: int, kind: str, key: str, version_id) -> ProcessVersion:
     version_id = version_id if isinstance(version_id, int) else row_id(version_id)
     version = db.session.get(ProcessVersion, version_id) if version_id else None
-    if version is None or version.kind != kind or version.key != key:
+    if version is None or version.province_id != province_id or version.kind != kind or version.key != key:
         raise WorkbenchError(_l('没有这个版本'))
     return version
 
 
-def working_copy(kind: str, key: str) -> ProcessVersion:
+def working_copy(province_id: int, kind: str, key: str) -> ProcessVersion:
     """What the editor opens: the draft if there is one, else the published version."""
-    version = draft_of(kind, key) or versions.published(kind, key)
+    version = draft_of(province_id, kind, key) or versions.published(kind, key, province_id)
     if version is None:
         raise WorkbenchError(_l('没有决策表 %(key)s', key=key) if kind == DMN else _l('没有流程 %(key)s', key=key))
     return version
 
 
-def problems_of(kind: str, content: str) -> list[str]:
+def problems_of(province_id: int, kind: str, content: str) -> list[str]:
     try:
-        versions.validate_content(kind, content)
+        versions.validate_content(kind, content, province_id)
     except DiagramError as exc:
         return [str(problem) for problem in exc.problems]  # plain text: the page escapes it
     return []
@@ -88,21 +96,22 @@ def problem_element_ids(problems: list[str]) -> list[str]:
     return sorted({m.group(1) for p in problems for m in [ELEMENT_IN_PROBLEM.match(p)] if m})
 
 
-def decision_keys() -> list[str]:
-    """The credit tables a process may call (the BPMN editor offers them)."""
-    return sorted({r['key'] for r in process_list() if r['kind'] == DMN})
+def decision_keys(province_id: int) -> list[str]:
+    """The credit tables a process of the province may call (the BPMN editor offers them)."""
+    return sorted(db.session.scalars(select(ProcessVersion.key).distinct().where(
+        ProcessVersion.province_id == province_id, ProcessVersion.kind == DMN)))
 
 
-def _lock_key(kind: str, key: str) -> None:
+def _lock_key(province_id: int, kind: str, key: str) -> None:
     """Saves, publishes and discards of one process take turns (row locks on its versions; SQLite's writes queue
     anyway): the second of two people acting at once then sees the first one's change and is told, instead of
     overwriting it or publishing what nobody validated."""
-    db.session.execute(select(ProcessVersion.id).where(ProcessVersion.kind == kind, ProcessVersion.key == key)
-                       .with_for_update())
+    db.session.execute(select(ProcessVersion.id).where(*_mine(province_id, kind, key)).with_for_update())
 
 
 def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id, base_sha: str):
-    """Store *content* as the draft of (kind, key); returns (draft, validation problems). Refused (nothing changes)
+    """Store *content* as the draft of (kind, key) of *m*'s province; returns (draft, validation problems).
+    Refused (nothing changes)
     when the content is not a diagram of this key, a DMN cell cannot be translated, or someone saved or published
     since the version the editor opened (base_version_id, base_sha)."""
     if kind not in KINDS:
@@ -120,9 +129,10 @@ def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id
         raise WorkbenchError(
             _l('决策表标识不能修改（应为 %(key)s，收到 %(got)s），草稿未保存', key=key, got=content_key) if kind == DMN
             else _l('流程标识不能修改（应为 %(key)s，收到 %(got)s），草稿未保存', key=key, got=content_key))
-    _lock_key(kind, key)
-    draft = draft_of(kind, key)
-    published = versions.published(kind, key)
+    province_id = m.org_id
+    _lock_key(province_id, kind, key)
+    draft = draft_of(province_id, kind, key)
+    published = versions.published(kind, key, province_id)
     base = str(base_version_id or '')
     if draft is not None:
         if base != str(draft.id) or base_sha != draft.sha256:
@@ -135,15 +145,15 @@ def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id
                                 author=_author(published.created_by_id), when=_when(published)))
     if draft is None:
         latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
-            ProcessVersion.kind == kind, ProcessVersion.key == key)) or 0
-        draft = ProcessVersion(kind=kind, key=key, version=latest + 1, status=DRAFT)
+            *_mine(province_id, kind, key))) or 0
+        draft = ProcessVersion(province_id=province_id, kind=kind, key=key, version=latest + 1, status=DRAFT)
         db.session.add(draft)
     draft.content = content
     draft.sha256 = sha256(content)
     draft.created_by_id = m.user_id
     draft.created_at = utcnow()
     db.session.flush()
-    problems = problems_of(kind, content)
+    problems = problems_of(province_id, kind, content)
     audit.log('process_version', draft.id, '保存草稿', m,
               f'{LOGGED_KINDS[kind]} {key} 第 {draft.version} 版草稿' + (f'（{len(problems)} 个问题待修正）' if problems else ''))
     return draft, problems
@@ -151,8 +161,9 @@ def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id
 
 def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | None = None) -> ProcessVersion:
     """Make the draft the published version for new instances, after every check and (DMN) every saved test case."""
-    _lock_key(kind, key)
-    draft = draft_of(kind, key)
+    province_id = m.org_id
+    _lock_key(province_id, kind, key)
+    draft = draft_of(province_id, kind, key)
     if draft is None:
         raise WorkbenchError(_l('没有可发布的草稿'))
     if draft_sha is not None and draft_sha != draft.sha256:
@@ -161,17 +172,17 @@ def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | N
     comment = (comment or '').strip()
     if not comment:
         raise WorkbenchError(_l('请填写发布说明'))
-    problems = problems_of(kind, draft.content)
+    problems = problems_of(province_id, kind, draft.content)
     if problems:
         raise WorkbenchError(_l('草稿未通过校验，不能发布'), problems)
     if kind == DMN:
-        failed = [r for r in run_cases(key, draft.content) if not r['passed']]
+        failed = [r for r in run_cases(province_id, key, draft.content) if not r['passed']]
         if failed:
             raise WorkbenchError(_l('决策表的测试用例未通过，不能发布'), [
                 _l('用例“%(case)s”：期望 %(expected)s，实际 %(actual)s', case=r['case'].name or r['case'].id,
                    expected=_json(r['case'].expected), actual=r['actual']) for r in failed])
     latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
-        ProcessVersion.kind == kind, ProcessVersion.key == key, ProcessVersion.id != draft.id)) or 0
+        *_mine(province_id, kind, key), ProcessVersion.id != draft.id)) or 0
     if draft.version <= latest:
         draft.version = latest + 1
     draft.status = PUBLISHED
@@ -186,8 +197,8 @@ def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | N
 
 def discard_draft(kind: str, key: str, m: Membership, draft_sha: str | None) -> None:
     """Throw the draft away (the published version stays); refused when it was saved again since it was shown."""
-    _lock_key(kind, key)
-    draft = draft_of(kind, key)
+    _lock_key(m.org_id, kind, key)
+    draft = draft_of(m.org_id, kind, key)
     if draft is None:
         raise WorkbenchError(_l('没有草稿'))
     if draft_sha != draft.sha256:
@@ -198,9 +209,9 @@ def discard_draft(kind: str, key: str, m: Membership, draft_sha: str | None) -> 
     db.session.flush()
 
 
-def history(kind: str, key: str) -> list[ProcessVersion]:
+def history(province_id: int, kind: str, key: str) -> list[ProcessVersion]:
     return list(db.session.scalars(select(ProcessVersion).where(
-        ProcessVersion.kind == kind, ProcessVersion.key == key).order_by(ProcessVersion.version.desc())))
+        *_mine(province_id, kind, key)).order_by(ProcessVersion.version.desc())))
 
 
 def authors(rows) -> dict:
@@ -236,21 +247,25 @@ def unified_diff(a: ProcessVersion, b: ProcessVersion) -> str:
     return '\n'.join(lines)
 
 
-def process_list() -> list[dict]:
-    """Each key: published version, draft, running instances per version (for a credit table: the running instances
+def process_list(province_id: int) -> list[dict]:
+    """Each key of the province: published version, draft, running instances per version (for a credit table: the
+    running instances
     whose process pinned that table version when it started)."""
     running = Counter()
     # One grouped count of the running instances: per process version and list of pinned table versions (a few
     # distinct lists, compared as their JSON text), rather than every running instance's list read into Python.
     rule_ids = cast(WorkflowInstance.rule_version_ids, Text)
+    mine = select(ProcessVersion.id).where(ProcessVersion.province_id == province_id)
     for version_id, rule_ids_json, count in db.session.execute(
             select(WorkflowInstance.process_version_id, rule_ids, func.count())
-            .where(WorkflowInstance.is_completed.is_(False)).group_by(WorkflowInstance.process_version_id, rule_ids)):
+            .where(WorkflowInstance.is_completed.is_(False), WorkflowInstance.process_version_id.in_(mine))
+            .group_by(WorkflowInstance.process_version_id, rule_ids)):
         running[version_id] += count
         for rule_id in json.loads(rule_ids_json or 'null') or ():
             running[rule_id] += count
     rows = {}
-    for version in db.session.scalars(select(ProcessVersion).options(defer(ProcessVersion.content)).order_by(
+    for version in db.session.scalars(select(ProcessVersion).options(defer(ProcessVersion.content)).where(
+            ProcessVersion.province_id == province_id).order_by(
             ProcessVersion.kind, ProcessVersion.key, ProcessVersion.version)):  # the list shows no diagram
         row = rows.setdefault((version.kind, version.key), {
             'kind': version.kind, 'key': version.key, PUBLISHED: None, DRAFT: None, 'running': []})
@@ -307,9 +322,9 @@ def _outputs_equal(expected: dict, actual: dict) -> bool:
     return all(actual.get(name) == value for name, value in expected.items()) and bool(expected or not actual)
 
 
-def run_cases(key: str, content: str) -> list[dict]:
+def run_cases(province_id: int, key: str, content: str) -> list[dict]:
     results = []
-    for case in cases(key):
+    for case in cases(province_id, key):
         try:
             _matched, actual = rules.evaluate(content, case.inputs)
             passed = _outputs_equal(case.expected, actual)
@@ -320,14 +335,15 @@ def run_cases(key: str, content: str) -> list[dict]:
     return results
 
 
-def cases(key: str) -> list[DecisionTestCase]:
-    return list(db.session.scalars(select(DecisionTestCase).where(DecisionTestCase.key == key)
+def cases(province_id: int, key: str) -> list[DecisionTestCase]:
+    return list(db.session.scalars(select(DecisionTestCase).where(DecisionTestCase.province_id == province_id,
+                                                                  DecisionTestCase.key == key)
                                    .order_by(DecisionTestCase.id)))
 
 
 def add_case(key: str, name: str, inputs: dict, expected_text: str, m: Membership) -> DecisionTestCase:
     """Save a test case with the table: *expected_text* is a JSON object of output names to values."""
-    if versions.published(DMN, key) is None and draft_of(DMN, key) is None:
+    if versions.published(DMN, key, m.org_id) is None and draft_of(m.org_id, DMN, key) is None:
         raise WorkbenchError(_l('没有这个决策表'))
     try:
         expected = json.loads(expected_text or '')
@@ -335,7 +351,8 @@ def add_case(key: str, name: str, inputs: dict, expected_text: str, m: Membershi
         expected = None
     if not isinstance(expected, dict):
         raise WorkbenchError(_l('期望输出应为 JSON 对象，例如 {"hours_per_unit": 8}'))
-    case = DecisionTestCase(key=key, name=(name or '').strip()[:200] or None, inputs=inputs, expected=expected,
+    case = DecisionTestCase(province_id=m.org_id, key=key, name=(name or '').strip()[:200] or None, inputs=inputs,
+                            expected=expected,
                             created_by_id=m.user_id)
     db.session.add(case)
     db.session.flush()
@@ -346,7 +363,7 @@ def add_case(key: str, name: str, inputs: dict, expected_text: str, m: Membershi
 def delete_case(key: str, case_id, m: Membership) -> None:
     case_id = case_id if isinstance(case_id, int) else row_id(case_id)
     case = db.session.get(DecisionTestCase, case_id) if case_id else None
-    if case is None or case.key != key:
+    if case is None or case.province_id != m.org_id or case.key != key:
         raise WorkbenchError(_l('没有这个测试用例'))
     audit.log('decision_test_case', case.id, '删除测试用例', m, f'决策表 {key}：{_json(case.inputs)}')
     db.session.delete(case)

@@ -1,5 +1,5 @@
-"""流程与规则: province staff edit, test and publish processes (BPMN) and credit tables (DMN). Processes are global:
-the province role is the scope."""
+"""流程与规则: province staff edit, test and publish processes (BPMN) and credit tables (DMN). Each province owns its
+versions: the staff's province (the role's organisation) is the scope of every page here."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -16,6 +16,11 @@ from . import bp, operations as ops
 from .forms import BenchForm, CaseForm, DraftForm, PublishForm
 
 
+def _province() -> int:
+    """The province whose versions the page shows: the staff's own."""
+    return current_membership().org_id
+
+
 def _kind(kind: str) -> str:
     if kind not in ops.KINDS:
         abort(404)
@@ -26,14 +31,14 @@ def _kind(kind: str) -> str:
 @login_required
 @role_required(PROVINCE_ADMIN)
 def index():
-    return render_template('workbench/index.html', rows=ops.process_list(), kinds=ops.KINDS)
+    return render_template('workbench/index.html', rows=ops.process_list(_province()), kinds=ops.KINDS)
 
 
 @bp.route('/<kind>/<key>/')
 @login_required
 @role_required(PROVINCE_ADMIN)
 def history(kind, key):
-    rows = ops.history(_kind(kind), key)
+    rows = ops.history(_province(), _kind(kind), key)
     if not rows:
         abort(404)
     return render_template('workbench/history.html', kind=kind, key=key, rows=rows, authors=ops.authors(rows),
@@ -45,8 +50,8 @@ def history(kind, key):
 @role_required(PROVINCE_ADMIN)
 def diff(kind, key):
     try:
-        a = ops.version_of(_kind(kind), key, request.args.get('a'))
-        b = ops.version_of(kind, key, request.args.get('b'))
+        a = ops.version_of(_province(), _kind(kind), key, request.args.get('a'))
+        b = ops.version_of(_province(), kind, key, request.args.get('b'))
     except Refused as exc:
         refused(exc)
         return redirect(url_for('workbench.history', kind=kind, key=key))
@@ -60,17 +65,18 @@ def _shown(kind: str, content: str) -> str:
 
 
 def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, case_form=None):
-    problems = ops.problems_of(kind, version.content) if version.status == DRAFT else []
+    problems = ops.problems_of(_province(), kind, version.content) if version.status == DRAFT else []
     context = dict(kind=kind, key=key, form=form, version=version, problems=problems, kinds=ops.KINDS,
                    problem_ids=ops.problem_element_ids(problems),
                    unsaved=status == 422,  # a refused save: the page shows unsaved edits
                    publish_form=PublishForm(draft_sha=version.sha256))
     if kind == BPMN:
         return render_template('workbench/bpmn_editor.html', roles=ROLES, form_keys=FORM_KEYS,
-                               statuses=list(STATUSES), decisions=ops.decision_keys(), **context), status
+                               statuses=list(STATUSES), decisions=ops.decision_keys(_province()), **context), status
     return with_inline_styles((render_template(
         'workbench/dmn_editor.html', bench=bench, bench_form=bench_form or BenchForm(),
-        case_form=case_form or CaseForm(prefix='case'), cases=ops.run_cases(key, version.content), **context), status))
+        case_form=case_form or CaseForm(prefix='case'), cases=ops.run_cases(_province(), key, version.content),
+        **context), status))
 
 
 @bp.route('/<kind>/<key>/edit', methods=['GET', 'POST'])
@@ -79,7 +85,7 @@ def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, c
 def edit(kind, key):
     kind = _kind(kind)
     try:
-        version = ops.working_copy(kind, key)
+        version = ops.working_copy(_province(), kind, key)
     except ops.WorkbenchError:
         abort(404)
     form = DraftForm()
@@ -102,7 +108,7 @@ def edit(kind, key):
     else:
         flash_errors(form)
     # Refused: the editor shows what was posted, so the edits are not lost.
-    return _editor(kind, key, form, ops.working_copy(kind, key), 422)
+    return _editor(kind, key, form, ops.working_copy(_province(), kind, key), 422)
 
 
 @bp.route('/<kind>/<key>/publish', methods=['POST'])
@@ -140,7 +146,7 @@ def discard(kind, key):
 @role_required(PROVINCE_ADMIN)
 def bench(key):
     try:
-        version = ops.working_copy(DMN, key)
+        version = ops.working_copy(_province(), DMN, key)
     except ops.WorkbenchError:
         abort(404)
     form = DraftForm(formdata=None, xml=_shown(DMN, version.content), base_version_id=version.id,

@@ -88,10 +88,11 @@ def evaluate(dmn_xml: str, inputs: dict) -> tuple[list, dict]:
     return [(rule.row_number, rule.description or '') for rule in matched], outputs
 
 
-def decide(decision_id: str, inputs: dict) -> dict:
-    """Outputs of the first matching rule of the published decision table (empty dict when nothing matches).
-    failures.ProcessFailed (and an entry for province staff) when a cell fails on these inputs."""
-    version = published(DMN, decision_id)
+def decide(decision_id: str, inputs: dict, province_id: int) -> dict:
+    """Outputs of the first matching rule of the published decision table of the province *province_id* (empty
+    dict when nothing matches). failures.ProcessFailed (and an entry for province staff) when a cell fails on these
+    inputs."""
+    version = published(DMN, decision_id, province_id)
     if version is None:
         raise DecisionUnavailable(decision_id)
     memo, key = job_memo(), ('decide', version.id, tuple(sorted(inputs.items())))

@@ -277,9 +277,9 @@ def _collecting_services(operation):
 
 @_collecting_services
 def start(process_key: str, subject_type: str, subject_id: int, data: dict,
-          scope_for: ScopeResolver) -> tuple[WorkflowInstance, StepResult]:
-    """Start a new instance on the latest published version of the process."""
-    latest = published_process(process_key)
+          scope_for: ScopeResolver, province_id: int) -> tuple[WorkflowInstance, StepResult]:
+    """Start a new instance on the latest published version of the process of the subject's province."""
+    latest = published_process(process_key, province_id)
     if latest is None:
         raise WorkflowError(_l('流程 %(process)s 尚未发布', process=process_key))
     version_id, rule_ids, parsed = latest
@@ -293,16 +293,16 @@ def start(process_key: str, subject_type: str, subject_id: int, data: dict,
     return instance, _save(instance, workflow, scope_for, open_items=[])
 
 
-def start_many(process_key: str, subject_type: str, starts: list[tuple[int, dict, ScopeResolver]]
-               ) -> list[tuple[WorkflowInstance, StepResult]]:
+def start_many(process_key: str, subject_type: str, starts: list[tuple[int, dict, ScopeResolver]],
+               province_id: int) -> list[tuple[WorkflowInstance, StepResult]]:
     """`start` for many subjects at once (a batch of imported rows), given (subject id, start data, scope resolver)
     each: the published versions are looked up and parsed once, the engine starts each instance on its own (with its
     own budget and service requests), and the instances and their inbox rows are written with one insert each for
     the batch instead of two flushes per instance. Raises as `start` does, at the first subject that fails."""
-    process = published(BPMN, process_key)
+    process = published(BPMN, process_key, province_id)
     if process is None:
         raise WorkflowError(_l('流程 %(process)s 尚未发布', process=process_key))
-    rules = [published(DMN, decision) for decision in called_decisions(process.content)]
+    rules = [published(DMN, decision, province_id) for decision in called_decisions(process.content)]
     parsed = parse_versions(process, rules)
     runs = []
     for subject_id, data, scope_for in starts:
@@ -447,7 +447,7 @@ def _target_parsed(instance: WorkflowInstance, target: ProcessVersion):
     own = {r.key: r for r in (db.session.get(ProcessVersion, rid) for rid in instance.rule_version_ids) if r}
     rules = []
     for decision in called_decisions(target.content):
-        rule = own.get(decision) or published(DMN, decision)
+        rule = own.get(decision) or published(DMN, decision, target.province_id)
         if rule is None:
             raise WorkflowError(_l('目标版本引用的决策表 %(decision)s 尚未发布', decision=decision))
         rules.append(rule)

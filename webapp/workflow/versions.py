@@ -8,7 +8,8 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy import and_, func, or_, select
 
-from models import ProcessVersion, db
+from models import Organisation, ProcessVersion, db
+from models.org import PROVINCE
 from models.workflow import BPMN, DMN, PUBLISHED, RETIRED
 
 from ..i18n import _l
@@ -58,16 +59,18 @@ def job_memo() -> dict | None:
     return _MEMO.get()
 
 
-def published(kind: str, key: str) -> ProcessVersion | None:
+def published(kind: str, key: str, province_id: int) -> ProcessVersion | None:
+    """The latest published version of (kind, key) of the province *province_id* (each province owns its own)."""
     pinned = _PINNED.get()
-    if pinned is not None and (kind, key) in pinned:
+    if pinned is not None and (province_id, kind, key) in pinned:
         # held here, not only in the session's (weak) identity map: no query, once loaded after each commit
-        return pinned[(kind, key)]
+        return pinned[(province_id, kind, key)]
     version = db.session.scalar(select(ProcessVersion).where(
-        ProcessVersion.kind == kind, ProcessVersion.key == key, ProcessVersion.status == PUBLISHED,
+        ProcessVersion.province_id == province_id, ProcessVersion.kind == kind, ProcessVersion.key == key,
+        ProcessVersion.status == PUBLISHED,
     ).order_by(ProcessVersion.version.desc()).limit(1))
     if pinned is not None and version is not None:
-        pinned[(kind, key)] = version
+        pinned[(province_id, kind, key)] = version
     return version
 
 
@@ -75,16 +78,17 @@ def published(kind: str, key: str) -> ProcessVersion | None:
 _CALLED_BY_SHA256: dict[str, list[str]] = {}
 
 
-def published_process(process_key: str):
-    """What a new instance of *process_key* starts on: (the latest published diagram's id, the ids of the latest
+def published_process(process_key: str, province_id: int):
+    """What a new instance of *process_key* in the province *province_id* starts on: (the latest published
+    diagram's id, the ids of the latest
     published versions of the decisions it calls, the parsed spec); None when the process is not published. One
     query of ids and content hashes: the parsed spec comes from the cache keyed by them, the contents are read only
     when it is not there yet (the first instance after a start or a new version)."""
     pinned = _PINNED.get()
-    if pinned is not None and ('start', process_key) in pinned:
-        return pinned[('start', process_key)]
+    if pinned is not None and ('start', province_id, process_key) in pinned:
+        return pinned[('start', province_id, process_key)]
     rows = db.session.execute(select(ProcessVersion.id, ProcessVersion.kind, ProcessVersion.key, ProcessVersion.sha256)
-                              .where(ProcessVersion.status == PUBLISHED,
+                              .where(ProcessVersion.province_id == province_id, ProcessVersion.status == PUBLISHED,
                                      or_(and_(ProcessVersion.kind == BPMN, ProcessVersion.key == process_key),
                                          ProcessVersion.kind == DMN))
                               .order_by(ProcessVersion.version)).all()
@@ -101,7 +105,7 @@ def published_process(process_key: str):
                                 [db.session.get(ProcessVersion, rule_id) for rule_id, _digest in rules])
     result = process_id, [rule_id for rule_id, _digest in rules], parsed
     if pinned is not None:
-        pinned[('start', process_key)] = result
+        pinned[('start', province_id, process_key)] = result
     return result
 
 
@@ -118,14 +122,14 @@ def content_key(kind: str, content: str) -> str:
         raise DiagramError([_l('不是有效的 BPMN 流程图') if kind == BPMN else _l('不是有效的 DMN 决策表')]) from None
 
 
-def validate_content(kind: str, content: str) -> str:
-    """Every check a version must pass before it may run (the whitelist, the catalog's names, then a trial on sample
-    data: trial.py); returns its key, raises DiagramError with every problem."""
+def validate_content(kind: str, content: str, province_id: int) -> str:
+    """Every check a version of the province *province_id* must pass before it may run (the whitelist, the catalog's
+    names, then a trial on sample data: trial.py); returns its key, raises DiagramError with every problem."""
     key = content_key(kind, content)
     if kind == BPMN:
         rules = []
         for decision in called_decisions(content):
-            rule = published(DMN, decision)
+            rule = published(DMN, decision, province_id)
             if rule is None:
                 raise DiagramError([_l('业务规则任务引用的决策表 "%(decision)s" 尚未发布', decision=decision)])
             rules.append(rule)
@@ -144,13 +148,15 @@ def validate_content(kind: str, content: str) -> str:
     return key
 
 
-def add_version(kind: str, content: str, user_id=None, comment=None, status=PUBLISHED) -> ProcessVersion:
-    """Store a new version after validating it; raises DiagramError with every problem found."""
-    key = validate_content(kind, content)
+def add_version(kind: str, content: str, province_id: int, user_id=None, comment=None,
+                status=PUBLISHED) -> ProcessVersion:
+    """Store a new version of the province *province_id* after validating it; raises DiagramError with every
+    problem found."""
+    key = validate_content(kind, content, province_id)
     latest = db.session.scalar(select(func.max(ProcessVersion.version)).where(
-        ProcessVersion.kind == kind, ProcessVersion.key == key)) or 0
-    version = ProcessVersion(kind=kind, key=key, version=latest + 1, content=content, sha256=sha256(content),
-                             status=status, comment=comment, created_by_id=user_id)
+        ProcessVersion.province_id == province_id, ProcessVersion.kind == kind, ProcessVersion.key == key)) or 0
+    version = ProcessVersion(province_id=province_id, kind=kind, key=key, version=latest + 1, content=content,
+                             sha256=sha256(content), status=status, comment=comment, created_by_id=user_id)
     db.session.add(version)
     db.session.flush()
     if status == PUBLISHED:
@@ -162,21 +168,27 @@ def retire_superseded(version: ProcessVersion) -> None:
     """The other published versions of the key become retired (已停用): no new instance starts on them, while the
     instances already running on them carry on."""
     for older in db.session.scalars(select(ProcessVersion).where(
-            ProcessVersion.kind == version.kind, ProcessVersion.key == version.key,
+            ProcessVersion.province_id == version.province_id, ProcessVersion.kind == version.kind,
+            ProcessVersion.key == version.key,
             ProcessVersion.status == PUBLISHED, ProcessVersion.id != version.id)):
         older.status = RETIRED
 
 
-def load_defaults() -> list[ProcessVersion]:
-    """Load rules/*.dmn then bpmn/*.bpmn as version 1 of each, skipping any key already in the database."""
+def load_defaults(province_id: int | None = None) -> list[ProcessVersion]:
+    """Load rules/*.dmn then bpmn/*.bpmn as version 1 of each for the province *province_id* (default: every
+    province), skipping any key the province already has."""
+    provinces = [province_id] if province_id is not None else list(db.session.scalars(
+        select(Organisation.id).where(Organisation.kind == PROVINCE).order_by(Organisation.id)))
     added = []
-    for kind, folder, pattern in ((DMN, 'rules', '*.dmn'), (BPMN, 'bpmn', '*.bpmn')):
-        for path in sorted((ROOT / folder).glob(pattern)):
-            content = path.read_text(encoding='utf-8')
-            key = _process_id(content) if kind == BPMN else _decision_id(content)
-            exists = db.session.scalar(select(ProcessVersion.id).where(
-                ProcessVersion.kind == kind, ProcessVersion.key == key).limit(1))
-            if not exists:
-                comment = f'随系统发布的默认版本（{folder}/{path.name}）'  # i18n: data (stored with the version, as written)
-                added.append(add_version(kind, content, comment=comment))
+    for province in provinces:
+        for kind, folder, pattern in ((DMN, 'rules', '*.dmn'), (BPMN, 'bpmn', '*.bpmn')):
+            for path in sorted((ROOT / folder).glob(pattern)):
+                content = path.read_text(encoding='utf-8')
+                key = _process_id(content) if kind == BPMN else _decision_id(content)
+                exists = db.session.scalar(select(ProcessVersion.id).where(
+                    ProcessVersion.province_id == province, ProcessVersion.kind == kind,
+                    ProcessVersion.key == key).limit(1))
+                if not exists:
+                    comment = f'随系统发布的默认版本（{folder}/{path.name}）'  # i18n: data (stored as written)
+                    added.append(add_version(kind, content, province, comment=comment))
     return added
