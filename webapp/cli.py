@@ -98,7 +98,6 @@ def _seed_zhejiang(with_claims: bool) -> None:
     person('陈静', [(LEARNER, hz, arch)], id_number=demo_id('33010519920215004'))
     db.session.flush()
     load_defaults(province.id)
-    load_catalogue(province, shipped('guangxi'))  # 广西's 认定类型 (rules/catalogues/guangxi.json)
     year = today().year
     db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
                                       closes_on=date(year, 12, 31)))
@@ -138,6 +137,7 @@ def _seed_guangxi(with_claims: bool) -> None:
     _person('农丽', [(LEARNER, kindergarten, None)], id_number=demo_id('45020319850901005'))
     db.session.flush()
     load_defaults(province.id)
+    load_catalogue(province, shipped('guangxi'))  # 广西's 认定类型 (rules/catalogues/guangxi.json)
     year = today().year
     db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
                                       closes_on=date(year, 12, 31)))

@@ -13,6 +13,7 @@ from models.imports import PENDING
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 from models.workbench import DecisionTestCase, IMPACT
 from models.workflow import BPMN, DMN, DRAFT, WorkflowInstance
+from webapp import catalogue
 from webapp.claims import operations as ops
 from webapp.workflow import versions
 
@@ -83,7 +84,8 @@ def _province_data(name: str, learner_key: str, unit_admin: str, supervisor: str
             'learner_id': learner.user_id, 'membership_id': learner.id,
             'platform_id': db.session.scalar(db.select(LearningPlatform.id).where(
                 LearningPlatform.province_id == province)),
-            'versions': (process_v1.id, process_v2.id, table.id, draft.id)}
+            'versions': (process_v1.id, process_v2.id, table.id, draft.id),
+            'catalogue_version_id': catalogue.published_of(province).id, 'pathway': TRAINING[name]['pathway']}
 
 
 @pytest.fixture
@@ -107,7 +109,7 @@ def _addresses(app, other: dict) -> list[str]:
             'learner_id': other['learner_id'], 'membership_id': other['membership_id'],
             'platform_id': other['platform_id'], 'supplement_id': 1, 'registration_id': 1, 'transfer_id': 1,
             'change_id': 1, 'certificate_id': 1, 'evidence_id': 1, 'notification_id': 1, 'enrolment_id': 1,
-            'action': 'activate'}
+            'action': 'activate', 'version_id': other['catalogue_version_id'], 'code': other['pathway']}
     p1, p2, t1, t2 = other['versions']
     found = []
     for rule in app.url_map.iter_rules():
@@ -179,7 +181,8 @@ def test_new_instances_start_on_the_versions_of_the_subjects_province(ctx):
     versions.add_version(BPMN, versions.published(BPMN, 'claim', zhejiang).content.replace(
         'value="待初审"', 'value="等待单位审核"'), zhejiang, comment='浙江改名')
     gx_learner, zj_learner = membership(HUANG_QIUMENG, LEARNER), membership(ZHANG_WEI, LEARNER)
-    gx_claim, zj_claim = ops.create_claim(gx_learner, claim_input()), ops.create_claim(zj_learner, claim_input())
+    gx_claim = ops.create_claim(gx_learner, claim_input(**TRAINING[GUANGXI]))
+    zj_claim = ops.create_claim(zj_learner, claim_input())
     ops.submit_claim(gx_learner, gx_claim, 'unit')
     ops.submit_claim(zj_learner, zj_claim, 'unit')
     gx_instance = db.session.get(WorkflowInstance, gx_claim.instance_id)

@@ -62,9 +62,10 @@ def upgrade():
         batch_op.add_column(sa.Column('event_key', sa.String(length=120), nullable=True))
         batch_op.create_index('uq_notification_user_event', ['user_id', 'event_key'], unique=True)
 
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('email_notifications', sa.Boolean(), server_default=sa.true(),
-                                      nullable=False))
+    # A plain ADD COLUMN (SQLite can add one with a default): a batch would rebuild user_account, which every
+    # table points at, and SQLite refuses to drop it while foreign keys are on and rows refer to it.
+    op.add_column('user_account', sa.Column('email_notifications', sa.Boolean(), server_default=sa.true(),
+                                            nullable=False))
 
 
 def downgrade():
