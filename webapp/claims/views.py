@@ -60,6 +60,7 @@ def my_claims():
         return export_claims(db.session.scalars(queries.exported(query)), _('培训登记详情'))
     page = paginate(query)
     return render_template('claims/my_claims.html', page=page, status=status, pathways=PATHWAYS,
+                           statuses=queries.statuses(),
                            submit_form=SubmitForm(), reason_form=ReasonForm(),
                            supplement_flag=queries.handled_flag(m.user_id))
 
@@ -368,4 +369,5 @@ def manage():
     if wants_export(request.args):
         return export_claims(db.session.scalars(query), _('学时审核结果'))
     page = paginate(query)
-    return render_template('claims/manage.html', page=page, status=status, q=q, year=year, pathways=PATHWAYS)
+    return render_template('claims/manage.html', page=page, status=status, q=q, year=year, pathways=PATHWAYS,
+                           statuses=queries.statuses())

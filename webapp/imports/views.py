@@ -8,9 +8,11 @@ from flask_login import login_required
 from models import ImportJob
 from models.people import UNIT_ADMIN
 
+from ..claims.queries import statuses
 from ..exports import XLSX
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, refused
+from ..workflow.catalog import DRAFT
 from . import bp, operations as ops, queries
 from .forms import UploadForm
 
@@ -60,7 +62,8 @@ def job(job_id: int):
     job = _job_or_404(job_id)
     failed = [r for r in job.results or [] if not r['ok']]
     skipped = sum(1 for r in job.results or [] if r.get('skipped'))
-    return render_template('imports/job.html', job=job, failed=failed, skipped=skipped)
+    draft = next((label for label, meaning in statuses() if meaning == DRAFT), '')  # what imported rows wait as
+    return render_template('imports/job.html', job=job, failed=failed, skipped=skipped, draft_status=draft)
 
 
 @bp.route('/<int:job_id>/progress')
