@@ -10,7 +10,7 @@ from models.workflow import BPMN, DMN, DRAFT
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
 from ..vendor import with_inline_styles
-from ..workflow.catalog import FORM_KEYS, HOURS_FORMS, ROLES, STATUSES
+from ..workflow.catalog import FORM_KEYS, HOURS_FORMS, MEANING_NAMES, ROLES, STATUSES
 from ..workflow.feel import feel_decision
 from . import bp, diffs, operations as ops
 from .choices import input_choices
@@ -70,7 +70,9 @@ def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, c
                    publish_form=PublishForm(draft_sha=version.sha256))
     if kind == BPMN:
         return render_template('workbench/bpmn_editor.html', roles=ROLES, form_keys=FORM_KEYS,
-                               statuses=list(STATUSES), decisions=ops.decision_keys(), hours_forms=HOURS_FORMS,
+                               statuses={label: _('%(label)s（%(meaning)s）', label=label, meaning=MEANING_NAMES[meaning])
+                                         for label, meaning in STATUSES.items()},
+                               decisions=ops.decision_keys(), hours_forms=HOURS_FORMS,
                                **context), status
     cases = ops.run_cases(key, version.content)
     for result in cases:

@@ -89,5 +89,10 @@ MEANING_COLORS = {DRAFT: 'secondary', RETURNED: 'danger', PENDING: 'warning', AP
                   DELETED: 'light'}
 
 
+# What each meaning is called where a label is chosen (the BPMN editor offers "个人上报（审核中）").
+MEANING_NAMES = {DRAFT: _l('草稿'), RETURNED: _l('退回待修改'), PENDING: _l('审核中'), APPROVED: _l('通过，计入学时'),
+                 REJECTED: _l('不通过'), DELETED: _l('已删除')}
+
+
 def status_color(label: str) -> str:
     return MEANING_COLORS.get(STATUSES.get(label), 'primary')

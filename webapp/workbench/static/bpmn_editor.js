@@ -160,7 +160,7 @@
     if (type === 'bpmn:UserTask') {
       select(texts.formKey, 'formKey', options.formKeys, getProperty(bo, 'formKey'),
              v => { setProperty(element, 'formKey', v); show(element); });
-      select(texts.statusLabel, 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
+      select(texts.statusLabel, 'statusLabel', options.statuses, getProperty(bo, 'statusLabel'),
              v => { setProperty(element, 'statusLabel', v); });
       // Which review grants the registered hours (those that count) is the task's choice: the unit's in a one-tier province
       if (options.hoursForms.includes(getProperty(bo, 'formKey')) || getProperty(bo, 'grantsHours')) {
@@ -169,7 +169,7 @@
       }
     }
     if (type === 'bpmn:EndEvent') {
-      select(texts.endStatusLabel, 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
+      select(texts.endStatusLabel, 'statusLabel', options.statuses, getProperty(bo, 'statusLabel'),
              v => setProperty(element, 'statusLabel', v), true);
     }
     if (type === 'bpmn:BusinessRuleTask') {
