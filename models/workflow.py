@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
@@ -77,6 +77,8 @@ class WorkItem(db.Model):
     task_name: Mapped[str] = mapped_column(String(100))
     task_title: Mapped[str] = mapped_column(String(200))
     form_key: Mapped[str] = mapped_column(String(100))
+    # The task grants 登记学时 (its diagram's `grantsHours` property): approving it registers the hours that count.
+    grants_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status_label: Mapped[str] = mapped_column(String(50))
     lane: Mapped[str] = mapped_column(String(30))
     scope_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'))

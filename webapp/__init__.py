@@ -283,10 +283,12 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters['version_status'] = format_version_status
     app.jinja_env.filters['process_name'] = format_process_name
     app.jinja_env.filters['translated'] = translated
+    app.jinja_env.filters['status_color'] = catalog.status_color  # a status badge's colour, by what it means
     app.jinja_env.globals['roles'] = catalog.ROLES  # role names in the reader's language (Membership.label: the log's)
     # Templates ask what a status means, never spell it: `{% if t is waiting %}`, `{% if c is editable_draft %}`.
     tests = app.jinja_env.tests
     tests['waiting'] = lambda subject: subject.outcome == catalog.PENDING
+    tests['draft_status'] = lambda label: catalog.STATUSES.get(label) == catalog.DRAFT  # a label meaning a draft
     tests['editable_draft'] = lambda subject: subject.outcome in (catalog.DRAFT, catalog.RETURNED)  # owner may send it
     tests['draft_version'] = lambda version: version.status == workflow.DRAFT  # a process or credit-table version
     # A background job's status (imports, impact previews, migration batches): `{% if job.status is job_done %}`.

@@ -2,7 +2,10 @@
 saves the draft, publishes; a new claim then starts on version 2 while a claim under review finishes on version 1."""
 from decimal import Decimal
 
-from models import Claim, WorkflowInstance, db
+from sqlalchemy import select
+
+from models import Claim, ProcessVersion, WorkflowInstance, db
+from models.workflow import DRAFT
 
 from ..helpers import submitted_claim
 from ..people import LI_NA, ZHANG_WEI
@@ -44,3 +47,30 @@ def test_edit_status_label_save_publish_new_claim_on_new_version(app_and_server,
         db.session.commit()
     page.goto(f'{base}/workbench/')
     assert '第 2 版：1 件' in page.inner_text('#process-list tr[data-key=claim]')
+
+
+def test_which_review_grants_hours_is_a_checkbox_validated_on_save(app_and_server, page):
+    """The review that grants 登记学时 is ticked on the user task (grantsHours); a diagram where an approved claim
+    would pass no ticked review is saved as a draft with the problem named, and cannot be published."""
+    app, base = app_and_server
+    log_in(page, base, 'shengji')
+    page.goto(f'{base}/workbench/bpmn/claim/edit')
+    page.wait_for_selector('#bpmn-editor[data-loaded="1"]')
+    page.click('.djs-element[data-element-id=unit_review]')
+    assert not page.is_checked('#field-grantsHours')
+    page.click('.djs-element[data-element-id=direct_review]')
+    assert page.is_checked('#field-grantsHours')
+    page.uncheck('#field-grantsHours')
+    shot(page, 'workbench_grants_hours')
+    page.click('#save-draft')
+    page.wait_for_selector('text=尚有以下问题需修正后才能发布')
+    assert '到达“通过认定”之前没有登记学时的审核步骤' in page.inner_text('main')
+    page.wait_for_selector('#bpmn-editor[data-loaded="1"]')
+    page.click('.djs-element[data-element-id=direct_review]')
+    page.check('#field-grantsHours')
+    page.click('#save-draft')
+    page.wait_for_selector('text=草稿已保存（第 2 版草稿），校验通过')
+    with app.app_context():
+        draft = db.session.scalar(select(ProcessVersion).where(ProcessVersion.key == 'claim',
+                                                               ProcessVersion.status == DRAFT))
+        assert draft.content.count('name="grantsHours" value="true"') == 2

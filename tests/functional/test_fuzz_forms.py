@@ -217,8 +217,8 @@ ROUTES = {
     'workbench.bench': Route('shengji', lambda w: '/workbench/dmn/credit_hours/bench', lambda w: {
         'pathway': 'training', 'level': '', 'rank': '', 'quantity': '3'}),
     'workbench.add_case': Route('shengji', lambda w: '/workbench/dmn/credit_hours/cases', lambda w: {
-        'case-name': '用例', 'case-expected': '{"hours_per_unit": 6}', 'case-pathway': 'training',
-        'case-quantity': '1'}, {'case-name': 'text', 'case-expected': 'text', 'case-pathway': 'text',
+        'case-name': '用例', 'case-expect-hours_per_unit': '6', 'case-pathway': 'training',
+        'case-quantity': '1'}, {'case-name': 'text', 'case-expect-hours_per_unit': 'decimal', 'case-pathway': 'text',
                                 'case-level': 'text', 'case-rank': 'text', 'case-quantity': 'text'}),
     'workbench.delete_case': Route('shengji', lambda w: f"/workbench/dmn/credit_hours/cases/{w['case']}/delete"),
     'workbench.catalogue_pathway': Route('shengji', lambda w: '/workbench/catalogue/pathways/new', lambda w: {
@@ -299,7 +299,7 @@ def world() -> dict:
     platform, _token = learning.create_platform(membership('shengji'), '模糊测试来源平台')
     province = membership('shengji')
     w['case'] = workbench.add_case('credit_hours', '已有用例', {'pathway': 'training', 'quantity': 1},
-                                   '{"hours_per_unit": 6}', province).id
+                                   {'hours_per_unit': 6}, province).id
     dmn = db.session.scalar(select(ProcessVersion).where(ProcessVersion.key == 'credit_hours',
                                                          ProcessVersion.status == 'published'))
     claim_version = db.session.scalar(select(ProcessVersion).where(ProcessVersion.key == 'claim',

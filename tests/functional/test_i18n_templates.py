@@ -10,6 +10,8 @@ from sqlalchemy import select
 from models import Organisation, ProcessVersion, User, db
 from models.workbench import DecisionTestCase
 from webapp.catalogue import load_catalogue, shipped
+from models.workflow import DMN
+from webapp.workbench.operations import table_outputs
 
 from ..helpers import submitted_claim
 from ..people import ZHANG_WEI, login, membership
@@ -40,8 +42,8 @@ class VisibleText(HTMLParser):
 
 
 def chinese_words(page: str, data: set[str]) -> list[str]:
-    """The Chinese a page shows, less the data (names of people and units, test cases, release notes) and the
-    language menu's 中文 (each language is named in its own)."""
+    """The Chinese a page shows, less the data (names of people and units, test cases, release notes, credit-table
+    column labels) and the language menu's 中文 (each language is named in its own)."""
     parser = VisibleText()
     parser.feed(page)
     texts = []
@@ -55,7 +57,11 @@ def chinese_words(page: str, data: set[str]) -> list[str]:
 def _data(app) -> set[str]:
     with app.app_context():
         columns = (User.name, Organisation.name, DecisionTestCase.name, ProcessVersion.comment)
-        return {'中文'} | {value for column in columns for value in db.session.scalars(select(column)) if value}
+        # a credit table's column labels are the province's words, shown as written (the test-case form's 期望 fields)
+        outputs = {out['label'] for content in db.session.scalars(select(ProcessVersion.content).where(
+            ProcessVersion.kind == DMN)) for out in table_outputs(content)}
+        named = {value for column in columns for value in db.session.scalars(select(column)) if value}
+        return {'中文'} | outputs | named
 
 
 def test_the_workbench_pages_read_in_english(app):

@@ -32,7 +32,7 @@ def test_workbench_messages_in_english_and_chinese_by_default(ctx, client):
     page = _text(client.post('/workbench/bpmn/claim/publish', data={'comment': ''}, follow_redirects=True))
     assert 'Enter release notes' in page and '请填写发布说明' not in page
     page = _text(client.get('/workbench/dmn/credit_hours/edit'))
-    assert 'Expected output (JSON)' in page and 'Test case name' in page
+    assert 'Expected: 每单位学时' in page and 'Test case name' in page and '>Advanced seminars</option>' in page
     # the flow log is the record: written in Chinese whatever the language of the page
     remark = db.session.scalar(select(FlowLog.remark).where(FlowLog.action == '保存草稿').order_by(FlowLog.id.desc()))
     assert remark == '流程 claim 第 2 版草稿'

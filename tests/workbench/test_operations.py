@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import FlowLog, ProcessVersion, db
 from models.workflow import BPMN, DMN, DRAFT, PUBLISHED, RETIRED
-from webapp.workbench import operations as ops
+from webapp.workbench import diffs, operations as ops
 from webapp.workflow import versions
 
 from ..people import membership, zj
@@ -144,7 +144,7 @@ def test_bench_shows_the_matched_rule_and_outputs_of_the_draft(ctx):
 
 def test_publish_refuses_a_table_whose_saved_case_fails(ctx):
     ops.add_case('credit_hours', '考试每科 8 学时', {'pathway': 'exam', 'level': None, 'rank': None, 'quantity': 1},
-                 '{"hours_per_unit": 8}', province())
+                 {'hours_per_unit': 8}, province())
     ops.save_draft(DMN, 'credit_hours', RULES.replace('<text>8</text>', '<text>10</text>', 1), province(),
                    *opened(DMN, 'credit_hours'))
     with pytest.raises(ops.WorkbenchError, match='测试用例未通过') as info:
@@ -155,9 +155,24 @@ def test_publish_refuses_a_table_whose_saved_case_fails(ctx):
     assert ops.publish(DMN, 'credit_hours', province(), '原样发布').version == 2
 
 
-def test_add_case_refuses_bad_expected_json(ctx):
-    with pytest.raises(ops.WorkbenchError, match='JSON'):
-        ops.add_case('credit_hours', '', {}, 'hours=8', province())
+def test_test_case_expectations_come_typed_from_a_field_per_output(ctx):
+    outputs = ops.table_outputs(RULES)
+    assert outputs == [{'name': 'hours_per_unit', 'label': '每单位学时', 'number': True}]
+    assert ops.expected_outputs({'expect-hours_per_unit': '8'}, outputs) == {'hours_per_unit': 8}
+    assert ops.expected_outputs({'expect-hours_per_unit': ' 7.5 '}, outputs) == {'hours_per_unit': 7.5}
+    with pytest.raises(ops.WorkbenchError, match='请填写期望输出'):
+        ops.expected_outputs({'expect-hours_per_unit': ''}, outputs)
+    with pytest.raises(ops.WorkbenchError, match='期望的“每单位学时”'):
+        ops.expected_outputs({'expect-hours_per_unit': '1e999999'}, outputs)
+    with pytest.raises(ops.WorkbenchError, match='请填写期望输出'):
+        ops.add_case('credit_hours', '', {}, {}, province())
+
+
+def test_bench_inputs_are_the_catalogues_codes_shown_by_label(ctx):
+    with pytest.raises(ops.WorkbenchError, match='“认定类型”没有这个选项'):
+        ops.bench_inputs({'pathway': 'nope'})
+    inputs = ops.bench_inputs({'pathway': 'seminar', 'level': 'provincial', 'quantity': '1'})
+    assert ops.described_inputs(inputs) == [('认定类型', '参加高研班'), ('级别', '省级'), ('数量', '1')]
 
 
 def test_diff_and_process_list(ctx):
@@ -165,8 +180,9 @@ def test_diff_and_process_list(ctx):
     draft, _ = ops.save_draft(BPMN, 'claim', CHANGED, province(), *opened())
     unified = ops.unified_diff(v1, draft)
     assert 'value="待初审"' in unified and 'value="等待单位审核"' in unified
-    html = ops.diff(v1, draft)
-    assert 'class="diff_chg"' in html and 'statusLabel' in html
+    readable = diffs.process_diff(v1.content, draft.content)
+    assert readable['changed'] == [('用户任务', '单位初审', 'unit_review', [('属性 statusLabel', '待初审', '等待单位审核')])]
+    assert readable['added'] == readable['removed'] == [] and not readable['layout_only']
     row = next(r for r in ops.process_list(zj()) if r['key'] == 'claim')
     assert row['published'] == v1 and row['draft'] == draft and row['running'] == []
 

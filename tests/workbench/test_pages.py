@@ -1,4 +1,5 @@
 """流程与规则 pages through the test client: province only; editor save, conflict, publish, history, diff, bench."""
+import re
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,8 @@ def test_list_editor_save_publish_history_and_diff(ctx, client):
     v2 = versions.published(BPMN, 'claim', zj())
     assert v2.version == 2
     diff = client.get(f'/workbench/bpmn/claim/diff?a={v1.id}&b={v2.id}').get_data(as_text=True)
-    assert 'diff_chg' in diff and '等待单位审核' in diff
+    assert '修改的元素' in diff and '用户任务“单位初审”' in diff and '属性 statusLabel' in diff
+    assert re.search(r'<td class="table-danger">待初审</td><td class="table-success">等待单位审核</td>', diff)
     assert client.get('/workbench/bpmn/claim/diff?a=999999&b=1', follow_redirects=True).status_code == 200
 
 
@@ -66,9 +68,9 @@ def test_dmn_bench_and_test_cases(ctx, client):
     page = client.post('/workbench/dmn/credit_hours/bench', data={'pathway': 'exam', 'quantity': '1'})
     text = page.get_data(as_text=True)
     assert '第 1 行（参加资格证书考试，每通过一科），第 15 行（其他情形不计学时）' in text
-    assert '"hours_per_unit": 8' in text and '按命中策略 FIRST 取第 1 行（另有第 15 行也匹配）' in text
+    assert '每单位学时 = <strong>8</strong>' in text and '按命中策略 FIRST 取第 1 行（另有第 15 行也匹配）' in text
     client.post('/workbench/dmn/credit_hours/cases', data={
-        'case-name': '考试', 'case-pathway': 'exam', 'case-quantity': '1', 'case-expected': '{"hours_per_unit": 9}'})
+        'case-name': '考试', 'case-pathway': 'exam', 'case-quantity': '1', 'case-expect-hours_per_unit': '9'})
     editor = client.get('/workbench/dmn/credit_hours/edit').get_data(as_text=True)
     assert '未通过' in editor
     v1 = versions.published(DMN, 'credit_hours', zj())

@@ -466,16 +466,20 @@ def used_hours(learner_id: int, year: int) -> dict[str, Decimal]:
 
 # The words of the flow log (audit texts are a record, kept in Chinese as written)
 DECISION_LABELS = {'approve': '通过', 'reject': '不通过', 'return': '退回修改'}  # i18n: data
+UNIT_REVIEW_FORM = 'claim_unit_review'
+REVIEW_FORMS = (UNIT_REVIEW_FORM, 'claim_final_review')
 
 
 def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | None, comment: str | None,
            claim_id: int | None = None) -> Claim:
-    """Unit review (待初审) or final review (待终审): approve, reject with reason, or return with reason. With
+    """A review step (待初审, 待终审 or however the diagram names it): approve, reject with reason, or return with
+    reason. Approving the step that grants 登记学时 (its task's `grantsHours`, e.g. the unit's review in a one-tier
+    province) registers the hours that count, within the year's cap; approving an earlier step sets 审核学时. With
     *claim_id*, refused unless the task is that claim's."""
     item = open_task(m, work_item_id, SUBJECT, ClaimError)
     if claim_id is not None and item.subject_id != claim_id:
         raise ClaimError(_l('无权处理该事项，或该事项不存在'))
-    if item.form_key not in ('claim_unit_review', 'claim_final_review'):
+    if item.form_key not in REVIEW_FORMS:
         raise ClaimError(_l('该事项不是审核任务'))
     claim = db.session.get(Claim, item.subject_id)
     if decision not in DECISION_LABELS:
@@ -483,13 +487,13 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
     comment = (comment or '').strip()
     if decision in ('reject', 'return') and not comment:
         raise ClaimError(_l('不通过或退回修改时必须填写审核意见'), 'comment')
-    final = item.form_key == 'claim_final_review'
+    grants = item.grants_hours
     if decision == 'approve':
-        hours = hours if hours is not None else (claim.reviewed_hours if final and claim.reviewed_hours is not None
-                                                 else claim.applied_hours)
+        later = item.form_key != UNIT_REVIEW_FORM and claim.reviewed_hours is not None
+        hours = hours if hours is not None else (claim.reviewed_hours if later else claim.applied_hours)
         if hours <= 0:
             raise ClaimError(_l('通过时学时应大于 0'), 'hours')
-        if final:
+        if grants:
             remaining = remaining_allowance(claim)
             if remaining is not None and hours > remaining:
                 raise ClaimError(_l('该人员 %(year)s 年“%(pathway)s”剩余可登记学时为 %(hours)s，登记学时不能超过该值',
@@ -497,14 +501,17 @@ def review(m: Membership, work_item_id: int, decision: str, hours: Decimal | Non
                                     hours=format_hours(remaining)), 'hours')
     step = runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(claim))
     if decision == 'approve':  # after the step: the claim is written once, with its new status
-        if final:
+        if grants:
             claim.registered_hours = hours
+            if claim.reviewed_hours is None:  # the step that registers also reviewed (a one-tier province)
+                claim.reviewed_hours = hours
         else:
             claim.reviewed_hours = hours
     apply_step(claim, step)
     hours_text = format_hours(hours) if decision == 'approve' else None
-    audit.log(SUBJECT, claim.id, '终审' if final else '单位审核', m, DECISION_LABELS[decision]
-              + ((f'，登记学时 {hours_text}' if final else f'，审核学时 {hours_text}') if hours_text else '')
+    stage = '单位审核' if item.form_key == UNIT_REVIEW_FORM else '终审'  # i18n: data (flow log)
+    audit.log(SUBJECT, claim.id, stage, m, DECISION_LABELS[decision]
+              + ((f'，登记学时 {hours_text}' if grants else f'，审核学时 {hours_text}') if hours_text else '')
               + (f'。意见：{comment}' if comment else ''))
     tell_learner(claim, decision, comment)
     return claim

@@ -10,7 +10,7 @@ from models.people import LEARNER, name_contains
 
 from ..i18n import N_
 from ..permissions import claim_scope
-from ..workflow import catalog
+from ..workflow import catalog, versions
 
 HANDLED, UNHANDLED = N_('已处理'), N_('未处理')  # the supplement status, compared by the page: translate where shown
 
@@ -29,6 +29,13 @@ def filter_claims(query, args, status=Claim.status_label, year=Claim.year, pathw
     if q:
         query = query.where(learner_id.in_(learners_matching(q)))
     return query
+
+
+def statuses(m) -> list[tuple[str, str]]:
+    """The claim statuses the tabs and filters offer to *m* (a membership): (label, meaning) from its province's
+    published claim diagram and its retired versions (a province that renames its steps, e.g. to seed 000's 个人保存 /
+    个人上报 …, sees its names)."""
+    return versions.status_choices('claim', m.org.province.id if m is not None and m.org is not None else None)
 
 
 def learners_matching(q: str):

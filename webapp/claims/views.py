@@ -69,6 +69,7 @@ def my_claims():
         return export_claims(db.session.scalars(queries.exported(query)), _('培训登记详情'))
     page = paginate(query)
     return render_template('claims/my_claims.html', page=page, status=status, pathways=member_pathways(m),
+                           statuses=queries.statuses(m),
                            submit_form=SubmitForm(), reason_form=ReasonForm(),
                            supplement_flag=queries.handled_flag(m.user_id))
 
@@ -392,4 +393,4 @@ def manage():
         return export_claims(db.session.scalars(query), _('学时审核结果'))
     page = paginate(query)
     return render_template('claims/manage.html', page=page, status=status, q=q, year=year,
-                           pathways=member_pathways(m))
+                           pathways=member_pathways(m), statuses=queries.statuses(m))

@@ -9,9 +9,11 @@ from models import ImportJob
 from models.people import UNIT_ADMIN
 
 from ..catalogue import catalogue_for
+from ..claims.queries import statuses
 from ..exports import XLSX
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, refused
+from ..workflow.catalog import DRAFT
 from . import bp, operations as ops, queries
 from .forms import UploadForm
 
@@ -62,7 +64,9 @@ def job(job_id: int):
     job = _job_or_404(job_id)
     failed = [r for r in job.results or [] if not r['ok']]
     skipped = sum(1 for r in job.results or [] if r.get('skipped'))
-    return render_template('imports/job.html', job=job, failed=failed, skipped=skipped)
+    # what imported rows wait as
+    draft = next((label for label, meaning in statuses(current_membership()) if meaning == DRAFT), '')
+    return render_template('imports/job.html', job=job, failed=failed, skipped=skipped, draft_status=draft)
 
 
 @bp.route('/<int:job_id>/progress')

@@ -12,7 +12,7 @@ from models.people import LEARNER, UNIT_ADMIN
 
 from ..catalogue import member_pathways
 from ..claims.forms import SubmitForm
-from ..claims.queries import exported, filed_claims
+from ..claims.queries import exported, filed_claims, statuses
 from ..claims.sheets import export_claims
 from ..exports import MAX_EXPORT_ROWS, wants_export, xlsx_response
 from ..formatting import format_local_time, format_outcome
@@ -91,8 +91,8 @@ def todo():
     page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'],
                               None if queries.filters_apply(request.args) else counts.get(CLAIM, 0),
                               ids=queries.todo_claim_ids(m, request.args))
-    return render_template('inbox/list.html', tab='todo', page=page, pathways=member_pathways(m), tabs=tabs,
-                           current=current,
+    return render_template('inbox/list.html', tab='todo', page=page, pathways=member_pathways(m),
+                           statuses=statuses(m), tabs=tabs, current=current,
                            batch_form=BatchReviewForm() if m.role != LEARNER else None)
 
 
@@ -110,7 +110,8 @@ def done():
         return export_claims((claim for _item, claim in rows), _('我已处理'))
     page = queries.claim_page(query, _page_number(), current_app.config['PAGE_SIZE'],
                               None if queries.filters_apply(request.args) else counts.get(CLAIM, 0))
-    return render_template('inbox/list.html', tab='done', page=page, pathways=member_pathways(m), batch_form=None,
+    return render_template('inbox/list.html', tab='done', page=page, pathways=member_pathways(m),
+                           statuses=statuses(m), batch_form=None,
                            tabs=tabs, current=current)
 
 
@@ -125,4 +126,5 @@ def mine():
     page = paginate(query)
     waiting = queries.waiting_items([c.id for c in page.items])
     return render_template('inbox/mine.html', page=page, waiting=waiting, pathways=member_pathways(m),
+                           statuses=statuses(m),
                            submit_form=SubmitForm() if m.role == UNIT_ADMIN else None)

@@ -329,7 +329,7 @@ def review(m: Membership, work_item_id: int, decision: str, comment: str | None,
         raise ClaimError(_l('请选择审核结果'), 'decision')
     if decision in ('reject', 'return') and not comment:
         raise ClaimError(_l('不通过或退回修改时必须填写审核意见'), 'comment')
-    final = item.form_key == 'supplement_final_review'
+    final = item.grants_hours  # the step that grants 登记学时 (its task's grantsHours), whatever its form
     remark = DECISION_LABELS[decision]
     if decision == 'approve':
         approved = _reviewed_hours(s, final, hours)
@@ -349,7 +349,7 @@ def review(m: Membership, work_item_id: int, decision: str, comment: str | None,
             entry.reviewed_hours = approved[entry.id]
         remark += f'，审核学时 {format_hours(sum(approved.values(), Decimal(0)))}'  # i18n: data (flow log)
     _apply(s, runtime.complete(item.id, m.user_id, {'decision': decision, 'comment': comment}, scope_resolver(s)))
-    stage = '学时办审核' if final else '企业审核'  # i18n: data (flow log)
+    stage = '企业审核' if item.form_key == 'supplement_unit_review' else '学时办审核'  # i18n: data (flow log)
     audit.log(SUBJECT, s.id, stage, m, remark + (f'。意见：{comment}' if comment else ''))
     for entry in live_entries(s):
         audit.log(claims.SUBJECT, entry.id, stage, m, DECISION_LABELS[decision])

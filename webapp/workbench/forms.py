@@ -7,6 +7,7 @@ from ..catalogue import CATEGORY_LABELS, MAX_CAP, MAX_RANK, UNITS
 from ..forms import REQUIRED, AmountField, Form, choices
 from ..i18n import _l
 from .catalogue_operations import PathwayInput
+from .choices import input_choices
 
 
 class DraftForm(Form):
@@ -22,15 +23,24 @@ class PublishForm(Form):
 
 
 class BenchForm(Form):
-    pathway = StringField(_l('认定类型 pathway'), validators=[Optional(), Length(max=50)])
-    level = StringField(_l('级别 level'), validators=[Optional(), Length(max=50)])
-    rank = StringField(_l('排名 rank'), validators=[Optional(), Length(max=10)])
-    quantity = StringField(_l('数量 quantity'), validators=[Optional(), Length(max=20)])
+    """The credit table's inputs: pathway and level picked by their labels (the code is sent), rank and quantity
+    typed. What is not a listed value is refused by workbench.operations.bench_inputs, in Chinese."""
+    pathway = SelectField(_l('认定类型'), validate_choice=False)
+    level = SelectField(_l('级别'), validate_choice=False)
+    rank = StringField(_l('排名'), validators=[Optional(), Length(max=10)])
+    quantity = StringField(_l('数量'), validators=[Optional(), Length(max=20)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = input_choices()
+        self.pathway.choices = [('', _l('（不填）'))] + choices['pathway']
+        self.level.choices = [('', _l('（不填）'))] + choices['level']
 
 
 class CaseForm(BenchForm):
+    """A saved test case: a name, the inputs as on the bench, and the expected value of each output column (fields
+    the page adds per output: workbench.operations.expected_outputs)."""
     name = StringField(_l('用例名称'), validators=[Optional(), Length(max=200)])
-    expected = StringField(_l('期望输出（JSON）'), validators=[DataRequired(message=_l('请填写期望输出')), Length(max=1000)])
 
 
 # ---- 认定类型目录 -------------------------------------------------------------------------------------------------

@@ -25,18 +25,22 @@ from models.workflow import BPMN, DMN, DRAFT, PUBLISHED
 from .. import audit
 from ..formatting import format_local_time
 from ..i18n import _l
-from ..numbers import row_id
+from ..numbers import NumberRefused, parse_decimal, row_id
 from ..refusals import Refused
 from ..workflow import rules, versions
 from ..workflow.engine import sha256
 from ..workflow.feel import FeelError, translate_decision
 from ..workflow.validation import DiagramError
+from .choices import input_choices
 
 KINDS = {BPMN: _l('流程'), DMN: _l('决策表')}
 LOGGED_KINDS = {BPMN: '流程', DMN: '决策表'}  # i18n: data - the flow log's words, kept as written
 # The bench's inputs: name, type, and what a value that is not of the type is told.
 BENCH_INPUTS = (('pathway', str, None), ('level', str, None), ('rank', int, _l('排名应为数字')),
                 ('quantity', float, _l('数量应为数字')))
+INPUT_LABELS = {'pathway': _l('认定类型'), 'level': _l('级别'), 'rank': _l('排名'), 'quantity': _l('数量')}
+NUMBER_TYPES = ('number', 'integer', 'long', 'double')  # DMN typeRefs whose expected outputs are numbers
+OUTPUT_PREFIX = 'expect-'  # the test-case form's field of each output: expect-<output name>
 ELEMENT_IN_PROBLEM = re.compile(r'(?:元素|[Ee]lement) ([\w.-]+)')  # i18n: data - how a problem names its element
 
 
@@ -233,14 +237,6 @@ def normalised_lines(content: str) -> list[str]:
         return content.splitlines()
 
 
-def diff(a: ProcessVersion, b: ProcessVersion) -> str:
-    """Side-by-side HTML diff of the two versions' XML (changed lines with context; the library escapes the text)."""
-    return difflib.HtmlDiff(wrapcolumn=90).make_table(
-        normalised_lines(a.content), normalised_lines(b.content), _('第 %(version)s 版', version=a.version),
-        _('第 %(version)s 版', version=b.version),
-        context=True, numlines=3)
-
-
 def unified_diff(a: ProcessVersion, b: ProcessVersion) -> str:
     lines = difflib.unified_diff(normalised_lines(a.content), normalised_lines(b.content), f'v{a.version}',
                                  f'v{b.version}', lineterm='')
@@ -283,13 +279,17 @@ def _json(value) -> str:
 
 
 def bench_inputs(form) -> dict:
-    """Typed inputs from the bench form; blank fields are None. Refuses numbers that are not numbers."""
+    """Typed inputs from the bench (or test-case) form; blank fields are None. Refuses numbers that are not numbers
+    and, for the columns whose values the catalogue lists (the pickers), values it does not list."""
+    choices = input_choices()
     inputs = {}
     for name, kind, not_a_number in BENCH_INPUTS:
         raw = (form.get(name) or '').strip()
         if raw == '':
             inputs[name] = None
             continue
+        if name in choices and raw not in dict(choices[name]):
+            raise WorkbenchError(_l('“%(input)s”没有这个选项', input=INPUT_LABELS[name]))
         try:
             inputs[name] = kind(raw)
         except ValueError:
@@ -297,6 +297,50 @@ def bench_inputs(form) -> dict:
         if kind is float and inputs[name].is_integer():
             inputs[name] = int(inputs[name])
     return inputs
+
+
+def described_inputs(inputs: dict) -> list[tuple[str, str]]:
+    """A test case's inputs as staff read them: (column, value) with pathways and levels by their labels."""
+    choices = {name: dict(pairs) for name, pairs in input_choices().items()}
+    shown = []
+    for name, _kind, _refusal in BENCH_INPUTS:
+        value = (inputs or {}).get(name)
+        if value is not None and value != '':
+            shown.append((INPUT_LABELS[name], choices.get(name, {}).get(value, str(value))))
+    return shown
+
+
+def table_outputs(content: str) -> list[dict]:
+    """The output columns of a credit table: name, label and whether a number is expected."""
+    try:
+        table = etree.fromstring(content.encode('utf-8')).find('.//{*}decisionTable')
+    except etree.XMLSyntaxError:
+        return []
+    return [{'name': out.get('name'), 'label': out.get('label') or out.get('name'),
+             'number': (out.get('typeRef') or '').lower() in NUMBER_TYPES}
+            for out in (table.findall('{*}output') if table is not None else ()) if out.get('name')]
+
+
+def expected_outputs(form, outputs: list[dict], prefix: str = OUTPUT_PREFIX) -> dict:
+    """What a test case expects, from its form's field per output (<prefix><name>): numbers as numbers; blank fields
+    are not checked, but at least one must be filled."""
+    expected = {}
+    for out in outputs:
+        raw = (form.get(prefix + out['name']) or '').strip()
+        if not raw:
+            continue
+        if out['number']:
+            try:
+                number = parse_decimal(raw, (9, 3))
+            except NumberRefused as exc:
+                raise WorkbenchError(_l('期望的“%(output)s”：%(problem)s', output=out['label'],
+                                        problem=exc.message)) from None
+            expected[out['name']] = int(number) if number == number.to_integral_value() else float(number)
+        else:
+            expected[out['name']] = raw[:200]
+    if not expected:
+        raise WorkbenchError(_l('请填写期望输出'))
+    return expected
 
 
 def bench(content: str, inputs: dict) -> dict:
@@ -341,19 +385,14 @@ def cases(province_id: int, key: str) -> list[DecisionTestCase]:
                                    .order_by(DecisionTestCase.id)))
 
 
-def add_case(key: str, name: str, inputs: dict, expected_text: str, m: Membership) -> DecisionTestCase:
-    """Save a test case with the table: *expected_text* is a JSON object of output names to values."""
+def add_case(key: str, name: str, inputs: dict, expected: dict, m: Membership) -> DecisionTestCase:
+    """Save a test case with the table: *expected* maps output names to values (expected_outputs)."""
     if versions.published(DMN, key, m.org_id) is None and draft_of(m.org_id, DMN, key) is None:
         raise WorkbenchError(_l('没有这个决策表'))
-    try:
-        expected = json.loads(expected_text or '')
-    except ValueError:
-        expected = None
-    if not isinstance(expected, dict):
-        raise WorkbenchError(_l('期望输出应为 JSON 对象，例如 {"hours_per_unit": 8}'))
+    if not isinstance(expected, dict) or not expected:
+        raise WorkbenchError(_l('请填写期望输出'))
     case = DecisionTestCase(province_id=m.org_id, key=key, name=(name or '').strip()[:200] or None, inputs=inputs,
-                            expected=expected,
-                            created_by_id=m.user_id)
+                            expected=expected, created_by_id=m.user_id)
     db.session.add(case)
     db.session.flush()
     audit.log('decision_test_case', case.id, '添加测试用例', m, f'决策表 {key}：{_json(inputs)} → {_json(expected)}')

@@ -10,9 +10,10 @@ from models.workflow import BPMN, DMN, DRAFT
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
 from ..vendor import with_inline_styles
-from ..workflow.catalog import FORM_KEYS, ROLES, STATUSES
+from ..workflow.catalog import FORM_KEYS, HOURS_FORMS, MEANING_NAMES, ROLES, STATUSES
 from ..workflow.feel import feel_decision
-from . import bp, operations as ops
+from . import bp, diffs, operations as ops
+from .choices import input_choices
 from .forms import BenchForm, CaseForm, DraftForm, PublishForm
 
 
@@ -55,7 +56,9 @@ def diff(kind, key):
     except Refused as exc:
         refused(exc)
         return redirect(url_for('workbench.history', kind=kind, key=key))
-    return render_template('workbench/diff.html', kind=kind, key=key, a=a, b=b, table=ops.diff(a, b),
+    readable = (diffs.decision_diff(a.content, b.content) if kind == DMN
+                else diffs.process_diff(a.content, b.content))
+    return render_template('workbench/diff.html', kind=kind, key=key, a=a, b=b, readable=readable,
                            unified=ops.unified_diff(a, b), kinds=ops.KINDS)
 
 
@@ -64,7 +67,7 @@ def _shown(kind: str, content: str) -> str:
     return feel_decision(content) if kind == DMN else content
 
 
-def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, case_form=None):
+def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, case_form=None, expected=None):
     problems = ops.problems_of(_province(), kind, version.content) if version.status == DRAFT else []
     context = dict(kind=kind, key=key, form=form, version=version, problems=problems, kinds=ops.KINDS,
                    problem_ids=ops.problem_element_ids(problems),
@@ -72,11 +75,18 @@ def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, c
                    publish_form=PublishForm(draft_sha=version.sha256))
     if kind == BPMN:
         return render_template('workbench/bpmn_editor.html', roles=ROLES, form_keys=FORM_KEYS,
-                               statuses=list(STATUSES), decisions=ops.decision_keys(_province()), **context), status
+                               statuses={label: _('%(label)s（%(meaning)s）', label=label, meaning=MEANING_NAMES[meaning])
+                                         for label, meaning in STATUSES.items()},
+                               decisions=ops.decision_keys(_province()), hours_forms=HOURS_FORMS,
+                               **context), status
+    cases = ops.run_cases(_province(), key, version.content)
+    for result in cases:
+        result['inputs'] = ops.described_inputs(result['case'].inputs)
     return with_inline_styles((render_template(
         'workbench/dmn_editor.html', bench=bench, bench_form=bench_form or BenchForm(),
-        case_form=case_form or CaseForm(prefix='case'), cases=ops.run_cases(_province(), key, version.content),
-        **context), status))
+        case_form=case_form or CaseForm(prefix='case'), cases=cases, choices=input_choices(_province()),
+        outputs=ops.table_outputs(version.content), expected=expected or {},
+        expect_prefix='case-' + ops.OUTPUT_PREFIX, **context), status))
 
 
 @bp.route('/<kind>/<key>/edit', methods=['GET', 'POST'])
@@ -161,9 +171,9 @@ def bench(key):
         except Refused as exc:
             refused(exc)
     case_form = CaseForm(formdata=None, prefix='case', pathway=bench_form.pathway.data, level=bench_form.level.data,
-                         rank=bench_form.rank.data, quantity=bench_form.quantity.data,
-                         expected=ops._json(result['outputs']) if result else '')
-    return _editor(DMN, key, form, version, bench=result, bench_form=bench_form, case_form=case_form)
+                         rank=bench_form.rank.data, quantity=bench_form.quantity.data)
+    return _editor(DMN, key, form, version, bench=result, bench_form=bench_form, case_form=case_form,
+                   expected=result['outputs'] if result else None)
 
 
 @bp.route('/dmn/<key>/cases', methods=['POST'])
@@ -173,8 +183,11 @@ def add_case(key):
     form = CaseForm(prefix='case')
     if form.validate_on_submit():
         try:
+            version = ops.working_copy(DMN, key)
             inputs = ops.bench_inputs({name: getattr(form, name).data for name, _type, _refusal in ops.BENCH_INPUTS})
-            ops.add_case(key, form.name.data, inputs, form.expected.data, current_membership())
+            expected = ops.expected_outputs(request.form, ops.table_outputs(version.content),
+                                            'case-' + ops.OUTPUT_PREFIX)
+            ops.add_case(key, form.name.data, inputs, expected, current_membership())
             flash(_('测试用例已保存'), 'success')
         except Refused as exc:
             refused(exc)

@@ -32,6 +32,23 @@ FORM_KEYS = {
     'superior_new_review': _l('更换上级部门：新上级审核（同意/不同意）'),
 }
 
+# Review forms that record hours: 审核学时 on a step before the last, 登记学时 (the hours that count) on the step that
+# grants them. Which user task grants is its `grantsHours` property ("true"), not its form: a province where the unit's
+# approval is final marks the unit's review (seed 001), one with a third tier marks the last of the three.
+HOURS_FORMS = ('claim_unit_review', 'claim_final_review', 'supplement_unit_review', 'supplement_final_review')
+GRANTS_HOURS = 'grantsHours'
+# Diagrams stored before the property existed name no task with it: there the final review forms grant the hours.
+LEGACY_GRANTING_FORMS = ('claim_final_review', 'supplement_final_review')
+
+
+def grants_hours(props: dict, declared_anywhere: bool) -> bool:
+    """Whether a user task with extension properties *props* grants 登记学时; *declared_anywhere*: whether some task of
+    its diagram names `grantsHours` (if none does, the diagram predates it and its final review forms grant)."""
+    if GRANTS_HOURS in props:
+        return props[GRANTS_HOURS] == 'true'
+    return not declared_anywhere and props.get('formKey') in LEGACY_GRANTING_FORMS
+
+
 # Service tasks a diagram may call: name -> title. The Python behind each lives in code (runtime.SERVICE_HANDLERS).
 SERVICE_TASKS = {
     'notify_assignees': _l('提醒办理人（站内通知）'),
@@ -65,3 +82,17 @@ STATUSES = {  # i18n: data (the labels diagrams name, stored in status_label and
     '待原上级审核': PENDING, '待新上级审核': PENDING, '已更换': APPROVED, '原上级不同意': REJECTED,
     '新上级不同意': REJECTED,
 }
+# The order lists offer status labels in (tabs, filters): by what they mean, then as the diagram names them.
+MEANING_ORDER = (DRAFT, RETURNED, PENDING, APPROVED, REJECTED, DELETED)
+# The colour (Bootstrap) of a status badge, by what the label means: a renamed step keeps its colour.
+MEANING_COLORS = {DRAFT: 'secondary', RETURNED: 'danger', PENDING: 'warning', APPROVED: 'success', REJECTED: 'dark',
+                  DELETED: 'light'}
+
+
+# What each meaning is called where a label is chosen (the BPMN editor offers "个人上报（审核中）").
+MEANING_NAMES = {DRAFT: _l('草稿'), RETURNED: _l('退回待修改'), PENDING: _l('审核中'), APPROVED: _l('通过，计入学时'),
+                 REJECTED: _l('不通过'), DELETED: _l('已删除')}
+
+
+def status_color(label: str) -> str:
+    return MEANING_COLORS.get(STATUSES.get(label), 'primary')

@@ -23,7 +23,7 @@ from models.workflow import BPMN, DMN
 
 from ..i18n import _l
 from ..refusals import Refused
-from .catalog import PENDING, STATUSES
+from .catalog import GRANTS_HOURS, LEGACY_GRANTING_FORMS, PENDING, STATUSES, grants_hours
 from .engine import (SERIALIZER, SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow,
                      new_workflow)
 from .expressions import budget
@@ -99,6 +99,13 @@ class StepResult:
 
 def _props(task_spec) -> dict:
     return getattr(task_spec, 'extensions', {}).get('properties', {})
+
+
+def _grants(task_spec, props: dict) -> bool:
+    """Whether this user task grants 登记学时 (its `grantsHours` property; catalog.grants_hours)."""
+    legacy = GRANTS_HOURS not in props and props.get('formKey') in LEGACY_GRANTING_FORMS
+    siblings = task_spec._wf_spec.task_specs.values()
+    return grants_hours(props, legacy and any(GRANTS_HOURS in _props(t) for t in siblings))
 
 
 def _parsed(instance: WorkflowInstance):
@@ -237,7 +244,8 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, open_i
         new_items.append(dict(
             instance_id=instance.id, task_id=task_id, task_name=task.task_spec.name,
             task_title=task.task_spec.bpmn_name or task.task_spec.name, form_key=props['formKey'],
-            status_label=props['statusLabel'], lane=lane, scope_org_id=scope.org_id,
+            grants_hours=_grants(task.task_spec, props), status_label=props['statusLabel'], lane=lane,
+            scope_org_id=scope.org_id,
             scope_department_id=scope.department_id, scope_user_id=scope.user_id,
             subject_type=instance.subject_type, subject_id=instance.subject_id, created_at=now,
             subject_person_id=scope.listed.person_id, subject_year=scope.listed.year,
@@ -338,7 +346,8 @@ def start_many(process_key: str, subject_type: str, starts: list[tuple[int, dict
             items.append(dict(
                 instance_id=instance.id, task_id=str(task.id), task_name=task.task_spec.name,
                 task_title=task.task_spec.bpmn_name or task.task_spec.name, form_key=props['formKey'],
-                status_label=props['statusLabel'], lane=lane, scope_org_id=scope.org_id,
+                grants_hours=_grants(task.task_spec, props), status_label=props['statusLabel'], lane=lane,
+                scope_org_id=scope.org_id,
                 scope_department_id=scope.department_id, scope_user_id=scope.user_id,
                 subject_type=subject_type, subject_id=instance.subject_id,
                 subject_person_id=scope.listed.person_id, subject_year=scope.listed.year,

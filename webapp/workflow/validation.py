@@ -13,7 +13,8 @@ from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMix
 
 from ..i18n import _l
 from ..refusals import Refused
-from .catalog import FORM_KEYS, ROLES, SERVICE_TASKS, STATUSES
+from .catalog import (APPROVED, FORM_KEYS, GRANTS_HOURS, HOURS_FORMS, ROLES, SERVICE_TASKS, STATUSES,
+                      grants_hours)
 from .engine import check_timer_value, parse_decision
 from .expressions import UnsafeExpression, guarded_code
 from .feel import engine_expression
@@ -233,12 +234,50 @@ def check_loops(problems, spec, subprocess_specs) -> None:
         problems.append(_l('%(path)s：流程中的循环没有任何等待的任务（用户任务、消息或计时器事件），会无限运行', path=path))
 
 
+def _properties(task_spec) -> dict:
+    return getattr(task_spec, 'extensions', {}).get('properties', {})
+
+
+def check_granting(problems, spec) -> None:
+    """Where a diagram reviews hours (a user task of an hours form), every path from its start to an end that means
+    通过 (APPROVED) passes a user task that grants 登记学时 (`grantsHours`): else an approved claim would count 0
+    hours. A one-tier province marks the unit's review, a three-tier one the last review."""
+    users = [t for t in spec.task_specs.values() if isinstance(t, UserTask)]
+    for task_spec in users:
+        props = _properties(task_spec)
+        if GRANTS_HOURS not in props:
+            continue
+        if props[GRANTS_HOURS] not in ('true', 'false'):
+            problems.append(_l('%(where)s：grantsHours 只能是 true 或 false', where=describe(task_spec)))
+        elif props[GRANTS_HOURS] == 'true' and props.get('formKey') not in HOURS_FORMS:
+            problems.append(_l('%(where)s：只有审核学时的表单（%(forms)s）可以登记学时（grantsHours）',
+                               where=describe(task_spec), forms=names(HOURS_FORMS)))
+    if not any(_properties(t).get('formKey') in HOURS_FORMS for t in users):
+        return
+    declared = any(GRANTS_HOURS in _properties(t) for t in users)
+    todo, reached = [spec.start], {spec.start.name}
+    while todo:
+        task_spec = todo.pop()
+        props = _properties(task_spec)
+        if isinstance(task_spec, UserTask) and grants_hours(props, declared):
+            continue  # the hours are granted on this path
+        if isinstance(task_spec, EndEvent) and STATUSES.get(props.get('statusLabel')) == APPROVED:
+            problems.append(_l('%(where)s：到达“%(label)s”之前没有登记学时的审核步骤（请在最终审核的用户任务上设置 '
+                               'grantsHours = true）', where=describe(task_spec), label=props['statusLabel']))
+            continue
+        for nxt in task_spec.outputs:
+            if nxt.name not in reached:
+                reached.add(nxt.name)
+                todo.append(nxt)
+
+
 def validate_parsed(parsed) -> None:
     """Raise DiagramError listing unknown lanes, form keys, status labels and unsafe expressions."""
     problems = []
     specs = [parsed.spec, *parsed.subprocess_specs.values()]
     for spec in specs:
         check_loops(problems, spec, parsed.subprocess_specs)
+        check_granting(problems, spec)
         for task_spec in spec.task_specs.values():
             where = describe(task_spec)
             lane = getattr(task_spec, 'lane', None)

@@ -13,6 +13,7 @@ from models.org import PROVINCE
 from models.workflow import BPMN, DMN, PUBLISHED, RETIRED
 
 from ..i18n import _l
+from .catalog import DELETED, MEANING_ORDER, PENDING, STATUSES
 from .engine import cached_spec, parse_process, schema_check, sha256, spec_hash_of
 from .trial import try_decision, try_process
 from .validation import DiagramError, parsed_decision, validate_decision, validate_parsed
@@ -107,6 +108,36 @@ def published_process(process_key: str, province_id: int):
     if pinned is not None:
         pinned[('start', province_id, process_key)] = result
     return result
+
+
+# The status labels a diagram names, in the order it names them, by the sha256 of its content.
+_LABELS_BY_SHA256: dict[str, list[str]] = {}
+
+
+def _labels_in(bpmn_xml: str) -> list[str]:
+    root = etree.fromstring(bpmn_xml.encode('utf-8'))
+    found = (p.get('value') for p in root.iter(f'{{{BPMN_NS["spiffworkflow"]}}}property')
+             if p.get('name') == 'statusLabel')
+    return list(dict.fromkeys(label for label in found if label))
+
+
+def status_choices(process_key: str, province_id: int | None) -> list[tuple[str, str]]:
+    """What the tabs and status filters of *process_key*'s subjects in the province offer: (label, meaning) for each
+    status label its published diagram names, and those of its retired versions (instances started on them still
+    carry theirs), in the order of catalog.MEANING_ORDER and then as the diagrams name them; deleted ones left out.
+    One query of ids and content hashes; a diagram's content is read once per process."""
+    rows = db.session.execute(select(ProcessVersion.id, ProcessVersion.sha256).where(
+        ProcessVersion.province_id == province_id, ProcessVersion.kind == BPMN, ProcessVersion.key == process_key,
+        ProcessVersion.status.in_((PUBLISHED, RETIRED))).order_by(ProcessVersion.version.desc())).all()
+    meanings = {}
+    for version_id, digest in rows:
+        if digest not in _LABELS_BY_SHA256:
+            _LABELS_BY_SHA256[digest] = _labels_in(db.session.get(ProcessVersion, version_id).content)
+        for label in _LABELS_BY_SHA256[digest]:
+            meanings.setdefault(label, STATUSES.get(label, PENDING))
+    rank = {meaning: i for i, meaning in enumerate(MEANING_ORDER)}
+    return sorted(((label, meaning) for label, meaning in meanings.items() if meaning != DELETED),
+                  key=lambda choice: rank[choice[1]])
 
 
 def parse_versions(process: ProcessVersion, rules: list[ProcessVersion]):

@@ -126,6 +126,17 @@
     panel.appendChild(wrap);
   }
 
+  function checkbox(label, name, checked, onChange) {
+    const wrap = document.createElement('div');
+    wrap.className = 'form-check mb-2';
+    wrap.innerHTML = `<input class="form-check-input" type="checkbox" id="field-${name}" name="${name}"><label class="form-check-label small" for="field-${name}"></label>`;
+    wrap.querySelector('label').textContent = label;
+    const input = wrap.querySelector('input');
+    input.checked = checked;
+    input.addEventListener('change', () => onChange(input.checked));
+    panel.appendChild(wrap);
+  }
+
   const asChoices = list => Object.fromEntries(list.map(v => [v, v]));
 
   function show(element) {
@@ -147,12 +158,18 @@
       select(texts.lane, 'lane', options.roles, bo.name || '', v => modeling.updateProperties(element, {name: v}));
     }
     if (type === 'bpmn:UserTask') {
-      select(texts.formKey, 'formKey', options.formKeys, getProperty(bo, 'formKey'), v => setProperty(element, 'formKey', v));
-      select(texts.statusLabel, 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
-             v => setProperty(element, 'statusLabel', v));
+      select(texts.formKey, 'formKey', options.formKeys, getProperty(bo, 'formKey'),
+             v => { setProperty(element, 'formKey', v); show(element); });
+      select(texts.statusLabel, 'statusLabel', options.statuses, getProperty(bo, 'statusLabel'),
+             v => { setProperty(element, 'statusLabel', v); });
+      // Which review grants the registered hours (those that count) is the task's choice: the unit's in a one-tier province
+      if (options.hoursForms.includes(getProperty(bo, 'formKey')) || getProperty(bo, 'grantsHours')) {
+        checkbox(texts.grantsHours, 'grantsHours', getProperty(bo, 'grantsHours') === 'true',
+                 v => setProperty(element, 'grantsHours', v ? 'true' : ''));
+      }
     }
     if (type === 'bpmn:EndEvent') {
-      select(texts.endStatusLabel, 'statusLabel', asChoices(options.statuses), getProperty(bo, 'statusLabel'),
+      select(texts.endStatusLabel, 'statusLabel', options.statuses, getProperty(bo, 'statusLabel'),
              v => setProperty(element, 'statusLabel', v), true);
     }
     if (type === 'bpmn:BusinessRuleTask') {
