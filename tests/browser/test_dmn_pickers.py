@@ -60,7 +60,7 @@ def test_a_row_picked_by_labels_a_test_case_as_a_form_publish(app_and_server, pa
     page.fill('#bench-form [name=quantity]', '1')
     page.click('#bench-form button')
     result = page.inner_text('#bench-result')
-    assert '匹配规则：第 15 行' in result and '每单位学时 = 12' in result
+    assert '匹配规则：第 16 行' in result and '每单位学时 = 12' in result
     assert page.input_value('#case-pathway') == 'seminar' and page.input_value('#case-expect-hours_per_unit') == '12'
     page.fill('#case-name', '县级高研班 12 学时')
     page.click('#case-form button')
@@ -86,6 +86,6 @@ def test_a_row_picked_by_labels_a_test_case_as_a_form_publish(app_and_server, pa
     page.click('text=对比所选两个版本')
     page.wait_for_selector('#rule-diff')
     diff = page.inner_text('#rule-diff')
-    assert '新增第 15 行' in diff and '参加高研班' in diff and '县级' in diff
+    assert '新增第 16 行' in diff and '参加高研班' in diff and '县级' in diff
     assert '市级、县级' in page.inner_text('#rule-diff tbody:has-text("第 8 行")')
     shot(page, 'dmn_pickers_diff')

@@ -25,14 +25,14 @@ def test_credit_table_diff_shows_the_changed_rows_cells_side_by_side(ctx):
     new = new.replace('</decisionTable>', NEW_RULE + '</decisionTable>')
     diff = diffs.decision_diff(RULES, new)
     rows = {(row['status'], row['old_row'], row['new_row']): row for row in diff['rows']}
-    assert set(rows) == {('changed', 1, 1), ('changed', 4, 4), ('removed', 9, None), ('added', None, 15)}
+    assert set(rows) == {('changed', 1, 1), ('changed', 4, 4), ('removed', 9, None), ('added', None, 16)}
     exam = rows[('changed', 1, 1)]['cells']
     assert ('每单位学时', '8', '10', True) in exam and ('认定类型', '参加资格证书考试', '参加资格证书考试', False) in exam
     assert ('级别', '市级', '市级、县级', True) in rows[('changed', 4, 4)]['cells']
-    assert ('认定类型', '', '参加高研班', True) in rows[('added', None, 15)]['cells']
+    assert ('认定类型', '', '参加高研班', True) in rows[('added', None, 16)]['cells']
     assert ('级别', '县级', '', True) in rows[('removed', 9, None)]['cells']
-    assert rows[('added', None, 15)]['description'] == '县级高研班'
-    assert diff['same'] == 15 - 3 and diff['notes'] == []
+    assert rows[('added', None, 16)]['description'] == '县级高研班'
+    assert diff['same'] == 16 - 3 and diff['notes'] == []
     policy = diffs.decision_diff(RULES, RULES.replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"'))
     assert policy['rows'] == [] and [str(n) for n in policy['notes']] == ['命中策略：FIRST → UNIQUE']
 

@@ -130,14 +130,14 @@ def test_bench_shows_the_matched_rule_and_outputs_of_the_draft(ctx):
     draft, _ = ops.save_draft(DMN, 'credit_hours', RULES.replace('<text>8</text>', '<text>10</text>', 1), province(),
                               *opened(DMN, 'credit_hours'))
     result = ops.bench(draft.content, ops.bench_inputs({'pathway': 'exam', 'quantity': '2'}))
-    assert result['matched'] == [(1, '参加资格证书考试，每通过一科'), (15, '其他情形不计学时')]
+    assert result['matched'] == [(1, '参加资格证书考试，每通过一科'), (16, '其他情形不计学时')]
     assert result['outputs'] == {'hours_per_unit': 10}  # the first match
-    assert result['note'] == '按命中策略 FIRST 取第 1 行（另有第 15 行也匹配）' and result['warning'] is None
+    assert result['note'] == '按命中策略 FIRST 取第 1 行（另有第 16 行也匹配）' and result['warning'] is None
     overlapping = RULES.replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"').replace(
         '<text>"training"</text>', '<text>"exam"</text>', 1)
     result = ops.bench(overlapping, ops.bench_inputs({'pathway': 'exam', 'quantity': '2'}))
-    assert [row for row, _ in result['matched']] == [1, 5, 15] and result['outputs'] == {'hours_per_unit': 8}
-    assert result['warning'].startswith('有 3 条规则同时匹配（第 1、5、15 行），引擎只取第 1 行（标准 DMN 的 UNIQUE')
+    assert [row for row, _ in result['matched']] == [1, 5, 16] and result['outputs'] == {'hours_per_unit': 8}
+    assert result['warning'].startswith('有 3 条规则同时匹配（第 1、5、16 行），引擎只取第 1 行（标准 DMN 的 UNIQUE')
     with pytest.raises(ops.WorkbenchError, match='数量应为数字'):
         ops.bench_inputs({'quantity': 'abc'})
 

@@ -67,8 +67,8 @@ def test_dmn_bench_and_test_cases(ctx, client):
     login(client, 'shengji')
     page = client.post('/workbench/dmn/credit_hours/bench', data={'pathway': 'exam', 'quantity': '1'})
     text = page.get_data(as_text=True)
-    assert '第 1 行（参加资格证书考试，每通过一科），第 15 行（其他情形不计学时）' in text
-    assert '每单位学时 = <strong>8</strong>' in text and '按命中策略 FIRST 取第 1 行（另有第 15 行也匹配）' in text
+    assert '第 1 行（参加资格证书考试，每通过一科），第 16 行（其他情形不计学时）' in text
+    assert '每单位学时 = <strong>8</strong>' in text and '按命中策略 FIRST 取第 1 行（另有第 16 行也匹配）' in text
     client.post('/workbench/dmn/credit_hours/cases', data={
         'case-name': '考试', 'case-pathway': 'exam', 'case-quantity': '1', 'case-expect-hours_per_unit': '9'})
     editor = client.get('/workbench/dmn/credit_hours/edit').get_data(as_text=True)

@@ -20,7 +20,12 @@ def input_choices(province_id: int | None = None) -> dict[str, list[tuple[str, s
         pathways, levels = pathway_choices(province_id), level_choices(province_id)
     else:
         every = all_published()
-        pathways = list(dict((p.code, p.label) for c in every for p in c.pathways.values()).items())
-        levels = list(dict(pair for c in every for pair in c.level_labels.items()).items())
+        pathways, levels = {}, {}  # the first province's label of a code shared by several
+        for c in every:
+            for p in c.pathways.values():
+                pathways.setdefault(p.code, p.label)
+            for code, label in c.level_labels.items():
+                levels.setdefault(code, label)
+        pathways, levels = list(pathways.items()), list(levels.items())
     return {'pathway': [(code, translated(label)) for code, label in pathways],
             'level': [(code, translated(label)) for code, label in levels]}

@@ -183,7 +183,7 @@ def add_case(key):
     form = CaseForm(prefix='case')
     if form.validate_on_submit():
         try:
-            version = ops.working_copy(DMN, key)
+            version = ops.working_copy(_province(), DMN, key)
             inputs = ops.bench_inputs({name: getattr(form, name).data for name, _type, _refusal in ops.BENCH_INPUTS})
             expected = ops.expected_outputs(request.form, ops.table_outputs(version.content),
                                             'case-' + ops.OUTPUT_PREFIX)
