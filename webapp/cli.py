@@ -14,6 +14,7 @@ from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 from . import create_app, timers
 from .claims import operations as ops
 from .dates import today
+from .courses.demo import seed_demo_courses
 from .learning.cli import platform_add, seed_demo_learning
 from .workflow.versions import load_defaults
 
@@ -115,6 +116,7 @@ def _demo_claims(year: int) -> None:
     _demo_supplement(year, claim, member)
     seed_demo_learning(db.session.scalar(select(Organisation.id).where(Organisation.kind == PROVINCE)),
                        demo_id('33010219900708002'))  # 李娜: 张伟's totals stay those of his claims
+    seed_demo_courses(member('shengji', PROVINCE_ADMIN))
 
 
 def _demo_supplement(year: int, claim, member) -> None:
