@@ -73,21 +73,26 @@
       windowToken = s.window;
       stopped = false;
       alertBox.classList.add('d-none');
+      answer(s);
       if (video) {
         const resume = () => { video.currentTime = s.position; };
         if (video.readyState >= 1) resume(); else video.addEventListener('loadedmetadata', resume, {once: true});
       } else {
         documentSeconds = s.position;
       }
-      answer(s);
       box.dataset.window = s.window;
     });
   }
 
   // No fast-forward: a jump past the point she got to goes back at once (the server would not credit it anyway).
   if (video) {
+    let watched = 0;  // the furthest point played without seeking
+    video.addEventListener('timeupdate', () => {
+      if (!video.seeking && video.currentTime <= watched + 2) watched = Math.max(watched, video.currentTime);
+    });
     video.addEventListener('seeking', () => {
-      if (video.currentTime > credited + 3) video.currentTime = Math.max(0, credited);
+      const allowed = Math.max(credited, watched) + 1;
+      if (video.currentTime > allowed) video.currentTime = Math.max(credited, watched);
     });
   }
 
