@@ -106,8 +106,7 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
                     records=(), online_subtotals=()) -> bytes:
     """学时记录表 of one year (seed 003 §5): learner data (the confirmed snapshot), hours per category against the
     requirement, online learning (the platforms' records and this system's courses) per category, registered hours
-    per pathway, the items
-    (platform records and approved claims), and the print number and date."""
+    per pathway, the items (learning records and approved claims), and the print number and date."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=f'继续教育学时记录表（{year}年）{print_row.number}',
