@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select
 from models import (Course, CourseEnrolment, Enrolment, LearnerHours, LearningRecord, LessonProgress, db)
 from webapp import hours
 from webapp.courses import demo_media, operations as ops, study
+from webapp.learning import operations as learning_ops
 from webapp.workflow import catalog
 
 from ..helpers import year
@@ -297,3 +298,18 @@ def test_province_staff_publish_a_course_through_the_forms(client, ctx):
     learner = client.application.test_client()
     login(learner, ZHANG_WEI)
     assert learner.get('/province/courses').status_code == 403
+
+
+def test_platforms_may_report_professional_courses_too(ctx):
+    platform, _token = learning_ops.create_platform(membership('shengji'), '专业课程平台')
+    zhang = membership(ZHANG_WEI).user_id
+    before = db.session.get(LearnerHours, (zhang, year()))
+    professional, public = (Decimal(before.professional), Decimal(before.public)) if before else (0, 0)
+    [result] = learning_ops.import_records(platform, [dict(
+        id_number=ZHANG_WEI, course='桥梁养护新技术', category='专业科目', hours='4', completed_on=f'{year()}-01-05',
+        record_id='P-1')])
+    assert result.status == 'created'
+    db.session.expire_all()
+    counted = db.session.get(LearnerHours, (zhang, year()))
+    assert (Decimal(counted.professional), Decimal(counted.public)) == (professional + 4, public)
+    assert hours.disagreements(db.session) == set()

@@ -200,7 +200,9 @@ def lesson_file(lesson_id: int):
     path = file_path(lesson.file_sha256)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=lesson.content_type, conditional=True, max_age=3600)
+    response = send_file(path, mimetype=lesson.content_type, conditional=True, max_age=3600)
+    response.headers['X-Frame-Options'] = 'SAMEORIGIN'  # a document lesson is shown in the study page's frame
+    return response
 
 
 # ---- province staff ---------------------------------------------------------------------------------------------
