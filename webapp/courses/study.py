@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from flask import current_app
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, text, update
 
 from models import CourseEnrolment, Lesson, LessonProgress, StudySession, db
 
@@ -88,11 +88,19 @@ def start(e: CourseEnrolment, lesson: Lesson) -> tuple[str, Beat]:
     return window, Beat(OK, progress.credited, progress.position, lesson.seconds, progress.done)
 
 
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == 'postgresql'
+
+
 def _current(learner_id: int):
+    """The learner's window, lesson and progress in one row. On PostgreSQL the same statement lets this transaction
+    commit without waiting for the WAL to reach the disk (10 ms of the 11 a heartbeat's write costs on an SSD): a
+    crash loses at most the last fraction of a second of credit, all or nothing, never the consistency."""
+    extra = (func.set_config('synchronous_commit', 'off', True),) if _postgresql() else ()
     return db.session.execute(
         select(StudySession.window, StudySession.enrolment_id, StudySession.lesson_id, LessonProgress.credited,
                LessonProgress.position, LessonProgress.last_beat, LessonProgress.unconfirmed, LessonProgress.done,
-               Lesson.seconds)
+               Lesson.seconds, *extra)
         .join(LessonProgress, and_(LessonProgress.enrolment_id == StudySession.enrolment_id,
                                    LessonProgress.lesson_id == StudySession.lesson_id))
         .join(Lesson, Lesson.id == StudySession.lesson_id)
@@ -100,6 +108,8 @@ def _current(learner_id: int):
 
 
 def _write(row, **values) -> None:
+    if values.get('done') and _postgresql():  # finishing a lesson (maybe the course) commits durably
+        db.session.execute(text('SET LOCAL synchronous_commit = on'))
     db.session.execute(update(LessonProgress).where(LessonProgress.enrolment_id == row.enrolment_id,
                                                     LessonProgress.lesson_id == row.lesson_id).values(**values))
 
