@@ -75,22 +75,23 @@ def prepare(url: str, learners: int) -> None:
         db.engine.dispose()
 
 
-def worker(url: str, part: int, parts: int, rounds: int, started, results) -> None:
+def worker(url: str, part: int, parts: int, rounds: int, ready, started, results) -> None:
     clock = Clock()
     app = create_test_app(url, STUDY_CLOCK=clock)
     with app.app_context():
         sessions = db.session.execute(select(StudySession.learner_id, StudySession.window)
                                       .order_by(StudySession.learner_id)).all()[part::parts]
         db.session.commit()
+        ready.put(part)
         started.wait()
-        begin, cpu, beats = time.perf_counter(), time.process_time(), 0
+        begin, cpu, beats = time.time(), time.process_time(), 0
         for r in range(1, rounds + 1):
             clock.t = BASE + STEP * r
             for learner_id, window in sessions:
                 study.beat(learner_id, window, STEP * r)
                 db.session.commit()
                 beats += 1
-        results.put((beats, time.perf_counter() - begin, time.process_time() - cpu))
+        results.put((beats, begin, time.time(), time.process_time() - cpu))
 
 
 def page_costs(url: str, samples: int = 30) -> tuple[float, float]:
@@ -127,19 +128,19 @@ def main():
         sys.exit('give --url or set TEST_DATABASE_URL')
     prepare(args.url, args.learners)
     ctx = multiprocessing.get_context('spawn')
-    started, results = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=worker, args=(args.url, i, args.workers, args.rounds, started, results))
+    ready, started, results = ctx.Queue(), ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=worker, args=(args.url, i, args.workers, args.rounds, ready, started, results))
              for i in range(args.workers)]
     for p in procs:
         p.start()
-    time.sleep(3)  # every worker loaded its sessions
-    begin = time.perf_counter()
+    for _ in procs:  # every worker imported the app and loaded its sessions
+        ready.get()
     started.set()
     done = [results.get() for _ in procs]
-    wall = time.perf_counter() - begin
     for p in procs:
         p.join()
-    beats, cpu = sum(b for b, _, _ in done), sum(c for _, _, c in done)
+    wall = max(end for _, _, end, _ in done) - min(begin for _, begin, _, _ in done)
+    beats, cpu = sum(b for b, _, _, _ in done), sum(c for _, _, _, c in done)
     print(f'{beats} heartbeats by {args.workers} processes ({args.learners + 1} learners × {args.rounds} rounds, '
           f'each credited and committed) in {wall:.2f} s: {beats / wall:,.0f} heartbeats/s; '
           f'app CPU {1000 * cpu / beats:.2f} ms a heartbeat (the rest is PostgreSQL and waiting)')
