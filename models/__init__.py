@@ -9,6 +9,7 @@ from .imports import ImportJob, ImportRow  # noqa: F401
 from .idempotency import IdempotencyKey  # noqa: F401
 from .learning import LearningPlatform, LearningRecord  # noqa: F401
 from .hours import LearnerHours  # noqa: F401
+from .courses import Course, CourseArea, CourseEnrolment, Lesson, LessonProgress, QuizQuestion, StudySession  # noqa: F401,E501
 from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, certificate_claim  # noqa: F401
 from .profile import Enrolment, TitleChange  # noqa: F401
 from .registration import Registration  # noqa: F401

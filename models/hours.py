@@ -12,9 +12,9 @@ SUM = Numeric(9, 1)  # a year's sum of Numeric(6, 1) hours
 
 
 class LearnerHours(db.Model):
-    """专业科目 hours (approved, undeleted claims) and 公需科目 hours (such claims plus the platforms' learning
-    records) of one learner and year; `entries` counts the rows summed, so a year without any is told apart from a
-    year of zero hours."""
+    """专业科目 hours (approved, undeleted claims plus 专业 learning records) and 公需科目 hours (such claims plus the
+    公需 learning records of platforms and online courses) of one learner and year; `entries` counts the rows summed,
+    so a year without any is told apart from a year of zero hours."""
     __tablename__ = 'learner_hours'
     learner_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)

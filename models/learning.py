@@ -14,8 +14,9 @@ from .base import db, utcnow
 from .org import Organisation
 from .people import User
 
-GENERAL, INDUSTRY = 'general', 'industry'
-LEARNING_CATEGORIES = {GENERAL: '一般公需科目', INDUSTRY: '行业公需科目'}
+GENERAL, INDUSTRY, PROFESSIONAL = 'general', 'industry', 'professional'
+LEARNING_CATEGORIES = {GENERAL: '一般公需科目', INDUSTRY: '行业公需科目', PROFESSIONAL: '专业科目'}
+PUBLIC_CATEGORIES = (GENERAL, INDUSTRY)
 
 
 class LearningPlatform(db.Model):
@@ -44,7 +45,7 @@ class LearningRecord(db.Model):
     record_id: Mapped[str] = mapped_column(String(100))
     learner_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), index=True)
     course: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(20))  # general | industry
+    category: Mapped[str] = mapped_column(String(20))  # general | industry | professional
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 1))
     completed_on: Mapped[date] = mapped_column(Date)
     year: Mapped[int] = mapped_column(Integer, index=True)

@@ -88,6 +88,7 @@ def configure_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .certificates import bp as certificates_bp, verify_bp
     from .claims import bp as claims_bp
+    from .courses import bp as courses_bp
     from .enrolment import bp as enrolment_bp
     from .imports import bp as imports_bp
     from .inbox import bp as inbox_bp
@@ -115,7 +116,7 @@ def configure_blueprints(app: Flask) -> None:
         return redirect(url_for('inbox.todo'))
 
     for bp in (main, vendor_bp, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
-               unit_bp, learning_bp, learning_api, certificates_bp, verify_bp, enrolment_bp, profile_bp,
+               unit_bp, learning_bp, learning_api, courses_bp, certificates_bp, verify_bp, enrolment_bp, profile_bp,
                registration_bp, transfers_bp, rollout_bp, workbench_bp):
         app.register_blueprint(bp)
 

@@ -16,6 +16,7 @@ from . import create_app, timers
 from .catalogue import CatalogueError, load_catalogue, shipped
 from .claims import operations as ops
 from .dates import today
+from .courses.demo import seed_demo_courses
 from .learning.cli import platform_add, seed_demo_learning
 from .workflow.versions import load_defaults
 
@@ -181,6 +182,7 @@ def _demo_claims(year: int) -> None:
     _demo_supplement(year, claim, member)
     seed_demo_learning(_province(ZHEJIANG).id,
                        demo_id('33010219900708002'))  # 李娜: 张伟's totals stay those of his claims
+    seed_demo_courses(member('shengji', PROVINCE_ADMIN))
 
 
 def _demo_claims_guangxi(year: int) -> None:

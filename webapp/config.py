@@ -33,6 +33,16 @@ class Config:
     IMPORT_MAX_ROWS = 20000                         # 【导入学员培训信息】: data rows below the header
     LEARNING_UPLOAD_MAX_ROWS = 5000                 # a learning platform's export
     PAGE_SIZE = 20
+    # Online courses (webapp/courses): a lesson's mp4 or pdf, stored like evidence (EVIDENCE_DIR) and the crediting
+    # of study time (webapp/courses/study.py): heartbeats every STUDY_HEARTBEAT_SECONDS; one credits at most
+    # STUDY_MAX_STEP_SECONDS of clock time (time away is not banked) and tolerates STUDY_SLACK_SECONDS of a player
+    # running ahead; after STUDY_PROMPT_SECONDS of credit the learner must click 继续学习.
+    COURSE_MEDIA_MAX_BYTES = int(os.environ.get('COURSE_MEDIA_MAX_MB', '500')) * 1024 * 1024
+    STUDY_HEARTBEAT_SECONDS = 10
+    STUDY_MAX_STEP_SECONDS = 20.0
+    STUDY_SLACK_SECONDS = 2.0
+    STUDY_PROMPT_SECONDS = float(os.environ.get('STUDY_PROMPT_MINUTES', '20')) * 60
+    STUDY_CLOCK = None  # a function giving epoch seconds; None: time.time (tests set a frozen one)
     # Dates people type, import or platforms send fall between 1 January of EARLIEST_YEAR (EARLIEST_TITLE_YEAR for
     # the date a professional title was obtained) and 31 December of LATEST_YEARS_AHEAD years from now.
     EARLIEST_YEAR = int(os.environ.get('EARLIEST_YEAR', '2000'))

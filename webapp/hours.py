@@ -13,18 +13,19 @@ committed. SQLite serialises writers.
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import Delete, Insert, Update, and_, case, delete, event, func, insert, inspect, literal, select, \
+from sqlalchemy import Delete, Insert, Update, and_, case, delete, event, func, insert, inspect, select, \
     tuple_, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import Claim, LearnerHours, LearningRecord
+from models.learning import PROFESSIONAL
 
 from .workflow import catalog
 
 Pairs = set[tuple[int, int]]
 CLAIM_FIELDS = ('learner_id', 'year', 'outcome', 'registered_hours', 'category', 'deleted_at')
-RECORD_FIELDS = ('learner_id', 'year', 'hours')
+RECORD_FIELDS = ('learner_id', 'year', 'hours', 'category')
 _TOUCHED = 'hours_touched'
 _UNKNOWN = object()
 BATCH = 1000  # pairs per statement (a bulk load's thousands stay under the drivers' parameter limits)
@@ -50,8 +51,10 @@ def source_totals(pairs=None):
                     case((Claim.category == 'professional', Claim.registered_hours), else_=0).label('professional'),
                     case((Claim.category == 'public', Claim.registered_hours), else_=0).label('public')) \
         .where(*_counted_claims())
-    records = select(LearningRecord.learner_id, LearningRecord.year, literal(0).label('professional'),
-                     LearningRecord.hours.label('public'))
+    online_professional = LearningRecord.category == PROFESSIONAL
+    records = select(LearningRecord.learner_id, LearningRecord.year,
+                     case((online_professional, LearningRecord.hours), else_=0).label('professional'),
+                     case((online_professional, 0), else_=LearningRecord.hours).label('public'))
     if pairs is not None:
         claims = claims.where(*_of(pairs, Claim.learner_id, Claim.year))
         records = records.where(*_of(pairs, LearningRecord.learner_id, LearningRecord.year))

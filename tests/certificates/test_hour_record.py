@@ -68,12 +68,12 @@ def test_record_page_confirm_step_then_print_gives_the_pdf(client, ctx):
     assert '继续教育学时记录表' in text and f'{year()}' in text and '张伟' in text and number in text
     assert '全省公路桥梁养护技术培训班' in text and '参加培训进修' in text and '未达标' in text
     assert '18' in text and '12' in text and '30' in text
-    # Online learning (公需, from the platforms) per category with subtotals, and each record as an item.
+    # Online learning (platforms' records, online courses) per category with subtotals, and each record as an item.
     lines = text.splitlines()
-    assert '在线学习（公需科目，由学习平台报送）' in lines and '学时清单（在线学习）' in lines
-    at = lines.index('在线学习（公需科目，由学习平台报送）') + 1
-    assert lines[at:at + 10] == ['一般公需科目', '行业公需科目', '在线学习小计', '学时登记', '学时合计',
-                                 '8', '4', '12', '18', '30'], text
+    assert '在线学习（学习平台报送与本平台在线课程）' in lines and '学时清单（在线学习）' in lines
+    at = lines.index('在线学习（学习平台报送与本平台在线课程）') + 1
+    assert lines[at:at + 12] == ['一般公需科目', '行业公需科目', '专业科目', '在线学习小计', '学时登记', '学时合计',
+                                 '8', '4', '0', '12', '18', '30'], text
     at = lines.index('学时清单（在线学习）') + 7
     assert lines[at:at + 5] == ['1', '数字经济与创新驱动发展', '一般公需科目', f'{year()}-02-01', '8'], text
     assert '数字经济与创新驱动发展' in text and '交通运输安全生产法规解读' in text and '去年的公需课程' not in text

@@ -21,6 +21,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from types import CodeType
 from typing import Callable
 
@@ -29,10 +30,11 @@ from sqlalchemy import select, text
 from wtforms import BooleanField, DateField, DecimalField, FileField, HiddenField, IntegerField, RadioField, SelectField
 from wtforms.fields.core import UnboundField
 
-from models import (Department, Notification, Organisation, ProcessVersion, Registration, SupplementWindow,
+from models import (Department, Enrolment, Notification, Organisation, ProcessVersion, Registration, SupplementWindow,
                     WorkItem, db)
 from webapp.catalogue import catalogue_for
 from webapp.claims import operations as claims
+from webapp.courses import demo_media, operations as courses, study
 from webapp.dates import today
 from webapp.enrolment import operations as enrolment
 from webapp.forms import Form
@@ -42,6 +44,7 @@ from webapp.profile import operations as profile
 from webapp.supplements import operations as supplements
 from webapp.transfers import operations as transfers, superior
 from webapp.workbench import catalogue_operations as catalogue_ops, operations as workbench
+from webapp.workflow import catalog
 
 from ..helpers import claim_form, claim_input
 from ..people import CHEN_JING, DEMO_PASSWORD, LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
@@ -234,6 +237,25 @@ ROUTES = {
     'workbench.catalogue_discard': Route('shengji', lambda w: '/workbench/catalogue/discard',
                                          lambda w: {'base_sha': w['catalogue_sha']}),
 }
+ROUTES.update({
+    'courses.manage': Route('shengji', lambda w: '/province/courses', lambda w: {
+        'title': '模糊测试课程', 'area_id': str(w['area']), 'hours': '1.5', 'first_year': str(Y), 'last_year': str(Y),
+        'pass_mark': ''}),
+    'courses.edit': Route('shengji', lambda w: f"/province/courses/{w['draft_course']}", lambda w: {
+        'what': 'lesson', 'lesson-title': '第二讲', 'lesson-seconds': '30',
+        'lesson-file': (io.BytesIO(demo_media.mp4(1)), 'a.mp4')},
+        {'what': 'choice', 'lesson-title': 'text', 'lesson-seconds': 'int', 'lesson-file': 'file',
+         'question-text': 'text', 'question-options': 'text', 'question-answer': 'int'}),
+    'courses.add': Route(ZHANG_WEI, lambda w: '/learning/courses/add',
+                         lambda w: {'course_id': [str(w['other_course'])]}, {'course_id': 'id'}),
+    'courses.remove': Route(ZHANG_WEI, lambda w: f"/learning/study/{w['course_enrolment']}/remove"),
+    'courses.start': Route(ZHANG_WEI, lambda w: f"/learning/study/{w['course_enrolment']}/lessons/{w['lesson']}/start"),
+    'courses.beat': Route(ZHANG_WEI, lambda w: '/learning/study/beat',
+                          lambda w: {'window': w['window'], 'position': '1.0'}),
+    'courses.confirm': Route(ZHANG_WEI, lambda w: '/learning/study/continue', lambda w: {'window': w['window']}),
+    'courses.quiz': Route(ZHANG_WEI, lambda w: f"/learning/study/{w['course_enrolment']}/quiz",
+                          lambda w: {f"q{w['question']}": '1'}),
+})
 NOT_FORMS = {'learning_api.learning_records'}  # JSON by design: tests/functional/test_learning_api.py
 # Failed logins are counted and a captcha, once checked, is used up (webapp/security.py), refused or not.
 RECORDED_WHEN_REFUSED = {'login_attempt', 'used_captcha'}
@@ -308,11 +330,37 @@ def world() -> dict:
     draft = catalogue_ops.save_pathway(province, published.sha256, catalogue_ops.PathwayInput(
         'fuzz_draft', '模糊测试草稿类型', 'professional', '项', ['一项'], [], None, None, '', ''), None)
     w.update(catalogue_sha=draft.sha256, catalogue_levels=catalogue_ops.levels_text(draft.content))
+    w.update(online_courses(zhang))
     db.session.flush()
     w.update(notification=note.id, platform=platform.id, dmn_version=dmn.id, dmn_sha=dmn.sha256,
              dmn_xml=dmn.content, claim_version=claim_version.id)
     db.session.commit()
     return w
+
+
+def online_courses(zhang) -> dict:
+    """张伟 enrolled for the year, studying a published course with a quiz; another published course to add, and an
+    unpublished one to edit."""
+    staff = membership('shengji')
+    db.session.add(Enrolment(learner_id=zhang.user_id, year=Y, unit_id=zhang.org_id, identity='国有企业',
+                             political_status='群众', education='大学本科', title='工程师', specialty='公路工程',
+                             status_label='已报名', outcome=catalog.APPROVED))
+    area = next(a for a in courses.areas(staff.org_id) if a.name == '规划与设计')
+
+    def course(title, publish=True, pass_mark=None):
+        c = courses.create_course(staff, courses.CourseInput(title, area.id, Decimal('1.5'), Y, Y, pass_mark))
+        courses.add_lesson(staff, c, '第一讲', demo_media.mp4(1), 30)
+        if pass_mark:
+            courses.add_question(staff, c, '一加一等于几？', ['一', '二'], 2)
+        if publish:
+            courses.publish(staff, c)
+        return c
+
+    studied, other, draft = course('模糊测试在学课程', pass_mark=60), course('模糊测试可选课程'), course('草稿课程', False)
+    [e] = courses.add_courses(zhang, [studied.id])
+    window, _beat = study.start(e, studied.lessons[0])
+    return {'area': area.id, 'draft_course': draft.id, 'other_course': other.id, 'course_enrolment': e.id,
+            'lesson': studied.lessons[0].id, 'window': window, 'question': studied.questions[0].id}
 
 
 def registration_pending(client, w) -> None:

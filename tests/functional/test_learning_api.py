@@ -56,7 +56,7 @@ BAD = [  # (record, what the message says)
     (record(record_id='B-3', id_number=''), '身份证号不能为空'),
     (record(record_id='B-4', course='  '), '课程名称不能为空'),
     (record(record_id='B-5', course='课' * 201), '课程名称不能超过 200 个字符'),
-    (record(record_id='B-6', category='professional'), '科目类别无效'),
+    (record(record_id='B-6', category='elective'), '科目类别无效'),
     (record(record_id='B-7', hours=0), '学时必须大于 0'),
     (record(record_id='B-8', hours=-3), '学时必须大于 0'),
     (record(record_id='B-9', hours=100.5), '学时不能超过 100'),

@@ -95,7 +95,7 @@ def test_csv_upload_stores_the_good_rows_and_reports_each_row(client, platform_i
             [LI_NA, '交通行业安全法规', '行业公需', '4.5', f'{y}-01-01', 'C-2'],
             [],  # a blank line is skipped; row numbers stay those of the sheet
             ['330106198503120010', '课程', '一般公需', '6', f'{y}-01-01', 'C-3'],  # bad check digit
-            [ZHANG_WEI, '课程', '专业科目', '6', f'{y}-01-01', 'C-4'],
+            [ZHANG_WEI, '课程', '选修科目', '6', f'{y}-01-01', 'C-4'],
             [ZHANG_WEI, '课程', '一般公需', '', f'{y}-01-01', 'C-5'],
             [ZHANG_WEI, '课程', '一般公需', '6', f'01/01/{y}', 'C-6']]
     login(client, 'shengji')

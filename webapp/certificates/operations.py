@@ -311,8 +311,8 @@ def registered_by_pathway(learner_id: int, year: int) -> list[tuple[str, Decimal
 
 
 def online_learning(learner_id: int, year: int) -> tuple[list[LearningRecord], list[tuple[str, Decimal]]]:
-    """在线学习: the platforms' records of a year (oldest first) and the hours per 公需 category (一般公需科目,
-    行业公需科目; both listed, 0 when none), as the 学时记录表 shows them."""
+    """在线学习: the learning records of a year (platforms' and online courses', oldest first) and the hours per
+    category (一般公需科目, 行业公需科目, 专业科目; all listed, 0 when none), as the 学时记录表 shows them."""
     records = list(db.session.scalars(select(LearningRecord).where(
         LearningRecord.learner_id == learner_id, LearningRecord.year == year,
     ).order_by(LearningRecord.completed_on, LearningRecord.id)))

@@ -104,8 +104,8 @@ def certificate_pdf(cert, verify_url: str) -> bytes:
 def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, registered_by_pathway,
                     records=(), online_subtotals=()) -> bytes:
     """学时记录表 of one year (seed 003 §5): learner data (the confirmed snapshot), hours per category against the
-    requirement, online learning (公需, from the platforms) per category, registered hours per pathway, the items
-    (platform records and approved claims), and the print number and date."""
+    requirement, online learning (the platforms' records and this system's courses) per category, registered hours
+    per pathway, the items (learning records and approved claims), and the print number and date."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
                             bottomMargin=16 * mm, title=f'继续教育学时记录表（{year}年）{print_row.number}',
@@ -130,7 +130,7 @@ def hour_record_pdf(*, year, profile, progress, claims, print_row, issuer: str, 
     story.append(_grid(rows, [width * 0.25] * 4))
     status = '已达标' if progress.met else '未达标'
     story.append(Paragraph(f'培训状态：{status}（适用要求：{escape(progress.jurisdiction or "默认")}）', SMALL))
-    story.append(Paragraph('在线学习（公需科目，由学习平台报送）', H2))
+    story.append(Paragraph('在线学习（学习平台报送与本平台在线课程）', H2))
     online_total = sum((hours for _, hours in online_subtotals), Decimal(0))
     registered_total = sum((hours for _, hours in registered_by_pathway), Decimal(0))
     rows = [[label for label, _ in online_subtotals] + ['在线学习小计', '学时登记', '学时合计'],

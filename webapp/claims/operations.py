@@ -619,8 +619,8 @@ def estimate_hours(pathway: Pathway, level: str | None, quantity: Decimal, rank:
 
 
 def yearly_totals(learner_id: int) -> list[dict]:
-    """Per year, newest first: 公需 / 专业 / 总 hours of approved, undeleted claims; 公需 includes the learning
-    platforms' records (公需 hours come from the platforms, seed 002), by the year they were completed. Read from the
+    """Per year, newest first: 公需 / 专业 / 总 hours of approved, undeleted claims plus the learning records
+    (公需 from the platforms, seed 002, and online courses of either category), by their year. Read from the
     hours counter (`webapp/hours.py`); a year without any such claim or record is left out."""
     rows = db.session.execute(select(LearnerHours.year, LearnerHours.professional, LearnerHours.public)
                               .where(LearnerHours.learner_id == learner_id, LearnerHours.entries > 0)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from stdnum.cn import ric
 
 from models import LearningPlatform, LearningRecord, Membership, User, db
-from models.learning import GENERAL, INDUSTRY
+from models.learning import GENERAL, INDUSTRY, PROFESSIONAL
 from models.people import LEARNER
 
 from ..i18n import _l
@@ -25,7 +25,8 @@ SUBJECT = 'learning_platform'
 MAX_RECORDS = 1000          # per API request
 MAX_HOURS = Decimal(100)
 CATEGORY_ALIASES = {GENERAL: GENERAL, INDUSTRY: INDUSTRY, '一般公需': GENERAL, '一般公需科目': GENERAL,  # i18n: data
-                    '行业公需': INDUSTRY, '行业公需科目': INDUSTRY}
+                    '行业公需': INDUSTRY, '行业公需科目': INDUSTRY, PROFESSIONAL: PROFESSIONAL, '专业': PROFESSIONAL,
+                    '专业科目': PROFESSIONAL}
 FIELDS = ('id_number', 'course', 'category', 'hours', 'completed_on', 'record_id')
 TEXT_LIMITS = {'record_id': 100, 'id_number': 50, 'course': 200}
 TEXT_PROBLEMS = {  # per text field, each a whole sentence: not text, empty, an invalid character, too long
@@ -228,7 +229,7 @@ def _validate(row, learners: _Learners) -> tuple[str | None, _Valid | None, list
     except ValueError:
         pass
     if category is None:
-        problems.append(_l('科目类别无效：应为 general（一般公需科目）或 industry（行业公需科目）'))
+        problems.append(_l('科目类别无效：应为 general（一般公需科目）、industry（行业公需科目）或 professional（专业科目）'))
     hours = _check_hours(row.get('hours'), problems)
     completed_on = _check_date(row.get('completed_on'), problems)
     if problems:
