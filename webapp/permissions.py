@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask import abort, g, session
 from flask_login import current_user
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, false, func, or_, select, true
 
 from models import Claim, Membership, Organisation, Supplement, User, WorkItem, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
@@ -83,6 +83,34 @@ def may_see(m: Membership | None, subject, scope) -> bool:
 
 def can_see_claim(m: Membership, claim: Claim) -> bool:
     return may_see(m, claim, claim_scope)
+
+
+# ---- the organisations below a role (下属机构) --------------------------------------------------------------------
+
+def oversees(m: Membership | None) -> bool:
+    """Whether this role looks after organisations below its own: a supervising department, the province, and a
+    unit's principal admin (a parent unit's sub-units)."""
+    return m is not None and (m.role in (SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+                              or m.role == UNIT_ADMIN and m.department_id is None)
+
+
+def org_subtree(root_id: int):
+    """The ids of organisation *root_id* and of every organisation below it (a recursive CTE with column `id`)."""
+    tree = select(Organisation.id).where(Organisation.id == root_id).cte('org_subtree', recursive=True)
+    return tree.union_all(select(Organisation.id).where(Organisation.parent_id == tree.c.id))
+
+
+def in_subtree(root_id: int, org_id: int) -> bool:
+    """Whether organisation *org_id* is *root_id* or below it (walks up from *org_id*: one statement)."""
+    up = select(Organisation.id, Organisation.parent_id).where(Organisation.id == org_id) \
+        .cte('org_ancestors', recursive=True)
+    up = up.union_all(select(Organisation.id, Organisation.parent_id).where(Organisation.id == up.c.parent_id))
+    return bool(db.session.scalar(select(func.count()).select_from(up).where(up.c.id == root_id)))
+
+
+def below(m: Membership | None, org_id: int) -> bool:
+    """Whether organisation *org_id* is one this role oversees: strictly below its own organisation."""
+    return oversees(m) and org_id != m.org_id and in_subtree(m.org_id, org_id)
 
 
 def _staff_of(m: Membership) -> list:
