@@ -116,6 +116,9 @@ class Membership(db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
     login_allowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # 允许登录系统
+    # 超级管理员 of a supervising department or the province: the one admin who manages its admins (a unit's
+    # principal admins are those without a department).
+    principal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     # Every page shows and every log line names "role (organisation · department)": load them with the membership.
     user: Mapped[User] = relationship(back_populates='memberships')

@@ -59,7 +59,8 @@ def seed_demo_data(with_claims: bool = True) -> bool:
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
         for role, org, dept in roles:
-            db.session.add(Membership(user=user, role=role, org=org, department=dept))
+            db.session.add(Membership(user=user, role=role, org=org, department=dept,
+                                      principal=role in (SUPERVISOR_ADMIN, PROVINCE_ADMIN)))
         return user
 
     person('省学时办审核员', [(PROVINCE_ADMIN, province, None)], account='shengji')

@@ -2,17 +2,21 @@
 current role, level by level or searched through the sub-tree, with their figures and an export; a unit's page with
 its admins, what waits there and its staff's progress (read-only above the unit). Every page is scoped to the current
 membership's organisation and what is below it."""
-from flask import abort, current_app, flash, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from models import Organisation, db
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..certificates import operations as cert_ops, queries as cert_queries
+from ..i18n import _l
 from ..exports import wants_export, xlsx_response
+from ..numbers import row_id
 from ..pagination import RowPage, paginate
 from ..permissions import below, current_membership, oversees, role_required
-from . import bp, queries
+from ..refusals import attempt
+from . import bp, operations as ops, queries
+from .forms import OrgAdminForm
 
 OVERSEERS = (SUPERVISOR_ADMIN, PROVINCE_ADMIN, UNIT_ADMIN)
 MAX_QUERY = 100
@@ -88,3 +92,44 @@ def unit(org_id: int):
     return render_template('oversight/unit.html', org=org, page=page, met=met, unmet=unmet, year=year,
                            years=cert_queries.years(), only_unmet=only_unmet, figures=found,
                            pending=queries.pending_by_step(org.id), path=queries.breadcrumbs(m.org, org))
+
+
+# ---- admins of a supervising department or the province -----------------------------------------------------------
+
+ADMIN_DONE = {'add': _l('已新增管理员，初始密码为其身份证号后 6 位，首次登录须修改'), 'disable': _l('已停用该管理员'),
+              'enable': _l('已启用该管理员'), 'reset': _l('已将该管理员的密码重置为初始密码（身份证号后 6 位）'),
+              'delete': _l('已删除管理员'), 'handover': _l('已移交超级管理员，原超级管理员的角色不再保留')}
+
+
+@bp.route('/admins', methods=['GET', 'POST'], defaults={'org_id': None})
+@bp.route('/orgs/<int:org_id>/admins', methods=['GET', 'POST'])
+@login_required
+@role_required(SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+def admins(org_id: int | None):
+    """本级机构管理员 (its own organisation's) or, from above, an organisation's below."""
+    m = current_membership()
+    org = m.org if org_id in (None, m.org_id) else _org_below(m, org_id)
+    if org.kind not in ops.ADMIN_ROLES:
+        abort(404)
+    form = OrgAdminForm()
+    here = url_for('oversight.admins', org_id=None if org.id == m.org_id else org.id)
+    if request.method == 'POST':
+        if not form.validate_on_submit():
+            abort(400)
+        action, target = form.action.data, row_id(form.membership_id.data)
+        if action != 'add' and target is None:
+            abort(400)
+        operation = {
+            'add': lambda: ops.add_admin(m, org, form.name.data or '', form.id_number.data or ''),
+            'disable': lambda: ops.set_login(m, org, target, False),
+            'enable': lambda: ops.set_login(m, org, target, True),
+            'reset': lambda: ops.reset_password(m, org, target),
+            'delete': lambda: ops.remove_admin(m, org, target),
+            'handover': lambda: ops.hand_over(m, org, target),
+        }[action]
+        if attempt(operation, ADMIN_DONE[action]) and action == 'handover' and org.id == m.org_id:
+            return redirect(url_for('main.home'))  # she handed her own role over: it is gone
+        return redirect(here)
+    path = queries.breadcrumbs(m.org, org)
+    return render_template('oversight/admins.html', org=org, admins=ops.admins(org), form=form, path=path,
+                           manages=ops.may_manage(m, org), own=org.id == m.org_id)
