@@ -34,6 +34,7 @@ class Config:
     LEARNING_UPLOAD_MAX_ROWS = 5000                 # a learning platform's export
     PATHWAY_ANNUAL_CAP = 36                         # seed 003 §4.2: each pathway at most 36 h a year
     PAGE_SIZE = 20
+    STATS_REFRESH_SECONDS = 600                     # the dashboards' aggregates: rebuilt by `flask worker` once older
     # Dates people type, import or platforms send fall between 1 January of EARLIEST_YEAR (EARLIEST_TITLE_YEAR for
     # the date a professional title was obtained) and 31 December of LATEST_YEARS_AHEAD years from now.
     EARLIEST_YEAR = int(os.environ.get('EARLIEST_YEAR', '2000'))

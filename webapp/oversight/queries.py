@@ -89,7 +89,8 @@ def breadcrumbs(root: Organisation, org: Organisation) -> list[Organisation]:
     return list(reversed(path))
 
 
-def _met_conditions(req: Requirement):
+def met_conditions(req: Requirement):
+    """SQL conditions on the hours counter (joined): whether each part of *req* is met."""
     professional = func.coalesce(LearnerHours.professional, 0)
     public = func.coalesce(LearnerHours.public, 0)
     return {key: func.round(done, 1) >= float(getattr(req, key)) for key, done in (
@@ -99,7 +100,7 @@ def _met_conditions(req: Requirement):
 def _staff_figures(found: dict, org_ids: list[int], year: int, req: Requirement | None) -> None:
     """Each organisation's staff, and how many of them met each part of *req* in *year* (one grouped statement)."""
     if req is not None:
-        met = _met_conditions(req)
+        met = met_conditions(req)
         counted = [func.coalesce(func.sum(case((condition, 1), else_=0)), 0) for condition in (
             met['total'], met['professional'], met['public'], and_(*met.values()))]
     else:

@@ -15,7 +15,8 @@ from ..numbers import row_id
 from ..pagination import RowPage, paginate
 from ..permissions import below, current_membership, oversees, role_required
 from ..refusals import attempt
-from . import bp, operations as ops, queries
+from ..claims.catalog import PATHWAYS
+from . import bp, dashboard as figures_of, operations as ops, queries, stats
 from .forms import OrgAdminForm
 
 OVERSEERS = (SUPERVISOR_ADMIN, PROVINCE_ADMIN, UNIT_ADMIN)
@@ -133,3 +134,30 @@ def admins(org_id: int | None):
     path = queries.breadcrumbs(m.org, org)
     return render_template('oversight/admins.html', org=org, admins=ops.admins(org), form=form, path=path,
                            manages=ops.may_manage(m, org), own=org.id == m.org_id)
+
+
+# ---- 统计看板 --------------------------------------------------------------------------------------------------
+
+@bp.route('/dashboard')
+@login_required
+@role_required(SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+def dashboard():
+    """The figures of the organisations below the current role's (or below one of them: ?org=), filtered by year and
+    pathway; ?export=<figure> downloads one figure's table."""
+    m = _overseer()
+    org_id = request.args.get('org', type=int)
+    root = m.org if org_id in (None, m.org_id) else _org_below(m, org_id)
+    year = _year()
+    pathway = request.args.get('pathway') or None
+    if pathway is not None and pathway not in PATHWAYS:
+        pathway = None
+    export = request.args.get('export')
+    if export is not None:
+        if export not in figures_of.FIGURES:
+            abort(404)
+        table = figures_of.tables(root.id, year, pathway, export)[export]
+        return xlsx_response(table.title, [str(c) for c in table.columns], table.rows)
+    return render_template('oversight/dashboard.html', root=root, year=year, kept_years=stats.years(),
+                           years_shown=cert_queries.years(), pathway=pathway, pathways=PATHWAYS,
+                           tables=figures_of.tables(root.id, year, pathway), refreshed_at=stats.refreshed_at(),
+                           path=queries.breadcrumbs(m.org, root))

@@ -1,4 +1,4 @@
-"""oversight: the principal admin (超级管理员) of a supervising department or the province
+"""oversight: the principal admin (超级管理员) of a supervising department or the province; the dashboards' aggregates
 
 Revision ID: e4b7c2d91f36
 Revises: c5a1f0e2b7d4
@@ -6,6 +6,8 @@ Create Date: 2026-12-03 17:00:00
 
 membership.principal marks the one admin of a supervising department or the province who manages its admins (seed
 004: 设为超级管理员, the old one is not kept). The earliest admin of each such organisation becomes its principal.
+The stat_* tables hold the dashboards' aggregates; they start empty and are built by `flask worker` (or
+`flask refresh-stats`), so the migration itself reads no big table.
 
 """
 from alembic import op
@@ -28,8 +30,48 @@ def upgrade():
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.add_column(sa.Column('principal', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.execute(FIRST_ADMINS)
+    op.create_table('stat_unit_year',
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('staff', sa.Integer(), nullable=False),
+    sa.Column('total_met', sa.Integer(), nullable=False),
+    sa.Column('professional_met', sa.Integer(), nullable=False),
+    sa.Column('public_met', sa.Integer(), nullable=False),
+    sa.Column('all_met', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_stat_unit_year_org_id_organisation')),
+    sa.PrimaryKeyConstraint('org_id', 'year', name=op.f('pk_stat_unit_year'))
+    )
+    op.create_table('stat_claim_month',
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('pathway', sa.String(length=30), nullable=False),
+    sa.Column('submitted', sa.Integer(), nullable=False),
+    sa.Column('approved', sa.Integer(), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=12, scale=1), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_stat_claim_month_org_id_organisation')),
+    sa.PrimaryKeyConstraint('org_id', 'year', 'month', 'pathway', name=op.f('pk_stat_claim_month'))
+    )
+    op.create_table('stat_decision_week',
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('week', sa.Date(), nullable=False),
+    sa.Column('pathway', sa.String(length=30), nullable=False),
+    sa.Column('outcome', sa.String(length=30), nullable=False),
+    sa.Column('decisions', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_stat_decision_week_org_id_organisation')),
+    sa.PrimaryKeyConstraint('org_id', 'week', 'pathway', 'outcome', name=op.f('pk_stat_decision_week'))
+    )
+    op.create_table('stat_refresh',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('refreshed_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_refresh'))
+    )
 
 
 def downgrade():
+    op.drop_table('stat_refresh')
+    op.drop_table('stat_decision_week')
+    op.drop_table('stat_claim_month')
+    op.drop_table('stat_unit_year')
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_column('principal')

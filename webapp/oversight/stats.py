@@ -1,0 +1,128 @@
+"""The dashboards' aggregates (models/stats.py), rebuilt from the source rows in one transaction: each learner's
+completion per unit and year (from the hours counter, against the year's requirement of the unit's province), the
+claims per unit, month and pathway, and the review decisions per organisation, week and pathway. `flask worker`
+rebuilds them once they are older than STATS_REFRESH_SECONDS (one worker at a time: the others skip the locked
+row); `flask refresh-stats` does it at once. At a province's scale a rebuild reads every claim and decided inbox row
+once (seconds); the dashboards then sum a few thousand rows."""
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select
+from sqlalchemy import Date as DateType
+
+from models import (Claim, LearnerHours, Membership, Organisation, StatClaimMonth, StatDecisionWeek, StatRefresh,
+                    StatUnitYear, WorkItem, db, utcnow)
+from models.org import PROVINCE
+from models.people import LEARNER
+
+from .. import timers
+from ..certificates.operations import CertificateError, requirement
+from ..dates import today
+from ..permissions import org_subtree
+from ..workflow import catalog
+from .queries import met_conditions
+
+log = logging.getLogger(__name__)
+DECISIONS = ('approve', 'reject', 'return')  # the reviewers' outcomes the weekly chart counts
+ROW = 1  # StatRefresh's one row
+
+
+def _week(column):
+    """The Monday of *column*'s week, as a date."""
+    if db.session.get_bind().dialect.name == 'postgresql':
+        return cast(func.date_trunc('week', column), DateType)
+    return func.date(column, 'weekday 0', '-6 days')
+
+
+def years() -> list[int]:
+    """The years whose completion is kept: this one and the last (staff are counted as they are now)."""
+    current = today().year
+    return [current - 1, current]
+
+
+def _unit_years() -> None:
+    for province in db.session.scalars(select(Organisation).where(Organisation.kind == PROVINCE)):
+        try:
+            req = requirement(province.name)
+        except CertificateError:
+            req = None
+        tree = org_subtree(province.id)
+        for year in years():
+            if req is not None:
+                met = met_conditions(req)
+                counted = [func.coalesce(func.sum(case((condition, 1), else_=0)), 0) for condition in (
+                    met['total'], met['professional'], met['public'], and_(*met.values()))]
+            else:
+                counted = [literal(0)] * 4
+            rows = select(Membership.org_id, literal(year), func.count(), *counted) \
+                .outerjoin(LearnerHours, and_(LearnerHours.learner_id == Membership.user_id,
+                                              LearnerHours.year == year)) \
+                .where(Membership.role == LEARNER, Membership.org_id.in_(select(tree.c.id))) \
+                .group_by(Membership.org_id)
+            db.session.execute(insert(StatUnitYear).from_select(
+                ['org_id', 'year', 'staff', 'total_met', 'professional_met', 'public_met', 'all_met'], rows))
+
+
+def _claim_months() -> None:
+    approved = Claim.outcome == catalog.APPROVED
+    month = extract('month', Claim.end_date)
+    rows = select(Claim.unit_id, Claim.year, month, Claim.pathway, func.count(),
+                  func.coalesce(func.sum(case((approved, 1), else_=0)), 0),
+                  func.coalesce(func.sum(case((approved, Claim.registered_hours), else_=0)), 0)) \
+        .where(Claim.submitted_at.is_not(None), Claim.deleted_at.is_(None)) \
+        .group_by(Claim.unit_id, Claim.year, month, Claim.pathway)
+    db.session.execute(insert(StatClaimMonth).from_select(
+        ['org_id', 'year', 'month', 'pathway', 'submitted', 'approved', 'hours'], rows))
+
+
+def _decision_weeks() -> None:
+    week, pathway = _week(WorkItem.completed_at), func.coalesce(WorkItem.subject_pathway, '')
+    rows = select(WorkItem.scope_org_id, week, pathway, WorkItem.outcome, func.count()) \
+        .where(WorkItem.completed_at.is_not(None), WorkItem.outcome.in_(DECISIONS),
+               WorkItem.scope_org_id.is_not(None), WorkItem.lane != LEARNER) \
+        .group_by(WorkItem.scope_org_id, week, pathway, WorkItem.outcome)
+    db.session.execute(insert(StatDecisionWeek).from_select(['org_id', 'week', 'pathway', 'outcome', 'decisions'],
+                                                            rows))
+
+
+def rebuild() -> None:
+    """Every aggregate rebuilt from the source rows, and the time noted (flushes; the caller commits)."""
+    for model in (StatUnitYear, StatClaimMonth, StatDecisionWeek):
+        db.session.execute(delete(model))
+    _unit_years()
+    _claim_months()
+    _decision_weeks()
+    marker = db.session.get(StatRefresh, ROW)
+    if marker is None:
+        marker = StatRefresh(id=ROW)
+        db.session.add(marker)
+    marker.refreshed_at = utcnow()
+    db.session.flush()
+
+
+def refreshed_at():
+    marker = db.session.get(StatRefresh, ROW)
+    return marker.refreshed_at if marker is not None else None
+
+
+def refresh_if_due() -> int:
+    """`flask worker`'s job: rebuild once the aggregates are older than STATS_REFRESH_SECONDS, unless another
+    worker is rebuilding them now (its row is locked). Commits; 1 when it rebuilt, else 0."""
+    seconds = current_app.config.get('STATS_REFRESH_SECONDS', 600)
+    marker = db.session.scalar(select(StatRefresh).where(StatRefresh.id == ROW)
+                               .with_for_update(skip_locked=True))
+    if marker is not None and marker.refreshed_at is not None \
+            and marker.refreshed_at > utcnow() - timedelta(seconds=seconds):
+        db.session.rollback()
+        return 0
+    if marker is None and db.session.get(StatRefresh, ROW) is not None:  # another worker holds it
+        db.session.rollback()
+        return 0
+    rebuild()
+    db.session.commit()
+    log.info('dashboard aggregates rebuilt')
+    return 1
+
+
+timers.register_background(refresh_if_due)
