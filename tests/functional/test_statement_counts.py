@@ -254,6 +254,8 @@ PAGES = [
     Page('oversight-unit', '下属机构 · 单位', 'jiaotong', lambda: f'/oversight/units/{_unit().id}', final_done),
     Page('oversight-unit-export', '下属机构 · 单位 export', 'jiaotong',
          lambda: f'/oversight/units/{_unit().id}?export=xlsx', final_done),
+    Page('oversight-dashboard', '统计看板', 'jiaotong', '/oversight/dashboard', final_done),
+    Page('oversight-admins', '管理员设置', 'shengji', lambda: f'/oversight/orgs/{_unit().parent_id}/admins', staff),
     Page('workbench-history', '流程与规则 · 版本历史', 'shengji', '/workbench/bpmn/claim/', versions),
 ]
 

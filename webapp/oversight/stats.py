@@ -72,8 +72,7 @@ def _claim_months() -> None:
                   func.coalesce(func.sum(case((approved, Claim.registered_hours), else_=0)), 0)) \
         .where(Claim.submitted_at.is_not(None), Claim.deleted_at.is_(None)) \
         .group_by(Claim.unit_id, Claim.year, month, Claim.pathway)
-    db.session.execute(insert(StatClaimMonth).from_select(
-        ['org_id', 'year', 'month', 'pathway', 'submitted', 'approved', 'hours'], rows))
+    db.session.execute(insert(StatClaimMonth).from_select(list(StatClaimMonth.__table__.columns), rows))
 
 
 def _decision_weeks() -> None:

@@ -1,4 +1,4 @@
-// 统计看板: every chart is drawn (Apache ECharts, canvas) from the table beside it, which the server rendered:
+// The dashboards: every chart is drawn (Apache ECharts, canvas) from the table beside it, which the server rendered:
 //   <div class="chart" data-chart="bar|hbar|stacked|hstacked|pie" data-table="TABLE_ID" data-series="1,2"
 //        data-limit="30" data-max="100"></div>
 // The table's first cell names each row (the category); data-series lists the columns drawn (their headers name the
