@@ -15,7 +15,9 @@ from .base import db, utcnow
 from .org import Department, Organisation
 
 LEARNER, UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN = 'learner', 'unit_admin', 'supervisor', 'province'
-ROLE_LABELS = {LEARNER: '专技人员', UNIT_ADMIN: '单位管理员', SUPERVISOR_ADMIN: '主管部门', PROVINCE_ADMIN: '省级/学时办'}
+HR_ADMIN = 'hr'  # 人社部门's staff
+ROLE_LABELS = {LEARNER: '专技人员', UNIT_ADMIN: '单位管理员', SUPERVISOR_ADMIN: '主管部门', PROVINCE_ADMIN: '省级/学时办',
+               HR_ADMIN: '人社部门'}
 
 
 class User(UserMixin, db.Model):

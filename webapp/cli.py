@@ -8,8 +8,8 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from models import Department, Membership, Organisation, RegistrationWindow, User, db
-from models.org import PROVINCE, SUPERVISOR, UNIT
-from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+from models.org import HR, PROVINCE, SUPERVISOR, UNIT
+from models.people import HR_ADMIN, LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from . import create_app, timers
 from .claims import operations as ops
@@ -49,7 +49,9 @@ def seed_demo_data(with_claims: bool = True) -> bool:
     hz = Organisation(kind=UNIT, name='杭州市城建设计研究院', locality='杭州市', parent=housing)
     # Learners without an employer register under the province's 其他单位 (seed 004); the province approves them.
     other = Organisation(kind=UNIT, name='其他单位', parent=province)
-    db.session.add_all([province, transport, housing, water, jt, nb, hz, other])
+    # 人社部门 under the province: a diagram's `hr` steps (审验) wait for it.
+    hr = Organisation(kind=HR, name='浙江省人力资源和社会保障厅', parent=province)
+    db.session.add_all([province, transport, housing, water, jt, nb, hz, other, hr])
     eng = Department(unit=jt, name='工程部')
     design = Department(unit=jt, name='设计院')
     arch = Department(unit=hz, name='建筑所')
@@ -61,12 +63,13 @@ def seed_demo_data(with_claims: bool = True) -> bool:
         db.session.add(user)
         for role, org, dept in roles:
             db.session.add(Membership(user=user, role=role, org=org, department=dept,
-                                      principal=role in (SUPERVISOR_ADMIN, PROVINCE_ADMIN)))
+                                      principal=role in (SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)))
         return user
 
     person('省学时办审核员', [(PROVINCE_ADMIN, province, None)], account='shengji')
     person('交通厅审核员', [(SUPERVISOR_ADMIN, transport, None)], account='jiaotong')
     person('住建厅审核员', [(SUPERVISOR_ADMIN, housing, None)], account='zhujian')
+    person('人社厅审验员', [(HR_ADMIN, hr, None)], account='renshe')
     person('交工集团管理员', [(UNIT_ADMIN, jt, None)], account='jtjt_admin')
     person('工程部二级管理员', [(UNIT_ADMIN, jt, eng)], account='jtjt_gcb')
     person('城建院管理员', [(UNIT_ADMIN, hz, None)], account='hzcj_admin')

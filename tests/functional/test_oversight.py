@@ -9,6 +9,7 @@ from sqlalchemy import select
 from models import Membership, Organisation, db
 from models.org import UNIT
 from models.people import LEARNER
+from webapp.oversight import operations as ops
 
 from ..certificates.helpers import meet_requirement, public_hours
 from ..helpers import submitted_claim
@@ -119,3 +120,19 @@ def test_completion_counts_each_part(client, ctx):
     assert jt[5:6] + jt[9:] == [2, 1, 1, 2, 1, '50.0%']
     page = client.get(f'/oversight/units/{org("浙江交通工程建设集团有限公司").id}?unmet=1').get_data(as_text=True)
     assert '李娜' in page and '张伟' not in page
+
+
+def test_renshe_sees_its_province_read_only(client, ctx):
+    login(client, 'renshe')
+    page = client.get('/oversight/units').get_data(as_text=True)
+    assert '浙江省交通运输厅' in page and '其他单位' in page
+    jt = org('浙江交通工程建设集团有限公司')
+    assert '张伟' in client.get(f'/oversight/units/{jt.id}').get_data(as_text=True)
+    assert client.get('/oversight/dashboard').status_code == 200
+    transport = org('浙江省交通运输厅')
+    admins = client.get(f'/oversight/orgs/{transport.id}/admins').get_data(as_text=True)
+    assert '交通厅审核员' in admins and 'id="add-admin"' not in admins
+    assert client.post(f'/oversight/orgs/{transport.id}/admins', data={
+        'action': 'add', 'name': '赵敏', 'id_number': '110105198001010032'}, follow_redirects=True).status_code == 200
+    assert [a.user.name for a in ops.admins(transport)] == ['交通厅审核员']
+    assert client.get('/claims/manage').status_code == 200

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from models import Membership, Organisation, User, db
-from models.org import PROVINCE, SUPERVISOR
-from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN
+from models.org import HR, PROVINCE, SUPERVISOR
+from models.people import HR_ADMIN, PROVINCE_ADMIN, SUPERVISOR_ADMIN
 
 from .. import audit
 from ..i18n import _l
@@ -16,7 +16,7 @@ from ..refusals import Refused
 from ..security import default_password, reset_to_default
 
 # The organisations whose admins these pages manage, and the role their admins have.
-ADMIN_ROLES = {SUPERVISOR: SUPERVISOR_ADMIN, PROVINCE: PROVINCE_ADMIN}
+ADMIN_ROLES = {SUPERVISOR: SUPERVISOR_ADMIN, PROVINCE: PROVINCE_ADMIN, HR: HR_ADMIN}
 
 
 class OrgAdminError(Refused):
@@ -29,7 +29,7 @@ def may_manage(m: Membership | None, org: Organisation) -> bool:
         return False
     if org.id == m.org_id:
         return m.role == ADMIN_ROLES[org.kind] and m.principal
-    return below(m, org.id)
+    return m.role != HR_ADMIN and below(m, org.id)  # 人社 sees its province's organisations, manages none
 
 
 def admins(org: Organisation) -> list[Membership]:

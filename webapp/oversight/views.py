@@ -6,20 +6,20 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import login_required
 
 from models import Organisation, db
-from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+from models.people import HR_ADMIN, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..certificates import operations as cert_ops, queries as cert_queries
 from ..i18n import _l
 from ..exports import wants_export, xlsx_response
 from ..numbers import row_id
 from ..pagination import RowPage, paginate
-from ..permissions import below, current_membership, oversees, role_required
+from ..permissions import below, current_membership, oversees, oversight_root, role_required
 from ..refusals import attempt
 from ..claims.catalog import PATHWAYS
 from . import bp, dashboard as figures_of, operations as ops, queries, stats
 from .forms import OrgAdminForm
 
-OVERSEERS = (SUPERVISOR_ADMIN, PROVINCE_ADMIN, UNIT_ADMIN)
+OVERSEERS = (SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN, UNIT_ADMIN)
 MAX_QUERY = 100
 
 
@@ -47,7 +47,7 @@ def _org_below(m, org_id: int) -> Organisation:
 def _requirement(m):
     """The year's requirement, or None (told why) while it cannot be read: the lists then show no completion."""
     try:
-        return queries.requirement_of(m.org)
+        return queries.requirement_of(oversight_root(m))
     except cert_ops.CertificateError as exc:
         flash(exc.message, 'warning')
         return None
@@ -58,8 +58,9 @@ def _requirement(m):
 @role_required(*OVERSEERS)
 def units():
     m = _overseer()
+    root = oversight_root(m)
     parent_id = request.args.get('parent', type=int)
-    parent = m.org if parent_id in (None, m.org_id) else _org_below(m, parent_id)
+    parent = root if parent_id in (None, root.id) else _org_below(m, parent_id)
     q = (request.args.get('q') or '').strip()[:MAX_QUERY]
     year = _year()
     req = _requirement(m)
@@ -68,7 +69,7 @@ def units():
     page = paginate(queries.units(parent.id, q))
     found = queries.figures([o.id for o in page.items], year, req)
     return render_template('oversight/units.html', page=page, figures=found, parent=parent, q=q, year=year,
-                           years=cert_queries.years(), path=queries.breadcrumbs(m.org, parent), req=req)
+                           years=cert_queries.years(), path=queries.breadcrumbs(root, parent), req=req, root=root)
 
 
 @bp.route('/units/<int:org_id>')
@@ -92,7 +93,7 @@ def unit(org_id: int):
     found = queries.figures([org.id], year, None, staff=False)[org.id]  # the staff's counts are the list's
     return render_template('oversight/unit.html', org=org, page=page, met=met, unmet=unmet, year=year,
                            years=cert_queries.years(), only_unmet=only_unmet, figures=found,
-                           pending=queries.pending_by_step(org.id), path=queries.breadcrumbs(m.org, org))
+                           pending=queries.pending_by_step(org.id), path=queries.breadcrumbs(oversight_root(m), org))
 
 
 # ---- admins of a supervising department or the province -----------------------------------------------------------
@@ -105,7 +106,7 @@ ADMIN_DONE = {'add': _l('已新增管理员，初始密码为其身份证号后 
 @bp.route('/admins', methods=['GET', 'POST'], defaults={'org_id': None})
 @bp.route('/orgs/<int:org_id>/admins', methods=['GET', 'POST'])
 @login_required
-@role_required(SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+@role_required(SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
 def admins(org_id: int | None):
     """本级机构管理员 (its own organisation's) or, from above, an organisation's below."""
     m = current_membership()
@@ -131,7 +132,7 @@ def admins(org_id: int | None):
         if attempt(operation, ADMIN_DONE[action]) and action == 'handover' and org.id == m.org_id:
             return redirect(url_for('main.home'))  # she handed her own role over: it is gone
         return redirect(here)
-    path = queries.breadcrumbs(m.org, org)
+    path = queries.breadcrumbs(oversight_root(m), org)
     return render_template('oversight/admins.html', org=org, admins=ops.admins(org), form=form, path=path,
                            manages=ops.may_manage(m, org), own=org.id == m.org_id)
 
@@ -140,13 +141,14 @@ def admins(org_id: int | None):
 
 @bp.route('/dashboard')
 @login_required
-@role_required(SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+@role_required(SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
 def dashboard():
     """The figures of the organisations below the current role's (or below one of them: ?org=), filtered by year and
     pathway; ?export=<figure> downloads one figure's table."""
     m = _overseer()
     org_id = request.args.get('org', type=int)
-    root = m.org if org_id in (None, m.org_id) else _org_below(m, org_id)
+    top = oversight_root(m)
+    root = top if org_id in (None, top.id) else _org_below(m, org_id)
     year = _year()
     pathway = request.args.get('pathway') or None
     if pathway is not None and pathway not in PATHWAYS:
@@ -160,4 +162,4 @@ def dashboard():
     return render_template('oversight/dashboard.html', root=root, year=year, kept_years=stats.years(),
                            years_shown=cert_queries.years(), pathway=pathway, pathways=PATHWAYS,
                            tables=figures_of.tables(root.id, year, pathway), refreshed_at=stats.refreshed_at(),
-                           path=queries.breadcrumbs(m.org, root))
+                           path=queries.breadcrumbs(top, root), top=top)
