@@ -1,7 +1,8 @@
 """统计看板: the figures of a supervising department's or the province's dashboard, for the organisations below one
-of them (the current role's own, or one below it), read from the aggregates (models/stats.py) but for the backlog,
-which is what waits now (the open inbox rows, a few per unit). Each figure is a table: its rows are what the page
-shows, the chart draws and the export writes."""
+of them (the current role's own, or one below it), read from the aggregates (models/stats.py: each organisation's
+rows are its sub-tree's totals, so a figure reads the root's rows, or its children's) but for the backlog, which is
+what waits now (the open inbox rows). Each figure is a table: its rows are what the page shows, the chart draws and
+the export writes."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,29 +32,18 @@ class Table:
     note: str = ''
 
 
-def _tops(root_id: int):
-    """Each organisation below *root_id* with the child of *root_id* it is under (itself for a child): a recursive
-    CTE (id, top)."""
-    tops = select(Organisation.id, Organisation.id.label('top')).where(Organisation.parent_id == root_id) \
-        .cte('org_tops', recursive=True)
-    return tops.union_all(select(Organisation.id, tops.c.top).where(Organisation.parent_id == tops.c.id))
-
-
 def _rate(met, staff) -> float:
     return round(100 * met / staff, 1) if staff else 0.0
 
 
 def completion(root_id: int, year: int, limit: int | None = TOP_ROWS) -> Table:
     """达标率 per organisation directly below the root, summed over its sub-tree; lowest rate first."""
-    tops = _tops(root_id)
-    sums = select(tops.c.top, func.sum(StatUnitYear.staff), func.sum(StatUnitYear.total_met),
-                  func.sum(StatUnitYear.professional_met), func.sum(StatUnitYear.public_met),
-                  func.sum(StatUnitYear.all_met)) \
-        .join(StatUnitYear, and_(StatUnitYear.org_id == tops.c.id, StatUnitYear.year == year)) \
-        .group_by(tops.c.top).subquery()
-    query = select(Organisation.name, sums).join(sums, sums.c.top == Organisation.id)
+    query = select(Organisation.name, StatUnitYear.staff, StatUnitYear.total_met, StatUnitYear.professional_met,
+                   StatUnitYear.public_met, StatUnitYear.all_met) \
+        .join(StatUnitYear, and_(StatUnitYear.org_id == Organisation.id, StatUnitYear.year == year)) \
+        .where(Organisation.parent_id == root_id)
     rows = []
-    for name, _top, staff, total, professional, public, met in db.session.execute(query):
+    for name, staff, total, professional, public, met in db.session.execute(query):
         rows.append([name, int(staff or 0), int(total or 0), int(professional or 0), int(public or 0), int(met or 0),
                      _rate(met or 0, staff or 0)])
     rows.sort(key=lambda r: (r[-1], r[0]))
@@ -66,11 +56,8 @@ def completion(root_id: int, year: int, limit: int | None = TOP_ROWS) -> Table:
 
 
 def _claims(root_id: int, year: int, pathway: str | None):
-    tree = org_subtree(root_id)
-    query = select(StatClaimMonth.month, StatClaimMonth.pathway, func.sum(StatClaimMonth.submitted),
-                   func.sum(StatClaimMonth.approved), func.sum(StatClaimMonth.hours)) \
-        .where(StatClaimMonth.org_id.in_(select(tree.c.id)), StatClaimMonth.year == year) \
-        .group_by(StatClaimMonth.month, StatClaimMonth.pathway)
+    query = select(StatClaimMonth.month, StatClaimMonth.pathway, StatClaimMonth.submitted, StatClaimMonth.approved,
+                   StatClaimMonth.hours).where(StatClaimMonth.org_id == root_id, StatClaimMonth.year == year)
     if pathway:
         query = query.where(StatClaimMonth.pathway == pathway)
     return db.session.execute(query).all()
@@ -137,10 +124,9 @@ def _monday(day: date) -> date:
 
 def decisions(root_id: int, year: int, pathway: str | None) -> Table:
     """Review decisions per week of *year* at the organisations of the sub-tree (the root included)."""
-    tree = org_subtree(root_id)
     first, last = _monday(date(year, 1, 1)), date(year, 12, 31)
     query = select(StatDecisionWeek.week, StatDecisionWeek.outcome, func.sum(StatDecisionWeek.decisions)) \
-        .where(StatDecisionWeek.org_id.in_(select(tree.c.id)), StatDecisionWeek.week >= first,
+        .where(StatDecisionWeek.org_id == root_id, StatDecisionWeek.week >= first,
                StatDecisionWeek.week <= last) \
         .group_by(StatDecisionWeek.week, StatDecisionWeek.outcome)
     if pathway:

@@ -1,14 +1,15 @@
-"""The dashboards' aggregates (models/stats.py), rebuilt from the source rows in one transaction: each learner's
-completion per unit and year (from the hours counter, against the year's requirement of the unit's province), the
-claims per unit, month and pathway, and the review decisions per organisation, week and pathway. `flask worker`
-rebuilds them once they are older than STATS_REFRESH_SECONDS (one worker at a time: the others skip the locked
-row); `flask refresh-stats` does it at once. At a province's scale a rebuild reads every claim and decided inbox row
-once (seconds); the dashboards then sum a few thousand rows."""
+"""The dashboards' aggregates (models/stats.py), rebuilt from the source rows in one transaction: the completion of
+the learners per year (from the hours counter, against the year's requirement of their province), the claims per
+year, month and pathway, and the review decisions per week and pathway — each kept for every organisation as the
+total of its whole sub-tree (the unit's own rows, added to every organisation above it), so that a dashboard reads
+the dozens of rows of its root, not its sub-tree's. `flask worker` rebuilds them once they are older than
+STATS_REFRESH_SECONDS (one worker at a time: the others skip the locked row); `flask refresh-stats` does it at once.
+At a province's scale a rebuild reads every claim and decided inbox row once."""
 import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select
+from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, union_all
 from sqlalchemy import Date as DateType
 
 from models import (Claim, LearnerHours, Membership, Organisation, StatClaimMonth, StatDecisionWeek, StatRefresh,
@@ -25,6 +26,7 @@ from .queries import met_conditions
 
 log = logging.getLogger(__name__)
 DECISIONS = ('approve', 'reject', 'return')  # the reviewers' outcomes the weekly chart counts
+MET = ('total_met', 'professional_met', 'public_met', 'all_met')
 ROW = 1  # StatRefresh's one row
 
 
@@ -35,6 +37,25 @@ def _week(column):
     return func.date(column, 'weekday 0', '-6 days')
 
 
+def _ancestors():
+    """Every organisation with itself and each organisation above it: a recursive CTE (org_id, ancestor_id)."""
+    up = select(Organisation.id.label('org_id'), Organisation.id.label('ancestor_id')) \
+        .cte('org_up', recursive=True)
+    return up.union_all(select(up.c.org_id, Organisation.parent_id).join(Organisation, Organisation.id ==
+                                                                         up.c.ancestor_id)
+                        .where(Organisation.parent_id.is_not(None)))
+
+
+def _rolled_up(model, per_org, keys: list[str], sums: list[str]):
+    """Insert into *model* the rows of *per_org* (a subquery: org_id, the *keys*, the *sums*, per organisation)
+    added up for each organisation above it too (and itself)."""
+    up = _ancestors()
+    rows = select(up.c.ancestor_id, *(per_org.c[k] for k in keys), *(func.sum(per_org.c[s]) for s in sums)) \
+        .join(up, up.c.org_id == per_org.c.org_id) \
+        .group_by(up.c.ancestor_id, *(per_org.c[k] for k in keys))
+    db.session.execute(insert(model).from_select(['org_id', *keys, *sums], rows))
+
+
 def years() -> list[int]:
     """The years whose completion is kept: this one and the last (staff are counted as they are now)."""
     current = today().year
@@ -42,12 +63,14 @@ def years() -> list[int]:
 
 
 def _unit_years() -> None:
+    """Per province (its requirement; sub-trees of two provinces never meet), in one statement each."""
     for province in db.session.scalars(select(Organisation).where(Organisation.kind == PROVINCE)):
         try:
             req = requirement(province.name)
         except CertificateError:
             req = None
         tree = org_subtree(province.id)
+        parts = []
         for year in years():
             if req is not None:
                 met = met_conditions(req)
@@ -55,34 +78,36 @@ def _unit_years() -> None:
                     met['total'], met['professional'], met['public'], and_(*met.values()))]
             else:
                 counted = [literal(0)] * 4
-            rows = select(Membership.org_id, literal(year), func.count(), *counted) \
-                .outerjoin(LearnerHours, and_(LearnerHours.learner_id == Membership.user_id,
-                                              LearnerHours.year == year)) \
-                .where(Membership.role == LEARNER, Membership.org_id.in_(select(tree.c.id))) \
-                .group_by(Membership.org_id)
-            db.session.execute(insert(StatUnitYear).from_select(
-                ['org_id', 'year', 'staff', 'total_met', 'professional_met', 'public_met', 'all_met'], rows))
+            parts.append(select(Membership.org_id, literal(year).label('year'), func.count().label('staff'),
+                                *(c.label(name) for c, name in zip(counted, MET)))
+                         .outerjoin(LearnerHours, and_(LearnerHours.learner_id == Membership.user_id,
+                                                       LearnerHours.year == year))
+                         .where(Membership.role == LEARNER, Membership.org_id.in_(select(tree.c.id)))
+                         .group_by(Membership.org_id))
+        _rolled_up(StatUnitYear, union_all(*parts).subquery(), ['year'], ['staff', *MET])
 
 
 def _claim_months() -> None:
     approved = Claim.outcome == catalog.APPROVED
     month = extract('month', Claim.end_date)
-    rows = select(Claim.unit_id, Claim.year, month, Claim.pathway, func.count(),
-                  func.coalesce(func.sum(case((approved, 1), else_=0)), 0),
-                  func.coalesce(func.sum(case((approved, Claim.registered_hours), else_=0)), 0)) \
+    per_unit = select(Claim.unit_id.label('org_id'), Claim.year, month.label('month'), Claim.pathway,
+                      func.count().label('submitted'),
+                      func.coalesce(func.sum(case((approved, 1), else_=0)), 0).label('approved'),
+                      func.coalesce(func.sum(case((approved, Claim.registered_hours), else_=0)), 0).label('hours')) \
         .where(Claim.submitted_at.is_not(None), Claim.deleted_at.is_(None)) \
         .group_by(Claim.unit_id, Claim.year, month, Claim.pathway)
-    db.session.execute(insert(StatClaimMonth).from_select(list(StatClaimMonth.__table__.columns), rows))
+    columns = [c.name for c in StatClaimMonth.__table__.columns]
+    _rolled_up(StatClaimMonth, per_unit.subquery(), columns[1:4], columns[4:])
 
 
 def _decision_weeks() -> None:
     week, pathway = _week(WorkItem.completed_at), func.coalesce(WorkItem.subject_pathway, '')
-    rows = select(WorkItem.scope_org_id, week, pathway, WorkItem.outcome, func.count()) \
+    per_org = select(WorkItem.scope_org_id.label('org_id'), week.label('week'), pathway.label('pathway'),
+                     WorkItem.outcome, func.count().label('decisions')) \
         .where(WorkItem.completed_at.is_not(None), WorkItem.outcome.in_(DECISIONS),
                WorkItem.scope_org_id.is_not(None), WorkItem.lane != LEARNER) \
         .group_by(WorkItem.scope_org_id, week, pathway, WorkItem.outcome)
-    db.session.execute(insert(StatDecisionWeek).from_select(['org_id', 'week', 'pathway', 'outcome', 'decisions'],
-                                                            rows))
+    _rolled_up(StatDecisionWeek, per_org.subquery(), ['week', 'pathway', 'outcome'], ['decisions'])
 
 
 def rebuild() -> None:
