@@ -52,7 +52,7 @@ from stdnum.cn import ric  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from models import (Claim, Department, LearnerHours, Membership, Organisation, RegistrationWindow,  # noqa: E402
-                    StatClaimMonth, StatDecisionWeek, StatUnitYear, User, db)
+                    StatBacklog, StatClaimMonth, StatDecisionWeek, StatUnitYear, User, db)
 from models.org import PROVINCE, SUPERVISOR, UNIT  # noqa: E402
 from models.people import LEARNER, SUPERVISOR_ADMIN, UNIT_ADMIN  # noqa: E402
 from tests.apps import TEST_CONFIG, create_test_app  # noqa: E402
@@ -669,7 +669,7 @@ def refresh_stats(url: str) -> int:
         stats.rebuild()
         db.session.commit()
         rows = sum(db.session.scalar(select(func.count()).select_from(model))
-                   for model in (StatUnitYear, StatClaimMonth, StatDecisionWeek))
+                   for model in (StatUnitYear, StatClaimMonth, StatDecisionWeek, StatBacklog))
     dispose(app)
     return rows
 

@@ -13,4 +13,4 @@ from .profile import Enrolment, TitleChange  # noqa: F401
 from .registration import Registration  # noqa: F401
 from .transfers import SuperiorChange, Transfer  # noqa: F401
 from .workbench import DecisionTestCase, RolloutJob  # noqa: F401
-from .stats import StatClaimMonth, StatDecisionWeek, StatRefresh, StatUnitYear  # noqa: F401
+from .stats import StatBacklog, StatClaimMonth, StatDecisionWeek, StatRefresh, StatUnitYear  # noqa: F401

@@ -53,3 +53,17 @@ class StatRefresh(db.Model):
     __tablename__ = 'stat_refresh'
     id: Mapped[int] = mapped_column(primary_key=True)
     refreshed_at: Mapped[Optional[datetime]] = mapped_column()
+
+
+class StatBacklog(db.Model):
+    """What waited at an organisation (and below it) when the aggregates were rebuilt, by process and step: how many
+    by waiting time (up to 7 days, 8–30, 31–90, longer) and since when the oldest."""
+    __tablename__ = 'stat_backlog'
+    org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    status_label: Mapped[str] = mapped_column(String(50), primary_key=True)
+    week: Mapped[int] = mapped_column(Integer, default=0)
+    month: Mapped[int] = mapped_column(Integer, default=0)
+    quarter: Mapped[int] = mapped_column(Integer, default=0)
+    older: Mapped[int] = mapped_column(Integer, default=0)
+    oldest: Mapped[datetime] = mapped_column()

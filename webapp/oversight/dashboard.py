@@ -1,21 +1,18 @@
 """统计看板: the figures of a supervising department's or the province's dashboard, for the organisations below one
 of them (the current role's own, or one below it), read from the aggregates (models/stats.py: each organisation's
-rows are its sub-tree's totals, so a figure reads the root's rows, or its children's) but for the backlog, which is
-what waits now (the open inbox rows). Each figure is a table: its rows are what the page shows, the chart draws and
-the export writes."""
+rows are its sub-tree's totals, so a figure reads the root's rows, or its children's). Each figure is a table: its
+rows are what the page shows, the chart draws and the export writes."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, select
 
-from models import Organisation, StatClaimMonth, StatDecisionWeek, StatUnitYear, WorkItem, db, utcnow
-from models.people import LEARNER
+from models import Organisation, StatBacklog, StatClaimMonth, StatDecisionWeek, StatUnitYear, db, utcnow
 
 from ..claims.catalog import PATHWAYS
 from ..i18n import _l
-from ..permissions import org_subtree
-from ..workflow.catalog import PROCESS_NAMES, ROLES
+from ..workflow.catalog import PROCESS_NAMES
 
 TOP_ROWS = 200   # rows of the completion table on the page (all of them in the export)
 AGES = ((7, _l('7 天内')), (30, _l('8–30 天')), (90, _l('31–90 天')), (None, _l('90 天以上')))
@@ -91,27 +88,15 @@ def hours(root_id: int, year: int, pathway: str | None) -> tuple[Table, Table]:
     return months, pathways
 
 
-def backlog(root_id: int, pathway: str | None) -> Table:
-    """What waits now at the organisations of the sub-tree (the root included), by process and step and by age;
-    the oldest first."""
-    tree = org_subtree(root_id)
+def backlog(root_id: int) -> Table:
+    """What waited at the organisations of the sub-tree (the root included) at the last rebuild, by process and
+    step and by waiting time; the oldest first (its age counted to now)."""
     now = utcnow()
-    limits = [now - timedelta(days=days) for days, _label in AGES if days is not None]
-    query = select(WorkItem.subject_type, WorkItem.status_label, WorkItem.created_at) \
-        .where(WorkItem.completed_at.is_(None), WorkItem.lane.in_([r for r in ROLES if r != LEARNER]),
-               WorkItem.scope_org_id.in_(select(tree.c.id)))
-    if pathway:
-        query = query.where(WorkItem.subject_pathway == pathway)
-    steps = query.subquery()
-    age = func.min(steps.c.created_at)
-    counted = [func.count().filter(steps.c.created_at >= limits[0]),
-               func.count().filter(and_(steps.c.created_at < limits[0], steps.c.created_at >= limits[1])),
-               func.count().filter(and_(steps.c.created_at < limits[1], steps.c.created_at >= limits[2])),
-               func.count().filter(steps.c.created_at < limits[2])]
     rows = []
-    for subject, label, oldest, *ages in db.session.execute(
-            select(steps.c.subject_type, steps.c.status_label, age, *counted)
-            .group_by(steps.c.subject_type, steps.c.status_label).order_by(age)):
+    for subject, label, *ages, oldest in db.session.execute(
+            select(StatBacklog.subject_type, StatBacklog.status_label, StatBacklog.week, StatBacklog.month,
+                   StatBacklog.quarter, StatBacklog.older, StatBacklog.oldest)
+            .where(StatBacklog.org_id == root_id).order_by(StatBacklog.oldest)):
         name = str(PROCESS_NAMES.get(subject, subject)) + ' · ' + str(_l(label))
         rows.append([name, *[int(a) for a in ages], sum(int(a) for a in ages), (now - oldest).days])
     return Table('backlog', _l('待办积压（按环节和等待时长）'),
@@ -153,7 +138,7 @@ def tables(root_id: int, year: int, pathway: str | None, export: str | None = No
     if wanted & {'months', 'pathways'}:
         found['months'], found['pathways'] = hours(root_id, year, pathway)
     if 'backlog' in wanted:
-        found['backlog'] = backlog(root_id, pathway)
+        found['backlog'] = backlog(root_id)
     if 'decisions' in wanted:
         found['decisions'] = decisions(root_id, year, pathway)
     return found

@@ -12,8 +12,8 @@ from flask import current_app
 from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, union_all
 from sqlalchemy import Date as DateType
 
-from models import (Claim, LearnerHours, Membership, Organisation, StatClaimMonth, StatDecisionWeek, StatRefresh,
-                    StatUnitYear, WorkItem, db, utcnow)
+from models import (Claim, LearnerHours, Membership, Organisation, StatBacklog, StatClaimMonth, StatDecisionWeek,
+                    StatRefresh, StatUnitYear, WorkItem, db, utcnow)
 from models.org import PROVINCE
 from models.people import LEARNER
 
@@ -27,6 +27,8 @@ from .queries import met_conditions
 log = logging.getLogger(__name__)
 DECISIONS = ('approve', 'reject', 'return')  # the reviewers' outcomes the weekly chart counts
 MET = ('total_met', 'professional_met', 'public_met', 'all_met')
+BACKLOG = ('week', 'month', 'quarter', 'older')  # StatBacklog's waiting-time columns, and their upper bounds:
+AGE_DAYS = (7, 30, 90)
 ROW = 1  # StatRefresh's one row
 
 
@@ -46,14 +48,15 @@ def _ancestors():
                         .where(Organisation.parent_id.is_not(None)))
 
 
-def _rolled_up(model, per_org, keys: list[str], sums: list[str]):
-    """Insert into *model* the rows of *per_org* (a subquery: org_id, the *keys*, the *sums*, per organisation)
-    added up for each organisation above it too (and itself)."""
+def _rolled_up(model, per_org, keys: list[str], sums: list[str], mins: tuple[str, ...] = ()):
+    """Insert into *model* the rows of *per_org* (a subquery: org_id, the *keys*, the *sums* and *mins*, per
+    organisation) added up for each organisation above it too (and itself)."""
     up = _ancestors()
-    rows = select(up.c.ancestor_id, *(per_org.c[k] for k in keys), *(func.sum(per_org.c[s]) for s in sums)) \
+    rows = select(up.c.ancestor_id, *(per_org.c[k] for k in keys), *(func.sum(per_org.c[s]) for s in sums),
+                  *(func.min(per_org.c[m]) for m in mins)) \
         .join(up, up.c.org_id == per_org.c.org_id) \
         .group_by(up.c.ancestor_id, *(per_org.c[k] for k in keys))
-    db.session.execute(insert(model).from_select(['org_id', *keys, *sums], rows))
+    db.session.execute(insert(model).from_select(['org_id', *keys, *sums, *mins], rows))
 
 
 def years() -> list[int]:
@@ -110,13 +113,29 @@ def _decision_weeks() -> None:
     _rolled_up(StatDecisionWeek, per_org.subquery(), ['week', 'pathway', 'outcome'], ['decisions'])
 
 
+def _backlog() -> None:
+    """The reviewers' open inbox rows, by organisation, process and step, counted by waiting time now."""
+    now = utcnow()
+    week, month, quarter = (now - timedelta(days=days) for days in AGE_DAYS)
+    created = WorkItem.created_at
+    buckets = (created >= week, and_(created < week, created >= month), and_(created < month, created >= quarter),
+               created < quarter)
+    per_org = select(WorkItem.scope_org_id.label('org_id'), WorkItem.subject_type, WorkItem.status_label,
+                     *(func.sum(case((b, 1), else_=0)).label(name) for b, name in zip(buckets, BACKLOG)),
+                     func.min(created).label('oldest')) \
+        .where(WorkItem.completed_at.is_(None), WorkItem.lane != LEARNER, WorkItem.scope_org_id.is_not(None)) \
+        .group_by(WorkItem.scope_org_id, WorkItem.subject_type, WorkItem.status_label)
+    _rolled_up(StatBacklog, per_org.subquery(), ['subject_type', 'status_label'], list(BACKLOG), ('oldest',))
+
+
 def rebuild() -> None:
     """Every aggregate rebuilt from the source rows, and the time noted (flushes; the caller commits)."""
-    for model in (StatUnitYear, StatClaimMonth, StatDecisionWeek):
+    for model in (StatUnitYear, StatClaimMonth, StatDecisionWeek, StatBacklog):
         db.session.execute(delete(model))
     _unit_years()
     _claim_months()
     _decision_weeks()
+    _backlog()
     marker = db.session.get(StatRefresh, ROW)
     if marker is None:
         marker = StatRefresh(id=ROW)

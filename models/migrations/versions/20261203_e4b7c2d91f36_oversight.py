@@ -61,6 +61,18 @@ def upgrade():
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_stat_decision_week_org_id_organisation')),
     sa.PrimaryKeyConstraint('org_id', 'week', 'pathway', 'outcome', name=op.f('pk_stat_decision_week'))
     )
+    op.create_table('stat_backlog',
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('subject_type', sa.String(length=30), nullable=False),
+    sa.Column('status_label', sa.String(length=50), nullable=False),
+    sa.Column('week', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Integer(), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=False),
+    sa.Column('older', sa.Integer(), nullable=False),
+    sa.Column('oldest', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_stat_backlog_org_id_organisation')),
+    sa.PrimaryKeyConstraint('org_id', 'subject_type', 'status_label', name=op.f('pk_stat_backlog'))
+    )
     op.create_table('stat_refresh',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('refreshed_at', sa.DateTime(), nullable=True),
@@ -70,6 +82,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('stat_refresh')
+    op.drop_table('stat_backlog')
     op.drop_table('stat_decision_week')
     op.drop_table('stat_claim_month')
     op.drop_table('stat_unit_year')
