@@ -93,13 +93,13 @@ def _unit_years() -> None:
 def _claim_months() -> None:
     approved = Claim.outcome == catalog.APPROVED
     month = extract('month', Claim.end_date)
+    columns = [c.name for c in StatClaimMonth.__table__.columns]  # org_id, year, month, pathway, then the sums
+    sums = (func.count(), func.coalesce(func.sum(case((approved, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((approved, Claim.registered_hours), else_=0)), 0))
     per_unit = select(Claim.unit_id.label('org_id'), Claim.year, month.label('month'), Claim.pathway,
-                      func.count().label('submitted'),
-                      func.coalesce(func.sum(case((approved, 1), else_=0)), 0).label('approved'),
-                      func.coalesce(func.sum(case((approved, Claim.registered_hours), else_=0)), 0).label('hours')) \
+                      *(total.label(name) for total, name in zip(sums, columns[4:]))) \
         .where(Claim.submitted_at.is_not(None), Claim.deleted_at.is_(None)) \
         .group_by(Claim.unit_id, Claim.year, month, Claim.pathway)
-    columns = [c.name for c in StatClaimMonth.__table__.columns]
     _rolled_up(StatClaimMonth, per_unit.subquery(), columns[1:4], columns[4:])
 
 
