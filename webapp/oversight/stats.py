@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, union_all
 from sqlalchemy import Date as DateType
+from sqlalchemy.dialects import postgresql, sqlite
 
 from models import (Claim, LearnerHours, Membership, Organisation, StatBacklog, StatClaimMonth, StatDecisionWeek,
                     StatRefresh, StatUnitYear, WorkItem, db, utcnow)
@@ -153,13 +154,14 @@ def refresh_if_due() -> int:
     """`flask worker`'s job: rebuild once the aggregates are older than STATS_REFRESH_SECONDS, unless another
     worker is rebuilding them now (its row is locked). Commits; 1 when it rebuilt, else 0."""
     seconds = current_app.config.get('STATS_REFRESH_SECONDS', 600)
+    if db.session.get(StatRefresh, ROW) is None:  # the row to lock: made once (two workers may both try)
+        dialect_insert = postgresql.insert if db.session.get_bind().dialect.name == 'postgresql' else sqlite.insert
+        db.session.execute(dialect_insert(StatRefresh).values(id=ROW).on_conflict_do_nothing(index_elements=['id']))
+        db.session.commit()
     marker = db.session.scalar(select(StatRefresh).where(StatRefresh.id == ROW)
                                .with_for_update(skip_locked=True))
-    if marker is not None and marker.refreshed_at is not None \
-            and marker.refreshed_at > utcnow() - timedelta(seconds=seconds):
-        db.session.rollback()
-        return 0
-    if marker is None and db.session.get(StatRefresh, ROW) is not None:  # another worker holds it
+    if marker is None or marker.refreshed_at is not None \
+            and marker.refreshed_at > utcnow() - timedelta(seconds=seconds):  # another worker holds it, or fresh
         db.session.rollback()
         return 0
     rebuild()
