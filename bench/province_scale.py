@@ -51,8 +51,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
-from models import (Claim, Department, LearnerHours, Membership, Organisation, RegistrationWindow, User,  # noqa: E402
-                    db)
+from models import (Claim, Department, LearnerHours, Membership, Organisation, RegistrationWindow,  # noqa: E402
+                    StatBacklog, StatClaimMonth, StatDecisionWeek, StatUnitYear, User, db)
 from models.org import PROVINCE, SUPERVISOR, UNIT  # noqa: E402
 from models.people import LEARNER, SUPERVISOR_ADMIN, UNIT_ADMIN  # noqa: E402
 from tests.apps import TEST_CONFIG, create_test_app  # noqa: E402
@@ -61,6 +61,7 @@ from webapp import create_app  # noqa: E402
 from webapp import hours as hours_counter  # noqa: E402
 from webapp.claims import operations as ops  # noqa: E402
 from webapp.cli import seed_demo_data  # noqa: E402
+from webapp.oversight import stats  # noqa: E402
 
 DEFAULT_URL = 'postgresql+psycopg://postgres:postgres@127.0.0.1:5432/creditflow_scale'
 PASSWORD = 'Demo@2026'
@@ -661,6 +662,19 @@ def count_hours(url: str) -> int:
     return rows
 
 
+def refresh_stats(url: str) -> int:
+    """The dashboards' aggregates (webapp/oversight/stats.py), rebuilt as `flask refresh-stats` or the worker
+    would: returns the rows they hold."""
+    app = make_app(url)
+    with app.app_context():
+        stats.rebuild()
+        db.session.commit()
+        rows = sum(db.session.scalar(select(func.count()).select_from(model))
+                   for model in (StatUnitYear, StatClaimMonth, StatDecisionWeek, StatBacklog))
+    dispose(app)
+    return rows
+
+
 def check_clones(url: str, first_clone: int) -> list[str]:
     """Clones act as the app's own claims: one of each kind takes its next step through the service layer (the
     unit admin of its unit approves, its supervising department gives final approval, its learner submits …), and
@@ -734,6 +748,8 @@ def command_build(args) -> None:
     meta = build(args.url, args.scale, phases)
     with phases.phase('hours counter (learner_hours)') as note:
         note['rows'] = f'{count_hours(args.url)} rows'
+    with phases.phase('dashboard aggregates (flask refresh-stats)') as note:
+        note['rows'] = f'{refresh_stats(args.url)} rows'
     with phases.phase('clones through the service layer (rolled back)') as note:
         note['rows'] = '; '.join(check_clones(args.url, meta['first_clone']))
     with phases.phase('vacuum analyze'):
@@ -819,6 +835,21 @@ def pages(meta: dict, probe: dict) -> list[tuple[str, str | None, str]]:
         ('province 定时任务', prov, '/province/timers'),
         ('orgs/search', None, '/orgs/search?q=建设'),
         ('orgs/search page 5', None, '/orgs/search?q=杭州市&page=5'),
+        ('supervisor 下属机构管理', sup, '/oversight/units'),
+        ('supervisor 下属机构管理 page 50', sup, '/oversight/units?page=50'),
+        ('supervisor 下属机构管理 name', sup, '/oversight/units?q=建设'),
+        ('supervisor 下属机构 · big unit', sup, f"/oversight/units/{meta['big_unit']['id']}"),
+        ('supervisor 下属机构 · big unit page 50', sup, f"/oversight/units/{meta['big_unit']['id']}?page=50"),
+        ('province 下属机构管理', prov, '/oversight/units'),
+        ('province 下属机构管理 name', prov, '/oversight/units?q=建设'),
+        ('province 下属机构 · big supervisor', prov, f"/oversight/units?parent={meta['big_supervisor']['id']}"),
+        ('supervisor export 下属机构管理', sup, '/oversight/units?export=xlsx'),
+        ('supervisor 统计看板', sup, '/oversight/dashboard'),
+        ('supervisor 统计看板 pathway', sup, '/oversight/dashboard?pathway=seminar'),
+        ('province 统计看板', prov, '/oversight/dashboard'),
+        ('province 统计看板 pathway', prov, '/oversight/dashboard?pathway=seminar'),
+        ('province 统计看板 last year', prov, f'/oversight/dashboard?year={last_year}'),
+        ('province export 统计看板 completion', prov, '/oversight/dashboard?export=completion'),
         ('learner 我发起的', learner, '/inbox/mine'),
         ('learner 培训登记详情', learner, '/claims/'),
         ('learner 培训总体查询', learner, '/claims/totals'),

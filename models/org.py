@@ -6,8 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db
 
-PROVINCE, SUPERVISOR, UNIT = 'province', 'supervisor', 'unit'
-ORG_KINDS = {PROVINCE: '省级', SUPERVISOR: '主管部门', UNIT: '用人单位'}
+PROVINCE, SUPERVISOR, UNIT, HR = 'province', 'supervisor', 'unit', 'hr'
+# 人社部门 (seed 004): registered under the province; the `hr` lane of a diagram resolves to it.
+ORG_KINDS = {PROVINCE: '省级', SUPERVISOR: '主管部门', UNIT: '用人单位', HR: '人社部门'}
 
 
 class Organisation(db.Model):

@@ -15,7 +15,9 @@ from .base import db, utcnow
 from .org import Department, Organisation
 
 LEARNER, UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN = 'learner', 'unit_admin', 'supervisor', 'province'
-ROLE_LABELS = {LEARNER: '专技人员', UNIT_ADMIN: '单位管理员', SUPERVISOR_ADMIN: '主管部门', PROVINCE_ADMIN: '省级/学时办'}
+HR_ADMIN = 'hr'  # 人社部门's staff
+ROLE_LABELS = {LEARNER: '专技人员', UNIT_ADMIN: '单位管理员', SUPERVISOR_ADMIN: '主管部门', PROVINCE_ADMIN: '省级/学时办',
+               HR_ADMIN: '人社部门'}
 
 
 class User(UserMixin, db.Model):
@@ -118,6 +120,9 @@ class Membership(db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
     login_allowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # 允许登录系统
+    # 超级管理员 of a supervising department or the province: the one admin who manages its admins (a unit's
+    # principal admins are those without a department).
+    principal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     # Every page shows and every log line names "role (organisation · department)": load them with the membership.
     user: Mapped[User] = relationship(back_populates='memberships')

@@ -94,6 +94,7 @@ def configure_blueprints(app: Flask) -> None:
     from .inbox import bp as inbox_bp
     from .learning import api as learning_api, bp as learning_bp
     from .notifications import bp as notifications_bp
+    from .oversight import bp as oversight_bp
     from .profile import bp as profile_bp
     from .province import bp as province_bp
     from .registration import bp as registration_bp
@@ -117,7 +118,7 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (main, vendor_bp, auth_bp, claims_bp, imports_bp, inbox_bp, notifications_bp, province_bp, supplements_bp,
                unit_bp, learning_bp, learning_api, courses_bp, certificates_bp, verify_bp, enrolment_bp, profile_bp,
-               registration_bp, transfers_bp, rollout_bp, workbench_bp):
+               registration_bp, transfers_bp, rollout_bp, workbench_bp, oversight_bp):
         app.register_blueprint(bp)
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from models import Department, Membership, Organisation, RegistrationWindow, SupplementWindow, User, db
-from models.org import PROVINCE, SUPERVISOR, UNIT
-from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+from models.org import HR, PROVINCE, SUPERVISOR, UNIT
+from models.people import HR_ADMIN, LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from . import create_app, timers
 from .catalogue import CatalogueError, load_catalogue, shipped
@@ -18,6 +18,7 @@ from .claims import operations as ops
 from .dates import today
 from .courses.demo import seed_demo_courses
 from .learning.cli import platform_add, seed_demo_learning
+from .oversight import stats
 from .workflow.versions import load_defaults
 
 DEMO_PASSWORD = 'Demo@2026'
@@ -48,8 +49,9 @@ def _person(name, roles, id_number=None, account=None):
     user = User(name=name, id_number=id_number, account_name=account)
     user.set_password(DEMO_PASSWORD)
     db.session.add(user)
-    for role, org, dept in roles:
-        db.session.add(Membership(user=user, role=role, org=org, department=dept))
+    for role, org, dept in roles:  # the first admin of a department, province or 人社 is its 超级管理员
+        db.session.add(Membership(user=user, role=role, org=org, department=dept,
+                                  principal=role in (SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)))
     return user
 
 
@@ -78,7 +80,9 @@ def _seed_zhejiang(with_claims: bool) -> None:
     hz = Organisation(kind=UNIT, name='杭州市城建设计研究院', locality='杭州市', parent=housing)
     # Learners without an employer register under the province's 其他单位 (seed 004); the province approves them.
     other = Organisation(kind=UNIT, name='其他单位', parent=province)
-    db.session.add_all([province, transport, housing, water, jt, nb, hz, other])
+    # 人社部门 under the province: a diagram's `hr` steps (审验) wait for it.
+    hr = Organisation(kind=HR, name='浙江省人力资源和社会保障厅', parent=province)
+    db.session.add_all([province, transport, housing, water, jt, nb, hz, other, hr])
     eng = Department(unit=jt, name='工程部')
     design = Department(unit=jt, name='设计院')
     arch = Department(unit=hz, name='建筑所')
@@ -90,6 +94,7 @@ def _seed_zhejiang(with_claims: bool) -> None:
     person('省学时办审核员', [(PROVINCE_ADMIN, province, None)], account='shengji')
     person('交通厅审核员', [(SUPERVISOR_ADMIN, transport, None)], account='jiaotong')
     person('住建厅审核员', [(SUPERVISOR_ADMIN, housing, None)], account='zhujian')
+    person('人社厅审验员', [(HR_ADMIN, hr, None)], account='renshe')
     person('交工集团管理员', [(UNIT_ADMIN, jt, None)], account='jtjt_admin')
     person('工程部二级管理员', [(UNIT_ADMIN, jt, eng)], account='jtjt_gcb')
     person('城建院管理员', [(UNIT_ADMIN, hz, None)], account='hzcj_admin')
@@ -253,11 +258,22 @@ def load_catalogue_command(province: str, path: str):
 def seed_demo():
     """Create the demo province, departments, units and one account for every role."""
     created = seed_demo_data()
+    if created:
+        stats.rebuild()  # the dashboards show the demo's figures at once (then `flask worker` keeps them fresh)
     db.session.commit()
     click.echo('demo data created' if created else 'demo data already present')
     for user in db.session.scalars(select(User).order_by(User.id)):
         click.echo(f'  {user.account_name or user.id_number:20} {DEMO_PASSWORD}  {user.name}: '
                    + '; '.join(m.label for m in user.memberships))
+
+
+@click.command('refresh-stats')
+@with_appcontext
+def refresh_stats():
+    """Rebuild the dashboards' aggregates now (`flask worker` does it every STATS_REFRESH_SECONDS)."""
+    stats.rebuild()
+    db.session.commit()
+    click.echo(f'dashboard aggregates rebuilt at {stats.refreshed_at():%Y-%m-%d %H:%M:%S} UTC')
 
 
 @click.command('worker')
@@ -286,6 +302,7 @@ def register_commands(app) -> None:
     app.cli.add_command(load_catalogue_command)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
+    app.cli.add_command(refresh_stats)
 
 
 cli = FlaskGroup(create_app=create_app, help='CreditFlow (学时通) management commands')

@@ -43,6 +43,7 @@ class Config:
     STUDY_SLACK_SECONDS = 2.0
     STUDY_PROMPT_SECONDS = float(os.environ.get('STUDY_PROMPT_MINUTES', '20')) * 60
     STUDY_CLOCK = None  # a function giving epoch seconds; None: time.time (tests set a frozen one)
+    STATS_REFRESH_SECONDS = 600                     # the dashboards' aggregates: rebuilt by `flask worker` once older
     # Dates people type, import or platforms send fall between 1 January of EARLIEST_YEAR (EARLIEST_TITLE_YEAR for
     # the date a professional title was obtained) and 31 December of LATEST_YEARS_AHEAD years from now.
     EARLIEST_YEAR = int(os.environ.get('EARLIEST_YEAR', '2000'))

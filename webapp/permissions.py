@@ -3,10 +3,11 @@ from functools import wraps
 
 from flask import abort, g, session
 from flask_login import current_user
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, false, func, or_, select, true
 
 from models import Claim, Membership, Organisation, Supplement, User, WorkItem, db
-from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+from models.org import HR as HR_ORG
+from models.people import HR_ADMIN, LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .i18n import _l
 from .workflow.runtime import TaskAlreadyHandled
@@ -50,6 +51,7 @@ def work_item_scope_parts(m: Membership) -> list:
     lanes = [m.role]
     if m.role == PROVINCE_ADMIN:  # units directly under the province have the province as their final reviewer
         lanes.append(SUPERVISOR_ADMIN)
+        lanes.append(HR_ADMIN)  # an `hr` step of a province without a 人社部门 waits for the province (hr_org_id)
     own = and_(WorkItem.lane.in_(lanes), WorkItem.scope_org_id == m.org_id)
     if m.role == UNIT_ADMIN and m.department_id is not None:
         own = and_(own, WorkItem.scope_department_id == m.department_id)
@@ -71,6 +73,8 @@ def claim_scope(m: Membership):
         return and_(Claim.reviewer_org_id == m.org_id, Claim.submitted_at.is_not(None))
     if m.role == PROVINCE_ADMIN:
         return and_(Claim.province_id == m.org_id, Claim.submitted_at.is_not(None))
+    if m.role == HR_ADMIN:  # 人社 reviews (审验) the claims of its province
+        return and_(Claim.province_id == m.org.parent_id, Claim.submitted_at.is_not(None))
     return false()
 
 
@@ -91,6 +95,49 @@ def may_see(m: Membership | None, subject, scope) -> bool:
 
 def can_see_claim(m: Membership, claim: Claim) -> bool:
     return may_see(m, claim, claim_scope)
+
+
+# ---- the organisations below a role (下属机构) --------------------------------------------------------------------
+
+def oversees(m: Membership | None) -> bool:
+    """Whether this role looks after organisations below its own: a supervising department, the province, a
+    unit's principal admin (a parent unit's sub-units), and 人社 (its province's organisations, read-only)."""
+    return m is not None and (m.role in (SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
+                              or m.role == UNIT_ADMIN and m.department_id is None)
+
+
+def oversight_root(m: Membership) -> Organisation:
+    """The organisation whose sub-tree this role oversees: its own; for 人社, the province it is registered under."""
+    return m.org.parent if m.role == HR_ADMIN and m.org.parent is not None else m.org
+
+
+def hr_org_id(province_id: int) -> int | None:
+    """The 人社部门 registered under the province (the first, if several): where an `hr` step of a diagram waits."""
+    return db.session.scalar(select(Organisation.id).where(Organisation.parent_id == province_id,
+                                                           Organisation.kind == HR_ORG).order_by(Organisation.id)
+                             .limit(1))
+
+
+def org_subtree(root_id: int):
+    """The ids of organisation *root_id* and of every organisation below it (a recursive CTE with column `id`)."""
+    tree = select(Organisation.id).where(Organisation.id == root_id).cte('org_subtree', recursive=True)
+    return tree.union_all(select(Organisation.id).where(Organisation.parent_id == tree.c.id))
+
+
+def in_subtree(root_id: int, org_id: int) -> bool:
+    """Whether organisation *org_id* is *root_id* or below it (walks up from *org_id*: one statement)."""
+    up = select(Organisation.id, Organisation.parent_id).where(Organisation.id == org_id) \
+        .cte('org_ancestors', recursive=True)
+    up = up.union_all(select(Organisation.id, Organisation.parent_id).where(Organisation.id == up.c.parent_id))
+    return bool(db.session.scalar(select(func.count()).select_from(up).where(up.c.id == root_id)))
+
+
+def below(m: Membership | None, org_id: int) -> bool:
+    """Whether organisation *org_id* is one this role oversees: strictly below its root (oversight_root)."""
+    if not oversees(m):
+        return False
+    root = oversight_root(m)
+    return org_id != root.id and in_subtree(root.id, org_id)
 
 
 def _staff_of(m: Membership) -> list:
@@ -126,6 +173,8 @@ def supplement_scope(m: Membership):
         return and_(Supplement.unit_id.in_(units), Supplement.requested_at.is_not(None))
     if m.role == PROVINCE_ADMIN:
         return and_(Supplement.province_id == m.org_id, Supplement.requested_at.is_not(None))
+    if m.role == HR_ADMIN:
+        return and_(Supplement.province_id == m.org.parent_id, Supplement.requested_at.is_not(None))
     return false()
 
 

@@ -9,8 +9,9 @@ from flask import Blueprint, abort, make_response, send_from_directory
 
 NODE_MODULES = Path(__file__).resolve().parents[1] / 'node_modules'
 # What the templates load: Bootstrap's CSS (base.html), bpmn-js (workbench editor, instance view), dmn-js (DMN editor),
-# plyr (the online-course player, courses/player.html).
-PUBLISHED = ('bootstrap/dist/css/', 'bpmn-js/dist/', 'dmn-js/dist/', 'plyr/dist/')
+# plyr (the online-course player, courses/player.html); Apache ECharts (the oversight dashboards: its one minified
+# file).
+PUBLISHED = ('bootstrap/dist/css/', 'bpmn-js/dist/', 'dmn-js/dist/', 'plyr/dist/', 'echarts/dist/echarts.min.js')
 
 POLICY = {
     'default-src': "'self'",

@@ -147,3 +147,26 @@ def test_unit_pages_through_the_forms(client, ctx):
     html = secondary.post('/unit/departments', data={'action': 'add', 'name': '后勤部'},
                           follow_redirects=True).get_data(as_text=True)
     assert '只有本单位的主管理员' in html and dept('后勤部') is None
+
+
+def test_the_principal_admin_changes_the_units_contact_data(client, ctx):
+    """修改单位信息: contact data at once, logged; a bad phone or an unknown choice changes nothing; only the
+    principal admin may."""
+    login(client, 'jtjt_admin')
+    data = {'phone': '0571-87654321', 'address': '杭州市西湖区文三路 1 号', 'locality': '杭州市',
+            'nature': '国有企业', 'level': '省级', 'industry': '交通运输'}
+    assert '已保存单位信息' in client.post('/unit/info', data=data, follow_redirects=True).get_data(as_text=True)
+    unit = membership('jtjt_admin').org
+    db.session.refresh(unit)
+    assert (unit.phone, unit.address, unit.nature) == ('0571-87654321', '杭州市西湖区文三路 1 号', '国有企业')
+    assert '修改单位信息' in db.session.scalars(select(FlowLog.action).where(FlowLog.subject_type == 'organisation'))
+    page = client.post('/unit/info', data={**data, 'phone': '12345', 'address': '别处'}).get_data(as_text=True)
+    assert '电话号码格式不正确' in page
+    page = client.post('/unit/info', data={**data, 'industry': '造假'}).get_data(as_text=True)
+    assert '请从列表中选择' in page
+    db.session.refresh(unit)
+    assert unit.address == '杭州市西湖区文三路 1 号'
+    client.post('/logout')
+    login(client, 'jtjt_gcb')
+    assert client.get('/unit/info').status_code == 200
+    assert client.post('/unit/info', data=data).status_code == 403

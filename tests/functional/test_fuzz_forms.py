@@ -207,6 +207,14 @@ ROUTES = {
     'unit.departments': Route('jtjt_admin', lambda w: '/unit/departments', lambda w: {
         'action': 'rename', 'department_id': str(w['design']), 'name': '设计一院'},
         {'action': 'choice', 'department_id': 'id', 'name': 'text'}),
+    'unit.info': Route('jtjt_admin', lambda w: '/unit/info', lambda w: {
+        'phone': '0571-87654321', 'address': '杭州市文三路 1 号', 'locality': '杭州市', 'nature': '国有企业',
+        'level': '省级', 'industry': '交通运输'},
+        {'phone': 'text', 'address': 'text', 'locality': 'text', 'nature': 'choice', 'level': 'choice',
+         'industry': 'choice'}),
+    'oversight.admins': Route('shengji', lambda w: f"/oversight/orgs/{w['transport']}/admins", lambda w: {
+        'action': 'add', 'name': '新管理员', 'id_number': new_id(7)},
+        {'action': 'choice', 'membership_id': 'id', 'name': 'text', 'id_number': 'text'}),
     'unit.my_department': Route(ZHANG_WEI, lambda w: '/unit/my-department',
                                 lambda w: {'department_id': str(w['design'])}, {'department_id': 'id'}),
     'unit.assign_department': Route('jtjt_admin', lambda w: f"/unit/staff/{w['li_na']}/department",

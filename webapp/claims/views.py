@@ -7,7 +7,7 @@ from flask_login import login_required
 from sqlalchemy import or_, select
 
 from models import Claim, Evidence, Membership, User, WorkItem, db
-from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+from models.people import HR_ADMIN, LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..audit import flow_log
 from ..evidence import file_path
@@ -260,7 +260,7 @@ def batch():
 
 @bp.route('/<int:claim_id>/review', methods=['POST'])
 @login_required
-@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
 def review(claim_id):
     claim = _claim_or_404(claim_id)
     form = ReviewForm()
@@ -287,7 +287,7 @@ def review(claim_id):
 
 @bp.route('/review/batch', methods=['POST'])
 @login_required
-@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
 def batch_review():
     form = BatchReviewForm()
     ids = request.form.getlist('item_ids', type=int)
@@ -381,7 +381,7 @@ def totals():
 
 @bp.route('/manage')
 @login_required
-@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
 def manage():
     """审核结果: claims in my scope by status, searchable by name or ID number (seed 001)."""
     m = current_membership()

@@ -448,7 +448,8 @@ def _activate(reg: Registration) -> Membership:
     membership = db.session.scalar(select(Membership).where(
         Membership.user_id == reg.user_id, Membership.role == role, Membership.org_id == org.id))
     if membership is None:
-        membership = Membership(user=reg.user, role=role, org=org)
+        # The one who registered a supervising department is its 超级管理员 (it has no other admin yet).
+        membership = Membership(user=reg.user, role=role, org=org, principal=reg.kind == 'supervisor')
         db.session.add(membership)
     membership.login_allowed = True
     db.session.flush()

@@ -10,6 +10,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from ..refusals import Refused
 from .. import audit
 from ..i18n import _l, N_
+from ..registration.operations import INDUSTRIES, LEVELS, NATURES, normalise_phone
 from ..security import default_password, reset_to_default
 from ..workflow.catalog import PROCESS_NAMES
 
@@ -207,3 +208,30 @@ def choose_department(learner: Membership, department_id: int | None) -> None:
     department = department_of(learner, department_id)
     learner.department = department
     audit.log('membership', learner.id, '选择部门', learner, department.name if department else '无')
+
+
+# 修改单位信息 (seed 004): the contact data changes at once; the name, the 统一社会信用代码 and the licence are not
+# changed here (they need the superior's approval).
+INFO_FIELDS = {'phone': N_('单位电话'), 'address': N_('单位地址'), 'locality': N_('注册所在地'), 'nature': N_('单位性质'),
+               'level': N_('单位级别'), 'industry': N_('所属行业')}
+
+
+def update_info(m: Membership, phone: str, address: str, locality: str, nature: str, level: str,
+                industry: str) -> list[str]:
+    """The unit's principal admin changes its contact data; returns the names of the fields changed (logged)."""
+    require_principal(m)
+    for value, allowed, field in ((nature, NATURES, 'nature'), (level, LEVELS, 'level'),
+                                  (industry, INDUSTRIES, 'industry')):
+        if value and value not in allowed:
+            raise UnitError(_l('请从列表中选择'), field)
+    new = {'phone': normalise_phone(phone, 'phone'), 'address': (address or '').strip()[:200] or None,
+           'locality': (locality or '').strip()[:100] or None, 'nature': nature or None, 'level': level or None,
+           'industry': industry or None}
+    org = m.org
+    changed = [field for field, value in new.items() if getattr(org, field) != value]
+    if changed:
+        audit.log('organisation', org.id, '修改单位信息', m, '；'.join(
+            f'{INFO_FIELDS[field]}：{getattr(org, field) or ""} → {new[field] or ""}' for field in changed))
+        for field in changed:
+            setattr(org, field, new[field])
+    return changed

@@ -15,7 +15,7 @@ from ..refusals import attempt
 from ..urls import back_or
 from ..pagination import paginate
 from . import bp, operations as ops, queries
-from .forms import AdminForm, DepartmentChoiceForm, DepartmentForm
+from .forms import AdminForm, DepartmentChoiceForm, DepartmentForm, UnitInfoForm
 
 
 @bp.route('/staff')
@@ -128,3 +128,21 @@ def my_department():
         attempt(lambda: ops.choose_department(m, _department_id(form.department_id.data)), _('已保存本人部门'))
         return redirect(url_for('unit.my_department'))
     return render_template('unit/my_department.html', departments=m.org.departments, form=form, m=m)
+
+
+@bp.route('/info', methods=['GET', 'POST'])
+@login_required
+@role_required(UNIT_ADMIN)
+def info():
+    """修改单位信息: the unit's data; its principal admin changes the contact data at once."""
+    m = current_membership()
+    form = UnitInfoForm(obj=m.org)
+    principal = ops.is_principal(m)
+    if request.method == 'POST':
+        if not principal or not form.validate_on_submit():
+            abort(403 if not principal else 400)
+        if attempt(lambda: ops.update_info(m, form.phone.data or '', form.address.data or '', form.locality.data or '',
+                                           form.nature.data or '', form.level.data or '', form.industry.data or ''),
+                   _('已保存单位信息'), form):
+            return redirect(url_for('unit.info'))
+    return render_template('unit/info.html', org=m.org, form=form, principal=principal)

@@ -1,0 +1,101 @@
+"""人社 tier (issue 16): a province publishes, through the workbench, a claim process with an 人社 审验 step after the
+supervising department's final review; a claim then goes unit → 主管部门 → 人社, and the `hr` step waits in the
+inbox of the province's 人社部门 (`renshe`), nobody else's."""
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from models import Organisation, db
+from models.workflow import BPMN
+from webapp.claims import operations as ops
+from webapp.permissions import actionable_item, can_see_claim
+from webapp.workbench import operations as workbench
+
+from ..helpers import claim_input
+from ..people import ZHANG_WEI, membership
+
+CLAIM = (Path(__file__).resolve().parents[2] / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
+HR_LANE = """      <bpmn:lane id="lane_hr" name="hr">
+        <bpmn:flowNodeRef>hr_review</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>"""
+HR_STEP = """
+    <bpmn:exclusiveGateway id="supervisor_decision" name="主管部门意见" default="f_sup_other">
+      <bpmn:incoming>f_final_done</bpmn:incoming>
+      <bpmn:outgoing>f_sup_approve</bpmn:outgoing>
+      <bpmn:outgoing>f_sup_other</bpmn:outgoing>
+    </bpmn:exclusiveGateway>
+    <bpmn:sequenceFlow id="f_sup_approve" name="通过" sourceRef="supervisor_decision" targetRef="hr_review">
+      <bpmn:conditionExpression>decision == "approve"</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_sup_other" sourceRef="supervisor_decision" targetRef="reviewed"/>
+    <bpmn:userTask id="hr_review" name="人社审验">
+      <bpmn:extensionElements>
+        <spiffworkflow:properties>
+          <spiffworkflow:property name="formKey" value="claim_final_review"/>
+          <spiffworkflow:property name="statusLabel" value="待终审"/>
+        </spiffworkflow:properties>
+      </bpmn:extensionElements>
+      <bpmn:incoming>f_sup_approve</bpmn:incoming>
+      <bpmn:outgoing>f_hr_done</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f_hr_done" sourceRef="hr_review" targetRef="reviewed"/>
+"""
+
+
+def with_hr_step(xml: str) -> str:
+    xml = xml.replace('    </bpmn:laneSet>', HR_LANE, 1)
+    xml = xml.replace('<bpmn:sequenceFlow id="f_final_done" sourceRef="final_review" targetRef="reviewed"/>',
+                      '<bpmn:sequenceFlow id="f_final_done" sourceRef="final_review" targetRef="supervisor_decision"/>'
+                      + HR_STEP, 1)
+    into_reviewed = '<bpmn:incoming>f_final_done</bpmn:incoming>\n      <bpmn:incoming>f_direct_done</bpmn:incoming>'
+    return xml.replace(into_reviewed, '<bpmn:incoming>f_sup_other</bpmn:incoming>\n      <bpmn:incoming>f_hr_done'
+                       '</bpmn:incoming>\n      <bpmn:incoming>f_direct_done</bpmn:incoming>', 1)
+
+
+def publish_hr_step():
+    province = membership('shengji')
+    copy = workbench.working_copy(BPMN, 'claim')
+    changed = with_hr_step(copy.content)
+    assert changed.count('hr_review') > 3
+    _draft, problems = workbench.save_draft(BPMN, 'claim', changed, province, copy.id, copy.sha256)
+    assert not problems, problems
+    return workbench.publish(BPMN, 'claim', province, '增加人社审验')
+
+
+def test_a_claim_goes_unit_supervisor_hr(ctx):
+    assert publish_hr_step().version == 2
+    learner = membership(ZHANG_WEI, 'learner')
+    claim = ops.create_claim(learner, claim_input())
+    ops.submit_claim(learner, claim, 'unit')
+    ops.review(membership('jtjt_admin'), ops.open_item(claim).id, 'approve', None, None)
+    ops.review(membership('jiaotong'), ops.open_item(claim).id, 'approve', Decimal(18), None)
+    item = ops.open_item(claim)
+    hr_org = db.session.scalar(select(Organisation).where(Organisation.name == '浙江省人力资源和社会保障厅'))
+    assert (item.lane, item.scope_org_id, claim.outcome) == ('hr', hr_org.id, 'pending')
+    renshe = membership('renshe')
+    for other in ('jiaotong', 'shengji', 'zhujian', 'jtjt_admin'):
+        assert actionable_item(membership(other), item.id) is None, other
+    assert actionable_item(renshe, item.id) is not None and can_see_claim(renshe, claim)
+    ops.review(renshe, item.id, 'approve', Decimal(16), None)
+    assert (claim.outcome, claim.registered_hours) == ('approved', Decimal(16))
+
+
+def test_without_a_renshe_department_the_province_takes_the_hr_step(ctx):
+    publish_hr_step()
+    hr_org = db.session.scalar(select(Organisation).where(Organisation.name == '浙江省人力资源和社会保障厅'))
+    hr_org.parent_id = None  # no 人社部门 under the province any more
+    db.session.flush()
+    learner = membership(ZHANG_WEI, 'learner')
+    claim = ops.create_claim(learner, claim_input())
+    ops.submit_claim(learner, claim, 'unit')
+    ops.review(membership('jtjt_admin'), ops.open_item(claim).id, 'approve', None, None)
+    ops.review(membership('jiaotong'), ops.open_item(claim).id, 'reject', None, '材料不全')
+    assert claim.outcome == 'rejected'                   # a supervising department's refusal ends it there
+    claim = ops.create_claim(learner, claim_input(title='另一个培训班'))
+    ops.submit_claim(learner, claim, 'unit')
+    ops.review(membership('jtjt_admin'), ops.open_item(claim).id, 'approve', None, None)
+    ops.review(membership('jiaotong'), ops.open_item(claim).id, 'approve', Decimal(18), None)
+    item = ops.open_item(claim)
+    assert item.lane == 'hr' and actionable_item(membership('shengji'), item.id) is not None
