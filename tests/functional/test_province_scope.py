@@ -85,7 +85,8 @@ def _province_data(name: str, learner_key: str, unit_admin: str, supervisor: str
             'platform_id': db.session.scalar(db.select(LearningPlatform.id).where(
                 LearningPlatform.province_id == province)),
             'versions': (process_v1.id, process_v2.id, table.id, draft.id),
-            'catalogue_version_id': catalogue.published_of(province).id, 'pathway': TRAINING[name]['pathway']}
+            'catalogue_version_id': catalogue.published_of(province).id, 'pathway': TRAINING[name]['pathway'],
+            'unit_id': learner.org_id}
 
 
 @pytest.fixture
@@ -109,7 +110,8 @@ def _addresses(app, other: dict) -> list[str]:
             'learner_id': other['learner_id'], 'membership_id': other['membership_id'],
             'platform_id': other['platform_id'], 'supplement_id': 1, 'registration_id': 1, 'transfer_id': 1,
             'change_id': 1, 'certificate_id': 1, 'evidence_id': 1, 'notification_id': 1, 'enrolment_id': 1,
-            'action': 'activate', 'version_id': other['catalogue_version_id'], 'code': other['pathway']}
+            'action': 'activate', 'version_id': other['catalogue_version_id'], 'code': other['pathway'],
+            'org_id': other['unit_id'], 'course_id': 1, 'lesson_id': 1}  # the demo's courses are 浙江's
     p1, p2, t1, t2 = other['versions']
     found = []
     for rule in app.url_map.iter_rules():

@@ -13,7 +13,7 @@ from webapp.permissions import actionable_item, can_see_claim
 from webapp.workbench import operations as workbench
 
 from ..helpers import claim_input
-from ..people import ZHANG_WEI, membership
+from ..people import ZHANG_WEI, membership, zj
 
 CLAIM = (Path(__file__).resolve().parents[2] / 'bpmn' / 'claim.bpmn').read_text(encoding='utf-8')
 HR_LANE = """      <bpmn:lane id="lane_hr" name="hr">
@@ -35,6 +35,7 @@ HR_STEP = """
         <spiffworkflow:properties>
           <spiffworkflow:property name="formKey" value="claim_final_review"/>
           <spiffworkflow:property name="statusLabel" value="待终审"/>
+          <spiffworkflow:property name="grantsHours" value="true"/>
         </spiffworkflow:properties>
       </bpmn:extensionElements>
       <bpmn:incoming>f_sup_approve</bpmn:incoming>
@@ -45,6 +46,8 @@ HR_STEP = """
 
 
 def with_hr_step(xml: str) -> str:
+    """人社审验 after the supervising department's approval; it registers the hours that count (grantsHours), as 主管部门终审
+    still does for the paths that do not pass it (the publish check follows every path, not the conditions)."""
     xml = xml.replace('    </bpmn:laneSet>', HR_LANE, 1)
     xml = xml.replace('<bpmn:sequenceFlow id="f_final_done" sourceRef="final_review" targetRef="reviewed"/>',
                       '<bpmn:sequenceFlow id="f_final_done" sourceRef="final_review" targetRef="supervisor_decision"/>'
@@ -56,7 +59,7 @@ def with_hr_step(xml: str) -> str:
 
 def publish_hr_step():
     province = membership('shengji')
-    copy = workbench.working_copy(BPMN, 'claim')
+    copy = workbench.working_copy(zj(), BPMN, 'claim')
     changed = with_hr_step(copy.content)
     assert changed.count('hr_review') > 3
     _draft, problems = workbench.save_draft(BPMN, 'claim', changed, province, copy.id, copy.sha256)

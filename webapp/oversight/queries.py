@@ -64,8 +64,7 @@ class Figures:
 
 def requirement_of(root: Organisation) -> Requirement:
     """The annual requirement of the province above *root* (CertificateError while the table is not published)."""
-    province = root.province
-    return requirement(province.name if province is not None else '')
+    return requirement(root.province)
 
 
 def units(parent_id: int, q: str = ''):

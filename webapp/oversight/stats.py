@@ -70,7 +70,7 @@ def _unit_years() -> None:
     """Per province (its requirement; sub-trees of two provinces never meet), in one statement each."""
     for province in db.session.scalars(select(Organisation).where(Organisation.kind == PROVINCE)):
         try:
-            req = requirement(province.name)
+            req = requirement(province)
         except CertificateError:
             req = None
         tree = org_subtree(province.id)
