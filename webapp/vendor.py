@@ -8,8 +8,9 @@ from pathlib import Path
 from flask import Blueprint, abort, make_response, send_from_directory
 
 NODE_MODULES = Path(__file__).resolve().parents[1] / 'node_modules'
-# What the templates load: Bootstrap's CSS (base.html), bpmn-js (workbench editor, instance view), dmn-js (DMN editor).
-PUBLISHED = ('bootstrap/dist/css/', 'bpmn-js/dist/', 'dmn-js/dist/')
+# What the templates load: Bootstrap's CSS and script (base.html: the collapsing menu, the confirmation modal),
+# bpmn-js (workbench editor, instance view), dmn-js (DMN editor).
+PUBLISHED = ('bootstrap/dist/css/', 'bootstrap/dist/js/bootstrap.bundle.min.js', 'bpmn-js/dist/', 'dmn-js/dist/')
 
 POLICY = {
     'default-src': "'self'",

@@ -6,6 +6,8 @@
 //   data-show-target="id" data-show-value="v"   a select shows element #id only while its value is v
 //   data-refresh-src="url"     clicking the (captcha) image loads a new one
 //   data-width="42"            a progress bar's width in percent (set from here: no inline style)
+//   table.table-stack          on a phone each row is a card (app.css): every cell gets its column's heading as
+//                              data-label, which the card prints before the value
 (function () {
   document.addEventListener('click', function (event) {
     const asking = event.target.closest('[data-confirm]');
@@ -32,4 +34,19 @@
     }
   });
   document.querySelectorAll('[data-width]').forEach(function (bar) { bar.style.width = bar.dataset.width + '%'; });
+  document.querySelectorAll('table.table-stack').forEach(function (table) {
+    const headings = [];
+    table.querySelectorAll('thead tr:first-child > *').forEach(function (th) {
+      for (let i = 0; i < th.colSpan; i++) headings.push(th.textContent.trim());
+    });
+    table.querySelectorAll('tbody tr').forEach(function (row) {
+      let column = 0;
+      Array.from(row.cells).forEach(function (cell) {
+        if (cell.colSpan === 1 && headings[column] && !cell.hasAttribute('data-label')) {
+          cell.dataset.label = headings[column];
+        }
+        column += cell.colSpan;
+      });
+    });
+  });
 })();
