@@ -75,7 +75,7 @@ def test_learner_on_a_phone(app_and_server, phone, tmp_path):
     page.fill('#start_date', f'{year}-03-01')
     page.fill('#end_date', f'{year}-03-03')
     page.dispatch_event('#end_date', 'change')
-    page.wait_for_function("document.querySelector('#applied_hours').value === '18'")
+    page.wait_for_function("() => document.querySelector('#applied_hours').value === '18'")
     page.check('#pledge')
     fits(page, '2-claim-form')
     page.click('button:has-text("保存")')

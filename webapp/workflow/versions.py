@@ -177,6 +177,5 @@ def load_defaults() -> list[ProcessVersion]:
             exists = db.session.scalar(select(ProcessVersion.id).where(
                 ProcessVersion.kind == kind, ProcessVersion.key == key).limit(1))
             if not exists:
-                comment = f'随系统发布的默认版本（{folder}/{path.name}）'  # i18n: data (stored with the version, as written)
-                added.append(add_version(kind, content, comment=comment))
+                added.append(add_version(kind, content, comment='随系统发布的默认版本'))  # i18n: data (stored, as written)
     return added
