@@ -17,11 +17,16 @@ def void_certificate(cert: Certificate, reason: str, m: Membership | None) -> No
     audit.log(SUBJECT, cert.id, '证书作废', m, f'{cert.number}：{reason}'[:500])
 
 
+def relying_on(claim: Claim) -> list[Certificate]:
+    """The valid certificates that count *claim*'s hours: deleting them voids these."""
+    return list(db.session.scalars(select(Certificate).join(
+        certificate_claim, certificate_claim.c.certificate_id == Certificate.id).where(
+        certificate_claim.c.claim_id == claim.id, Certificate.voided_at.is_(None)).order_by(Certificate.id)))
+
+
 def void_for_claim(claim: Claim, m: Membership | None, reason: str) -> list[Certificate]:
     """Approved hours were deleted: every valid certificate that relied on them becomes void (seed 001)."""
-    certs = list(db.session.scalars(select(Certificate).join(
-        certificate_claim, certificate_claim.c.certificate_id == Certificate.id).where(
-        certificate_claim.c.claim_id == claim.id, Certificate.voided_at.is_(None))))
+    certs = relying_on(claim)
     for cert in certs:  # i18n: data - the void reason is kept with the certificate and in the flow log, as written
         void_certificate(cert, f'所依据的学时“{claim.title}”（{format_hours(claim.registered_hours)} 学时）已被删除，'
                                f'删除原因：{reason}', m)

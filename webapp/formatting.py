@@ -25,7 +25,8 @@ def format_local_time(value, fmt='%Y-%m-%d %H:%M') -> str:
 
 # What a completed inbox task's outcome means to people; processes may add outcomes of their own here.
 OUTCOME_LABELS = {'approve': _l('通过'), 'reject': _l('不通过'), 'return': _l('退回修改'), 'submit': _l('提交'),
-                  'delete': _l('删除'), 'withdraw': _l('撤回'), 'accept': _l('接收'), 'refuse': _l('拒绝')}
+                  'delete': _l('删除'), 'withdraw': _l('撤回'), 'accept': _l('接收'), 'refuse': _l('拒绝'),
+                  'agree': _l('同意'), 'cancel': _l('撤销'), 'cancelled': _l('已取消'), 'confirm': _l('确认')}
 
 
 def format_outcome(value) -> str:

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from . import idempotency
 from .dates import EARLIEST_YEAR, date_out_of_range
+from .formatting import format_hours
 from .i18n import _l
 from .numbers import HOURS, ROW_ID, NumberRefused, parse_decimal
 
@@ -59,6 +60,13 @@ class AmountField(DecimalField):
             self.data = parse_decimal(valuelist[0], self.column)
         except NumberRefused as exc:
             raise ValueError(str(exc.message)) from None
+
+    def _value(self):
+        """What the input shows: as typed when the form came back, else the number as people write it (36, 4.5;
+        not the column's 36.0)."""
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_hours(self.data) if self.data is not None else ''
 
     def pre_validate(self, form):
         if self.process_errors:  # its own message only, not the range validators' as well

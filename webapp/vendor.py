@@ -8,10 +8,11 @@ from pathlib import Path
 from flask import Blueprint, abort, make_response, send_from_directory
 
 NODE_MODULES = Path(__file__).resolve().parents[1] / 'node_modules'
-# What the templates load: Bootstrap's CSS (base.html), bpmn-js (workbench editor, instance view), dmn-js (DMN editor),
-# plyr (the online-course player, courses/player.html); Apache ECharts (the oversight dashboards: its one minified
-# file).
-PUBLISHED = ('bootstrap/dist/css/', 'bpmn-js/dist/', 'dmn-js/dist/', 'plyr/dist/', 'echarts/dist/echarts.min.js')
+# What the templates load: Bootstrap's CSS and script (base.html: the collapsing menu, the confirmation modal),
+# bpmn-js (workbench editor, instance view), dmn-js (DMN editor), plyr (the online-course player,
+# courses/player.html), Apache ECharts (the oversight dashboards: its one minified file).
+PUBLISHED = ('bootstrap/dist/css/', 'bootstrap/dist/js/bootstrap.bundle.min.js', 'bpmn-js/dist/', 'dmn-js/dist/',
+             'plyr/dist/', 'echarts/dist/echarts.min.js')
 
 POLICY = {
     'default-src': "'self'",

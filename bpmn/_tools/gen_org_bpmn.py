@@ -2,6 +2,8 @@
 
 Run from the repository root: python bpmn/_tools/gen_org_bpmn.py
 """
+from label_boundaries import relabel  # (bpmn/_tools is the script's folder)
+
 HEAD = '''<?xml version="1.0" encoding="UTF-8"?>
 <!-- {comment} -->
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -91,7 +93,7 @@ class Diagram:
                        + ''.join(f'<di:waypoint x="{x}" y="{y}"/>' for x, y in pts) + '</bpmndi:BPMNEdge>\n')
         out.append('    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n</bpmn:definitions>\n')
         with open(path, 'w', encoding='utf-8') as fh:
-            fh.write(''.join(out))
+            fh.write(relabel(''.join(out)))  # boundary labels off the tasks
 
 
 def _props(n):
@@ -110,8 +112,8 @@ def transfer():
         'unit sends a member, the new unit accepts or refuses (待新单位接收). Either unit may refuse with a reason; '
         'the initiator may withdraw while a review waits (message withdraw_transfer). 已调入: the code moves her '
         'learner membership to the new unit.'),
-        [('lane_learner', 'learner', 0, 200), ('lane_old_unit', 'unit_admin', 200, 200),
-         ('lane_new_unit', 'unit_admin', 400, 320)], messages=('withdraw_transfer',))
+        [('lane_learner', '专技人员', 0, 200), ('lane_old_unit', '单位管理员', 200, 200),
+         ('lane_new_unit', '单位管理员', 400, 320)], messages=('withdraw_transfer',))
     L, O, N = 'lane_learner', 'lane_old_unit', 'lane_new_unit'
     d.node('start', 'startEvent', '发起调转', L, 70, 82)
     d.node('initiated', 'exclusiveGateway', '谁发起', L, 150, 75, default='f_by_learner')
@@ -159,8 +161,8 @@ def superior_change():
         'department or parent unit. The old superior approves first, then the new one; a superior that is a unit '
         '(old_kind / new_kind == "unit") decides in the unit_admin lane, a supervising department (or the province) '
         'in the supervisor lane. Either may refuse with a reason. 已更换: the code changes the unit\'s parent.'),
-        [('lane_unit', 'unit_admin', 0, 200), ('lane_parent_unit', 'unit_admin', 200, 200),
-         ('lane_supervisor', 'supervisor', 400, 200)])
+        [('lane_unit', '单位管理员', 0, 200), ('lane_parent_unit', '单位管理员', 200, 200),
+         ('lane_supervisor', '主管部门', 400, 200)])
     U, P, S = 'lane_unit', 'lane_parent_unit', 'lane_supervisor'
     d.node('start', 'startEvent', '提交更换申请', U, 70, 82)
     d.node('old_route', 'exclusiveGateway', '原上级类型', U, 150, 75, default='f_old_supervisor')

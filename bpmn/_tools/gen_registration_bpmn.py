@@ -1,4 +1,6 @@
 """Generates bpmn/registration.bpmn (semantic XML + diagram interchange). Run from the repository root."""
+from label_boundaries import relabel  # (bpmn/_tools is the script's folder)
+
 HEAD = '''<?xml version="1.0" encoding="UTF-8"?>
 <!-- 注册 (registration, seed 004): a supervising department registers under the province, a unit under a supervising
      department or a parent unit (or directly under the province), a professional under a unit. The registration
@@ -14,8 +16,8 @@ HEAD = '''<?xml version="1.0" encoding="UTF-8"?>
                   id="registration_definitions" targetNamespace="http://creditflow.cn/bpmn">
   <bpmn:message id="withdraw_registration" name="withdraw_registration"/>
 '''
-LANES = [('lane_province', 'province', 0, 200), ('lane_supervisor', 'supervisor', 200, 200),
-         ('lane_unit', 'unit_admin', 400, 220)]
+LANES = [('lane_province', '省级/学时办', 0, 200), ('lane_supervisor', '主管部门', 200, 200),
+         ('lane_unit', '单位管理员', 400, 220)]
 N, F = {}, []
 
 
@@ -132,4 +134,4 @@ for f in F:
     out.append(f'      <bpmndi:BPMNEdge id="{f["id"]}_di" bpmnElement="{f["id"]}">'
                + ''.join(f'<di:waypoint x="{x}" y="{y}"/>' for x, y in pts) + '</bpmndi:BPMNEdge>\n')
 out.append('    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n</bpmn:definitions>\n')
-open('bpmn/registration.bpmn', 'w', encoding='utf-8').write(''.join(out))
+open('bpmn/registration.bpmn', 'w', encoding='utf-8').write(relabel(''.join(out)))  # labels off the tasks

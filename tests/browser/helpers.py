@@ -18,3 +18,11 @@ def serving(app):
         server.shutdown()
         with app.app_context():
             db.engine.dispose()
+
+
+def confirm(page, says: str | None = None) -> None:
+    """Press 确定 in the confirmation modal (base.html, static/app.js) once it shows; *says*: what it must name."""
+    page.wait_for_selector('#confirm-modal.show #confirm-ok', state='visible')
+    if says is not None:
+        assert says in page.inner_text('#confirm-text'), page.inner_text('#confirm-text')
+    page.click('#confirm-ok')

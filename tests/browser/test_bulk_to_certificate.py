@@ -18,7 +18,7 @@ from webapp.learning.operations import create_platform
 
 from ..helpers import year
 from ..people import ZHANG_WEI
-from .helpers import serving
+from .helpers import confirm, serving
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
@@ -75,18 +75,21 @@ def test_import_submit_approve_certificate_verify(server, page, tmp_path):
     page.click('text=去“我发起的”批量提交审核')
     page.check('#mine-table thead input[type=checkbox]')
     page.click('button:has-text("批量提交至本单位审核")')
+    confirm(page, '将所选 2 条学时登记提交审核')
     page.wait_for_selector('text=已提交 2 条学时登记')
 
     page.goto(f'{base}/inbox/')
     page.check('#inbox-table thead input[type=checkbox]')
     page.select_option('#inbox-form select[name=decision]', 'approve')
     page.click('#inbox-form button:has-text("执行")')
+    confirm(page, '将对所选 2 条待办执行“批量通过审核”')
     page.wait_for_selector('text=暂无事项')
     log_out(page)
     log_in(page, base, 'jiaotong')
     page.check('#inbox-table thead input[type=checkbox]')
     page.select_option('#inbox-form select[name=decision]', 'approve')
     page.click('#inbox-form button:has-text("执行")')
+    confirm(page, '将对所选 2 条待办执行“批量通过审核”')
     page.wait_for_selector('text=暂无事项')
     log_out(page)
 

@@ -4,7 +4,7 @@ import pytest
 
 from models import db
 
-from ..certificates.helpers import meet_requirement
+from ..certificates.helpers import enrolled, meet_requirement
 from ..helpers import year
 from ..people import ZHANG_WEI
 from .helpers import serving
@@ -15,6 +15,7 @@ from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (th
 def live_server(browser_app):
     with browser_app.app_context():
         meet_requirement(ZHANG_WEI)
+        enrolled(ZHANG_WEI)
         db.session.commit()
     with serving(browser_app) as base:
         yield base

@@ -53,7 +53,7 @@ def test_learner_unit_supervisor_path_and_total(live_server, page, tmp_path):
     page.fill('#start_date', f'{year}-03-01')
     page.fill('#end_date', f'{year}-03-03')
     page.dispatch_event('#end_date', 'change')
-    page.wait_for_function("document.querySelector('#applied_hours').value === '18'")  # from the DMN table
+    page.wait_for_function("() => document.querySelector('#applied_hours').value === '18'")  # from the DMN table
     page.check('#pledge')
     shot(page, '1-claim-form')
     page.click('button:has-text("保存")')

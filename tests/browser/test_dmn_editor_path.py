@@ -12,6 +12,7 @@ from webapp.workflow import versions
 
 from ..helpers import submitted_claim
 from ..people import LI_NA, zj
+from .helpers import confirm
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
@@ -88,6 +89,7 @@ def test_edit_cells_bench_case_publish_new_claim_uses_new_hours(app_and_server, 
     page.wait_for_selector('text=草稿已保存（第 2 版草稿），校验通过')
     page.fill('#publish-form input[name=comment]', '培训进修每天改为 8 学时；县级高研班按市级计')
     page.click('#publish')
+    confirm(page, '将发布决策表“学时折算表”的第 2 版')
     page.wait_for_selector('text=已发布第 2 版')
     shot(page, 'dmn_history')
     with app.app_context():

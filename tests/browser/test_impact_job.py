@@ -17,7 +17,7 @@ def test_the_job_page_shows_progress_and_then_the_result(app_and_server, page):
         draft_version = draft.version
     log_in(page, base, 'shengji')
     page.goto(f'{base}/rollout/impact')
-    page.select_option('#version', label=f'v{draft_version}（草稿） 8 h/day')
+    page.select_option('#version', label=f'第 {draft_version} 版（草稿） 8 h/day')
     page.select_option('#year', str(year()))
     page.click('#impact-form button[type=submit]')
     page.wait_for_url('**/rollout/jobs/*')

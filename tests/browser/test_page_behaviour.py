@@ -6,6 +6,7 @@ from webapp.claims import operations as ops
 
 from ..helpers import claim_input
 from ..people import WANG_QIANG, ZHANG_WEI, membership
+from .helpers import confirm
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
@@ -20,7 +21,7 @@ def test_confirmations_role_switch_check_all_captcha_and_progress_bars(app_and_s
     page.goto(f'{base}/login')
     before = page.get_attribute('img[data-refresh-src]', 'src')
     page.click('img[data-refresh-src]')
-    page.wait_for_function("document.querySelector('img[data-refresh-src]').src.includes('?')")
+    page.wait_for_function("() => document.querySelector('img[data-refresh-src]').src.includes('?')")
     assert page.get_attribute('img[data-refresh-src]', 'src') != before
 
     log_in(page, base, ZHANG_WEI)
@@ -34,14 +35,14 @@ def test_confirmations_role_switch_check_all_captcha_and_progress_bars(app_and_s
 
     log_in(page, base, 'jtjt_admin')
     page.goto(f'{base}/unit/staff?q=张伟')
-    answers = []
-    page.once('dialog', lambda dialog: (answers.append(dialog.message), dialog.dismiss()))
     page.click('form[data-confirm] button')
-    page.wait_for_timeout(300)
-    assert answers and '重置为初始密码' in answers[0]
+    page.wait_for_selector('#confirm-modal.show')
+    assert '重置为初始密码' in page.inner_text('#confirm-text')
+    page.click('#confirm-modal button:has-text("取消")')
+    page.wait_for_selector('#confirm-modal', state='hidden')
     assert '已将 张伟 的密码重置' not in page.content()  # cancelled: nothing sent
-    page.once('dialog', lambda dialog: dialog.accept())
     page.click('form[data-confirm] button')
+    confirm(page, '重置为初始密码')
     page.wait_for_selector('text=已将 张伟 的密码重置为初始密码')
 
     page.goto(f'{base}/certificates/staff')

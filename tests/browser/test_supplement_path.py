@@ -14,6 +14,7 @@ from webapp.dates import today
 
 from ..people import ZHANG_WEI
 from ..workflow.test_supplement_process import approved_claim_last_year
+from .helpers import confirm
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
@@ -44,14 +45,15 @@ def open_supplement_from_inbox(page, base, who):
 
 def test_supplement_path_in_a_browser(supplement_server, page):
     base, last_year = supplement_server, today().year - 1
-    page.on('dialog', lambda dialog: dialog.accept())  # the 确定 of each confirmation box
     log_in(page, base, ZHANG_WEI)
     page.click('nav >> text=增补申请')
     page.select_option('#pathway', 'training')
     page.click('#request-form button')
+    confirm(page)
     page.wait_for_selector('text=增补申请成功')
     page.wait_for_selector('#supplement-status .status-label:has-text("已申请")')
     page.click('button:has-text("提交申请")')
+    confirm(page)
     page.wait_for_selector('#supplement-status .status-label:has-text("个人申请中")')
     shot(page, 'supplement-1-requested')
     log_out(page)
@@ -73,12 +75,13 @@ def test_supplement_path_in_a_browser(supplement_server, page):
     page.fill('#start_date', f'{last_year}-11-02')
     page.fill('#end_date', f'{last_year}-11-03')
     page.dispatch_event('#end_date', 'change')
-    page.wait_for_function("document.querySelector('#applied_hours').value === '12'")  # 2 days from the DMN table
+    page.wait_for_function("() => document.querySelector('#applied_hours').value === '12'")  # 2 days from the DMN table
     page.check('#pledge')
     shot(page, 'supplement-2-entry-form')
     page.click('button:has-text("保存")')
     page.wait_for_selector('#entries-table .status-label:has-text("个人保存")')
     page.click('button:has-text("个人上报")')
+    confirm(page)
     page.wait_for_selector('#supplement-status .status-label:has-text("个人上报")')
     log_out(page)
 

@@ -1,6 +1,7 @@
 """A real browser does a learner's transfer (单位调转): search and choose the new unit, the old unit approves the
 transfer out, the new unit the transfer in; she then appears in the new unit's staff list."""
 from ..people import ZHANG_WEI
+from .helpers import confirm
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 HZ = '杭州市城建设计研究院'
@@ -18,7 +19,6 @@ def approve_from_inbox(page, base, who, task):
 
 def test_learner_transfer_with_both_approvals_in_a_browser(live_server, page):
     base = live_server
-    page.on('dialog', lambda dialog: dialog.accept())
     log_in(page, base, ZHANG_WEI)
     page.click('nav >> text=单位调转')
     page.fill('#q', '杭州')
@@ -26,6 +26,7 @@ def test_learner_transfer_with_both_approvals_in_a_browser(live_server, page):
     page.check(f'#transfer-form label:has-text("{HZ}")')
     page.fill('#reason', '工作调动')
     page.click('#transfer-form button')
+    confirm(page, '确定提交转出申请')
     page.wait_for_selector('#transfer-status .status-label:has-text("待原单位审核")')
     shot(page, 'transfer-1-requested')
     log_out(page)
@@ -56,7 +57,6 @@ def test_the_unit_search_pages_past_the_first_ten(app_and_server, page):
         db.session.add_all(Organisation(kind='unit', name=f'测试单位{seq:02d}', parent_id=parent.id)
                            for seq in range(12))
         db.session.commit()
-    page.on('dialog', lambda dialog: dialog.accept())
     log_in(page, base, ZHANG_WEI)
     page.click('nav >> text=单位调转')
     page.fill('#q', '测试单位')
@@ -67,5 +67,6 @@ def test_the_unit_search_pages_past_the_first_ten(app_and_server, page):
     page.fill('#reason', '工作调动')
     shot(page, 'transfer-3-second-page')
     page.click('#transfer-form button')
+    confirm(page, '确定提交转出申请')
     page.wait_for_selector('#transfer-status .status-label:has-text("待原单位审核")')
     assert page.is_visible('text=测试单位11')

@@ -10,6 +10,7 @@ from models.workflow import DRAFT
 from ..helpers import submitted_claim
 from ..people import LI_NA, ZHANG_WEI
 from ..workflow.test_claim_process import act, supervisor, unit_admin
+from .helpers import confirm
 from .test_claim_path import log_in, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 
@@ -33,6 +34,7 @@ def test_edit_status_label_save_publish_new_claim_on_new_version(app_and_server,
     page.wait_for_selector('text=草稿已保存（第 2 版草稿），校验通过')
     page.fill('#publish-form input[name=comment]', '初审状态改为“等待单位审核”')
     page.click('#publish')
+    confirm(page, '将发布流程“学时登记”的第 2 版')
     page.wait_for_selector('text=已发布第 2 版')
     shot(page, 'workbench_history')
     with app.app_context():

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import Claim, LearningPlatform, LearningRecord, db
+from models import Claim, Enrolment, LearningPlatform, LearningRecord, db
 from webapp.claims import operations as ops
 from webapp.learning import operations as learning
 
@@ -59,3 +59,17 @@ def meet_requirement(learner_key: str) -> list[Claim]:
                        title='智慧交通高级研修班', applied_hours=Decimal(36))
     public_hours(learner_key, 18)
     return [training, seminar]
+
+
+def enrolled(learner_key: str, y=None, **overrides) -> Enrolment:
+    """The learner's 报名 of year *y* (this year by default), its data as the 学时记录表 prints it (stored as an
+    enrolment decided some time ago; the enrolment flow itself has tests of its own)."""
+    m = membership(learner_key, 'learner')
+    values = dict(identity='国有企业', political_status='群众', education='大学本科', title='工程师',
+                  title_date=date(2018, 6, 1), specialty='桥梁隧道工程')
+    values.update(overrides)
+    e = Enrolment(learner_id=m.user_id, year=y or year(), unit_id=m.org_id, department_id=m.department_id,
+                  status_label='报名通过', outcome='approved', **values)
+    db.session.add(e)
+    db.session.flush()
+    return e

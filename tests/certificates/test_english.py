@@ -9,7 +9,7 @@ from models import db
 
 from ..helpers import year
 from ..people import ZHANG_WEI, login
-from .helpers import meet_requirement, public_hours
+from .helpers import enrolled, meet_requirement, public_hours
 from .pdfs import pdf_text
 
 
@@ -36,6 +36,7 @@ def test_the_refused_certificate_and_the_parts_read_in_english(client, ctx):
 
 def test_the_record_refusal_is_english_and_the_printed_record_stays_chinese(client, ctx):
     meet_requirement(ZHANG_WEI)
+    enrolled(ZHANG_WEI)
     db.session.commit()
     english(login(client, ZHANG_WEI))
     page = client.post('/certificates/record/print', data={'year': year()}, follow_redirects=True)

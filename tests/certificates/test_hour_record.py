@@ -11,7 +11,7 @@ from webapp.guards import profile_locked
 
 from ..helpers import year
 from ..people import LI_NA, ZHANG_WEI, login, membership
-from .helpers import approved, public_hours
+from .helpers import approved, enrolled, public_hours
 from .pdfs import dark_share, pdf_text, render_first_page
 
 
@@ -27,6 +27,10 @@ def test_printing_is_refused_until_the_profile_is_confirmed(ctx):
     with pytest.raises(certs.CertificateError, match='尚未核实'):
         certs.print_hour_record(learner(), learner().user_id, year())
     assert prints() == 0
+    with pytest.raises(certs.CertificateError, match='报名信息（所属对象、专业技术职务任职资格、现从事专业）为空'):
+        certs.confirm_profile(learner(), year())  # nothing to print in the record's 报名 fields yet
+    assert not profile_locked(learner().user_id, year())
+    enrolled(ZHANG_WEI)
     certs.confirm_profile(learner(), year())
     assert profile_locked(learner().user_id, year()) and not profile_locked(learner().user_id, year() - 1)
     with pytest.raises(certs.CertificateError, match='已于核实后锁定'):
@@ -36,6 +40,8 @@ def test_printing_is_refused_until_the_profile_is_confirmed(ctx):
 
 
 def test_print_numbers_are_unique_and_increasing(ctx):
+    enrolled(ZHANG_WEI)
+    enrolled(LI_NA)
     certs.confirm_profile(learner(), year())
     li = membership(LI_NA, 'learner')
     certs.confirm_profile(li, year())
@@ -53,6 +59,10 @@ def test_record_page_confirm_step_then_print_gives_the_pdf(client, ctx):
     public_hours(ZHANG_WEI, 5, y=year() - 1, course='去年的公需课程')  # another year: not on this record
     db.session.commit()
     login(client, ZHANG_WEI)
+    page = client.get(f'/certificates/record?year={year()}').get_data(as_text=True)
+    assert 'id="missing-enrolment"' in page and 'id="confirm" disabled' in page  # no 报名 yet: nothing to confirm
+    enrolled(ZHANG_WEI)
+    db.session.commit()
     page = client.get(f'/certificates/record?year={year()}').get_data(as_text=True)
     assert 'id="unconfirmed"' in page and '张伟' in page and '*****001X' in page and '浙江交通工程建设集团有限公司' in page
     assert ZHANG_WEI not in page and '暂无相关日志信息' in page
@@ -90,6 +100,7 @@ def test_unit_admin_prints_for_her_staff_only_after_confirmation(client, ctx):
     response = client.post('/certificates/record/print', data={'year': year(), 'learner_id': zhang},
                            follow_redirects=True)
     assert '该学员尚未核实' in response.get_data(as_text=True) and prints() == 0
+    enrolled(ZHANG_WEI)
     certs.confirm_profile(learner(), year())
     db.session.commit()
     response = client.post('/certificates/record/print', data={'year': year(), 'learner_id': zhang})
@@ -101,6 +112,7 @@ def test_unit_admin_prints_for_her_staff_only_after_confirmation(client, ctx):
 
 
 def test_a_learner_prints_only_her_own_record(client, ctx):
+    enrolled(ZHANG_WEI)
     certs.confirm_profile(learner(), year())
     db.session.commit()
     login(client, LI_NA)
@@ -135,6 +147,7 @@ def test_after_confirming_the_year_printed_profile_data_cannot_change_and_the_re
                                                       '公路工程'))
     # A confirmed past year locks nothing: its prints show the snapshot; the profile is today's data.
     li = membership(LI_NA, 'learner')
+    enrolled(LI_NA, year() - 1)
     certs.confirm_profile(li, year() - 1)
     profile.update_basic(li.user, '13700000000', '')
     assert li.user.phone == '13700000000'

@@ -47,7 +47,8 @@ def test_secondary_admin_cannot_see_or_act_on_another_departments_staff(ctx, cli
     login(client, 'jtjt_gcb')  # 工程部 only
     assert client.get(f'/claims/{claim.id}').status_code == 404
     assert '李娜的培训' not in client.get('/inbox/').get_data(as_text=True)
-    response = client.post('/claims/review/batch', data={'decision': 'approve', 'item_ids': [item.id]},
+    response = client.post('/claims/review/batch',
+                           data={'decision': 'approve', 'item_ids': [item.id], 'confirmed': '1'},
                            follow_redirects=True)
     assert '无权处理' in response.get_data(as_text=True)
     db.session.refresh(claim)

@@ -118,8 +118,13 @@ def test_submit_to_a_supervisor_found_by_fuzzy_search(ctx, learner):
 def test_batch_submit_and_batch_delete(ctx, learner):
     ids = [make_claim(learner, title=f'培训 {i}') for i in range(3)]
     response = learner.post('/claims/batch', data={'action': 'submit', 'target': 'unit', 'claim_ids': ids[:2]})
+    assert '将所选 2 条学时登记提交审核' in response.get_data(as_text=True)  # asked first
+    assert [db.session.get(Claim, i).status_label for i in ids] == ['待提交'] * 3
+    response = learner.post('/claims/batch', data={'action': 'submit', 'target': 'unit', 'claim_ids': ids[:2],
+                                                   'confirmed': '1'})
     assert response.status_code == 302
-    response = learner.post('/claims/batch', data={'action': 'delete', 'target': 'unit', 'claim_ids': [ids[2]]})
+    response = learner.post('/claims/batch', data={'action': 'delete', 'target': 'unit', 'claim_ids': [ids[2]],
+                                                   'confirmed': '1'})
     statuses = [db.session.get(Claim, i).status_label for i in ids]
     assert statuses == ['待初审', '待初审', '已删除']
     assert '培训 2' not in learner.get('/claims/').get_data(as_text=True)
@@ -128,8 +133,8 @@ def test_batch_submit_and_batch_delete(ctx, learner):
 def test_batch_with_one_bad_claim_changes_none(ctx, learner):
     ids = [make_claim(learner, title=f'培训 {i}') for i in range(2)]
     learner.post(f'/claims/{ids[1]}/submit', data={'target': 'unit'})
-    response = learner.post('/claims/batch', data={'action': 'delete', 'target': 'unit', 'claim_ids': ids},
-                            follow_redirects=True)
+    response = learner.post('/claims/batch', data={'action': 'delete', 'target': 'unit', 'claim_ids': ids,
+                                                   'confirmed': '1'}, follow_redirects=True)
     assert '所选登记均未改变' in response.get_data(as_text=True)
     assert [db.session.get(Claim, i).status_label for i in ids] == ['待提交', '待初审']
 
@@ -138,7 +143,9 @@ def test_withdraw_from_the_detail_page(ctx, learner):
     claim_id = make_claim(learner)
     learner.post(f'/claims/{claim_id}/submit', data={'target': 'unit'})
     assert '撤回' in learner.get(f'/claims/{claim_id}').get_data(as_text=True)
-    learner.post(f'/claims/{claim_id}/withdraw')
+    asked = learner.post(f'/claims/{claim_id}/withdraw').get_data(as_text=True)
+    assert '将撤回“' in asked and db.session.get(Claim, claim_id).status_label == '待初审'
+    learner.post(f'/claims/{claim_id}/withdraw', data={'confirmed': '1'})
     assert db.session.get(Claim, claim_id).status_label == '待提交'
 
 
@@ -242,7 +249,9 @@ def test_unit_admin_files_for_staff_and_deletes_an_approved_claim(ctx, client):
     login(client, 'jtjt_admin')
     response = client.post(f'/claims/{claim_id}/delete-approved', data={'reason': ''}, follow_redirects=True)
     assert '请填写删除原因' in response.get_data(as_text=True)
-    client.post(f'/claims/{claim_id}/delete-approved', data={'reason': '重复登记'})
+    asked = client.post(f'/claims/{claim_id}/delete-approved', data={'reason': '重复登记'}).get_data(as_text=True)
+    assert '不再计入' in asked and ops.yearly_totals(learner_id) != []  # asked first
+    client.post(f'/claims/{claim_id}/delete-approved', data={'reason': '重复登记', 'confirmed': '1'})
     db.session.refresh(claim)
     assert claim.deleted_reason == '重复登记' and ops.yearly_totals(learner_id) == []
     assert not hours.disagreements(db.session)

@@ -127,16 +127,18 @@ ROUTES = {
     'claims.delete_evidence': Route(ZHANG_WEI, lambda w: f"/claims/{w['draft']}/evidence/{w['evidence']}/delete"),
     'claims.delete': Route(ZHANG_WEI, lambda w: f"/claims/{w['draft']}/delete"),
     'claims.delete_approved': Route('jtjt_admin', lambda w: f"/claims/{w['approved']}/delete-approved",
-                                    lambda w: {'reason': '录入错误'}),
+                                    lambda w: {'reason': '录入错误', 'confirmed': '1'}),
     'claims.submit': Route(ZHANG_WEI, lambda w: f"/claims/{w['draft']}/submit", lambda w: {'target': 'unit'}),
-    'claims.withdraw': Route(ZHANG_WEI, lambda w: f"/claims/{w['submitted']}/withdraw"),
+    'claims.withdraw': Route(ZHANG_WEI, lambda w: f"/claims/{w['submitted']}/withdraw", lambda w: {'confirmed': '1'}),
     'claims.batch': Route(ZHANG_WEI, lambda w: '/claims/batch',
-                          lambda w: {'action': 'submit', 'target': 'unit', 'claim_ids': [str(w['draft'])]},
+                          lambda w: {'action': 'submit', 'target': 'unit', 'claim_ids': [str(w['draft'])],
+                                     'confirmed': '1'},
                           {'claim_ids': 'id'}),
     'claims.review': Route('jtjt_admin', lambda w: f"/claims/{w['submitted']}/review",
                            lambda w: {**decision('review_item')(w), 'hours': '9'}),
     'claims.batch_review': Route('jtjt_admin', lambda w: '/claims/review/batch',
-                                 lambda w: {'decision': 'approve', 'item_ids': [str(w['review_item'])]},
+                                 lambda w: {'decision': 'approve', 'item_ids': [str(w['review_item'])],
+                                            'confirmed': '1'},
                                  {'item_ids': 'id'}),
     'enrolment.mine': Route(ZHANG_WEI, lambda w: '/enrolment/', lambda w: {
         'identity': '国有企业', 'political_status': '中共党员', 'education': '硕士研究生', 'title': '工程师',
@@ -155,7 +157,8 @@ ROUTES = {
                                     {'q': 'text'}),
     'profile.title_change': Route('jtjt_admin', lambda w: f"/profile/title-change/{w['title_change']}",
                                   decision('title_item')),
-    'profile.withdraw_title_change': Route(LI_NA, lambda w: f"/profile/title-change/{w['title_change']}/withdraw"),
+    'profile.withdraw_title_change': Route(LI_NA, lambda w: f"/profile/title-change/{w['title_change']}/withdraw",
+                                           lambda w: {'confirmed': '1'}),
     'learning.platforms': Route('shengji', lambda w: '/province/platforms', lambda w: {'name': '模糊测试平台'}),
     'learning.set_active': Route('shengji', lambda w: f"/province/platforms/{w['platform']}/deactivate"),
     'learning.upload': Route('shengji', lambda w: f"/province/platforms/{w['platform']}/upload", csv_upload),
@@ -169,7 +172,8 @@ ROUTES = {
         'username': new_id(3), 'password': 'Fuzz@2026x', 'captcha': 'TEST'}),
     'registration.propose': Route(None, lambda w: '/register/propose', lambda w: {'captcha': 'TEST'}),
     'registration.withdraw': Route(None, lambda w: '/register/withdraw', lambda w: {
-        'username': new_id(3), 'password': 'Fuzz@2026x', 'registration_id': str(w['registration'])},
+        'username': new_id(3), 'password': 'Fuzz@2026x', 'registration_id': str(w['registration']),
+        'confirmed': '1'},
         {'registration_id': 'id'}),
     'registration.decide': Route('jtjt_admin', lambda w: f"/registrations/{w['registration']}/decide",
                                  decision('registration_item')),
@@ -193,7 +197,8 @@ ROUTES = {
     'transfers.index': Route(CHEN_JING, lambda w: '/transfers/', lambda w: {
         'to_unit_id': str(w['jt']), 'reason': '工作调动'}),
     'transfers.decide': Route('nb_admin', lambda w: f"/transfers/{w['transfer']}/decide", decision('transfer_item')),
-    'transfers.withdraw': Route(WANG_QIANG, lambda w: f"/transfers/{w['transfer']}/withdraw"),
+    'transfers.withdraw': Route(WANG_QIANG, lambda w: f"/transfers/{w['transfer']}/withdraw",
+                                lambda w: {'confirmed': '1'}),
     'transfers.send_out': Route('jtjt_admin', lambda w: '/transfers/send-out', lambda w: {
         'member_id': str(w['li_na']), 'to_unit_id': str(w['hz']), 'reason': '工作调动'}),
     'transfers.superior_index': Route('hzcj_admin', lambda w: '/transfers/superior', lambda w: {
@@ -223,7 +228,7 @@ ROUTES = {
     'workbench.edit': Route('shengji', lambda w: '/workbench/dmn/credit_hours/edit', lambda w: {
         'xml': w['dmn_xml'], 'base_version_id': str(w['dmn_version']), 'base_sha': w['dmn_sha']}),
     'workbench.publish': Route('shengji', lambda w: '/workbench/dmn/credit_hours/publish',
-                               lambda w: {'comment': '模糊测试', 'draft_sha': w['dmn_sha']}),
+                               lambda w: {'comment': '模糊测试', 'draft_sha': w['dmn_sha'], 'confirmed': '1'}),
     'workbench.discard': Route('shengji', lambda w: '/workbench/dmn/credit_hours/discard'),
     'workbench.bench': Route('shengji', lambda w: '/workbench/dmn/credit_hours/bench', lambda w: {
         'pathway': 'training', 'level': '', 'rank': '', 'quantity': '3'}),

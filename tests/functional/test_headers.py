@@ -91,7 +91,8 @@ def test_node_modules_serves_nothing_but_the_packages_the_pages_use(client, path
 
 
 def test_the_vendor_files_the_pages_use_are_served(client):
-    for name in ('bootstrap/dist/css/bootstrap.min.css', 'bpmn-js/dist/bpmn-modeler.production.min.js',
+    for name in ('bootstrap/dist/css/bootstrap.min.css', 'bootstrap/dist/js/bootstrap.bundle.min.js',
+                 'bpmn-js/dist/bpmn-modeler.production.min.js',
                  'bpmn-js/dist/bpmn-navigated-viewer.production.min.js', 'bpmn-js/dist/assets/diagram-js.css',
                  'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css', 'dmn-js/dist/dmn-modeler.production.min.js',
                  'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css', 'dmn-js/dist/assets/dmn-js-drd.css'):

@@ -95,7 +95,7 @@ def test_good_rows_become_drafts_and_each_bad_row_says_why(client, ctx):
     # ready for batch submission from 我发起的
     page = client.get('/inbox/mine?status=待提交').get_data(as_text=True)
     assert page.count('class="pick"') == 2
-    client.post('/claims/batch', data={'action': 'submit', 'target': 'unit',
+    client.post('/claims/batch', data={'action': 'submit', 'target': 'unit', 'confirmed': '1',
                                        'claim_ids': [c.id for c in drafts]})
     assert {c.status_label for c in db.session.scalars(select(Claim))} == {'待初审'}
 

@@ -51,11 +51,14 @@ def test_pagination(client, three_claims, ctx):
 def test_batch_approve_then_done_list(client, three_claims, ctx):
     login(client, 'jtjt_admin')
     items = [ops.open_item(c).id for c in three_claims[:2]]
-    response = client.post('/claims/review/batch', data={'decision': 'reject', 'item_ids': items},
+    response = client.post('/claims/review/batch', data={'decision': 'reject', 'item_ids': items, 'confirmed': '1'},
                            follow_redirects=True)
     assert '不通过或退回修改时必须填写审核意见' in response.get_data(as_text=True)
     assert [c.status_label for c in three_claims[:2]] == ['待初审', '待初审']
     response = client.post('/claims/review/batch', data={'decision': 'approve', 'item_ids': items},
+                           follow_redirects=True)
+    assert '将对所选 2 条待办执行“批量通过审核”' in response.get_data(as_text=True)  # asked first
+    response = client.post('/claims/review/batch', data={'decision': 'approve', 'item_ids': items, 'confirmed': '1'},
                            follow_redirects=True)
     assert '已处理 2 条' in response.get_data(as_text=True)
     for claim in three_claims:

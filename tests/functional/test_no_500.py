@@ -39,7 +39,7 @@ def test_review_forms_never_fail_with_500(client, ctx):
             if response.status_code == 302 and '/inbox' in response.location:  # accepted: start again
                 return
         for ids in ([hours], [str(item_id), hours]):
-            data = {'decision': 'approve', 'item_ids': ids, 'comment': hours}
+            data = {'decision': 'approve', 'item_ids': ids, 'comment': hours, 'confirmed': '1'}
             response = client.post('/claims/review/batch', data=data)
             assert response.status_code in (302, 400), (ids, response.status_code)
     assert db.session.scalar(select(func.count(Claim.id))) == 1
@@ -49,5 +49,6 @@ def test_ids_beyond_the_integer_range(client):
     login(client, ZHANG_WEI)
     huge = '9' * 30
     assert client.get(f'/claims/{huge}').status_code in (400, 404)
-    response = client.post('/claims/batch', data={'action': 'delete', 'target': 'unit', 'claim_ids': [huge]})
+    response = client.post('/claims/batch', data={'action': 'delete', 'target': 'unit', 'claim_ids': [huge],
+                                                  'confirmed': '1'})
     assert response.status_code in (302, 400, 404)

@@ -89,7 +89,8 @@ def test_she_withdraws_a_title_change_still_in_review(client, ctx):
     other = client.application.test_client()
     login(other, LI_NA)
     assert other.post(f'/profile/title-change/{change.id}/withdraw').status_code == 404
-    html = client.post(f'/profile/title-change/{change.id}/withdraw', follow_redirects=True).get_data(as_text=True)
+    html = client.post(f'/profile/title-change/{change.id}/withdraw', data={'confirmed': '1'},
+                       follow_redirects=True).get_data(as_text=True)
     assert '已撤回职称变更申请' in html and '已撤回' in html and 'withdraw-form' not in html
     html = client.get('/profile/').get_data(as_text=True)
     assert 'id="title-form"' in html and 'id="withdraw-title"' not in html  # she may ask again

@@ -113,13 +113,17 @@ def test_pending_login_says_under_review_and_progress_shows_who_must_approve(cli
 
 def test_withdraw_with_wrong_then_right_password_then_register_again(client, ctx):
     reg = register_learner(client)
-    wrong = {'registration_id': reg.id, 'username': reg.id_number, 'password': 'Wrong2026x'}
+    wrong = {'registration_id': reg.id, 'username': reg.id_number, 'password': 'Wrong2026x', 'confirmed': '1'}
     html = client.post('/register/withdraw', data=wrong, follow_redirects=True).get_data(as_text=True)
     assert '密码错误' in html
     db.session.refresh(reg)
     assert reg.outcome == 'pending'
     html = client.post('/register/withdraw', data={'registration_id': reg.id, 'username': reg.id_number,
-                                                   'password': PASSWORD}, follow_redirects=True).get_data(as_text=True)
+                                                   'password': PASSWORD}).get_data(as_text=True)
+    assert '将撤回该注册申请' in html and PASSWORD not in html  # asked first: the password is typed again, not echoed
+    html = client.post('/register/withdraw', data={'registration_id': reg.id, 'username': reg.id_number,
+                                                   'password': PASSWORD, 'confirmed': '1'},
+                       follow_redirects=True).get_data(as_text=True)
     assert '注册申请已撤回' in html
     db.session.refresh(reg)
     assert reg.status_label == '已撤回'

@@ -101,6 +101,8 @@ def test_refusal_reason_shown_and_withdraw_from_the_list(client, ctx):
     again = db.session.scalar(select(Transfer).order_by(Transfer.id.desc()))
     assert '撤回</button>' in page(client, '/transfers/')
     html = post(client, f'/transfers/{again.id}/withdraw', {})
+    assert '将撤回该调转申请' in html and ops.open_item(again) is not None  # asked first: nothing happened yet
+    html = post(client, f'/transfers/{again.id}/withdraw', {'confirmed': '1'})
     assert '已撤回' in html and 'id="withdraw-form"' not in html
     db.session.expire_all()
     assert ops.open_item(again) is None

@@ -29,7 +29,8 @@ def test_workbench_messages_in_english_and_chinese_by_default(ctx, client):
     response = client.post('/workbench/bpmn/claim/edit', data={
         'xml': CLAIM, 'base_version_id': v1.id, 'base_sha': v1.sha256})
     assert response.status_code == 422 and 'The draft was saved by 省学时办审核员 at ' in _text(response)
-    page = _text(client.post('/workbench/bpmn/claim/publish', data={'comment': ''}, follow_redirects=True))
+    page = _text(client.post('/workbench/bpmn/claim/publish', data={'comment': '', 'confirmed': '1'},
+                             follow_redirects=True))
     assert 'Enter release notes' in page and '请填写发布说明' not in page
     page = _text(client.get('/workbench/dmn/credit_hours/edit'))
     assert 'Expected: 每单位学时' in page and 'Test case name' in page and '>Advanced seminars</option>' in page
@@ -38,5 +39,6 @@ def test_workbench_messages_in_english_and_chinese_by_default(ctx, client):
     assert remark == '流程 claim 第 2 版草稿'
 
     client.get('/lang/zh_CN')
-    page = _text(client.post('/workbench/bpmn/claim/publish', data={'comment': ''}, follow_redirects=True))
+    page = _text(client.post('/workbench/bpmn/claim/publish', data={'comment': '', 'confirmed': '1'},
+                             follow_redirects=True))
     assert '请填写发布说明' in page

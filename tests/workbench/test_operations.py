@@ -89,7 +89,7 @@ ESCAPE = '().__class__.__base__.__subclasses__()'
     (('action == "delete"', ESCAPE), '元素', '条件'),
     (('table_hours = hours_per_unit * quantity', 'import os'), 'total_hours', 'Import'),
     (('>remind_after<', '>"P3X"<'), '元素', 'ISO 8601'),
-    (('name="unit_admin"', 'name="janitor"'), '元素', '泳道 "janitor"'),
+    (('name="单位管理员"', 'name="janitor"'), '元素', '泳道 "janitor"'),
     (('value="claim_unit_review"', 'value="no_such_form"'), 'unit_review', '表单 "no_such_form"'),
     (('<spiffworkflow:property name="statusLabel" value="待初审"/>', ''), 'unit_review', '状态 ""'),
     # runaway: a loop that never waits for anyone, a string repeated ten billion times, a timer firing for ever

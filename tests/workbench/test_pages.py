@@ -21,7 +21,7 @@ def test_only_province_staff_may_open_the_workbench(ctx, client, account):
     for url in ('/workbench/', '/workbench/bpmn/claim/', '/workbench/bpmn/claim/edit',
                 '/workbench/dmn/credit_hours/edit'):
         assert client.get(url).status_code == 403
-    assert client.post('/workbench/bpmn/claim/publish', data={'comment': 'x'}).status_code == 403
+    assert client.post('/workbench/bpmn/claim/publish', data={'comment': 'x', 'confirmed': '1'}).status_code == 403
     assert client.post('/workbench/bpmn/claim/edit', data={'xml': CHANGED}).status_code == 403
 
 
@@ -39,7 +39,8 @@ def test_list_editor_save_publish_history_and_diff(ctx, client):
     response = client.post('/workbench/bpmn/claim/edit', data={
         'xml': CLAIM, 'base_version_id': v1.id, 'base_sha': v1.sha256})
     assert response.status_code == 422 and '草稿已被 省学时办审核员' in response.get_data(as_text=True)
-    response = client.post('/workbench/bpmn/claim/publish', data={'comment': '初审状态改名'}, follow_redirects=True)
+    response = client.post('/workbench/bpmn/claim/publish', data={'comment': '初审状态改名', 'confirmed': '1'},
+                           follow_redirects=True)
     text = response.get_data(as_text=True)
     assert '已发布第 2 版' in text and '初审状态改名' in text and '省学时办审核员' in text
     v2 = versions.published(BPMN, 'claim', zj())
@@ -58,7 +59,8 @@ def test_broken_draft_shows_problems_and_cannot_be_published(ctx, client):
         'base_sha': v1.sha256})
     editor = client.get('/workbench/bpmn/claim/edit').get_data(as_text=True)
     assert '表单 &#34;nope&#34;' in editor or '表单 "nope"' in editor
-    response = client.post('/workbench/bpmn/claim/publish', data={'comment': 'x'}, follow_redirects=True)
+    response = client.post('/workbench/bpmn/claim/publish', data={'comment': 'x', 'confirmed': '1'},
+                           follow_redirects=True)
     assert '草稿未通过校验，不能发布' in response.get_data(as_text=True)
     assert versions.published(BPMN, 'claim', zj()) == v1
 
@@ -76,6 +78,7 @@ def test_dmn_bench_and_test_cases(ctx, client):
     v1 = versions.published(DMN, 'credit_hours', zj())
     client.post('/workbench/dmn/credit_hours/edit', data={
         'xml': v1.content, 'base_version_id': v1.id, 'base_sha': v1.sha256})
-    response = client.post('/workbench/dmn/credit_hours/publish', data={'comment': 'x'}, follow_redirects=True)
+    response = client.post('/workbench/dmn/credit_hours/publish', data={'comment': 'x', 'confirmed': '1'},
+                           follow_redirects=True)
     assert '测试用例未通过' in response.get_data(as_text=True)
     assert versions.published(DMN, 'credit_hours', zj()) == v1

@@ -166,7 +166,7 @@ def test_the_engine_itself_refuses_an_escape_at_run_time():
 
 
 @pytest.mark.parametrize('replace,expected', [
-    (('name="unit_admin"', 'name="janitor"'), '泳道 "janitor"'),
+    (('name="单位管理员"', 'name="janitor"'), '泳道 "janitor"'),
     (('value="claim_unit_review"', 'value="no_such_form"'), '表单 "no_such_form"'),
     (('value="通过认定"', 'value="随便什么"'), '状态 "随便什么"'),
 ])
@@ -187,6 +187,24 @@ def test_a_renamed_status_label_from_the_known_list_is_accepted_and_shown(ctx):
     claim = ops.create_claim(learner, claim_input())
     ops.submit_claim(learner, claim, 'unit')
     assert claim.status_label == '等待单位审核'
+
+
+def test_lanes_named_by_the_roles_key_as_before_are_still_read_as_that_role(ctx):
+    """The shipped lanes read 专技人员 / 单位管理员 / 主管部门; a diagram saved before names them by the role's key."""
+    from webapp.claims import operations as ops
+
+    from ..people import ZHANG_WEI, membership
+    from ..helpers import claim_input
+    assert 'name="learner"' not in CLAIM and 'name="专技人员"' in CLAIM
+    before = CLAIM
+    for key, name in (('learner', '专技人员'), ('unit_admin', '单位管理员'), ('supervisor', '主管部门')):
+        before = before.replace(f'name="{name}"', f'name="{key}"')
+    assert versions.add_version(BPMN, before, zj()).version == 2
+    learner = membership(ZHANG_WEI, 'learner')
+    claim = ops.create_claim(learner, claim_input())
+    assert ops.open_item(claim).lane == 'learner'
+    ops.submit_claim(learner, claim, 'unit')
+    assert ops.open_item(claim).lane == 'unit_admin'
 
 
 def test_running_instances_stay_on_their_version(ctx):

@@ -77,9 +77,9 @@ def test_engine_refusals_follow_the_locale(ctx):
         assert str(info.value) == 'The process instance does not exist'
         assert str(runtime.TaskAlreadyHandled()).startswith('Someone else has already handled this item')
         with pytest.raises(DiagramError) as info:
-            versions.validate_content(BPMN, CLAIM.replace('name="learner"', 'name="nobody"', 1), zj())
+            versions.validate_content(BPMN, CLAIM.replace('name="专技人员"', 'name="nobody"', 1), zj())
         assert info.value.problems and all('泳道' not in p for p in info.value.problems)
-        assert any(': lane "nobody" is not a known role (available: learner, unit_admin, ' in p
+        assert any(': lane "nobody" is not a known role (available: 专技人员, 单位管理员, ' in p
                    for p in info.value.problems)
         with pytest.raises(DiagramError) as info:
             versions.validate_content(BPMN, '<nope/>', zj())

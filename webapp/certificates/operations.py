@@ -247,10 +247,28 @@ def find_by_code(code: str) -> Certificate | None:
 
 # ---- 学时记录表 -------------------------------------------------------------------------------------------------
 
-def _enrolment_for(learner_id: int, year: int) -> Enrolment | None:
+def enrolment_for(learner_id: int, year: int) -> Enrolment | None:
     """The year's enrolment, else the latest earlier one (报名 data carries over)."""
     return db.session.scalar(select(Enrolment).where(Enrolment.learner_id == learner_id, Enrolment.year <= year)
                              .order_by(Enrolment.year.desc(), Enrolment.id.desc()).limit(1))
+
+
+# The 报名 fields the 学时记录表 prints (seed 003 §5): without them it cannot be confirmed or printed.
+RECORD_ENROLMENT_FIELDS = (('identity', _l('所属对象')), ('title', _l('专业技术职务任职资格')), ('specialty', _l('现从事专业')))
+
+
+def missing_enrolment(values) -> list:
+    """The 报名 fields of the record that *values* (an enrolment or a confirmation; None: none) leaves empty."""
+    return [label for name, label in RECORD_ENROLMENT_FIELDS if not (values and getattr(values, name))]
+
+
+def _refuse_without_enrolment(missing: list, year: int, own: bool) -> None:
+    if missing:
+        names = str(_l('、')).join(map(str, missing))
+        raise CertificateError(
+            _l('学时记录表的报名信息（%(fields)s）为空：请先在“学员报名”中填写 %(year)s 年度报名资料，再核实个人资料',
+               fields=names, year=year) if own else
+            _l('该学员学时记录表的报名信息（%(fields)s）为空：学员完成报名并核实个人资料后才能打印', fields=names))
 
 
 def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
@@ -260,13 +278,21 @@ def confirm_profile(m: Membership, year: int) -> ProfileConfirmation:
     if not (2000 <= year <= today().year):
         raise CertificateError(_l('年度无效'), 'year')
     existing = confirmation(m.user_id, year)
-    if existing is not None:
+    if existing is not None and not missing_enrolment(existing):
         raise CertificateError(_l('%(year)s 年度的个人资料已于核实后锁定，不能再次核实', year=year))
     if db.session.scalar(select(TitleChange.id).where(TitleChange.learner_id == m.user_id,
                                                       TitleChange.outcome == catalog.PENDING)) is not None:
         # Approving it later would change a locked 职称.
         raise CertificateError(_l('您有一项职称变更正在等待单位审核，审核完成后再核实个人资料'))
-    enrolment = _enrolment_for(m.user_id, year)
+    enrolment = enrolment_for(m.user_id, year)
+    _refuse_without_enrolment(missing_enrolment(enrolment), year, own=True)
+    if existing is not None:  # confirmed before its 报名 fields were required: those are added, the rest stays
+        existing.identity = existing.identity or enrolment.identity
+        existing.title = existing.title or m.user.title or enrolment.title
+        existing.specialty = existing.specialty or enrolment.specialty
+        audit.log('profile', m.user_id, '核实个人资料', m, f'{year} 年度，补充报名信息')  # i18n: data - the log
+        db.session.flush()
+        return existing
     row = ProfileConfirmation(learner_id=m.user_id, year=year, name=m.user.name, id_number=m.user.id_number,
                               phone=m.user.phone, unit_name=m.org.name,
                               department_name=m.department.name if m.department else None,
@@ -287,7 +313,10 @@ def print_hour_record(m: Membership, learner_id: int, year: int) -> HourRecordPr
     """One print of the year's 学时记录表: refused until the learner confirmed her profile for that year."""
     if not can_see_learner(m, learner_id):
         raise CertificateError(_l('无权打印该人员的学时记录表'))
-    if confirmation(learner_id, year) is None:
+    confirmed = confirmation(learner_id, year)
+    if confirmed is not None:
+        _refuse_without_enrolment(missing_enrolment(confirmed), year, own=m.user_id == learner_id)
+    if confirmed is None:
         if m.user_id == learner_id:
             raise CertificateError(_l('您尚未核实 %(year)s 年度的个人资料（姓名、身份证号、单位），核实后才能打印学时记录表',
                                       year=year))

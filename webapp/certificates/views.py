@@ -106,8 +106,11 @@ def record():
     """学时证明打印: confirm the profile (信息核实) once a year, then print; the print log below."""
     m = current_membership()
     year = _year()
+    context = _learner_context(m.user_id, year)
+    enrolment = ops.enrolment_for(m.user_id, year)
     return render_template('certificates/record.html', learner=m.user, lm=m, confirm_form=ConfirmForm(),
-                           print_form=PrintForm(), own=True, **_learner_context(m.user_id, year))
+                           print_form=PrintForm(), own=True, enrolment=enrolment,
+                           missing=ops.missing_enrolment(context['confirmation'] or enrolment), **context)
 
 
 @bp.route('/record/confirm', methods=['POST'])

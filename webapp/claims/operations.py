@@ -15,7 +15,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from ..i18n import _l
 from ..refusals import Refused
 from .. import audit, evidence as evidence_store, notices, timers
-from ..certificate_voiding import void_for_claim
+from ..certificate_voiding import relying_on, void_for_claim
 from ..dates import today
 from ..formatting import format_hours
 from ..guards import learners_transferring, refuse_while_transferring
@@ -197,6 +197,18 @@ def may_withdraw(m: Membership, claim: Claim, item: WorkItem | None) -> bool:
 def may_delete_approved(m: Membership, claim: Claim) -> bool:
     """Whether to offer the deletion of an approved claim (a unit admin's; delete_approved checks her scope)."""
     return m.role == UNIT_ADMIN and claim.outcome == catalog.APPROVED and claim.deleted_at is None
+
+
+def deletion_consequence(claim: Claim) -> str:
+    """What 删除已认定学时 will do, named in its confirmation: the hours stop counting, and the certificates that
+    counted them are voided."""
+    hours = _l('将删除“%(title)s”已认定的 %(hours)s 学时，不再计入 %(year)s 年度学时。', title=claim.title,
+               hours=format_hours(claim.registered_hours), year=claim.year)
+    numbers = [cert.number for cert in relying_on(claim)]
+    if not numbers:
+        return str(hours)
+    voids = _l('将作废证书 %(numbers)s。', numbers='、'.join(numbers))
+    return f'{hours}\n{voids}'
 
 
 def _require_edit(m: Membership, claim: Claim) -> WorkItem:
@@ -448,6 +460,12 @@ def approved_hours(learner_id: int, pathway: str, year: int, exclude_claim_id: i
     if exclude_claim_id:
         query = query.where(Claim.id != exclude_claim_id)
     return Decimal(db.session.scalar(query))
+
+
+def hours_label(item: WorkItem):
+    """The review form's hours: a review that registers the hours that count (grantsHours) sets 登记学时, the others
+    审核学时 (the columns of the lists)."""
+    return _l('登记学时') if item.grants_hours else _l('审核学时')
 
 
 def remaining_allowance(claim: Claim) -> Decimal | None:

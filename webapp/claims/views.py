@@ -10,6 +10,7 @@ from models import Claim, Evidence, Membership, User, WorkItem, db
 from models.people import HR_ADMIN, LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..audit import flow_log
+from ..confirmation import ask, confirmed
 from ..evidence import file_path
 from ..urls import back_or
 from ..forms import BatchReviewForm, choices
@@ -136,20 +137,32 @@ def edit_claim(claim_id):
 @bp.route('/<int:claim_id>')
 @login_required
 def detail(claim_id):
+    return _detail(_claim_or_404(claim_id))
+
+
+def _detail(claim: Claim, review_form: ReviewForm | None = None, status: int = 200):
+    """The claim's page; with *review_form*, the reviewer's form as she sent it (a refused decision is shown again
+    with what she chose and typed, not a fresh form)."""
     m = current_membership()
-    claim = _claim_or_404(claim_id)
     logs = flow_log(ops.SUBJECT, claim.id)
     item = ops.open_item(claim)
     my_item = ops.review_item(m, item)
-    review_form = ReviewForm(work_item_id=my_item.id) if my_item else None
-    if my_item is not None:  # start from the hours of the step before
-        review_form.hours.data = claim.reviewed_hours if claim.reviewed_hours is not None else claim.applied_hours
+    remaining = ops.remaining_allowance(claim) if my_item else None
+    if my_item is not None and review_form is None:
+        review_form = ReviewForm(work_item_id=my_item.id)
+        # start from the hours of the step before, never more than the pathway's cap leaves this year (none: empty)
+        before = claim.reviewed_hours if claim.reviewed_hours is not None else claim.applied_hours
+        review_form.hours.data = before if remaining is None else (min(before, remaining) if remaining else None)
+    if my_item is not None:
+        review_form.hours.label.text = ops.hours_label(my_item)
+    can_delete_approved = ops.may_delete_approved(m, claim)
     return render_template(
         'claims/detail.html', claim=claim, logs=logs, item=item, my_item=my_item, review_form=review_form,
         can_edit=ops.can_edit(m, claim), evidence_form=EvidenceForm(), submit_form=SubmitForm(),
         reason_form=ReasonForm(), pathways=catalogue_of(claim).pathways, level_labels=catalogue_of(claim).level_labels,
-        remaining=ops.remaining_allowance(claim) if my_item else None,
-        can_withdraw=ops.may_withdraw(m, claim, item), can_delete_approved=ops.may_delete_approved(m, claim))
+        remaining=remaining,
+        can_withdraw=ops.may_withdraw(m, claim, item), can_delete_approved=can_delete_approved,
+        deletion_consequence=ops.deletion_consequence(claim) if can_delete_approved else None), status
 
 
 @bp.route('/<int:claim_id>/evidence', methods=['POST'])
@@ -224,6 +237,9 @@ def delete(claim_id):
 @role_required(LEARNER, UNIT_ADMIN)
 def withdraw(claim_id):
     claim = _claim_or_404(claim_id)
+    if not confirmed():
+        return ask(_('将撤回“%(title)s”：审核停止，登记回到待提交，可修改后重新提交。', title=claim.title),
+                   url_for('claims.detail', claim_id=claim.id))
     attempt(lambda: ops.withdraw_claim(current_membership(), claim), _('已撤回，可修改后重新提交'))
     return redirect(url_for('claims.detail', claim_id=claim.id))
 
@@ -243,6 +259,9 @@ def batch():
     if not ids:
         flash(_('请至少选择一条学时登记'), 'warning')
         return redirect(back_or(url_for('claims.my_claims')))
+    if not confirmed():
+        return ask(_('将所选 %(n)d 条学时登记提交审核，提交后不能修改。', n=len(ids)) if action == 'submit'
+                   else _('将删除所选 %(n)d 条学时登记。', n=len(ids)), back_or(url_for('claims.my_claims')))
     try:
         for claim_id in ids:
             claim = _claim_or_404(claim_id)
@@ -268,7 +287,7 @@ def review(claim_id):
         if form.work_item_id.data and form.work_item_id.errors:
             abort(404)  # not a work item id: as another claim's item
         flash_errors(form)
-        return redirect(url_for('claims.detail', claim_id=claim.id))
+        return _detail(claim, form, 422)
     try:
         item_id = int(form.work_item_id.data)
         ops.review(current_membership(), item_id, form.decision.data, form.hours.data, form.comment.data, claim.id)
@@ -279,8 +298,8 @@ def review(claim_id):
         item = db.session.get(WorkItem, item_id)
         if item is None or item.subject_id != claim.id:
             abort(404)  # another claim's task: as if there were none (asked only when refused)
-        refused(exc)
-        return redirect(url_for('claims.detail', claim_id=claim.id))
+        refused(exc, form)
+        return _detail(db.session.get(Claim, claim.id), form, 422)  # what she chose and typed, shown again
     flash(_('已处理，当前状态：%(status)s', status=claim.status_label), 'success')
     return redirect(url_for('inbox.todo'))
 
@@ -295,6 +314,9 @@ def batch_review():
         flash(_('请求无效，请刷新后重试'), 'danger')
     elif not ids:
         flash(_('请至少选择一条待办'), 'warning')
+    elif not confirmed():
+        action = next(c.label for c in form.decision.choices if c.value == form.decision.data)
+        return ask(_('将对所选 %(n)d 条待办执行“%(action)s”。', n=len(ids), action=action), url_for('inbox.todo'))
     else:
         try:
             done, skipped = ops.batch_review(current_membership(), ids, form.decision.data, form.comment.data)
@@ -315,6 +337,8 @@ def delete_approved(claim_id):
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_('请填写删除原因'), 'danger')
+    elif not confirmed():
+        return ask(ops.deletion_consequence(claim), url_for('claims.detail', claim_id=claim.id))
     else:
         attempt(lambda: ops.delete_approved(current_membership(), claim, form.reason.data), _('已删除该条已认定学时'))
     return redirect(url_for('claims.detail', claim_id=claim.id))

@@ -25,12 +25,15 @@ from .queries import CLAIM, todo_count  # noqa: F401 - the app factory's navigat
 
 
 def _tabs(condition) -> tuple[str, list, dict]:
-    """The kind asked for (claims by default), the tabs: (kind, count shown), claims always, others when non-empty;
-    and the counts (up to COUNT_CAP + 1) by kind."""
+    """The kind asked for (by default claims, or the first kind with rows when there are no claims: the inbox opens
+    on work, not on an empty tab), the tabs: (kind, count shown), claims always, others when non-empty; and the
+    counts (up to COUNT_CAP + 1) by kind."""
     current = request.args.get('kind', CLAIM)
     if current != CLAIM and kind_for(current) is None:
         abort(404)
     counts = queries.counts_by_kind(condition, [k.subject_type for k in ordered()])
+    if 'kind' not in request.args and not counts.get(CLAIM):
+        current = next((k.subject_type for k in ordered() if counts.get(k.subject_type)), CLAIM)
     tabs = [(k, queries.shown(counts.get(k.subject_type, 0))) for k in ordered()
             if k.subject_type in (CLAIM, current) or counts.get(k.subject_type)]
     return current, tabs, counts

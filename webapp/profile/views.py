@@ -8,6 +8,7 @@ from models.people import LEARNER, PROVINCE_ADMIN
 
 from ..forms import Form
 from ..audit import flow_log
+from ..confirmation import ask, confirmed
 from ..permissions import current_membership, role_required
 from ..refusals import attempt
 from ..security import reset_to_default
@@ -65,6 +66,8 @@ def withdraw_title_change(change_id: int):
     change = db.session.get(TitleChange, change_id)
     if change is None or change.learner_id != m.user_id:
         abort(404)
+    if not confirmed():
+        return ask(_('将撤回该职称变更申请：审核停止，职称不变。'), url_for('profile.title_change', change_id=change.id))
     attempt(lambda: ops.withdraw_title_change(m, change), _('已撤回职称变更申请'))
     return redirect(url_for('profile.title_change', change_id=change.id))
 

@@ -102,10 +102,18 @@ def normalise_id_number(raw: str) -> str:
         return ric.validate(number)
     except InvalidChecksum:
         raise RegistrationError(_l('身份证号校验位错误，请核对'), 'id_number') from None
-    except InvalidComponent:
-        raise RegistrationError(_l('身份证号中的出生日期无效，请核对'), 'id_number') from None
+    except InvalidComponent:  # the birth date, or the region (the first 6 digits): say which
+        raise RegistrationError(_id_component_message(number), 'id_number') from None
     except ValidationError:
         raise RegistrationError(_l('身份证号格式不正确（应为 18 位，或 15 位旧号码）'), 'id_number') from None
+
+
+def _id_component_message(number: str):
+    try:
+        ric.get_birth_date(number)
+    except ValidationError:
+        return _l('身份证号中的出生日期无效，请核对')
+    return _l('身份证号前 6 位的地区码 %(code)s 不是有效的行政区划代码，请核对', code=number[:6])
 
 
 def normalise_credit_code(raw: str) -> str:

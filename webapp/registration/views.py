@@ -9,6 +9,7 @@ from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_
 
 from .. import security
 from ..audit import flow_log
+from ..confirmation import ask, confirmed
 from ..evidence import file_path
 from ..forms import choices
 from ..i18n import N_
@@ -191,6 +192,9 @@ def withdraw():
     if _locked(name):
         flash(_('失败次数过多，请 15 分钟后再试'), 'danger')
         return redirect(url_for('registration.progress'))
+    if not confirmed():
+        return ask(_('将撤回该注册申请：审核停止，撤回后可重新注册。'), url_for('registration.progress'),
+                   retyped={'password': _('密码')})
     try:
         ops.withdraw(name, form.password.data, int(form.registration_id.data))
     except ops.RegistrationError as exc:

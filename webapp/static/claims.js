@@ -22,15 +22,28 @@
         el.classList.toggle('d-none', el.dataset.pathway !== $('pathway').value);
       });
     };
+    // Each change asks again; only the answer to the latest question is used: an older one that arrives later
+    // (a slow network answers out of order) is dropped, its request cancelled.
+    let asked = 0;
+    let inFlight = null;
     const estimate = async () => {
       syncFields();
       if (touched || !$('pathway').value) return;
       const params = new URLSearchParams({pathway: $('pathway').value, level: $('level').value,
         catalogue: form.dataset.catalogue || '',
         quantity: $('quantity').value || '1', rank: $('rank').value, start: $('start_date').value, end: $('end_date').value});
-      const resp = await fetch(`${form.dataset.estimateUrl}?${params}`);
-      if (!resp.ok) return;
-      const body = await resp.json();
+      const question = ++asked;
+      if (inFlight) inFlight.abort();
+      inFlight = new AbortController();
+      let body;
+      try {
+        const resp = await fetch(`${form.dataset.estimateUrl}?${params}`, {signal: inFlight.signal});
+        if (!resp.ok) return;
+        body = await resp.json();
+      } catch (err) {
+        return;  // cancelled by a newer question, or the network failed: the field keeps its value
+      }
+      if (question !== asked || touched) return;
       if (body.hours !== null) hours.value = body.hours;
       const p = pathways[$('pathway').value];
       if (p && p.dated && body.quantity) $('quantity').value = body.quantity;
@@ -40,11 +53,15 @@
   }
   document.querySelectorAll('.supervisor-search').forEach((input) => {
     const list = document.getElementById(input.getAttribute('list'));
+    let asked = 0;  // as above: the matches of an older search never replace those of the latest
     input.addEventListener('input', async () => {
+      const question = ++asked;
       const resp = await fetch(`/claims/supervisors?q=${encodeURIComponent(input.value)}`);
       if (!resp.ok) return;
+      const found = await resp.json();
+      if (question !== asked) return;
       list.innerHTML = '';
-      (await resp.json()).forEach((o) => { const opt = document.createElement('option'); opt.value = o.name; list.appendChild(opt); });
+      found.forEach((o) => { const opt = document.createElement('option'); opt.value = o.name; list.appendChild(opt); });
     });
   });
 })();

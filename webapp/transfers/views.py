@@ -8,6 +8,7 @@ from models import SuperiorChange, Transfer, db
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..audit import flow_log
+from ..confirmation import ask, confirmed
 from ..numbers import row_id
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
@@ -98,6 +99,8 @@ def withdraw(transfer_id: int):
     t = db.session.get(Transfer, transfer_id)
     if t is None or not ops.can_see(current_membership(), t):
         abort(404)
+    if not confirmed():
+        return ask(_('将撤回该调转申请：审核停止，人员仍在原单位。'), url_for('transfers.detail', transfer_id=transfer_id))
     attempt(lambda: ops.withdraw(current_membership(), t), _('已撤回'))
     return redirect(url_for('transfers.detail', transfer_id=transfer_id))
 

@@ -28,6 +28,7 @@ from ..i18n import _l
 from ..numbers import NumberRefused, parse_decimal, row_id
 from ..refusals import Refused
 from ..workflow import rules, versions
+from ..workflow.catalog import PROCESS_NAMES
 from ..workflow.engine import sha256
 from ..workflow.feel import FeelError, translate_decision
 from ..workflow.validation import DiagramError
@@ -161,6 +162,12 @@ def save_draft(kind: str, key: str, content: str, m: Membership, base_version_id
     audit.log('process_version', draft.id, '保存草稿', m,
               f'{LOGGED_KINDS[kind]} {key} 第 {draft.version} 版草稿' + (f'（{len(problems)} 个问题待修正）' if problems else ''))
     return draft, problems
+
+
+def publish_consequence(kind: str, key: str, draft: ProcessVersion) -> str:
+    """What 发布 will do, named in its confirmation."""
+    return str(_l('将发布%(kind)s“%(name)s”的第 %(version)s 版：新发起的事项将使用此版本，进行中的事项仍按原版本办理。',
+                  kind=KINDS[kind], name=PROCESS_NAMES.get(key, key), version=draft.version))
 
 
 def publish(kind: str, key: str, m: Membership, comment: str, draft_sha: str | None = None) -> ProcessVersion:

@@ -7,10 +7,11 @@ from flask_login import login_required
 from models.people import PROVINCE_ADMIN
 from models.workflow import BPMN, DMN, DRAFT
 
+from ..confirmation import ask, confirmed
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
 from ..vendor import with_inline_styles
-from ..workflow.catalog import FORM_KEYS, HOURS_FORMS, MEANING_NAMES, ROLES, STATUSES
+from ..workflow.catalog import FORM_KEYS, HOURS_FORMS, LANES, MEANING_NAMES, ROLES, STATUSES
 from ..workflow.feel import feel_decision
 from . import bp, diffs, operations as ops
 from .choices import input_choices
@@ -72,9 +73,11 @@ def _editor(kind, key, form, version, status=200, bench=None, bench_form=None, c
     context = dict(kind=kind, key=key, form=form, version=version, problems=problems, kinds=ops.KINDS,
                    problem_ids=ops.problem_element_ids(problems),
                    unsaved=status == 422,  # a refused save: the page shows unsaved edits
-                   publish_form=PublishForm(draft_sha=version.sha256))
+                   publish_form=PublishForm(draft_sha=version.sha256),
+                   publish_consequence=ops.publish_consequence(kind, key, version) if version.status == DRAFT else '')
     if kind == BPMN:
-        return render_template('workbench/bpmn_editor.html', roles=ROLES, form_keys=FORM_KEYS,
+        lanes = {name: ROLES[role] for name, role in LANES.items()}  # the lane's name in the diagram -> its role
+        return render_template('workbench/bpmn_editor.html', roles=lanes, form_keys=FORM_KEYS,
                                statuses={label: _('%(label)s（%(meaning)s）', label=label, meaning=MEANING_NAMES[meaning])
                                          for label, meaning in STATUSES.items()},
                                decisions=ops.decision_keys(_province()), hours_forms=HOURS_FORMS,
@@ -129,6 +132,9 @@ def publish(kind, key):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for('workbench.edit', kind=_kind(kind), key=key))
+    draft = ops.draft_of(_province(), _kind(kind), key)
+    if draft is not None and not confirmed():
+        return ask(ops.publish_consequence(_kind(kind), key, draft), url_for('workbench.edit', kind=kind, key=key))
     try:
         version = ops.publish(_kind(kind), key, current_membership(), form.comment.data, form.draft_sha.data or None)
     except Refused as exc:

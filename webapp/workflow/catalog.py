@@ -4,6 +4,16 @@ from ..i18n import _l, _lp
 # Lanes are roles. The task's scope (which unit / department / supervisor) comes from the subject, not the lane.
 ROLES = {'learner': _l('专技人员'), 'unit_admin': _l('单位管理员'), 'supervisor': _l('主管部门'),
          'province': _l('省级/学时办'), 'hr': _l('人社部门')}
+# What a lane is named in a diagram: the role in the words of the province staff who edit it. (Diagrams saved
+# before lanes were named so use the role's key: still read, see role_of_lane.)
+LANES = {'专技人员': 'learner', '单位管理员': 'unit_admin', '主管部门': 'supervisor',  # i18n: data - in the diagrams
+         '省级/学时办': 'province', '人社部门': 'hr'}  # i18n: data - the names stored in the diagrams
+
+
+def role_of_lane(name: str | None) -> str | None:
+    """The role a lane (its name in the diagram) stands for; None for a lane of no known role."""
+    return name if name in ROLES else LANES.get(name)
+
 
 # Process key (and the subject type of its instances) -> what people call it.
 PROCESS_NAMES = {'claim': _l('学时登记'), 'supplement': _l('增补'), 'registration': _l('注册'),

@@ -23,7 +23,7 @@ from models.workflow import BPMN, DMN
 
 from ..i18n import _l
 from ..refusals import Refused
-from .catalog import GRANTS_HOURS, LEGACY_GRANTING_FORMS, PENDING, STATUSES, grants_hours
+from .catalog import GRANTS_HOURS, LEGACY_GRANTING_FORMS, PENDING, STATUSES, grants_hours, role_of_lane
 from .engine import (SERIALIZER, SERVICE_REQUESTS, STATE_FORMAT, cached_spec, dump_workflow, load_workflow,
                      new_workflow)
 from .expressions import budget
@@ -239,7 +239,7 @@ def _save(instance: WorkflowInstance, workflow, scope_for: ScopeResolver, open_i
     for task_id, task in ready.items():
         if task_id in still_open:
             continue
-        props, lane = _props(task.task_spec), task.task_spec.lane
+        props, lane = _props(task.task_spec), role_of_lane(task.task_spec.lane)
         scope = scope_for(lane, props.get('scope', ''))
         new_items.append(dict(
             instance_id=instance.id, task_id=task_id, task_name=task.task_spec.name,
@@ -341,7 +341,7 @@ def start_many(process_key: str, subject_type: str, starts: list[tuple[int, dict
     items = []
     for instance, ready, scope_for, _requests, _step in runs:
         for task in ready:
-            props, lane = _props(task.task_spec), task.task_spec.lane
+            props, lane = _props(task.task_spec), role_of_lane(task.task_spec.lane)
             scope = scope_for(lane, props.get('scope', ''))
             items.append(dict(
                 instance_id=instance.id, task_id=str(task.id), task_name=task.task_spec.name,

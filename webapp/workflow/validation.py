@@ -13,8 +13,8 @@ from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMix
 
 from ..i18n import _l
 from ..refusals import Refused
-from .catalog import (APPROVED, FORM_KEYS, GRANTS_HOURS, HOURS_FORMS, ROLES, SERVICE_TASKS, STATUSES,
-                      grants_hours)
+from .catalog import (APPROVED, FORM_KEYS, GRANTS_HOURS, HOURS_FORMS, LANES, SERVICE_TASKS, STATUSES,
+                      grants_hours, role_of_lane)
 from .engine import check_timer_value, parse_decision
 from .expressions import UnsafeExpression, guarded_code
 from .feel import engine_expression
@@ -281,9 +281,9 @@ def validate_parsed(parsed) -> None:
         for task_spec in spec.task_specs.values():
             where = describe(task_spec)
             lane = getattr(task_spec, 'lane', None)
-            if lane is not None and lane not in ROLES:
+            if lane is not None and role_of_lane(lane) is None:
                 problems.append(_l('%(where)s：泳道 "%(lane)s" 不是已知角色（可用：%(roles)s）', where=where, lane=lane,
-                                   roles=names(ROLES)))
+                                   roles=names(LANES)))
             props = getattr(task_spec, 'extensions', {}).get('properties', {})
             if isinstance(task_spec, UserTask):
                 if lane is None:

@@ -220,6 +220,6 @@ def load_defaults(province_id: int | None = None) -> list[ProcessVersion]:
                     ProcessVersion.province_id == province, ProcessVersion.kind == kind,
                     ProcessVersion.key == key).limit(1))
                 if not exists:
-                    comment = f'随系统发布的默认版本（{folder}/{path.name}）'  # i18n: data (stored as written)
-                    added.append(add_version(kind, content, province, comment=comment))
+                    added.append(add_version(kind, content, province,
+                                             comment='随系统发布的默认版本'))  # i18n: data (stored, as written)
     return added

@@ -2,6 +2,19 @@
    Every field writes into the XML through the modeler's moddle / modeling API (undoable, saved by saveXML).
    The texts come from the page (workbench/bpmn_editor.html: #i18n-texts), in the reader's language; {name} in a text
    stands for a value filled in here. */
+// The whole diagram in the canvas, its left edge (the lane labels) clear of the tool palette.
+function fitBesidePalette(canvas, container) {
+  canvas.zoom('fit-viewport', 'auto');
+  const palette = container.querySelector('.djs-palette');
+  const inner = canvas.viewbox().inner;  // the diagram's bounds
+  const outer = container.getBoundingClientRect();
+  if (!palette || !inner.width || !inner.height) return;
+  const left = palette.getBoundingClientRect().right - outer.left + 12;  // the pixels the palette covers, and a gap
+  const scale = Math.min((outer.width - left - 12) / inner.width, (outer.height - 24) / inner.height, 1.5);
+  canvas.viewbox({x: inner.x - left / scale, y: inner.y - 12 / scale, width: outer.width / scale,
+                  height: outer.height / scale});
+}
+
 (async function () {
   const page = document.getElementById('bpmn-editor');
   const options = JSON.parse(document.getElementById('editor-options').textContent);
@@ -13,7 +26,7 @@
   const xmlField = document.getElementById('xml');
   try {
     await modeler.importXML(xmlField.value);
-    modeler.get('canvas').zoom('fit-viewport');
+    fitBesidePalette(modeler.get('canvas'), document.getElementById('canvas'));
   } catch (err) {
     document.getElementById('editor-error').textContent = say(texts.loadError, {error: err.message});
   }
