@@ -8,6 +8,7 @@ from models.workflow import DMN
 from webapp.workflow import rules, versions
 
 from ..people import zj
+from .helpers import confirm
 from .test_claim_path import pytestmark, shot  # noqa: F401 (the marks apply here too)
 from .test_dmn_editor_path import open_credit_table, type_into_cell
 
@@ -71,6 +72,7 @@ def test_a_row_picked_by_labels_a_test_case_as_a_form_publish(app_and_server, pa
 
     page.fill('#publish-form input[name=comment]', '县级高研班 12 学时；县级课题按市级计')
     page.click('#publish')
+    confirm(page, '将发布决策表“学时折算表”的第 2 版')
     page.wait_for_selector('text=已发布第 2 版')
     with app.app_context():
         assert versions.published(DMN, 'credit_hours', zj()).version == 2
