@@ -11,6 +11,7 @@ from stdnum.cn import ric
 from models import Department, Membership, Organisation, RegistrationWindow, SupplementWindow, User, db
 from models.org import HR, PROVINCE, SUPERVISOR, UNIT
 from models.people import HR_ADMIN, LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+from models.workflow import BPMN
 
 from . import create_app, timers
 from .catalogue import CatalogueError, load_catalogue, shipped
@@ -19,7 +20,7 @@ from .dates import today
 from .courses.demo import seed_demo_courses
 from .learning.cli import platform_add, seed_demo_learning
 from .oversight import stats
-from .workflow.versions import load_defaults
+from .workflow.versions import add_version, load_defaults, shipped_variant
 
 DEMO_PASSWORD = 'Demo@2026'
 
@@ -116,7 +117,8 @@ def _seed_guangxi(with_claims: bool) -> None:
     """广西 (seeds 001/002): a university whose 总管理员 has a 二级管理员 per college (two-tier unit administration) and
     units with one admin (one tier); its own registration window, supplement window (seed 000's 1–20 January),
     certificate prefix GX and annual requirement (rules/annual_requirement.dmn: 90, of which 专业 60 and 公需 15).
-    Claims go through the unit, then the supervising department (the shipped two-tier claim process)."""
+    Its claim process is one tier (seed 001: 点击通过，专业技术人员获得相应学时): version 2, bpmn/variants/claim_one_tier.bpmn,
+    where the unit's approval registers the hours."""
     province = Organisation(kind=PROVINCE, name=GUANGXI, code='GX')
     education = Organisation(kind=SUPERVISOR, name='广西壮族自治区教育厅', parent=province)
     transport = Organisation(kind=SUPERVISOR, name='广西壮族自治区交通运输厅', parent=province)
@@ -143,6 +145,8 @@ def _seed_guangxi(with_claims: bool) -> None:
     _person('农丽', [(LEARNER, kindergarten, None)], id_number=demo_id('45020319850901005'))
     db.session.flush()
     load_defaults(province.id)
+    add_version(BPMN, shipped_variant('claim_one_tier'), province.id,  # i18n: data (stored, as written)
+                comment='单位审核即终审：点击通过，专业技术人员获得相应学时')  # seed 001: the unit's approval is final
     load_catalogue(province, shipped('guangxi'))  # 广西's 认定类型 (rules/catalogues/guangxi.json)
     year = today().year
     db.session.add(RegistrationWindow(province_id=province.id, year=year, opens_on=date(year, 1, 1),
@@ -191,8 +195,8 @@ def _demo_claims(year: int) -> None:
 
 
 def _demo_claims_guangxi(year: int) -> None:
-    """广西: 黄秋梦's claim approved by her college's 二级管理员 and the 教育厅, 韦海燕's waiting for the university,
-    覃志强's a draft."""
+    """广西 (one tier): 黄秋梦's claim approved by her college's 二级管理员, which registers the hours; 韦海燕's waiting
+    for the university, 覃志强's a draft."""
     def learner(id_prefix):
         user = db.session.scalar(select(User).where(User.id_number == demo_id(id_prefix)))
         return next(m for m in user.memberships if m.role == LEARNER)
@@ -210,8 +214,7 @@ def _demo_claims_guangxi(year: int) -> None:
     huang = learner('45010219900315002')
     approved = claim(huang, '广西土木建筑工程新技术应用培训班', 3, 24)  # 6 half-days × 4 学时
     ops.submit_claim(huang, approved, 'unit')
-    ops.review(admin('gxu_tmxy', UNIT_ADMIN), ops.open_item(approved).id, 'approve', None, None)
-    ops.review(admin('gx_jiaoyu', SUPERVISOR_ADMIN), ops.open_item(approved).id, 'approve', Decimal(24), None)
+    ops.review(admin('gxu_tmxy', UNIT_ADMIN), ops.open_item(approved).id, 'approve', Decimal(24), None)
     wei = learner('45010319870622003')
     ops.submit_claim(wei, claim(wei, '人工智能与教育信息化研修班', 2, 16), 'unit')
     claim(learner('45010519911108004'), '公路工程设计规范宣贯培训', 1, 8)  # stays a draft (待提交)

@@ -205,6 +205,12 @@ def retire_superseded(version: ProcessVersion) -> None:
         older.status = RETIRED
 
 
+def shipped_variant(name: str) -> str:
+    """The content of a shipped variant diagram bpmn/variants/*name*.bpmn (not loaded by load_defaults: a province
+    publishes it as a new version, e.g. 广西's one-tier claim process)."""
+    return (ROOT / 'bpmn' / 'variants' / f'{name}.bpmn').read_text(encoding='utf-8')
+
+
 def load_defaults(province_id: int | None = None) -> list[ProcessVersion]:
     """Load rules/*.dmn then bpmn/*.bpmn as version 1 of each for the province *province_id* (default: every
     province), skipping any key the province already has."""
@@ -220,6 +226,6 @@ def load_defaults(province_id: int | None = None) -> list[ProcessVersion]:
                     ProcessVersion.province_id == province, ProcessVersion.kind == kind,
                     ProcessVersion.key == key).limit(1))
                 if not exists:
-                    added.append(add_version(kind, content, province,
-                                             comment='随系统发布的默认版本'))  # i18n: data (stored, as written)
+                    added.append(add_version(kind, content, province,  # i18n: data (stored, as written)
+                                             comment='随系统发布的默认版本'))
     return added
