@@ -102,6 +102,32 @@ def route(start, end, source, target, obstacles, area):
     return None
 
 
+def inside(point, box):
+    x, y, w, h = box
+    return x < point[0] < x + w and y < point[1] < y + h
+
+
+def crop(points, box):
+    """The flow's points, starting where it leaves box instead of inside it (as bpmn-js draws a flow it lays out)."""
+    points = list(points)
+    while len(points) > 2 and inside(points[0], box) and _on(points[1], box):
+        points.pop(0)
+    if not inside(points[0], box):
+        return points
+    (x1, y1), (x2, y2) = points[0], points[1]
+    x, y, w, h = box
+    t = 1.0
+    for p, q in ((x1 - x2, x1 - x), (x2 - x1, x + w - x1), (y1 - y2, y1 - y), (y2 - y1, y + h - y1)):
+        if p > 0:
+            t = min(t, q / p)
+    return [(x1 + t * (x2 - x1), y1 + t * (y2 - y1))] + points[1:]
+
+
+def _on(point, box):
+    x, y, w, h = box
+    return x <= point[0] <= x + w and y <= point[1] <= y + h
+
+
 def simplify(path):
     out = [path[0]]
     for here, there in zip(path[1:], path[2:]):
@@ -123,18 +149,21 @@ def reroute(xml: str) -> str:
         flow = match.group(2)
         if flow not in flows:
             return match.group(0)
-        points = [(float(x), float(y)) for x, y in POINT.findall(match.group(3))]
+        drawn = [(float(x), float(y)) for x, y in POINT.findall(match.group(3))]
         source, target = flows[flow]
-        own = {source, target, hosts.get(source), hosts.get(target)} - {None}
-        others = [box for element, box in shapes.items() if element in nodes and element not in own]
-        if not any(crosses(a, b, box) for a, b in zip(points, points[1:]) for box in others):
-            return match.group(0)
-        near = others + [shapes[element] for element in own if element in shapes]
-        path = route(points[0], points[-1], shapes[source], shapes[target], near, pool)
-        if path is None:
-            return match.group(0)
-        waypoints = ''.join(f'<di:waypoint x="{x:.0f}" y="{y:.0f}"/>' for x, y in simplify(path))
-        return match.group(1) + waypoints
+        points = crop(crop(drawn, shapes[source])[::-1], shapes[target])[::-1]
+        others = [box for element, box in shapes.items() if element in nodes and element not in (source, target)]
+        if not any(crosses(a, b, box) for a, b in zip(points, points[1:])
+                   for box in others + [shapes[source], shapes[target]]):
+            if points == drawn:
+                return match.group(0)
+        else:
+            path = route(drawn[0], drawn[-1], shapes[source], shapes[target],
+                         others + [shapes[source], shapes[target]], pool)
+            if path is None:
+                return match.group(0)
+            points = crop(crop(simplify(path), shapes[source])[::-1], shapes[target])[::-1]
+        return match.group(1) + ''.join(f'<di:waypoint x="{x:.0f}" y="{y:.0f}"/>' for x, y in points)
 
     return EDGE.sub(fix, xml)
 
