@@ -45,7 +45,7 @@ def exits(point, box):
     return [(point[0], y - MARGIN), (point[0], y + h + MARGIN), (x - MARGIN, point[1]), (x + w + MARGIN, point[1])]
 
 
-def route(start, end, source, target, obstacles, area):
+def route(start, end, source, target, obstacles, area, borders=((), ())):
     """The orthogonal path from start (on or inside the box source) to end (on or inside target) that leaves source
     and enters target straight and keeps a margin around every other box of obstacles (which holds source and
     target too, and a boundary event's task)."""
@@ -53,6 +53,8 @@ def route(start, end, source, target, obstacles, area):
     for x, y, w, h in obstacles:
         xs.update((x - MARGIN, x + w + MARGIN))
         ys.update((y - MARGIN, y + h + MARGIN))
+    xs.difference_update(borders[0])  # not along a pool's or lane's border, where the flow would disappear
+    ys.difference_update(borders[1])
     xs.update((start[0], end[0]))
     ys.update((start[1], end[1]))
     ax, ay, aw, ah = area
@@ -64,7 +66,7 @@ def route(start, end, source, target, obstacles, area):
 
     def jump(point, box, outside):
         """Whether the straight step point..outside leaves (or enters) box without running through anything else."""
-        if not (ax <= outside[0] <= ax + aw and ay <= outside[1] <= ay + ah):
+        if outside[0] not in xs or outside[1] not in ys:  # outside the pool, or on a lane's border
             return False
         inside = box[0] < point[0] < box[0] + box[2] and box[1] < point[1] < box[1] + box[3]  # drawn from the centre
         middle = ((point[0] + outside[0]) / 2, (point[1] + outside[1]) / 2)
@@ -144,6 +146,8 @@ def reroute(xml: str) -> str:
     hosts = dict(HOST.findall(xml))
     flows = {flow: (source, target) for flow, source, target in FLOW.findall(xml)}
     pool = max((box for element, box in shapes.items() if element not in nodes), key=lambda b: b[2] * b[3])
+    containers = [box for element, box in shapes.items() if element not in nodes]
+    borders = ({v for x, _, w, _ in containers for v in (x, x + w)}, {v for _, y, _, h in containers for v in (y, y + h)})
 
     def fix(match):
         flow = match.group(2)
@@ -159,7 +163,9 @@ def reroute(xml: str) -> str:
                 return match.group(0)
         else:
             path = route(drawn[0], drawn[-1], shapes[source], shapes[target],
-                         others + [shapes[source], shapes[target]], pool)
+                         others + [shapes[source], shapes[target]], pool, borders) or \
+                route(drawn[0], drawn[-1], shapes[source], shapes[target],
+                      others + [shapes[source], shapes[target]], pool)  # along a border when nothing else is free
             if path is None:
                 return match.group(0)
             points = crop(crop(simplify(path), shapes[source])[::-1], shapes[target])[::-1]
