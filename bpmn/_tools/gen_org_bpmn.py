@@ -3,6 +3,7 @@
 Run from the repository root: python bpmn/_tools/gen_org_bpmn.py
 """
 from label_boundaries import relabel  # (bpmn/_tools is the script's folder)
+from route_flows import reroute
 
 HEAD = '''<?xml version="1.0" encoding="UTF-8"?>
 <!-- {comment} -->
@@ -93,7 +94,7 @@ class Diagram:
                        + ''.join(f'<di:waypoint x="{x}" y="{y}"/>' for x, y in pts) + '</bpmndi:BPMNEdge>\n')
         out.append('    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n</bpmn:definitions>\n')
         with open(path, 'w', encoding='utf-8') as fh:
-            fh.write(relabel(''.join(out)))  # boundary labels off the tasks
+            fh.write(reroute(relabel(''.join(out))))  # boundary labels off the tasks, flows around them
 
 
 def _props(n):

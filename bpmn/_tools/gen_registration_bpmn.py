@@ -1,5 +1,6 @@
 """Generates bpmn/registration.bpmn (semantic XML + diagram interchange). Run from the repository root."""
 from label_boundaries import relabel  # (bpmn/_tools is the script's folder)
+from route_flows import reroute
 
 HEAD = '''<?xml version="1.0" encoding="UTF-8"?>
 <!-- 注册 (registration, seed 004): a supervising department registers under the province, a unit under a supervising
@@ -134,4 +135,4 @@ for f in F:
     out.append(f'      <bpmndi:BPMNEdge id="{f["id"]}_di" bpmnElement="{f["id"]}">'
                + ''.join(f'<di:waypoint x="{x}" y="{y}"/>' for x, y in pts) + '</bpmndi:BPMNEdge>\n')
 out.append('    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n</bpmn:definitions>\n')
-open('bpmn/registration.bpmn', 'w', encoding='utf-8').write(relabel(''.join(out)))  # labels off the tasks
+open('bpmn/registration.bpmn', 'w', encoding='utf-8').write(reroute(relabel(''.join(out))))  # labels off the tasks

@@ -1,6 +1,6 @@
 """Places the label of every boundary event outside its task, so that it never prints over the task's name: above
-the event when it sits on the task's top edge, below it on the bottom edge (two labels side by side on one edge are
-staggered). Rewrites the diagram interchange of bpmn/*.bpmn in place; the process itself is not touched.
+the event when it sits on the task's top edge, below it on the bottom edge, beside it on a side edge (two labels
+side by side on one edge are staggered). Rewrites the diagram interchange of bpmn/*.bpmn in place; the process itself is not touched.
 
 Run from the repository root: python bpmn/_tools/label_boundaries.py
 """
@@ -31,6 +31,9 @@ def relabel(xml: str) -> str:
         lx = x + w / 2 - width / 2
         on_top = y + h / 2 <= hy + hh / 2
         ly = y - LINE - 2 if on_top else y + h + 2
+        if abs(x + w / 2 - hx) < 1 or abs(x + w / 2 - hx - hw) < 1:  # on the left or right edge: beside it, outside
+            lx = x - width - 2 if abs(x + w / 2 - hx) < 1 else x + w + 2
+            ly = y + h / 2 - LINE / 2
         while any(abs(ly - ty) < LINE and lx < tx + tw and tx < lx + width for tx, ty, tw in taken):
             ly += -LINE if on_top else LINE  # staggered: away from the task
         taken.append((lx, ly, width))
