@@ -8,7 +8,6 @@ from models.workflow import DMN
 from webapp.workflow import rules, versions
 
 from ..people import zj
-from .helpers import confirm
 from .test_claim_path import pytestmark, shot  # noqa: F401 (the marks apply here too)
 from .helpers import confirm
 from .test_dmn_editor_path import open_credit_table, type_into_cell
