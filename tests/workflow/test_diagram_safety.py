@@ -269,8 +269,8 @@ def test_the_engine_stops_results_that_would_exhaust_memory(source, context):
 
 
 def test_the_engine_stops_numbers_squared_again_and_again():
-    """Unguarded, the 40th square is one C call that never returns. The integer guard refuses it (整数过长); at the end
-    of a long suite CI once saw the 0.25 s run budget stop it first (a pause of the test process), which stops it too."""
+    """Unguarded, the 40th square is one C call that never returns. The integer guard refuses it (整数过长); at the
+    end of a long suite CI once saw the 0.25 s run budget stop it first (a pause of the test process): stopped too."""
     script = 'a = 999999999999\n' + 'a *= a\n' * 40
     with pytest.raises(expressions.UnsafeExpression, match='整数过长|表达式运行超时'):
         engine.RestrictedEnvironment().execute(script, {}, {})
