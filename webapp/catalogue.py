@@ -333,9 +333,14 @@ def pathway_name(province_id: int | None, code: str) -> str:
     return p.label if p else code
 
 
+def member_province_id(m) -> int | None:
+    """The province of *m* (a membership), None without one."""
+    return m.org.province.id if m is not None and m.org is not None else None
+
+
 def member_pathways(m) -> Labels:
     """known_pathways of the province of *m* (a membership): what its lists show and filter by."""
-    return known_pathways(m.org.province.id if m is not None and m.org is not None else None)
+    return known_pathways(member_province_id(m))
 
 
 def all_published() -> list[Catalogue]:

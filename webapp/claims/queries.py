@@ -8,6 +8,7 @@ from models import Claim, Membership, Organisation, Supplement, User, db
 from models.org import SUPERVISOR
 from models.people import LEARNER, name_contains
 
+from ..catalogue import member_province_id
 from ..i18n import N_
 from ..permissions import claim_scope
 from ..workflow import catalog, versions
@@ -35,7 +36,7 @@ def statuses(m) -> list[tuple[str, str]]:
     """The claim statuses the tabs and filters offer to *m* (a membership): (label, meaning) from its province's
     published claim diagram and its retired versions (a province that renames its steps, e.g. to seed 000's 个人保存 /
     个人上报 …, sees its names)."""
-    return versions.status_choices('claim', m.org.province.id if m is not None and m.org is not None else None)
+    return versions.status_choices('claim', member_province_id(m))
 
 
 def learners_matching(q: str):

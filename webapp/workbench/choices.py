@@ -4,7 +4,7 @@
 `input_choices` only."""
 from flask import has_request_context
 
-from ..catalogue import all_published, level_choices, pathway_choices
+from ..catalogue import all_published, level_choices, member_province_id, pathway_choices
 from ..i18n import translated
 from ..permissions import current_membership
 
@@ -14,8 +14,7 @@ def input_choices(province_id: int | None = None) -> dict[str, list[tuple[str, s
     language, in the catalogue's order: the province's current catalogue (by default the staff member's own); outside
     a request, every province's (pathway codes are the provinces' own)."""
     if province_id is None:
-        m = current_membership() if has_request_context() else None
-        province_id = m.org.province.id if m is not None and m.org is not None else None
+        province_id = member_province_id(current_membership() if has_request_context() else None)
     if province_id is not None:
         pathways, levels = pathway_choices(province_id), level_choices(province_id)
     else:
