@@ -5,6 +5,7 @@ of the province's top 人社部门 (`renshe`), nobody else's. The top 人社部�
 receives every step no other one does) but acts only on the steps waiting for it."""
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -13,6 +14,8 @@ from models.org import UNIT
 from models.workflow import BPMN
 from webapp.claims import operations as ops
 from webapp.permissions import actionable_item, can_see_claim, hr_lane_org_id
+from webapp.registration import operations as registrations
+from webapp.supplements import operations as supplements
 from webapp.workbench import operations as workbench
 
 from ..helpers import claim_input
@@ -70,14 +73,19 @@ def publish_hr_step():
     return workbench.publish(BPMN, 'claim', province, '增加人社审验')
 
 
-def test_a_claim_goes_unit_supervisor_hr(ctx):
-    assert publish_hr_step().version == 2
-    learner = membership(ZHANG_WEI, 'learner')
+def claim_at_hr(learner_key: str, unit_admin: str, supervisor: str):
+    """A claim of *learner_key* approved by her unit and its supervising department: (claim, its `hr` step)."""
+    learner = membership(learner_key, 'learner')
     claim = ops.create_claim(learner, claim_input())
     ops.submit_claim(learner, claim, 'unit')
-    ops.review(membership('jtjt_admin'), ops.open_item(claim).id, 'approve', None, None)
-    ops.review(membership('jiaotong'), ops.open_item(claim).id, 'approve', Decimal(18), None)
-    item = ops.open_item(claim)
+    ops.review(membership(unit_admin), ops.open_item(claim).id, 'approve', None, None)
+    ops.review(membership(supervisor), ops.open_item(claim).id, 'approve', Decimal(18), None)
+    return claim, ops.open_item(claim)
+
+
+def test_a_claim_goes_unit_supervisor_hr(ctx):
+    assert publish_hr_step().version == 2
+    claim, item = claim_at_hr(ZHANG_WEI, 'jtjt_admin', 'jiaotong')
     hr_org = db.session.scalar(select(Organisation).where(Organisation.name == '浙江省人力资源和社会保障厅'))
     assert (item.lane, item.scope_org_id, claim.outcome) == ('hr', hr_org.id, 'pending')
     renshe = membership('renshe')
@@ -114,12 +122,7 @@ def org(name: str) -> Organisation:
 
 def test_the_hr_step_waits_for_the_units_named_hr_office(ctx):
     publish_hr_step()
-    learner = membership(CHEN_JING, 'learner')
-    claim = ops.create_claim(learner, claim_input())
-    ops.submit_claim(learner, claim, 'unit')
-    ops.review(membership('hzcj_admin'), ops.open_item(claim).id, 'approve', None, None)
-    ops.review(membership('zhujian'), ops.open_item(claim).id, 'approve', Decimal(18), None)
-    item = ops.open_item(claim)
+    claim, item = claim_at_hr(CHEN_JING, 'hzcj_admin', 'zhujian')
     assert (item.lane, item.scope_org_id) == ('hr', org('杭州市人力资源和社会保障局').id)
     renshe, hz = membership('renshe'), membership('hz_renshe')
     for other in ('renshe', 'shengji', 'zhujian', 'hzcj_admin'):
@@ -142,3 +145,16 @@ def test_a_sub_unit_inherits_its_parents_hr_office_and_may_name_its_own(ctx):
     db.session.flush()
     assert hr_lane_org_id(subsub.id, province) == top.id
     assert hr_lane_org_id(org('浙江交通工程建设集团有限公司').id, province) == top.id
+
+
+def test_supplements_and_registrations_resolve_the_hr_lane_alike(ctx):
+    """An `hr` step in a supplement or registration diagram waits where a claim's would."""
+    hz, jt, hz_hr, top = (org(name) for name in ('杭州市城建设计研究院', '浙江交通工程建设集团有限公司',
+                                                 '杭州市人力资源和社会保障局', '浙江省人力资源和社会保障厅'))
+    for unit, expected in ((hz, hz_hr), (jt, top)):
+        supplement = SimpleNamespace(unit_id=unit.id, province_id=zj(), learner_id=None)
+        assert supplements.scope_resolver(supplement)('hr').org_id == expected.id
+        registration = SimpleNamespace(hr_org_id=None, parent_org_id=unit.id, parent_org=unit, approver_org_id=unit.id)
+        assert registrations.scope_resolver(registration)('hr').org_id == expected.id
+    named = SimpleNamespace(hr_org_id=hz_hr.id, parent_org_id=jt.id, parent_org=jt, approver_org_id=jt.id)
+    assert registrations.scope_resolver(named)('hr').org_id == hz_hr.id    # a registering unit's own choice
