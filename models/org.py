@@ -27,8 +27,12 @@ class Organisation(db.Model):
     address: Mapped[Optional[str]] = mapped_column(String(200))
     # A province's short code (ZJ, GX): the prefix of its certificate numbers.
     code: Mapped[Optional[str]] = mapped_column(String(10))
+    # 同级人社部门 (seed 004): the 人社部门 a unit names at registration; the `hr` lane of its claims waits there (a
+    # sub-unit naming none inherits its parent unit's), and that 人社部门's staff see the unit.
+    hr_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'), index=True)
 
-    parent: Mapped[Optional['Organisation']] = relationship(remote_side=[id])
+    parent: Mapped[Optional['Organisation']] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    hr_org: Mapped[Optional['Organisation']] = relationship(remote_side=[id], foreign_keys=[hr_org_id])
     departments: Mapped[list['Department']] = relationship(back_populates='unit', order_by='Department.name')
 
     @property

@@ -33,6 +33,8 @@ class Registration(db.Model):
     address: Mapped[Optional[str]] = mapped_column(String(200))
     licence_sha256: Mapped[Optional[str]] = mapped_column(String(64))
     licence_type: Mapped[Optional[str]] = mapped_column(String(50))
+    # 同级人社部门 (units, optional): a 人社部门 of the superior's province; copied to the organisation on approval.
+    hr_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'))
     # Where it registers (the superior chosen) and who must approve (usually the same organisation; learners of
     # the province's 其他单位 are approved by the province).
     parent_org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
@@ -58,6 +60,7 @@ class Registration(db.Model):
     parent_org: Mapped[Organisation] = relationship(foreign_keys=[parent_org_id])
     approver_org: Mapped[Organisation] = relationship(foreign_keys=[approver_org_id])
     org: Mapped[Optional[Organisation]] = relationship(foreign_keys=[org_id])
+    hr_org: Mapped[Optional[Organisation]] = relationship(foreign_keys=[hr_org_id])
 
     __table_args__ = (Index('ix_registration_approver', 'approver_org_id', 'outcome'),)
 

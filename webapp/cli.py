@@ -89,6 +89,12 @@ def _seed_zhejiang(with_claims: bool) -> None:
     arch = Department(unit=hz, name='建筑所')
     db.session.add_all([eng, design, arch])
     db.session.flush()
+    # A city's 人社局 under the province's 人社厅: 杭州市城建设计研究院 names it as its 同级人社部门 (seed 004), so the
+    # `hr` steps of its claims wait there, and its staff see only the units naming it.
+    hz_hr = Organisation(kind=HR, name='杭州市人力资源和社会保障局', locality='杭州市', parent=hr)
+    db.session.add(hz_hr)
+    db.session.flush()
+    hz.hr_org_id = hz_hr.id
     load_catalogue(province, shipped('zhejiang'))  # the province's 认定类型 (rules/catalogues/zhejiang.json)
 
     person = _person
@@ -96,6 +102,7 @@ def _seed_zhejiang(with_claims: bool) -> None:
     person('交通厅审核员', [(SUPERVISOR_ADMIN, transport, None)], account='jiaotong')
     person('住建厅审核员', [(SUPERVISOR_ADMIN, housing, None)], account='zhujian')
     person('人社厅审验员', [(HR_ADMIN, hr, None)], account='renshe')
+    person('杭州人社局审验员', [(HR_ADMIN, hz_hr, None)], account='hz_renshe')
     person('交工集团管理员', [(UNIT_ADMIN, jt, None)], account='jtjt_admin')
     person('工程部二级管理员', [(UNIT_ADMIN, jt, eng)], account='jtjt_gcb')
     person('城建院管理员', [(UNIT_ADMIN, hz, None)], account='hzcj_admin')

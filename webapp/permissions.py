@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import and_, false, func, or_, select, true
 
 from models import Claim, Membership, Organisation, Supplement, User, WorkItem, db
-from models.org import HR as HR_ORG
+from models.org import HR as HR_ORG, UNIT
 from models.people import HR_ADMIN, LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .i18n import _l
@@ -73,8 +73,9 @@ def claim_scope(m: Membership):
         return and_(Claim.reviewer_org_id == m.org_id, Claim.submitted_at.is_not(None))
     if m.role == PROVINCE_ADMIN:
         return and_(Claim.province_id == m.org_id, Claim.submitted_at.is_not(None))
-    if m.role == HR_ADMIN:  # 人社 reviews (审验) the claims of its province
-        return and_(Claim.province_id == m.org.parent_id, Claim.submitted_at.is_not(None))
+    if m.role == HR_ADMIN:  # 人社 reviews (审验) the claims of its province, or of the units in its care
+        return and_(Claim.province_id == m.org.province.id, in_hr_care(m, Claim.unit_id),
+                    Claim.submitted_at.is_not(None))
     return false()
 
 
@@ -107,15 +108,82 @@ def oversees(m: Membership | None) -> bool:
 
 
 def oversight_root(m: Membership) -> Organisation:
-    """The organisation whose sub-tree this role oversees: its own; for 人社, the province it is registered under."""
-    return m.org.parent if m.role == HR_ADMIN and m.org.parent is not None else m.org
+    """The organisation whose sub-tree this role oversees: its own; for the top 人社部门, its province (a 人社部门
+    below it oversees the units in its care instead: hr_care)."""
+    return m.org.province if m.role == HR_ADMIN and hr_care(m) is None else m.org
+
+
+# ---- 人社部门: the units in a 人社部门's care (同级人社部门, seed 004) ------------------------------------------------
+# A unit names its 同级人社部门 at registration (organisation.hr_org_id); a sub-unit naming none inherits its parent
+# unit's. The `hr` lane of a unit's claims waits at that 人社部门, else at the province's top 人社部门 (the first one
+# registered directly under the province), else at the province. The top 人社部门 receives every step no other one
+# does, so its staff see and act on the whole province; a 人社部门 below it (a city's 人社局 under the province's 人社厅)
+# only on the units naming it or a 人社部门 below it, and their sub-units.
+
+def _top_hr(province_id):
+    return select(Organisation.id).where(Organisation.parent_id == province_id, Organisation.kind == HR_ORG) \
+        .order_by(Organisation.id).limit(1)
 
 
 def hr_org_id(province_id: int) -> int | None:
-    """The 人社部门 registered under the province (the first, if several): where an `hr` step of a diagram waits."""
-    return db.session.scalar(select(Organisation.id).where(Organisation.parent_id == province_id,
-                                                           Organisation.kind == HR_ORG).order_by(Organisation.id)
-                             .limit(1))
+    """The province's top 人社部门 (the first registered under it): where an `hr` step of a diagram waits when the
+    unit names none."""
+    return db.session.scalar(_top_hr(province_id))
+
+
+def named_hr(unit_id):
+    """SELECT of the 同级人社部门 unit *unit_id* names, or inherits from the nearest parent unit naming one (walks up
+    through parent units; no row when none names one)."""
+    up = select(Organisation.parent_id, Organisation.hr_org_id).where(Organisation.id == unit_id) \
+        .cte('hr_named_up', recursive=True)
+    up = up.union_all(select(Organisation.parent_id, Organisation.hr_org_id).where(
+        Organisation.id == up.c.parent_id, up.c.hr_org_id.is_(None), Organisation.kind == UNIT))
+    return select(up.c.hr_org_id).where(up.c.hr_org_id.is_not(None)).limit(1)
+
+
+def hr_lane_org_id(unit_id: int, province_id: int) -> int:
+    """Where an `hr` step about unit *unit_id* waits: its 同级人社部门, else the province's top 人社部门, else the
+    province (one statement)."""
+    return db.session.scalar(select(func.coalesce(named_hr(unit_id).scalar_subquery(),
+                                                  _top_hr(province_id).scalar_subquery(), province_id)))
+
+
+def hr_care(m: Membership):
+    """None for any role but a 人社部门 below the top one; for that, the CTE (column `id`) of the organisations in its
+    care: the units naming it or a 人社部门 below it, and their sub-units naming no other (indexed: hr_org_id and
+    parent_id)."""
+    if m.role != HR_ADMIN:
+        return None
+    province = m.org.province
+    if province is None or hr_org_id(province.id) == m.org_id:
+        return None
+    care = select(Organisation.id).where(Organisation.hr_org_id.in_(select(hr_offices(m.org_id).c.id))) \
+        .cte('hr_care', recursive=True)
+    return care.union_all(select(Organisation.id).where(Organisation.parent_id == care.c.id,
+                                                        Organisation.hr_org_id.is_(None)))
+
+
+def hr_offices(hr_id: int):
+    """CTE (column `id`): 人社部门 *hr_id* and the 人社部门 below it."""
+    tree = select(Organisation.id).where(Organisation.id == hr_id).cte('hr_offices', recursive=True)
+    return tree.union_all(select(Organisation.id).where(Organisation.parent_id == tree.c.id,
+                                                        Organisation.kind == HR_ORG))
+
+
+def in_hr_care(m: Membership, column):
+    """SQL condition on *column* (an organisation id): within this role's 人社 care (always true but for a 人社部门
+    below the top one)."""
+    care = hr_care(m)
+    return true() if care is None else column.in_(select(care.c.id))
+
+
+def in_care_of(m: Membership, org_id: int) -> bool:
+    """Whether organisation *org_id* is in the care of a 人社部门 below the top one: a 人社部门 below it, or a unit
+    whose 同级人社部门 (named or inherited) is it or one below it (walks up: two statements)."""
+    if in_subtree(m.org_id, org_id):
+        return org_id != m.org_id
+    hr = db.session.scalar(named_hr(org_id))
+    return hr is not None and in_subtree(m.org_id, hr)
 
 
 def org_subtree(root_id: int):
@@ -136,6 +204,8 @@ def below(m: Membership | None, org_id: int) -> bool:
     """Whether organisation *org_id* is one this role oversees: strictly below its root (oversight_root)."""
     if not oversees(m):
         return False
+    if hr_care(m) is not None:
+        return in_care_of(m, org_id)
     root = oversight_root(m)
     return org_id != root.id and in_subtree(root.id, org_id)
 
@@ -174,7 +244,8 @@ def supplement_scope(m: Membership):
     if m.role == PROVINCE_ADMIN:
         return and_(Supplement.province_id == m.org_id, Supplement.requested_at.is_not(None))
     if m.role == HR_ADMIN:
-        return and_(Supplement.province_id == m.org.parent_id, Supplement.requested_at.is_not(None))
+        return and_(Supplement.province_id == m.org.province.id, in_hr_care(m, Supplement.unit_id),
+                    Supplement.requested_at.is_not(None))
     return false()
 
 

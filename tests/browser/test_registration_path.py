@@ -79,6 +79,7 @@ def test_learner_proposes_her_missing_unit_and_the_supervisor_sees_who_proposed_
     page.select_option('#nature', '民营企业')
     page.select_option('#level', '市级')
     page.select_option('#industry', '交通运输')
+    page.select_option('#hr_org_id', label='杭州市人力资源和社会保障局（浙江省专业技术人员继续教育学时办）')
     page.fill('#org_phone', '0574-88888888')
     page.set_input_files('#licence', str(licence))
     page.fill('#name', '孙七')
@@ -95,4 +96,5 @@ def test_learner_proposes_her_missing_unit_and_the_supervisor_sees_who_proposed_
     page.goto(f'{base}/inbox/?kind=registration')
     page.click('text=学员钱九推荐')
     assert '由学员 钱九' in page.inner_text('#proposed-by') and proposer not in page.content()
+    assert page.inner_text('#registration-hr') == '杭州市人力资源和社会保障局'   # the 同级人社部门 chosen
     shot(page, 'propose-3-supervisor-detail')

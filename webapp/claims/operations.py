@@ -20,7 +20,7 @@ from ..dates import today
 from ..formatting import format_hours
 from ..guards import learners_transferring, refuse_while_transferring
 from ..locks import lock_person
-from ..permissions import actionable_item, can_see_claim, hr_org_id, open_task
+from ..permissions import actionable_item, can_see_claim, hr_lane_org_id, open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime, trial
 from ..workflow.failures import ProcessFailed
@@ -125,8 +125,8 @@ def scope_resolver(claim: Claim):
     is listed by the claim's learner, year, pathway and status (kept in step by _listed_as_claim_is)."""
     def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
         listed = runtime.Listed(claim.learner_id, claim.year, claim.pathway, claim.status_label)
-        if lane == 'hr':  # the province's 人社部门; the province itself while it has none
-            return runtime.Scope(org_id=hr_org_id(claim.province_id) or claim.province_id, listed=listed)
+        if lane == 'hr':  # the unit's 同级人社部门, else the province's top 人社部门, else the province
+            return runtime.Scope(org_id=hr_lane_org_id(claim.unit_id, claim.province_id), listed=listed)
         return {
             'learner': runtime.Scope(user_id=claim.learner_id, listed=listed),
             'unit_admin': runtime.Scope(org_id=claim.unit_id, department_id=claim.department_id, listed=listed),

@@ -8,15 +8,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from models import LearnerHours, Membership, Organisation, User, WorkItem, db, utcnow
+from models.org import HR
 from models.people import LEARNER, UNIT_ADMIN
 
 from ..certificates.operations import Requirement, requirement
 from ..dates import today
 from ..i18n import _l
-from ..permissions import org_subtree
+from ..permissions import hr_offices, org_subtree
 from ..workflow.catalog import ROLES
 
 EXPORT_BATCH = 500
@@ -67,11 +68,20 @@ def requirement_of(root: Organisation) -> Requirement:
     return requirement(root.province)
 
 
-def units(parent_id: int, q: str = ''):
+def units(parent_id: int, q: str = '', care=None):
     """The organisations directly below *parent_id*, or, searched by part of the name, every one below it at any
-    depth: supervising departments first, then by name."""
+    depth: supervising departments first, then by name. With *care* (permissions.hr_care: a 人社部门 below the top
+    one), only those in its care: at its own level (*parent_id* is the 人社部门) the units naming it or a 人社部门
+    below it, and the 人社部门 below it; below a unit, its sub-units naming no other."""
     query = select(Organisation)
-    if q:
+    if care is not None and q:
+        query = query.where(Organisation.id.in_(select(care.c.id)), Organisation.name.contains(q))
+    elif care is not None:
+        offices = select(hr_offices(parent_id).c.id)
+        query = query.where(or_(Organisation.parent_id == parent_id, Organisation.hr_org_id.in_(offices))) \
+            if db.session.get(Organisation, parent_id).kind == HR else \
+            query.where(Organisation.parent_id == parent_id, Organisation.hr_org_id.is_(None))
+    elif q:
         tree = org_subtree(parent_id)
         query = query.where(Organisation.id.in_(select(tree.c.id)), Organisation.id != parent_id,
                             Organisation.name.contains(q))
@@ -80,11 +90,14 @@ def units(parent_id: int, q: str = ''):
     return query.order_by(Organisation.kind, Organisation.name, Organisation.id)
 
 
-def breadcrumbs(root: Organisation, org: Organisation) -> list[Organisation]:
-    """The organisations from *root* down to *org* (both included); *org* must be *root* or below it."""
+def breadcrumbs(root: Organisation, org: Organisation, care: bool = False) -> list[Organisation]:
+    """The organisations from *root* down to *org* (both included); *org* must be *root* or below it. With *care* (a
+    人社部门 below the top one): from the 人社部门 to the unit naming one, then down to *org* (nothing above it)."""
     path = [org]
-    while path[-1].id != root.id and path[-1].parent is not None:
+    while path[-1].id != root.id and path[-1].parent is not None and not (care and path[-1].hr_org_id is not None):
         path.append(path[-1].parent)
+    if path[-1].id != root.id:
+        path.append(root)
     return list(reversed(path))
 
 
@@ -146,10 +159,11 @@ def pending_by_step(org_id: int) -> list[tuple[str, str, int, datetime]]:
         .group_by(WorkItem.subject_type, WorkItem.status_label).order_by(func.min(WorkItem.created_at)))]
 
 
-def units_export(parent_id: int, q: str, year: int, req: Requirement | None) -> tuple[str, list[str], Iterator[list]]:
+def units_export(parent_id: int, q: str, year: int, req: Requirement | None,
+                 care=None) -> tuple[str, list[str], Iterator[list]]:
     """The list as it is searched (all its pages) as a spreadsheet, its figures read a batch of rows at a time."""
-    query = units(parent_id, q)
-    kinds = {'province': _l('省级'), 'supervisor': _l('主管部门'), 'unit': _l('用人单位')}
+    query = units(parent_id, q, care)
+    kinds = {'province': _l('省级'), 'supervisor': _l('主管部门'), 'unit': _l('用人单位'), 'hr': _l('人社部门')}
 
     def lines():
         offset = 0

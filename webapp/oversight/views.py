@@ -13,7 +13,7 @@ from ..i18n import _l
 from ..exports import wants_export, xlsx_response
 from ..numbers import row_id
 from ..pagination import RowPage, paginate
-from ..permissions import below, current_membership, oversees, oversight_root, role_required
+from ..permissions import below, current_membership, hr_care, oversees, oversight_root, role_required
 from ..refusals import attempt
 from ..catalogue import member_pathways
 from . import bp, dashboard as figures_of, operations as ops, queries, stats
@@ -44,6 +44,11 @@ def _org_below(m, org_id: int) -> Organisation:
     return org
 
 
+def _path(m, org: Organisation) -> list[Organisation]:
+    """The breadcrumbs from the current role's root down to *org*."""
+    return queries.breadcrumbs(oversight_root(m), org, care=hr_care(m) is not None)
+
+
 def _requirement(m):
     """The year's requirement, or None (told why) while it cannot be read: the lists then show no completion."""
     try:
@@ -64,12 +69,13 @@ def units():
     q = (request.args.get('q') or '').strip()[:MAX_QUERY]
     year = _year()
     req = _requirement(m)
+    care = hr_care(m)
     if wants_export(request.args):
-        return xlsx_response(*queries.units_export(parent.id, q, year, req))
-    page = paginate(queries.units(parent.id, q))
+        return xlsx_response(*queries.units_export(parent.id, q, year, req, care))
+    page = paginate(queries.units(parent.id, q, care))
     found = queries.figures([o.id for o in page.items], year, req)
     return render_template('oversight/units.html', page=page, figures=found, parent=parent, q=q, year=year,
-                           years=cert_queries.years(), path=queries.breadcrumbs(root, parent), req=req, root=root)
+                           years=cert_queries.years(), path=_path(m, parent), req=req, root=root)
 
 
 @bp.route('/units/<int:org_id>')
@@ -93,7 +99,7 @@ def unit(org_id: int):
     found = queries.figures([org.id], year, None, staff=False)[org.id]  # the staff's counts are the list's
     return render_template('oversight/unit.html', org=org, page=page, met=met, unmet=unmet, year=year,
                            years=cert_queries.years(), only_unmet=only_unmet, figures=found,
-                           pending=queries.pending_by_step(org.id), path=queries.breadcrumbs(oversight_root(m), org))
+                           pending=queries.pending_by_step(org.id), path=_path(m, org))
 
 
 # ---- admins of a supervising department or the province -----------------------------------------------------------
@@ -132,7 +138,7 @@ def admins(org_id: int | None):
         if attempt(operation, ADMIN_DONE[action]) and action == 'handover' and org.id == m.org_id:
             return redirect(url_for('main.home'))  # she handed her own role over: it is gone
         return redirect(here)
-    path = queries.breadcrumbs(oversight_root(m), org)
+    path = _path(m, org)
     return render_template('oversight/admins.html', org=org, admins=ops.admins(org), form=form, path=path,
                            manages=ops.may_manage(m, org), own=org.id == m.org_id)
 
@@ -163,4 +169,4 @@ def dashboard():
     return render_template('oversight/dashboard.html', root=root, year=year, kept_years=stats.years(),
                            years_shown=cert_queries.years(), pathway=pathway, pathways=pathways,
                            tables=figures_of.tables(root.id, year, pathway), refreshed_at=stats.refreshed_at(),
-                           path=queries.breadcrumbs(top, root), top=top)
+                           path=_path(m, root), top=top)

@@ -44,6 +44,7 @@ class UnitForm(OrganisationFields, PersonForm):
     level = SelectField(_l('单位级别'), choices=_shown_translated(ops.LEVELS), validate_choice=False)
     industry = SelectField(_l('所属行业'), choices=_shown_translated(ops.INDUSTRIES), validate_choice=False)
     parent_org_id = hidden_id(_l('请选择上级单位'), required=False)
+    hr_org_id = SelectField(_l('同级人社部门名称（可不选）'), validate_choice=False)
 
 
 class LearnerForm(PersonForm):
@@ -61,11 +62,18 @@ class ProposeForm(OrganisationFields, IdempotentForm):
     level = SelectField(_l('单位级别'), choices=_shown_translated(ops.LEVELS), validate_choice=False)
     industry = SelectField(_l('所属行业'), choices=_shown_translated(ops.INDUSTRIES), validate_choice=False)
     parent_org_id = hidden_id(_l('请选择上级单位'), required=False)
+    hr_org_id = SelectField(_l('同级人社部门名称（可不选）'), validate_choice=False)
     name = StringField(_l('联系人姓名'), validators=[DataRequired(_l('请填写单位联系人姓名')), Length(max=50)])
     id_number = StringField(_l('联系人身份证号'), validators=[DataRequired(_l('请填写单位联系人身份证号')), Length(max=30)])
     phone = StringField(_l('联系人手机号'), validators=[DataRequired(_l('请填写单位联系人手机号或固定电话')), Length(max=30)])
     email = StringField(_l('联系人电子邮箱'), validators=[Optional(), Length(max=120)])
     captcha = StringField(_l('验证码'), validators=[DataRequired(_l('请输入验证码')), Length(max=10)])
+
+
+def offer_hr_offices(form) -> None:
+    """The 同级人社部门 a unit may name: none, or a 人社部门 (with its province, the one its superior must be in)."""
+    form.hr_org_id.choices = choices([('', _l('不选择（由省级人社部门审验）'))] + [
+        (str(o.id), _l('%(name)s（%(province)s）', name=o.name, province=o.province.name)) for o in ops.hr_offices()])
 
 
 FORMS = {'supervisor': SupervisorForm, 'unit': UnitForm, 'learner': LearnerForm}

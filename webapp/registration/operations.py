@@ -22,14 +22,14 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
 from models import FlowLog, Membership, Organisation, Registration, User, WorkItem, db, utcnow
-from models.org import PROVINCE, SUPERVISOR, UNIT
+from models.org import HR, PROVINCE, SUPERVISOR, UNIT
 from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..refusals import Refused
 from .. import audit, evidence, notices
 from ..i18n import _l, N_
 from ..security import default_password, password_problem
-from ..permissions import actionable_item, open_task, province_org_ids
+from ..permissions import actionable_item, hr_lane_org_id, open_task, province_org_ids
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime, trial
 
@@ -80,6 +80,7 @@ class RegistrationInput:
     org_phone: str = ''
     address: str = ''
     licence: bytes | None = None
+    hr_org_id: int | None = None    # 同级人社部门 (units, optional); 0: a value that cannot be an id
 
 
 @dataclass
@@ -170,6 +171,13 @@ def default_other_unit_id() -> int | None:
     return other.id if other else None
 
 
+def hr_offices() -> list[Organisation]:
+    """Every 人社部门 a unit may name as its 同级人社部门, province by province (the register form's choices; the
+    superior chosen decides which province's are accepted)."""
+    return db.session.scalars(select(Organisation).where(Organisation.kind == HR)
+                              .order_by(Organisation.parent_id, Organisation.id)).all()
+
+
 def provinces() -> list[Organisation]:
     return db.session.scalars(select(Organisation).where(Organisation.kind == PROVINCE).order_by(Organisation.id)).all()
 
@@ -209,6 +217,8 @@ def _log_applicant(reg: Registration, action: str, remark: str) -> None:
 
 def scope_resolver(reg: Registration):
     def resolve(lane: str, scope_key: str = '') -> runtime.Scope:
+        if lane == 'hr':  # the 同级人社部门 the unit names, else the superior's (as a claim's hr step)
+            return runtime.Scope(org_id=reg.hr_org_id or hr_lane_org_id(reg.parent_org_id, reg.parent_org.province.id))
         return runtime.Scope(org_id=reg.approver_org_id)
     return resolve
 
@@ -227,6 +237,19 @@ def _check_parent(inp: RegistrationInput) -> Organisation:
                    'learner': _l('请选择所在单位')}[inp.kind]
         raise RegistrationError(missing, field)
     return parent
+
+
+def _check_hr(inp: RegistrationInput, parent: Organisation) -> int | None:
+    """同级人社部门 (optional): a 人社部门 of the province the unit registers in."""
+    if inp.hr_org_id is None:
+        return None
+    hr = db.session.get(Organisation, inp.hr_org_id) if inp.hr_org_id else None
+    if hr is None or hr.kind != HR:
+        raise RegistrationError(_l('所选同级人社部门不存在，请重新选择'), 'hr_org_id')
+    if hr.province is None or hr.province.id != parent.province.id:
+        raise RegistrationError(_l('同级人社部门须是“%(province)s”的人社部门，请重新选择',
+                                   province=parent.province.name), 'hr_org_id')
+    return hr.id
 
 
 def _check_organisation(inp: RegistrationInput, parent: Organisation) -> dict:
@@ -251,7 +274,8 @@ def _check_organisation(inp: RegistrationInput, parent: Organisation) -> dict:
     if inp.kind == 'unit':
         fields.update(nature=_choice(inp.nature, NATURES, _l('请选择单位性质'), 'nature'),
                       level=_choice(inp.level, LEVELS, _l('请选择单位级别'), 'level'),
-                      industry=_choice(inp.industry, INDUSTRIES, _l('请选择所属行业'), 'industry'))
+                      industry=_choice(inp.industry, INDUSTRIES, _l('请选择所属行业'), 'industry'),
+                      hr_org_id=_check_hr(inp, parent))
     if not inp.licence:
         raise RegistrationError(_l('请上传营业执照或统一社会信用代码证书扫描件'), 'licence')
     try:
@@ -448,7 +472,7 @@ def _activate(reg: Registration) -> Membership:
         org = Organisation(kind=SUPERVISOR if reg.kind == 'supervisor' else UNIT, name=reg.org_name,
                            credit_code=reg.credit_code or temporary_code(), locality=reg.locality,
                            parent_id=reg.parent_org_id, nature=reg.nature, level=reg.level, industry=reg.industry,
-                           phone=reg.org_phone, address=reg.address)
+                           phone=reg.org_phone, address=reg.address, hr_org_id=reg.hr_org_id)
         db.session.add(org)
         db.session.flush()
         reg.org_id = org.id

@@ -18,7 +18,7 @@ from ..permissions import current_membership, role_required
 from ..refusals import Refused, flash_errors, refused
 from ..workflow import catalog
 from . import bp, operations as ops
-from .forms import FORMS, DecisionForm, ProgressForm, ProposeForm, WithdrawForm
+from .forms import FORMS, DecisionForm, ProgressForm, ProposeForm, WithdrawForm, offer_hr_offices
 
 # The page titles, shown with _(title) by the templates.
 TITLES = {'supervisor': N_('主管部门注册'), 'unit': N_('用人单位注册'), 'learner': N_('专业技术人员注册')}
@@ -50,8 +50,10 @@ def _input(kind: str, form) -> ops.RegistrationInput:
                   org_phone=form.org_phone.data or '', address=form.address.data or '',
                   licence=upload.read() if upload and getattr(upload, 'filename', '') else None)
     if kind == 'unit':
+        hr = form.hr_org_id.data or ''
         values.update(nature=form.nature.data or '', level=form.level.data or '', industry=form.industry.data or '',
-                      parent_org_id=int(form.parent_org_id.data) if form.parent_org_id.data else None)
+                      parent_org_id=int(form.parent_org_id.data) if form.parent_org_id.data else None,
+                      hr_org_id=(row_id(hr) or 0) if hr else None)  # 0: not an id, refused as such
     else:
         values['parent_org_id'] = form.province_id.data
     return ops.RegistrationInput(**values)
@@ -66,6 +68,8 @@ def register(kind: str):
     form = FORMS[kind]()
     if kind == 'supervisor':
         form.province_id.choices = choices([(p.id, p.name) for p in ops.provinces()])
+    if kind == 'unit':
+        offer_hr_offices(form)
     if form.validate_on_submit():
         if (again := form.repeated()) is not None:  # before the captcha: it was used up by the first submission
             return again
@@ -95,6 +99,7 @@ def propose():
     """推荐单位注册: a learner whose unit the search does not find proposes it; the unit's contact becomes its
     admin once the superior approves."""
     form = ProposeForm()
+    offer_hr_offices(form)
     if form.validate_on_submit():
         if (again := form.repeated()) is not None:  # the answer with her code was lost: show it again
             reg = db.session.get(Registration, form.earlier.subject_id or 0)

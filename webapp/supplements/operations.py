@@ -23,7 +23,7 @@ from ..guards import refuse_while_transferring
 from ..i18n import _l
 from ..locks import lock_person
 from ..numbers import NumberRefused, TooPrecise, parse_decimal
-from ..permissions import actionable_item, open_task
+from ..permissions import actionable_item, hr_lane_org_id, open_task
 from ..subjects import apply_step, open_work_item
 from ..workflow import catalog, runtime, trial
 
@@ -75,6 +75,8 @@ def scope_resolver(s: Supplement):
             return runtime.Scope(org_id=s.unit_id, department_id=s.department_id)
         if lane == 'supervisor' and s.unit.supervisor is not None:
             return runtime.Scope(org_id=s.unit.supervisor.id)
+        if lane == 'hr':  # as a claim's: the unit's 同级人社部门, else the province's top one, else the province
+            return runtime.Scope(org_id=hr_lane_org_id(s.unit_id, s.province_id))
         return runtime.Scope(org_id=s.province_id)
     return resolve
 
