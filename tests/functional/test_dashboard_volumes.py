@@ -68,13 +68,13 @@ def test_supplements_and_registrations_by_month_on_the_supervisors_dashboard(cli
     assert '各月增补申请' in page and '各月注册申请' in page
     assert '<td class="text-end" data-value="2">2</td>' in table_rows(page, 'supplements')
     rows = sheet(client.get('/oversight/dashboard?export=supplements'))
-    assert rows[0] == ['月份', '申请', '通过', '不通过'] and len(rows) == 13
+    assert rows[0] == ['月份', '提交数', '通过数', '不通过数'] and len(rows) == 13
     assert by_first(rows)['1月'] == [2, 1, 1]                       # 陈静's is 住建厅's
     assert sum(sum(r[1:]) for r in rows[2:]) == 0
     assert by_first(sheet(client.get('/oversight/dashboard?export=supplements&pathway=seminar')))['1月'] == [0, 0, 0]
     rows = sheet(client.get('/oversight/dashboard?export=registrations'))
-    assert rows[0] == ['月份', '个人注册·申请', '个人注册·通过', '个人注册·不通过', '单位注册·申请', '单位注册·通过',
-                       '单位注册·不通过']
+    assert rows[0] == ['月份', '个人注册·提交数', '个人注册·通过数', '个人注册·不通过数', '单位注册·提交数', '单位注册·通过数',
+                       '单位注册·不通过数']
     assert by_first(rows)['1月'] == [2, 1, 1, 1, 0, 0]
     last_year = sheet(client.get(f'/oversight/dashboard?export=registrations&year={Y - 1}'))
     assert sum(sum(r[1:]) for r in last_year[1:]) == 0

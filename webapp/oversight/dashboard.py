@@ -20,7 +20,7 @@ from ..workflow.catalog import PROCESS_NAMES
 TOP_ROWS = 200   # rows of the completion table on the page (all of them in the export)
 AGES = ((7, _l('7 天内')), (30, _l('8–30 天')), (90, _l('31–90 天')), (None, _l('90 天以上')))
 OUTCOMES = (('approve', _l('通过')), ('reject', _l('不通过')), ('return', _l('退回修改')))
-TALLIES = (_l('申请'), _l('通过'), _l('不通过'))
+TALLIES = (_l('提交数'), _l('通过数'), _l('不通过数'))
 REGISTRATION_KINDS = (('learner', _l('个人注册')), ('org', _l('单位注册')))  # org: units and supervising departments
 
 
