@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, union_all
+from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, text, union_all
 from sqlalchemy import Date as DateType
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -37,7 +37,6 @@ MET = ('total_met', 'professional_met', 'public_met', 'all_met')
 BACKLOG = ('week', 'month', 'quarter', 'older')  # StatBacklog's waiting-time columns, and their upper bounds:
 AGE_DAYS = (7, 30, 90)
 ROW = 1  # StatRefresh's one row
-TALLIES = ('requested', 'approved', 'rejected')  # the supplement tables' counts
 MODELS = (StatDeptYear, StatUnitYear, StatDeptClaimMonth, StatClaimMonth, StatDeptDecisionWeek, StatDecisionWeek,
           StatDeptBacklog, StatBacklog, StatDeptSupplementMonth, StatSupplementMonth, StatRegistrationMonth)
 
@@ -74,11 +73,24 @@ def _by_department(own, whole, rows, keys: list[str], sums: list[str], mins: tup
     first two and the keys) into *own* (each organisation's own rows by department), then *whole* (the sub-tree
     totals) added up from *own*."""
     db.session.execute(insert(own).from_select(['org_id', 'department_id', *keys, *sums, *mins], rows))
+    _analyze(own)
     _rolled_up(whole, own.__table__, keys, sums, mins)
+
+
+def _analyze(model) -> None:
+    """PostgreSQL: the planner told what the table now holds (its statistics were of the rows just deleted: it would
+    walk the index for what it takes for a row or two, and sort on disk)."""
+    if db.session.get_bind().dialect.name == 'postgresql':
+        db.session.execute(text(f'ANALYZE {model.__tablename__}'))
 
 
 def _department(column):
     return func.coalesce(column, NO_DEPARTMENT)
+
+
+def _names(*columns) -> list[str]:
+    """The names of the aggregate's *columns* (their counts are named like outcomes: spelled once, in the model)."""
+    return [column.key for column in columns]
 
 
 def _count(condition):
@@ -116,6 +128,7 @@ def _unit_years() -> None:
                          .group_by(Membership.org_id, department))
         db.session.execute(insert(StatDeptYear).from_select(['org_id', 'department_id', 'year', 'staff', *MET],
                                                             union_all(*parts)))
+    _analyze(StatDeptYear)
     _rolled_up(StatUnitYear, StatDeptYear.__table__, ['year'], ['staff', *MET])
 
 
@@ -127,7 +140,7 @@ def _claim_months() -> None:
         .where(Claim.submitted_at.is_not(None), Claim.deleted_at.is_(None)) \
         .group_by(Claim.unit_id, department, Claim.year, month, Claim.pathway)
     _by_department(StatDeptClaimMonth, StatClaimMonth, rows, ['year', 'month', 'pathway'],
-                   ['submitted', 'approved', 'hours'])
+                   _names(StatClaimMonth.submitted, StatClaimMonth.approved, StatClaimMonth.hours))
 
 
 def _decision_weeks() -> None:
@@ -164,20 +177,20 @@ def _supplement_months() -> None:
         .where(sent.is_not(None)) \
         .group_by(Supplement.unit_id, department, year, month, Supplement.pathway)
     _by_department(StatDeptSupplementMonth, StatSupplementMonth, rows, ['year', 'month', 'pathway'],
-                   list(TALLIES))
+                   _names(StatSupplementMonth.requested, StatSupplementMonth.approved, StatSupplementMonth.rejected))
 
 
 def _registration_months() -> None:
     """The registrations, at the organisation each named as its superior (a learner's: her unit), by the year and
     month they were submitted and their kind."""
     year, month = extract('year', Registration.created_at), extract('month', Registration.created_at)
+    sums = _names(StatRegistrationMonth.submitted, StatRegistrationMonth.approved, StatRegistrationMonth.rejected)
     per_org = select(Registration.parent_org_id.label('org_id'), year.label('year'), month.label('month'),
-                     Registration.kind, func.count().label('submitted'),
-                     _count(Registration.outcome == catalog.APPROVED).label('approved'),
-                     _count(Registration.outcome == catalog.REJECTED).label('rejected')) \
+                     Registration.kind, *(count.label(name) for count, name in zip(
+                         (func.count(), _count(Registration.outcome == catalog.APPROVED),
+                          _count(Registration.outcome == catalog.REJECTED)), sums))) \
         .group_by(Registration.parent_org_id, year, month, Registration.kind)
-    _rolled_up(StatRegistrationMonth, per_org.subquery(), ['year', 'month', 'kind'],
-               ['submitted', 'approved', 'rejected'])
+    _rolled_up(StatRegistrationMonth, per_org.subquery(), ['year', 'month', 'kind'], sums)
 
 
 def rebuild() -> None:
