@@ -52,7 +52,7 @@ from stdnum.cn import ric  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from models import (Claim, Department, LearnerHours, Membership, Organisation, RegistrationWindow,  # noqa: E402
-                    StatBacklog, StatClaimMonth, StatDecisionWeek, StatUnitYear, User, db)
+                    User, db)
 from models.org import PROVINCE, SUPERVISOR, UNIT  # noqa: E402
 from models.people import LEARNER, SUPERVISOR_ADMIN, UNIT_ADMIN  # noqa: E402
 from tests.apps import TEST_CONFIG, create_test_app  # noqa: E402
@@ -669,8 +669,7 @@ def refresh_stats(url: str) -> int:
     with app.app_context():
         stats.rebuild()
         db.session.commit()
-        rows = sum(db.session.scalar(select(func.count()).select_from(model))
-                   for model in (StatUnitYear, StatClaimMonth, StatDecisionWeek, StatBacklog))
+        rows = sum(db.session.scalar(select(func.count()).select_from(model)) for model in stats.MODELS)
     dispose(app)
     return rows
 
@@ -850,6 +849,10 @@ def pages(meta: dict, probe: dict) -> list[tuple[str, str | None, str]]:
         ('province 统计看板 pathway', prov, '/oversight/dashboard?pathway=seminar'),
         ('province 统计看板 last year', prov, f'/oversight/dashboard?year={last_year}'),
         ('province export 统计看板 completion', prov, '/oversight/dashboard?export=completion'),
+        ('province export 统计看板 registrations', prov, '/oversight/dashboard?export=registrations'),
+        ('unit 统计看板 (by department)', unit, '/oversight/unit-dashboard'),
+        ('unit 统计看板 pathway', unit, '/oversight/unit-dashboard?pathway=seminar'),
+        ('unit export 统计看板 completion', unit, '/oversight/unit-dashboard?export=completion'),
         ('learner 我发起的', learner, '/inbox/mine'),
         ('learner 培训登记详情', learner, '/claims/'),
         ('learner 培训总体查询', learner, '/claims/totals'),

@@ -16,4 +16,6 @@ from .registration import Registration  # noqa: F401
 from .transfers import SuperiorChange, Transfer  # noqa: F401
 from .workbench import DecisionTestCase, RolloutJob  # noqa: F401
 from .catalogue import CatalogueVersion  # noqa: F401
-from .stats import StatBacklog, StatClaimMonth, StatDecisionWeek, StatRefresh, StatUnitYear  # noqa: F401
+from .stats import (StatBacklog, StatClaimMonth, StatDecisionWeek, StatDeptBacklog, StatDeptClaimMonth,  # noqa: F401
+                    StatDeptDecisionWeek, StatDeptSupplementMonth, StatDeptYear, StatRefresh, StatRegistrationMonth,
+                    StatSupplementMonth, StatUnitYear)

@@ -1,6 +1,7 @@
 """In a real browser (issue 16): 交通厅 opens 下属机构管理, drills into a unit and reads its completion, opens the
 dashboard (charts drawn by ECharts under the Content-Security-Policy), filters by pathway and exports a table; the
-province adds an admin to 交通厅, who then logs in."""
+province adds an admin to 交通厅, who then logs in. 交工集团's admin opens her dashboard by department, and 工程部's
+secondary admin sees only her department."""
 from io import BytesIO
 
 import pytest
@@ -42,7 +43,7 @@ def test_oversight_dashboard_and_admins(live_server, page):
     shot(page, 'oversight-unit')
     page.click('nav >> text=统计看板')
     page.wait_for_selector('#figure-pathways .chart[data-drawn=true] canvas')
-    assert page.locator('.chart[data-drawn=true]').count() == 5
+    assert page.locator('.chart[data-drawn=true]').count() == 7   # supplements and registrations by month too
     assert '数据更新于' in page.locator('#refreshed-at').inner_text()
     shot(page, 'oversight-dashboard')
     page.select_option('#pathway', 'seminar')
@@ -76,3 +77,31 @@ def test_oversight_dashboard_and_admins(live_server, page):
     page.wait_for_url(lambda url: '/login' not in url)
     assert '赵敏' in page.locator('nav').inner_text()
     shot(page, 'oversight-new-admin')
+
+
+def test_unit_admins_dashboard_by_department(live_server, page):
+    base = live_server
+    log_in(page, base, 'jtjt_admin')
+    page.click('nav >> text=统计看板')
+    page.wait_for_selector('#figure-completion .chart[data-drawn=true] canvas')
+    assert page.locator('.chart[data-drawn=true]').count() == 6   # no registrations: they are not by department
+    assert '各部门学时达标率' in page.locator('#figure-completion h2').inner_text()
+    page.locator('#figure-completion summary').click()
+    rates = {row.locator('th').inner_text(): row.locator('td').last.inner_text()
+             for row in page.locator('#table-completion tbody tr').all()}
+    assert rates == {'设计院': '0.0', '工程部': '100.0'}                 # 张伟 met the requirement, 李娜 not yet
+    page.locator('#figure-backlog summary').click()
+    assert '待初审' in page.locator('#table-backlog').inner_text()      # 李娜's claim (设计院)
+    assert '数据更新于' in page.locator('#refreshed-at').inner_text()
+    shot(page, 'unit-dashboard')
+    log_out(page)
+
+    log_in(page, base, 'jtjt_gcb')
+    page.click('nav >> text=统计看板')
+    page.wait_for_selector('#figure-completion .chart[data-drawn=true] canvas')
+    assert '工程部' in page.locator('h1').inner_text()
+    page.locator('#figure-completion summary').click()
+    assert [row.inner_text() for row in page.locator('#table-completion tbody th').all()] == ['工程部']
+    page.locator('#figure-backlog summary').click()
+    assert '待初审' not in page.locator('#table-backlog').inner_text()  # 李娜 is 设计院's
+    shot(page, 'unit-dashboard-department')

@@ -84,8 +84,8 @@ def test_backlog_ages(ctx):
     db.session.flush()
     stats.rebuild()
     for name in ('浙江省交通运输厅', '浙江交通工程建设集团有限公司', '浙江省专业技术人员继续教育学时办'):
-        assert dashboard.backlog(org(name).id).rows == [['学时登记 · 待初审', 1, 0, 1, 0, 2, 40]], name
-    assert dashboard.backlog(org('浙江省住房和城乡建设厅').id).rows == []
+        assert dashboard.backlog(dashboard.Scope(org(name).id)).rows == [['学时登记 · 待初审', 1, 0, 1, 0, 2, 40]], name
+    assert dashboard.backlog(dashboard.Scope(org('浙江省住房和城乡建设厅').id)).rows == []
 
 
 def test_the_worker_rebuilds_when_the_figures_are_old(app, ctx):

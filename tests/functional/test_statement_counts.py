@@ -23,6 +23,7 @@ from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 from models.workflow import BPMN, RETIRED
 from webapp.claims import operations as ops
+from webapp.oversight import stats
 from webapp.transfers import operations as transfer_ops
 
 from ..helpers import claim_input, year
@@ -132,6 +133,28 @@ def departments(n: int, start: int) -> None:
         department = Department(unit=unit, name=f'部门{i:03d}')
         user = User(name=f'管理员{i:03d}', account_name=f'admin{i:03d}', password_hash='x')
         db.session.add(Membership(user=user, role=UNIT_ADMIN, org=unit, department=department))
+    db.session.commit()
+
+
+def department_figures(n: int, start: int) -> None:
+    """*n* departments of 交工集团, each with a learner whose claim the unit approved; the aggregates rebuilt."""
+    unit = _unit()
+    for i in range(start, start + n):
+        user = User(name=f'员工{i:03d}', id_number=f'330100199002{i:05d}X'[:18], password_hash='x')
+        lm = Membership(user=user, role=LEARNER, org=unit, department=Department(unit=unit, name=f'部门{i:03d}'))
+        db.session.add(lm)
+        db.session.flush()
+        claim = ops.create_claim(lm, claim_input(title=f'培训班{i:03d}'))
+        ops.submit_claim(lm, claim, 'unit')
+        ops.review(membership('jtjt_admin'), ops.open_item(claim).id, 'approve', None, None)
+    stats.rebuild()
+    db.session.commit()
+
+
+def unit_figures(n: int, start: int) -> None:
+    """*n* units under 交通运输厅, each with a finally approved claim; the aggregates rebuilt."""
+    submitted_claims(n, start, ('own_units', 'final'))
+    stats.rebuild()
     db.session.commit()
 
 
@@ -256,6 +279,13 @@ PAGES = [
     Page('oversight-unit-export', '下属机构 · 单位 export', 'jiaotong',
          lambda: f'/oversight/units/{_unit().id}?export=xlsx', final_done),
     Page('oversight-dashboard', '统计看板', 'jiaotong', '/oversight/dashboard', final_done),
+    Page('oversight-dashboard-units', '统计看板 · more units', 'jiaotong', '/oversight/dashboard', unit_figures),
+    Page('oversight-dashboard-export', '统计看板 export', 'shengji', '/oversight/dashboard?export=registrations',
+         unit_figures),
+    Page('unit-dashboard', 'unit 统计看板', 'jtjt_admin', '/oversight/unit-dashboard', department_figures),
+    Page('dept-dashboard', '二级 统计看板', 'jtjt_gcb', '/oversight/unit-dashboard', department_figures),
+    Page('unit-dashboard-export', 'unit 统计看板 export', 'jtjt_admin', '/oversight/unit-dashboard?export=completion',
+         department_figures),
     Page('oversight-admins', '管理员设置', 'shengji', lambda: f'/oversight/orgs/{_unit().parent_id}/admins', staff),
     Page('workbench-history', '流程与规则 · 版本历史', 'shengji', '/workbench/bpmn/claim/', versions),
 ]

@@ -1,22 +1,28 @@
 """The dashboards' aggregates (models/stats.py), rebuilt from the source rows in one transaction: the completion of
 the learners per year (from the hours counter, against the year's requirement of their province), the claims per
-year, month and pathway, and the review decisions per week and pathway — each kept for every organisation as the
-total of its whole sub-tree (the unit's own rows, added to every organisation above it), so that a dashboard reads
-the dozens of rows of its root, not its sub-tree's. `flask worker` rebuilds them once they are older than
-STATS_REFRESH_SECONDS (one worker at a time: the others skip the locked row); `flask refresh-stats` does it at once.
-At a province's scale a rebuild reads every claim and decided inbox row once."""
+year, month and pathway, the review decisions per week and pathway, what waits, the supplement requests and the
+registrations per month. Each source table is read once (set-based INSERT … SELECT): grouped by organisation and
+department into the Stat…Dept… tables (a unit admin's dashboard reads her unit's rows), from which each
+organisation's sub-tree totals are added up (the unit's rows, added to every organisation above it), so that a
+supervising department's or the province's dashboard reads the dozens of rows of its root, not its sub-tree's.
+`flask worker` rebuilds them once they are older than STATS_REFRESH_SECONDS (one worker at a time: the others skip
+the locked row); `flask refresh-stats` does it at once. At a province's scale a rebuild reads every claim and inbox
+row once."""
 import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, union_all
+from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, text, union_all
 from sqlalchemy import Date as DateType
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models import (Claim, LearnerHours, Membership, Organisation, StatBacklog, StatClaimMonth, StatDecisionWeek,
-                    StatRefresh, StatUnitYear, WorkItem, db, utcnow)
+from models import (Claim, LearnerHours, Membership, Organisation, Registration, StatBacklog, StatClaimMonth,
+                    StatDecisionWeek, StatDeptBacklog, StatDeptClaimMonth, StatDeptDecisionWeek,
+                    StatDeptSupplementMonth, StatDeptYear, StatRefresh, StatRegistrationMonth, StatSupplementMonth,
+                    StatUnitYear, Supplement, WorkItem, db, utcnow)
 from models.org import PROVINCE
 from models.people import LEARNER
+from models.stats import NO_DEPARTMENT
 
 from .. import timers
 from ..certificates.operations import CertificateError, requirement
@@ -31,6 +37,8 @@ MET = ('total_met', 'professional_met', 'public_met', 'all_met')
 BACKLOG = ('week', 'month', 'quarter', 'older')  # StatBacklog's waiting-time columns, and their upper bounds:
 AGE_DAYS = (7, 30, 90)
 ROW = 1  # StatRefresh's one row
+MODELS = (StatDeptYear, StatUnitYear, StatDeptClaimMonth, StatClaimMonth, StatDeptDecisionWeek, StatDecisionWeek,
+          StatDeptBacklog, StatBacklog, StatDeptSupplementMonth, StatSupplementMonth, StatRegistrationMonth)
 
 
 def _week(column):
@@ -50,14 +58,43 @@ def _ancestors():
 
 
 def _rolled_up(model, per_org, keys: list[str], sums: list[str], mins: tuple[str, ...] = ()):
-    """Insert into *model* the rows of *per_org* (a subquery: org_id, the *keys*, the *sums* and *mins*, per
-    organisation) added up for each organisation above it too (and itself)."""
+    """Insert into *model* the rows of *per_org* (a table or subquery: org_id, the *keys*, the *sums* and *mins*, one
+    row or more per organisation) added up for each organisation above it too (and itself)."""
     up = _ancestors()
     rows = select(up.c.ancestor_id, *(per_org.c[k] for k in keys), *(func.sum(per_org.c[s]) for s in sums),
                   *(func.min(per_org.c[m]) for m in mins)) \
         .join(up, up.c.org_id == per_org.c.org_id) \
         .group_by(up.c.ancestor_id, *(per_org.c[k] for k in keys))
     db.session.execute(insert(model).from_select(['org_id', *keys, *sums, *mins], rows))
+
+
+def _by_department(own, whole, rows, keys: list[str], sums: list[str], mins: tuple[str, ...] = ()):
+    """The source table read once: *rows* (org_id, department_id, the *keys*, *sums* and *mins*, grouped by the
+    first two and the keys) into *own* (each organisation's own rows by department), then *whole* (the sub-tree
+    totals) added up from *own*."""
+    db.session.execute(insert(own).from_select(['org_id', 'department_id', *keys, *sums, *mins], rows))
+    _analyze(own)
+    _rolled_up(whole, own.__table__, keys, sums, mins)
+
+
+def _analyze(model) -> None:
+    """PostgreSQL: the planner told what the table now holds (its statistics were of the rows just deleted: it would
+    walk the index for what it takes for a row or two, and sort on disk)."""
+    if db.session.get_bind().dialect.name == 'postgresql':
+        db.session.execute(text(f'ANALYZE {model.__tablename__}'))
+
+
+def _department(column):
+    return func.coalesce(column, NO_DEPARTMENT)
+
+
+def _names(*columns) -> list[str]:
+    """The names of the aggregate's *columns* (their counts are named like outcomes: spelled once, in the model)."""
+    return [column.key for column in columns]
+
+
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def years() -> list[int]:
@@ -78,40 +115,42 @@ def _unit_years() -> None:
         for year in years():
             if req is not None:
                 met = met_conditions(req)
-                counted = [func.coalesce(func.sum(case((condition, 1), else_=0)), 0) for condition in (
-                    met['total'], met['professional'], met['public'], and_(*met.values()))]
+                counted = [_count(condition) for condition in (met['total'], met['professional'], met['public'],
+                                                               and_(*met.values()))]
             else:
                 counted = [literal(0)] * 4
-            parts.append(select(Membership.org_id, literal(year).label('year'), func.count().label('staff'),
+            department = _department(Membership.department_id)
+            parts.append(select(Membership.org_id, department, literal(year).label('year'), func.count(),
                                 *(c.label(name) for c, name in zip(counted, MET)))
                          .outerjoin(LearnerHours, and_(LearnerHours.learner_id == Membership.user_id,
                                                        LearnerHours.year == year))
                          .where(Membership.role == LEARNER, Membership.org_id.in_(select(tree.c.id)))
-                         .group_by(Membership.org_id))
-        _rolled_up(StatUnitYear, union_all(*parts).subquery(), ['year'], ['staff', *MET])
+                         .group_by(Membership.org_id, department))
+        db.session.execute(insert(StatDeptYear).from_select(['org_id', 'department_id', 'year', 'staff', *MET],
+                                                            union_all(*parts)))
+    _analyze(StatDeptYear)
+    _rolled_up(StatUnitYear, StatDeptYear.__table__, ['year'], ['staff', *MET])
 
 
 def _claim_months() -> None:
     approved = Claim.outcome == catalog.APPROVED
-    month = extract('month', Claim.end_date)
-    columns = [c.name for c in StatClaimMonth.__table__.columns]  # org_id, year, month, pathway, then the sums
-    sums = (func.count(), func.coalesce(func.sum(case((approved, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((approved, Claim.registered_hours), else_=0)), 0))
-    per_unit = select(Claim.unit_id.label('org_id'), Claim.year, month.label('month'), Claim.pathway,
-                      *(total.label(name) for total, name in zip(sums, columns[4:]))) \
+    month, department = extract('month', Claim.end_date), _department(Claim.department_id)
+    rows = select(Claim.unit_id, department, Claim.year, month, Claim.pathway, func.count(), _count(approved),
+                  func.coalesce(func.sum(case((approved, Claim.registered_hours), else_=0)), 0)) \
         .where(Claim.submitted_at.is_not(None), Claim.deleted_at.is_(None)) \
-        .group_by(Claim.unit_id, Claim.year, month, Claim.pathway)
-    _rolled_up(StatClaimMonth, per_unit.subquery(), columns[1:4], columns[4:])
+        .group_by(Claim.unit_id, department, Claim.year, month, Claim.pathway)
+    _by_department(StatDeptClaimMonth, StatClaimMonth, rows, ['year', 'month', 'pathway'],
+                   _names(StatClaimMonth.submitted, StatClaimMonth.approved, StatClaimMonth.hours))
 
 
 def _decision_weeks() -> None:
     week, pathway = _week(WorkItem.completed_at), func.coalesce(WorkItem.subject_pathway, '')
-    per_org = select(WorkItem.scope_org_id.label('org_id'), week.label('week'), pathway.label('pathway'),
-                     WorkItem.outcome, func.count().label('decisions')) \
+    department = _department(WorkItem.scope_department_id)
+    rows = select(WorkItem.scope_org_id, department, week, pathway, WorkItem.outcome, func.count()) \
         .where(WorkItem.completed_at.is_not(None), WorkItem.outcome.in_(DECISIONS),
                WorkItem.scope_org_id.is_not(None), WorkItem.lane != LEARNER) \
-        .group_by(WorkItem.scope_org_id, week, pathway, WorkItem.outcome)
-    _rolled_up(StatDecisionWeek, per_org.subquery(), ['week', 'pathway', 'outcome'], ['decisions'])
+        .group_by(WorkItem.scope_org_id, department, week, pathway, WorkItem.outcome)
+    _by_department(StatDeptDecisionWeek, StatDecisionWeek, rows, ['week', 'pathway', 'outcome'], ['decisions'])
 
 
 def _backlog() -> None:
@@ -121,22 +160,49 @@ def _backlog() -> None:
     created = WorkItem.created_at
     buckets = (created >= week, and_(created < week, created >= month), and_(created < month, created >= quarter),
                created < quarter)
-    per_org = select(WorkItem.scope_org_id.label('org_id'), WorkItem.subject_type, WorkItem.status_label,
-                     *(func.sum(case((b, 1), else_=0)).label(name) for b, name in zip(buckets, BACKLOG)),
-                     func.min(created).label('oldest')) \
+    department = _department(WorkItem.scope_department_id)
+    rows = select(WorkItem.scope_org_id, department, WorkItem.subject_type, WorkItem.status_label,
+                  *(_count(b) for b in buckets), func.min(created)) \
         .where(WorkItem.completed_at.is_(None), WorkItem.lane != LEARNER, WorkItem.scope_org_id.is_not(None)) \
-        .group_by(WorkItem.scope_org_id, WorkItem.subject_type, WorkItem.status_label)
-    _rolled_up(StatBacklog, per_org.subquery(), ['subject_type', 'status_label'], list(BACKLOG), ('oldest',))
+        .group_by(WorkItem.scope_org_id, department, WorkItem.subject_type, WorkItem.status_label)
+    _by_department(StatDeptBacklog, StatBacklog, rows, ['subject_type', 'status_label'], list(BACKLOG), ('oldest',))
+
+
+def _supplement_months() -> None:
+    """The supplement requests sent to their unit, by the year and month they were sent."""
+    sent, department = Supplement.requested_at, _department(Supplement.department_id)
+    year, month = extract('year', sent), extract('month', sent)
+    rows = select(Supplement.unit_id, department, year, month, Supplement.pathway, func.count(),
+                  _count(Supplement.outcome == catalog.APPROVED), _count(Supplement.outcome == catalog.REJECTED)) \
+        .where(sent.is_not(None)) \
+        .group_by(Supplement.unit_id, department, year, month, Supplement.pathway)
+    _by_department(StatDeptSupplementMonth, StatSupplementMonth, rows, ['year', 'month', 'pathway'],
+                   _names(StatSupplementMonth.requested, StatSupplementMonth.approved, StatSupplementMonth.rejected))
+
+
+def _registration_months() -> None:
+    """The registrations, at the organisation each named as its superior (a learner's: her unit), by the year and
+    month they were submitted and their kind."""
+    year, month = extract('year', Registration.created_at), extract('month', Registration.created_at)
+    sums = _names(StatRegistrationMonth.submitted, StatRegistrationMonth.approved, StatRegistrationMonth.rejected)
+    per_org = select(Registration.parent_org_id.label('org_id'), year.label('year'), month.label('month'),
+                     Registration.kind, *(count.label(name) for count, name in zip(
+                         (func.count(), _count(Registration.outcome == catalog.APPROVED),
+                          _count(Registration.outcome == catalog.REJECTED)), sums))) \
+        .group_by(Registration.parent_org_id, year, month, Registration.kind)
+    _rolled_up(StatRegistrationMonth, per_org.subquery(), ['year', 'month', 'kind'], sums)
 
 
 def rebuild() -> None:
     """Every aggregate rebuilt from the source rows, and the time noted (flushes; the caller commits)."""
-    for model in (StatUnitYear, StatClaimMonth, StatDecisionWeek, StatBacklog):
+    for model in MODELS:
         db.session.execute(delete(model))
     _unit_years()
     _claim_months()
     _decision_weeks()
     _backlog()
+    _supplement_months()
+    _registration_months()
     marker = db.session.get(StatRefresh, ROW)
     if marker is None:
         marker = StatRefresh(id=ROW)
