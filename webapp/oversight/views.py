@@ -174,25 +174,7 @@ def dashboard():
     org_id = request.args.get('org', type=int)
     top = oversight_root(m)
     root = top if org_id in (None, top.id) else _org_below(m, org_id)
-<<<<<<< HEAD
-    year = _year()
-    pathway = request.args.get('pathway') or None
-    pathways = member_pathways(m)
-    if pathway is not None and pathway not in pathways:
-        pathway = None
-    export = request.args.get('export')
-    if export is not None:
-        if export not in figures_of.FIGURES:
-            abort(404)
-        table = figures_of.tables(root.id, year, pathway, export)[export]
-        return xlsx_response(table.title, [str(c) for c in table.columns], table.rows)
-    return render_template('oversight/dashboard.html', root=root, year=year, kept_years=stats.years(),
-                           years_shown=cert_queries.years(), pathway=pathway, pathways=pathways,
-                           tables=figures_of.tables(root.id, year, pathway), refreshed_at=stats.refreshed_at(),
-                           path=_path(m, root), top=top)
-=======
-    return _dashboard(m, figures_of.Scope(root.id), 'oversight.dashboard', root=root, top=top,
-                      path=queries.breadcrumbs(top, root))
+    return _dashboard(m, figures_of.Scope(root.id), 'oversight.dashboard', root=root, top=top, path=_path(m, root))
 
 
 @bp.route('/unit-dashboard')
@@ -203,4 +185,3 @@ def unit_dashboard():
     m = current_membership()
     scope = figures_of.Scope(m.org_id, by_department=True, department_id=m.department_id)
     return _dashboard(m, scope, 'oversight.unit_dashboard', root=m.org, top=m.org, path=[], department=m.department)
->>>>>>> dash
