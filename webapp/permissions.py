@@ -163,6 +163,19 @@ def hr_care(m: Membership):
                                                         Organisation.hr_org_id.is_(None)))
 
 
+def hr_care_heads(m: Membership):
+    """None but for a 人社部门 below the top one; for that, a SELECT of the ids heading its care: the organisations in
+    it whose parent is not (and not in the office's own sub-tree). Their sub-tree totals, added up, are its units'
+    figures (the dashboards' aggregates are kept per sub-tree)."""
+    care = hr_care(m)
+    if care is None:
+        return None
+    inside = select(care.c.id)
+    own = select(org_subtree(m.org_id).c.id)
+    return select(Organisation.id).where(Organisation.id.in_(inside), Organisation.id.not_in(own),
+                                         or_(Organisation.parent_id.is_(None), Organisation.parent_id.not_in(inside)))
+
+
 def hr_offices(hr_id: int):
     """CTE (column `id`): 人社部门 *hr_id* and the 人社部门 below it."""
     tree = select(Organisation.id).where(Organisation.id == hr_id).cte('hr_offices', recursive=True)

@@ -129,3 +129,14 @@ def test_the_unit_admins_dashboard_by_department(client, january):
         assert client.get('/oversight/unit-dashboard').status_code == 403
         assert client.get('/oversight/unit-dashboard?export=completion').status_code == 403
         client.post('/logout')
+
+
+def test_a_city_hr_offices_dashboard_adds_up_the_units_naming_it(client, january):
+    """杭州市人社局's units are not below it in the tree: its dashboard adds up 杭州城建院's figures (陈静's claim and
+    supplement), none of 交工集团's."""
+    login(client, 'hz_renshe')
+    assert by_first(sheet(client.get('/oversight/dashboard?export=supplements')))['1月'] == [1, 0, 0]
+    completion = sheet(client.get(f'/oversight/dashboard?export=completion&year={Y - 1}'))
+    assert [r[0] for r in completion[1:]] == ['杭州市城建设计研究院']
+    pathways = sheet(client.get(f'/oversight/dashboard?export=pathways&year={Y - 1}'))
+    assert sum(r[2] for r in pathways[1:]) == 1                     # 陈静's claim approved, not 张伟's or 李娜's

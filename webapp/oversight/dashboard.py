@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from models import (Department, Organisation, StatBacklog, StatClaimMonth, StatDecisionWeek, StatDeptBacklog,
                     StatDeptClaimMonth, StatDeptDecisionWeek, StatDeptSupplementMonth, StatDeptYear,
@@ -27,13 +27,18 @@ REGISTRATION_KINDS = (('learner', _l('个人注册')), ('org', _l('单位注册'
 @dataclass(frozen=True)
 class Scope:
     """Whose figures: an organisation's sub-tree (its rows in the sub-tree tables), or a unit's own by department
-    (its rows in the department tables: all of them, or only *department_id*'s, a secondary admin's)."""
+    (its rows in the department tables: all of them, or only *department_id*'s, a secondary admin's); for a 人社部门
+    below the top one, its own sub-tree's added to those of the units it looks after (*heads*: a SELECT of their
+    ids, permissions.hr_care_heads), which are not below it in the tree."""
     org_id: int
     by_department: bool = False
     department_id: int | None = None
+    heads: object = None
 
     def rows(self, whole, per_department) -> tuple:
         """The aggregate to read (*whole* or *per_department*) and the conditions that pick this scope's rows."""
+        if self.heads is not None:
+            return whole, [or_(whole.org_id == self.org_id, whole.org_id.in_(self.heads))]
         if not self.by_department:
             return whole, [whole.org_id == self.org_id]
         where = [per_department.org_id == self.org_id]
@@ -60,10 +65,13 @@ def _completion_rows(scope: Scope, year: int):
     """(name, staff, met …) per organisation directly below the root, summed over its sub-tree; or per department
     of the unit (people without one: 未分配部门)."""
     if not scope.by_department:
+        children = Organisation.parent_id == scope.org_id
+        if scope.heads is not None:
+            children = or_(children, Organisation.id.in_(scope.heads))
         return select(Organisation.name, StatUnitYear.staff, StatUnitYear.total_met, StatUnitYear.professional_met,
                       StatUnitYear.public_met, StatUnitYear.all_met) \
             .join(StatUnitYear, and_(StatUnitYear.org_id == Organisation.id, StatUnitYear.year == year)) \
-            .where(Organisation.parent_id == scope.org_id)
+            .where(children)
     model, where = scope.rows(StatUnitYear, StatDeptYear)
     name = func.coalesce(Department.name, str(_l('未分配部门')))
     return select(name, model.staff, model.total_met, model.professional_met, model.public_met, model.all_met) \
@@ -199,9 +207,9 @@ def supplements(scope: Scope, year: int, pathway: str | None) -> Table:
 def registrations(scope: Scope, year: int) -> Table:
     """注册: the registrations submitted to the organisations of the sub-tree in each month of *year* (a person's
     at her unit, a unit's or supervising department's at its superior), and how many were approved and rejected."""
-    model = StatRegistrationMonth
+    model, where = scope.rows(StatRegistrationMonth, None)
     query = select(model.month, model.kind, model.submitted, model.approved, model.rejected) \
-        .where(model.org_id == scope.org_id, model.year == year)
+        .where(*where, model.year == year)
     found = defaultdict(int)
     for month, registered, *counts in db.session.execute(query):
         first = 0 if registered == 'learner' else len(TALLIES)

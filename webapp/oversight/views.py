@@ -13,7 +13,7 @@ from ..i18n import _l
 from ..exports import wants_export, xlsx_response
 from ..numbers import row_id
 from ..pagination import RowPage, paginate
-from ..permissions import below, current_membership, hr_care, oversees, oversight_root, role_required
+from ..permissions import below, current_membership, hr_care, hr_care_heads, oversees, oversight_root, role_required
 from ..refusals import attempt
 from ..catalogue import member_pathways
 from . import bp, dashboard as figures_of, operations as ops, queries, stats
@@ -174,7 +174,9 @@ def dashboard():
     org_id = request.args.get('org', type=int)
     top = oversight_root(m)
     root = top if org_id in (None, top.id) else _org_below(m, org_id)
-    return _dashboard(m, figures_of.Scope(root.id), 'oversight.dashboard', root=root, top=top, path=_path(m, root))
+    heads = hr_care_heads(m) if root is top else None  # a city's 人社局: its units are not below it in the tree
+    return _dashboard(m, figures_of.Scope(root.id, heads=heads), 'oversight.dashboard', root=root, top=top,
+                      path=_path(m, root))
 
 
 @bp.route('/unit-dashboard')
