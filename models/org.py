@@ -27,6 +27,10 @@ class Organisation(db.Model):
     address: Mapped[Optional[str]] = mapped_column(String(200))
     # A province's short code (ZJ, GX): the prefix of its certificate numbers.
     code: Mapped[Optional[str]] = mapped_column(String(10))
+    # 营业执照或统一社会信用代码证书扫描件 (evidence store, by sha256): from the approved registration, replaced by an
+    # approved 修改单位信息 request.
+    licence_sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    licence_type: Mapped[Optional[str]] = mapped_column(String(50))
 
     parent: Mapped[Optional['Organisation']] = relationship(remote_side=[id])
     departments: Mapped[list['Department']] = relationship(back_populates='unit', order_by='Department.name')
