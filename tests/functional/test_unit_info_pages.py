@@ -144,8 +144,9 @@ def test_withdrawn_by_the_requester(client, ctx):
     html = client.post(f'/unit/info-changes/{c.id}/withdraw', data={'confirmed': '1'},
                        follow_redirects=True).get_data(as_text=True)
     assert '已撤回' in html and info_change.open_item(c) is None
-    assert '撤回' in db.session.scalars(select(FlowLog.action).where(FlowLog.subject_id == c.id,
-                                                                    FlowLog.subject_type == 'unit_info_change')).all()
+    actions = db.session.scalars(select(FlowLog.action).where(FlowLog.subject_id == c.id,
+                                                              FlowLog.subject_type == 'unit_info_change')).all()
+    assert '撤回' in actions
     assert 'id="decision-form"' not in page(other(client, 'jiaotong'), f'/unit/info-changes/{c.id}')
 
 

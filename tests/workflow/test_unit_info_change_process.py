@@ -57,8 +57,9 @@ def test_the_supervising_department_approves_and_the_unit_takes_the_new_values(c
     assert (unit.name, unit.credit_code) == ('浙江交通工程集团有限公司', code(1))
     assert unit.licence_sha256 == c.new_licence_sha256 and unit.licence_type == 'image/png'
     assert logged(c) == ['提交修改申请', '上级同意', '变更完成']
-    assert '已获上级同意' in db.session.scalar(select(Notification.text).where(Notification.user_id == jt.user_id)
-                                          .order_by(Notification.id.desc()))
+    notice = db.session.scalar(select(Notification.text).where(Notification.user_id == jt.user_id)
+                               .order_by(Notification.id.desc()))
+    assert '已获上级同意' in notice
 
 
 def test_the_superior_refuses_with_a_reason(ctx):

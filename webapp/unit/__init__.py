@@ -11,10 +11,13 @@ from ..inbox_kinds import InboxKind, Summary, register
 bp = Blueprint('unit', __name__, url_prefix='/unit')
 
 
+def _detail(c: UnitInfoChange) -> str:
+    return f'{c.old_name} → {c.new_name}' if c.new_name != c.old_name else c.new_credit_code or ''
+
+
 def _summarise_info_changes(ids: list[int]) -> dict[int, Summary]:
     return {c.id: Summary(_('修改单位信息 · %(unit)s', unit=c.old_name),
-                          url_for('unit.info_change_detail', info_change_id=c.id),
-                          detail=f'{c.old_name} → {c.new_name}' if c.new_name != c.old_name else c.new_credit_code or '')
+                          url_for('unit.info_change_detail', info_change_id=c.id), detail=_detail(c))
             for c in db.session.scalars(select(UnitInfoChange).where(UnitInfoChange.id.in_(ids)))}
 
 
