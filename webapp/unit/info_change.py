@@ -147,7 +147,7 @@ def _described(c: UnitInfoChange) -> str:
         parts.append(f'统一社会信用代码：{c.old_credit_code or "无"} → {c.new_credit_code}')  # i18n: data (flow log)
     if c.new_licence_sha256:
         parts.append('更换营业执照扫描件')  # i18n: data (flow log)
-    return '；'.join(parts)
+    return '；'.join(parts)  # i18n: data (flow log)
 
 
 def request_change(m: Membership, name: str, credit_code: str, licence: bytes | None,
