@@ -121,7 +121,8 @@ def _addresses(app, other: dict) -> list[str]:
             'platform_id': other['platform_id'], 'supplement_id': 1, 'registration_id': 1, 'transfer_id': 1,
             'change_id': 1, 'certificate_id': 1, 'evidence_id': 1, 'notification_id': 1, 'enrolment_id': 1,
             'action': 'activate', 'version_id': other['catalogue_version_id'], 'code': other['pathway'],
-            'org_id': other['unit_id'], 'course_id': 1, 'lesson_id': 1, 'info_change_id': other['info_change_id']}  # the demo's courses are 浙江's
+            'org_id': other['unit_id'], 'course_id': 1, 'lesson_id': 1,  # the demo's courses are 浙江's
+            'info_change_id': other['info_change_id']}
     p1, p2, t1, t2 = other['versions']
     found = []
     for rule in app.url_map.iter_rules():
