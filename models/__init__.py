@@ -14,6 +14,7 @@ from .certificates import Certificate, HourRecordPrint, ProfileConfirmation, cer
 from .profile import Enrolment, TitleChange  # noqa: F401
 from .registration import Registration  # noqa: F401
 from .transfers import SuperiorChange, Transfer  # noqa: F401
+from .unit_info import UnitInfoChange  # noqa: F401
 from .workbench import DecisionTestCase, RolloutJob  # noqa: F401
 from .catalogue import CatalogueVersion  # noqa: F401
 from .stats import (StatBacklog, StatClaimMonth, StatDecisionWeek, StatDeptBacklog, StatDeptClaimMonth,  # noqa: F401

@@ -30,6 +30,10 @@ class Organisation(db.Model):
     # 同级人社部门 (seed 004): the 人社部门 a unit names at registration; the `hr` lane of its claims waits there (a
     # sub-unit naming none inherits its parent unit's), and that 人社部门's staff see the unit.
     hr_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'), index=True)
+    # 营业执照或统一社会信用代码证书扫描件 (evidence store, by sha256): from the approved registration, replaced by an
+    # approved 修改单位信息 request.
+    licence_sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    licence_type: Mapped[Optional[str]] = mapped_column(String(50))
 
     parent: Mapped[Optional['Organisation']] = relationship(remote_side=[id], foreign_keys=[parent_id])
     hr_org: Mapped[Optional['Organisation']] = relationship(remote_side=[id], foreign_keys=[hr_org_id])

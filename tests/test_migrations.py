@@ -241,3 +241,33 @@ def test_versions_loaded_before_any_province_are_dropped_and_loaded_again_per_pr
         with db.engine.connect() as conn:
             assert conn.execute(text('SELECT count(*) FROM process_version')).scalar_one() == 0
         db.engine.dispose()
+
+
+UNIT_INFO_REVISION = 'b3f9a6d2c418'
+
+
+def test_organisations_get_the_licence_of_the_registration_that_made_them(empty_db_url):
+    """An organisation made by an approved registration gets its licence scan (the newest registration's, if
+    several); one without a registration stays without; the downgrade drops the columns and keeps the rows."""
+    before = SCRIPTS.get_revision(UNIT_INFO_REVISION).down_revision
+    app = create_app({**TEST_CONFIG, 'SQLALCHEMY_DATABASE_URI': empty_db_url})
+    with app.app_context():
+        upgrade(revision=before)
+        with db.engine.begin() as conn:
+            person = _insert(conn, 'user_account', name='王强', id_number='330203198801010034')
+            parent = _insert(conn, 'organisation', name='交通厅', kind='supervisor')
+            registered = _insert(conn, 'organisation', name='交工集团', kind='unit', parent_id=parent)
+            for digest, kind in (('a' * 64, 'image/png'), ('b' * 64, 'application/pdf')):
+                _insert(conn, 'registration', user_id=person, parent_org_id=parent, approver_org_id=parent,
+                        org_id=registered, licence_sha256=digest, licence_type=kind)
+            _insert(conn, 'registration', user_id=person, parent_org_id=parent, approver_org_id=parent,
+                    licence_sha256='c' * 64, licence_type='image/jpeg')  # pending: no organisation yet
+        upgrade(revision=UNIT_INFO_REVISION)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text('SELECT name, licence_sha256, licence_type FROM organisation ORDER BY id')).all()
+        assert [tuple(r) for r in rows] == [('交通厅', None, None), ('交工集团', 'b' * 64, 'application/pdf')]
+        downgrade(revision=before)
+        with db.engine.connect() as conn:
+            assert conn.execute(text('SELECT count(*) FROM organisation')).scalar_one() == 2
+        assert 'licence_sha256' not in {c['name'] for c in inspect(db.engine).get_columns('organisation')}
+        db.engine.dispose()

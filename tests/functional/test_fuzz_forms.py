@@ -43,6 +43,7 @@ from webapp.learning import operations as learning
 from webapp.profile import operations as profile
 from webapp.supplements import operations as supplements
 from webapp.transfers import operations as transfers, superior
+from webapp.unit import info_change
 from webapp.workbench import catalogue_operations as catalogue_ops, operations as workbench
 from webapp.workflow import catalog
 
@@ -50,6 +51,7 @@ from ..helpers import claim_form, claim_input
 from ..people import CHEN_JING, DEMO_PASSWORD, LI_NA, WANG_QIANG, ZHANG_WEI, login, membership
 from ..workflow.test_registration_process import new_id
 from ..workflow.test_supplement_process import approved_claim_last_year, entry_input
+from ..workflow.test_unit_info_change_process import code as uscc_code
 from .test_claim_forms import png
 from .test_registration_pages import learner_data
 
@@ -217,6 +219,13 @@ ROUTES = {
         'level': '省级', 'industry': '交通运输'},
         {'phone': 'text', 'address': 'text', 'locality': 'text', 'nature': 'choice', 'level': 'choice',
          'industry': 'choice'}),
+    'unit.info_change': Route('hzcj_admin', lambda w: '/unit/info/change', lambda w: {
+        'name': '杭州市城建设计研究院有限公司', 'credit_code': uscc_code(41), 'reason': '改制更名',
+        'licence': (io.BytesIO(png()), 'licence.png')}),
+    'unit.info_change_decide': Route('jiaotong', lambda w: f"/unit/info-changes/{w['info_change']}/decide",
+                                     decision('info_change_item')),
+    'unit.info_change_withdraw': Route('jtjt_admin', lambda w: f"/unit/info-changes/{w['info_change']}/withdraw",
+                                       lambda w: {'confirmed': '1'}),
     'oversight.admins': Route('shengji', lambda w: f"/oversight/orgs/{w['transport']}/admins", lambda w: {
         'action': 'add', 'name': '新管理员', 'id_number': new_id(7)},
         {'action': 'choice', 'membership_id': 'id', 'name': 'text', 'id_number': 'text'}),
@@ -324,6 +333,9 @@ def world() -> dict:
     w['transfer'], w['transfer_item'] = transfer.id, transfers.open_item(transfer).id
     change = superior.request_change(membership('jtjt_admin'), org('浙江省住房和城乡建设厅'), '业务划转')
     w['change'], w['change_item'] = change.id, superior.open_item(change).id
+    info = info_change.request_change(membership('jtjt_admin'), '浙江交通工程集团有限公司', uscc_code(42), png(),
+                                      '集团更名')
+    w['info_change'], w['info_change_item'] = info.id, info_change.open_item(info).id
     title_change = profile.request_title_change(li_na, '高级工程师', date(Y - 1, 6, 1))
     w['title_change'], w['title_item'] = title_change.id, open_item('title_change', title_change.id)
     e = enrolment.enrol(chen, enrolment.EnrolmentInput('国有企业', '中共党员', '硕士研究生', '工程师', date(2019, 7, 1),

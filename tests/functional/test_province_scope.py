@@ -15,10 +15,13 @@ from models.workbench import DecisionTestCase, IMPACT
 from models.workflow import BPMN, DMN, DRAFT, WorkflowInstance
 from webapp import catalogue
 from webapp.claims import operations as ops
+from webapp.unit import info_change
 from webapp.workflow import versions
 
 from ..helpers import claim_form, claim_input, year
 from ..people import GUANGXI, ZHANG_WEI, ZHEJIANG, ActorClient, login, membership, province_id
+from ..workflow.test_unit_info_change_process import code as uscc_code
+from .test_claim_forms import png
 
 HUANG_QIUMENG = '450102199003150024'  # 广西 learner, 广西大学 · 土木建筑工程学院 (webapp/cli.py)
 
@@ -83,8 +86,11 @@ def _province_data(name: str, learner_key: str, unit_admin: str, supervisor: str
                      params={'version_id': draft.id, 'year': year()})
     db.session.add_all([job, LearningPlatform(name=f'{tag}学习平台', province_id=province, token_sha256=tag * 4,
                                               active=True)])
+    principal = 'jtjt_admin' if name == ZHEJIANG else 'gxu_admin'  # 修改单位信息 is the principal admin's
+    change = info_change.request_change(membership(principal, UNIT_ADMIN), f'{tag}单位新名称',
+                                        uscc_code(51 if name == ZHEJIANG else 52), png(), f'{tag}更名')
     db.session.commit()
-    return {'claim_id': claims[0].id, 'instance_id': instance.id, 'job_id': job.id,
+    return {'claim_id': claims[0].id, 'info_change_id': change.id, 'instance_id': instance.id, 'job_id': job.id,
             'learner_id': learner.user_id, 'membership_id': learner.id,
             'platform_id': db.session.scalar(db.select(LearningPlatform.id).where(
                 LearningPlatform.province_id == province)),
@@ -115,7 +121,8 @@ def _addresses(app, other: dict) -> list[str]:
             'platform_id': other['platform_id'], 'supplement_id': 1, 'registration_id': 1, 'transfer_id': 1,
             'change_id': 1, 'certificate_id': 1, 'evidence_id': 1, 'notification_id': 1, 'enrolment_id': 1,
             'action': 'activate', 'version_id': other['catalogue_version_id'], 'code': other['pathway'],
-            'org_id': other['unit_id'], 'course_id': 1, 'lesson_id': 1}  # the demo's courses are 浙江's
+            'org_id': other['unit_id'], 'course_id': 1, 'lesson_id': 1,  # the demo's courses are 浙江's
+            'info_change_id': other['info_change_id']}
     p1, p2, t1, t2 = other['versions']
     found = []
     for rule in app.url_map.iter_rules():
@@ -171,7 +178,8 @@ def test_the_other_provinces_objects_are_not_found(app, provinces, mine, theirs)
     login(client, STAFF[mine][0][0])
     for address in (f'/claims/{other["claim_id"]}', f'/rollout/instances/{other["instance_id"]}',
                     f'/rollout/jobs/{other["job_id"]}', f'/rollout/jobs/{other["job_id"]}/progress',
-                    f'/rollout/migrate?source={p1}&target={p2}', f'/rollout/impact?version={t2}&year={year()}'):
+                    f'/rollout/migrate?source={p1}&target={p2}', f'/rollout/impact?version={t2}&year={year()}',
+                    f'/unit/info-changes/{other["info_change_id"]}'):
         assert client.get(address).status_code == 404, address
     page = client.get(f'/workbench/bpmn/claim/diff?a={p1}&b={p2}', follow_redirects=True).get_data(as_text=True)
     assert '没有这个版本' in page

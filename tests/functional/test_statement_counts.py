@@ -18,13 +18,14 @@ import pytest
 from sqlalchemy import event, select
 
 from models import (Claim, Department, LearningPlatform, LearningRecord, Membership, Organisation, ProcessFailure,
-                    ProcessVersion, User, WorkflowInstance, db, utcnow)
+                    ProcessVersion, UnitInfoChange, User, WorkflowInstance, db, utcnow)
 from models.org import UNIT
 from models.people import LEARNER, UNIT_ADMIN
 from models.workflow import BPMN, RETIRED
 from webapp.claims import operations as ops
 from webapp.oversight import stats
 from webapp.transfers import operations as transfer_ops
+from webapp.workflow import catalog
 
 from ..helpers import claim_input, year
 from ..people import ZHANG_WEI, login, membership
@@ -203,6 +204,17 @@ def versions(n: int, start: int) -> None:
     db.session.commit()
 
 
+def info_changes(n, start):
+    """修改单位信息 requests of units under 交通厅 (the page only reads them)."""
+    transport = _unit().parent
+    requester = membership('jtjt_admin').user
+    for seq in range(start, start + n):
+        unit = Organisation(kind=UNIT, name=f'变更单位{seq:02d}', parent=transport)
+        db.session.add(UnitInfoChange(unit=unit, superior=transport, requested_by=requester, old_name=unit.name,
+                                      new_name=f'{unit.name}新', status_label='待上级审核', outcome=catalog.PENDING))
+    db.session.commit()
+
+
 @dataclass(frozen=True)
 class Page:
     key: str  # the test's id (pytest -k)
@@ -287,6 +299,7 @@ PAGES = [
     Page('unit-dashboard-export', 'unit 统计看板 export', 'jtjt_admin', '/oversight/unit-dashboard?export=completion',
          department_figures),
     Page('oversight-admins', '管理员设置', 'shengji', lambda: f'/oversight/orgs/{_unit().parent_id}/admins', staff),
+    Page('info-changes', '变更审核管理 · 修改单位信息', 'jiaotong', '/unit/info-changes/', info_changes),
     Page('workbench-history', '流程与规则 · 版本历史', 'shengji', '/workbench/bpmn/claim/', versions),
 ]
 

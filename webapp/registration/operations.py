@@ -472,7 +472,8 @@ def _activate(reg: Registration) -> Membership:
         org = Organisation(kind=SUPERVISOR if reg.kind == 'supervisor' else UNIT, name=reg.org_name,
                            credit_code=reg.credit_code or temporary_code(), locality=reg.locality,
                            parent_id=reg.parent_org_id, nature=reg.nature, level=reg.level, industry=reg.industry,
-                           phone=reg.org_phone, address=reg.address, hr_org_id=reg.hr_org_id)
+                           phone=reg.org_phone, address=reg.address, hr_org_id=reg.hr_org_id,
+                           licence_sha256=reg.licence_sha256, licence_type=reg.licence_type)
         db.session.add(org)
         db.session.flush()
         reg.org_id = org.id

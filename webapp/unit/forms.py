@@ -1,9 +1,10 @@
 """Forms of the unit pages. The buttons of a row name the action; the operations check names, ID numbers and
 departments and say what is wrong, so these forms only take the fields (and refuse an unknown action)."""
+from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from ..forms import Form, choices, please_choose
+from ..forms import Form, IdempotentForm, choices, decision_form, please_choose, reason_field
 from ..i18n import _l
 from ..registration.operations import INDUSTRIES, LEVELS, NATURES
 
@@ -47,3 +48,15 @@ class UnitInfoForm(Form):
     nature = SelectField(_l('单位性质'), choices=_translated(NATURES), validate_choice=False)
     level = SelectField(_l('单位级别'), choices=_translated(LEVELS), validate_choice=False)
     industry = SelectField(_l('所属行业'), choices=_translated(INDUSTRIES), validate_choice=False)
+
+
+class InfoChangeForm(IdempotentForm):
+    """申请修改单位名称/统一社会信用代码: the new values (filled with the current ones), a new licence scan and the
+    reason; the operation checks them and says what is wrong."""
+    name = StringField(_l('单位名称'))
+    credit_code = StringField(_l('统一社会信用代码'))
+    licence = FileField(_l('新的营业执照或统一社会信用代码证书扫描件（jpg/png/pdf）'))
+    reason = reason_field(_l('修改原因'), _l('修改原因不能超过 500 个字'))
+
+
+InfoDecisionForm = decision_form([('approve', _l('同意')), ('reject', _l('不同意'))], _l('不同意原因'))

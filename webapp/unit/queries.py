@@ -1,12 +1,13 @@
 """人员管理 lists: the staff a unit admin looks after (searchable, exported as it is searched) and how many people each
-department has."""
+department has; the 修改单位信息 requests a role sees."""
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
-from models import Membership, User, db
+from models import Membership, UnitInfoChange, User, db
 from models.people import name_contains
 
 from ..permissions import staff_query
+from . import info_change
 
 
 def staff(m: Membership, q: str = ''):
@@ -26,3 +27,10 @@ def department_counts(m: Membership) -> dict[int, int]:
     """department id -> how many memberships of the unit are in it."""
     return dict(db.session.execute(select(Membership.department_id, func.count(Membership.id)).where(
         Membership.org_id == m.org_id, Membership.department_id.is_not(None)).group_by(Membership.department_id)).all())
+
+
+def info_changes(m: Membership):
+    """The 修改单位信息 requests *m* sees (info_change.change_scope), newest first (ix_unit_info_change_superior serves a
+    superior's list); each row's unit and superior loaded for the whole page at once."""
+    return (select(UnitInfoChange).where(info_change.change_scope(m)).order_by(UnitInfoChange.id.desc())
+            .options(selectinload(UnitInfoChange.unit), selectinload(UnitInfoChange.superior)))

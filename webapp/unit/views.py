@@ -7,6 +7,7 @@ from flask_login import login_required
 from models import db
 from models.people import LEARNER, UNIT_ADMIN
 
+from ..audit import flow_log
 from ..forms import Form
 from ..exports import wants_export, xlsx_response
 from ..numbers import row_id
@@ -14,7 +15,7 @@ from ..permissions import current_membership, role_required
 from ..refusals import attempt
 from ..urls import back_or
 from ..pagination import paginate
-from . import bp, operations as ops, queries
+from . import bp, info_change, operations as ops, queries
 from .forms import AdminForm, DepartmentChoiceForm, DepartmentForm, UnitInfoForm
 
 
@@ -145,4 +146,7 @@ def info():
                                            form.nature.data or '', form.level.data or '', form.industry.data or ''),
                    _('已保存单位信息'), form):
             return redirect(url_for('unit.info'))
-    return render_template('unit/info.html', org=m.org, form=form, principal=principal)
+    latest = info_change.latest_of(m.org_id) if principal else None
+    return render_template('unit/info.html', org=m.org, form=form, principal=principal, latest=latest,
+                           logs=flow_log(info_change.SUBJECT, latest.id) if latest else [],
+                           can_withdraw=latest is not None and info_change.may_withdraw(m, latest))

@@ -18,7 +18,7 @@ def role_of_lane(name: str | None) -> str | None:
 # Process key (and the subject type of its instances) -> what people call it.
 PROCESS_NAMES = {'claim': _l('学时登记'), 'supplement': _l('增补'), 'registration': _l('注册'),
                  'enrolment': _lp('process', '报名'), 'title_change': _l('职称变更'), 'transfer': _l('单位调转'),
-                 'superior_change': _l('更换上级部门'), 'credit_hours': _l('学时折算表'),
+                 'superior_change': _l('更换上级部门'), 'unit_info_change': _l('修改单位信息'), 'credit_hours': _l('学时折算表'),
                  'annual_requirement': _l('年度学时要求')}
 
 # formKey -> title. A user task naming any other key is refused when its diagram is loaded.
@@ -40,6 +40,7 @@ FORM_KEYS = {
     'transfer_accept': _l('人员调出：新单位接收（接收/拒绝）'),
     'superior_old_review': _l('更换上级部门：原上级审核（同意/不同意）'),
     'superior_new_review': _l('更换上级部门：新上级审核（同意/不同意）'),
+    'unit_info_review': _l('修改单位信息：上级审核（同意/不同意）'),
 }
 
 # Review forms that record hours: 审核学时 on a step before the last, 登记学时 (the hours that count) on the step that
@@ -91,6 +92,8 @@ STATUSES = {  # i18n: data (the labels diagrams name, stored in status_label and
     # Superior change (更换上级部门, seed 004): the old superior, then the new one.
     '待原上级审核': PENDING, '待新上级审核': PENDING, '已更换': APPROVED, '原上级不同意': REJECTED,
     '新上级不同意': REJECTED,
+    # 修改单位信息 (seed 004): the superior approves a new name, 统一社会信用代码 or licence (已撤回: see registration).
+    '待上级审核': PENDING, '已变更': APPROVED, '上级不同意': REJECTED,
 }
 # The order lists offer status labels in (tabs, filters): by what they mean, then as the diagram names them.
 MEANING_ORDER = (DRAFT, RETURNED, PENDING, APPROVED, REJECTED, DELETED)
