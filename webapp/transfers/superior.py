@@ -197,7 +197,8 @@ def request_change(m: Membership, new_parent_id, reason: str | None, kind: str =
     if hr:
         remark = f'同级人社部门：{named_hr_name(unit)} → {new_parent.name}'  # i18n: data (flow log)
     else:
-        remark = f'{unit.parent.name}（{kind_label(unit.parent)}）→ {new_parent.name}（{kind_label(new_parent)}）'
+        old, new = unit.parent, new_parent
+        remark = f'{old.name}（{kind_label(old)}）→ {new.name}（{kind_label(new)}）'  # i18n: data (flow log)
     audit.log(SUBJECT, c.id, '提交更换申请', m, f'{remark}。原因：{reason}')
     db.session.flush()
     return c
