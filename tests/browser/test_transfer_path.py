@@ -5,12 +5,13 @@ from .helpers import confirm
 from .test_claim_path import log_in, log_out, pytestmark, shot  # noqa: F401 (the marks apply here too)
 
 HZ = '杭州市城建设计研究院'
+CHANGE = ('superior_change', f'更换上级部门 · {HZ}')  # the inbox tab and the row's title
 
 
-def approve_from_inbox(page, base, who, task):
+def approve_from_inbox(page, base, who, task, kind='transfer', title='单位调转'):
     log_in(page, base, who)
-    page.goto(f'{base}/inbox/?kind=transfer')
-    page.click('#inbox-table a:has-text("单位调转")')
+    page.goto(f'{base}/inbox/?kind={kind}')
+    page.click(f'#inbox-table a:has-text("{title}")')
     page.wait_for_selector(f'text={task}')
     page.check('#decision-form input[value=approve]')
     page.click('#decision-form button')
@@ -72,16 +73,6 @@ def test_the_unit_search_pages_past_the_first_ten(app_and_server, page):
     assert page.is_visible('text=测试单位11')
 
 
-def decide_change_from_inbox(page, base, who, task):
-    log_in(page, base, who)
-    page.goto(f'{base}/inbox/?kind=superior_change')
-    page.click(f'#inbox-table a:has-text("更换上级部门 · {HZ}")')
-    page.wait_for_selector(f'text={task}')
-    page.check('#decision-form input[value=approve]')
-    page.click('#decision-form button')
-    page.wait_for_selector('text=审核完成')
-
-
 def test_a_unit_changes_its_hr_office_with_both_approvals_in_a_browser(live_server, page):
     """更换上级部门, 机构类型 同级人社部门: 杭州市城建设计研究院 names 杭州市人社局 and asks for the 人社厅; the 人社局
     approves, then the 人社厅; 单位信息 shows the new 同级人社部门."""
@@ -100,10 +91,10 @@ def test_a_unit_changes_its_hr_office_with_both_approvals_in_a_browser(live_serv
     page.wait_for_selector('#change-status .status-label:has-text("待原人社部门审核")')
     log_out(page)
 
-    decide_change_from_inbox(page, base, 'hz_renshe', '原同级人社部门审核')
+    approve_from_inbox(page, base, 'hz_renshe', '原同级人社部门审核', *CHANGE)
     page.wait_for_selector('#change-status .status-label:has-text("待新人社部门审核")')
     log_out(page)
-    decide_change_from_inbox(page, base, 'renshe', '新同级人社部门审核')
+    approve_from_inbox(page, base, 'renshe', '新同级人社部门审核', *CHANGE)
     page.wait_for_selector('#change-status .status-label:has-text("已更换")')
     assert page.is_visible('#flow-log >> text=同级人社部门：杭州市人力资源和社会保障局 → 浙江省人力资源和社会保障厅')
     shot(page, 'hr-change-2-approved')
