@@ -41,11 +41,19 @@ class Transfer(db.Model):
         return f'<Transfer {self.id} {self.status_label}>'
 
 
+# What a superior change changes (its 机构类型, seed 004): the unit's parent (上级单位 / 主管部门) or its 同级人社部门.
+SUPERIOR, HR_OFFICE = 'superior', 'hr'
+
+
 class SuperiorChange(db.Model):
     """更换上级部门: a unit's principal admin asks to move the unit under another supervising department or parent
-    unit; the old and the new superior both approve, then the unit's parent changes."""
+    unit (kind 'superior'), or to name another 同级人社部门 (kind 'hr'); the old and the new superior both approve,
+    then the unit's parent (or its hr_org_id) changes. For kind 'hr', old_parent_id is the 人社部门 the unit's `hr`
+    steps went to when it asked (its named one, else the province's top one, else the province: hr_lane_org_id) and
+    new_parent_id the 人社部门 it chose; both review, as a superior does."""
     __tablename__ = 'superior_change'
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default=SUPERIOR, server_default=SUPERIOR)
     unit_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
     old_parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey('organisation.id'), index=True)
     new_parent_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)

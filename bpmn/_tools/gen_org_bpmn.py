@@ -159,18 +159,22 @@ def transfer():
 def superior_change():
     d = Diagram('superior_change', '更换上级部门', (
         '更换上级部门 (seed 004): a unit\'s principal admin asks to move the unit under another supervising '
-        'department or parent unit. The old superior approves first, then the new one; a superior that is a unit '
-        '(old_kind / new_kind == "unit") decides in the unit_admin lane, a supervising department (or the province) '
-        'in the supervisor lane. Either may refuse with a reason. 已更换: the code changes the unit\'s parent.'),
+        'department or parent unit, or to name another 同级人社部门. The old superior approves first, then the new '
+        'one; a superior that is a unit (old_kind / new_kind == "unit") decides in the unit_admin lane, a 人社部门 '
+        '(old_kind / new_kind == "hr": a change of the 同级人社部门; the old one may be the province, when no 人社部门 '
+        'is registered) in the hr lane, a supervising department (or the province) in the supervisor lane. Either '
+        'may refuse with a reason. 已更换: the code changes the unit\'s parent or its 同级人社部门.'),
         [('lane_unit', '单位管理员', 0, 200), ('lane_parent_unit', '单位管理员', 200, 200),
-         ('lane_supervisor', '主管部门', 400, 200)])
-    U, P, S = 'lane_unit', 'lane_parent_unit', 'lane_supervisor'
+         ('lane_supervisor', '主管部门', 400, 200), ('lane_hr', '人社部门', 600, 200)])
+    U, P, S, H = 'lane_unit', 'lane_parent_unit', 'lane_supervisor', 'lane_hr'
     d.node('start', 'startEvent', '提交更换申请', U, 70, 82)
     d.node('old_route', 'exclusiveGateway', '原上级类型', U, 150, 75, default='f_old_supervisor')
     d.node('old_unit_review', 'userTask', '原上级单位审核', P, 250, 260, form='superior_old_review',
            label='待原上级审核', scope='old_superior')
     d.node('old_supervisor_review', 'userTask', '原主管部门审核', S, 250, 460, form='superior_old_review',
            label='待原上级审核', scope='old_superior')
+    d.node('old_hr_review', 'userTask', '原同级人社部门审核', H, 250, 660, form='superior_old_review',
+           label='待原人社部门审核', scope='old_superior')
     d.node('old_done', 'exclusiveGateway', '原上级已审核', U, 400, 75)
     d.node('old_decision', 'exclusiveGateway', '原上级是否同意', U, 480, 75, default='f_old_refuse')
     d.node('end_refused_old', 'endEvent', '原上级不同意', U, 487, 150, label='原上级不同意')
@@ -179,26 +183,32 @@ def superior_change():
            label='待新上级审核', scope='new_superior')
     d.node('new_supervisor_review', 'userTask', '新主管部门审核', S, 660, 460, form='superior_new_review',
            label='待新上级审核', scope='new_superior')
+    d.node('new_hr_review', 'userTask', '新同级人社部门审核', H, 660, 660, form='superior_new_review',
+           label='待新人社部门审核', scope='new_superior')
     d.node('new_done', 'exclusiveGateway', '新上级已审核', U, 810, 75)
     d.node('new_decision', 'exclusiveGateway', '新上级是否同意', U, 890, 75, default='f_new_refuse')
     d.node('end_refused_new', 'endEvent', '新上级不同意', U, 897, 150, label='新上级不同意')
     d.node('end_changed', 'endEvent', '已更换', U, 990, 82, label='已更换')
     d.flow('f_start', 'start', 'old_route')
     d.flow('f_old_unit', 'old_route', 'old_unit_review', '上级单位', 'old_kind == "unit"')
+    d.flow('f_old_hr', 'old_route', 'old_hr_review', '同级人社部门', 'old_kind == "hr"')
     d.flow('f_old_supervisor', 'old_route', 'old_supervisor_review', '主管部门')
     d.flow('f_old_unit_done', 'old_unit_review', 'old_done')
     d.flow('f_old_supervisor_done', 'old_supervisor_review', 'old_done')
+    d.flow('f_old_hr_done', 'old_hr_review', 'old_done')
     d.flow('f_old_decide', 'old_done', 'old_decision')
     d.flow('f_old_approve', 'old_decision', 'new_route', '同意', 'decision == "approve"')
     d.flow('f_old_refuse', 'old_decision', 'end_refused_old', '不同意')
     d.flow('f_new_unit', 'new_route', 'new_unit_review', '上级单位', 'new_kind == "unit"')
+    d.flow('f_new_hr', 'new_route', 'new_hr_review', '同级人社部门', 'new_kind == "hr"')
     d.flow('f_new_supervisor', 'new_route', 'new_supervisor_review', '主管部门')
     d.flow('f_new_unit_done', 'new_unit_review', 'new_done')
     d.flow('f_new_supervisor_done', 'new_supervisor_review', 'new_done')
+    d.flow('f_new_hr_done', 'new_hr_review', 'new_done')
     d.flow('f_new_decide', 'new_done', 'new_decision')
     d.flow('f_new_approve', 'new_decision', 'end_changed', '同意', 'decision == "approve"')
     d.flow('f_new_refuse', 'new_decision', 'end_refused_new', '不同意')
-    d.write('bpmn/superior_change.bpmn', 1080, 600)
+    d.write('bpmn/superior_change.bpmn', 1080, 800)
 
 
 if __name__ == '__main__':

@@ -147,6 +147,7 @@ def _addresses(app, other: dict) -> list[str]:
               f'/rollout/impact?version={t1}&year={year()}', f'/rollout/impact?version={t2}&year={year()}',
               f'/rollout/migrate?source={p1}&target={p2}', '/transfers/units.json?q=单位',
               '/transfers/units.json?q=厅', '/claims/supervisors?q=厅', '/transfers/superior?q=厅',
+              '/transfers/superior?kind=hr&q=人力资源',
               '/transfers/?q=单位', '/transfers/send-out?q=单位']
     return found
 

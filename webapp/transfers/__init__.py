@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload  # the rows' people and units: one statement each, not one per row
 
 from models import SuperiorChange, Transfer, db
+from models.transfers import HR_OFFICE
 
 from ..i18n import _l
 from ..inbox_kinds import InboxKind, Summary, register
@@ -30,7 +31,8 @@ def _summarise_transfers(ids: list[int]) -> dict[int, Summary]:
 def _summarise_changes(ids: list[int]) -> dict[int, Summary]:
     return {c.id: Summary(_('更换上级部门 · %(unit)s', unit=c.unit.name),
                           url_for('transfers.change_detail', change_id=c.id),
-                          detail=f'{c.old_parent.name if c.old_parent else ""} → {c.new_parent.name}')
+                          detail=(_('同级人社部门：') if c.kind == HR_OFFICE else '')
+                          + f'{c.old_parent.name if c.old_parent else ""} → {c.new_parent.name}')
             for c in db.session.scalars(select(SuperiorChange).where(SuperiorChange.id.in_(ids)).options(
                 selectinload(SuperiorChange.unit), selectinload(SuperiorChange.old_parent),
                 selectinload(SuperiorChange.new_parent)))}

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from models import SuperiorChange, Transfer, db
-from models.people import LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+from models.people import HR_ADMIN, LEARNER, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
+from models.transfers import HR_OFFICE, SUPERIOR
 
 from ..audit import flow_log
 from ..confirmation import ask, confirmed
@@ -145,33 +146,37 @@ def send_out():
 
 @bp.route('/superior', methods=['GET', 'POST'])
 @login_required
-@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
 def superior_index():
     m = current_membership()
     if not superior.may_list(m):
         abort(403)
     principal = superior.is_principal(m)
+    kind = superior.org_type(request.args.get('kind'))  # 机构类型: what the search offers
     form = SuperiorForm()
     if principal and form.validate_on_submit():
         if (again := form.repeated()) is not None:
             return again
         try:
-            c = superior.request_change(m, form.new_parent_id.data, form.reason.data)
+            c = superior.request_change(m, form.new_parent_id.data, form.reason.data,
+                                        HR_OFFICE if kind == HR_OFFICE else SUPERIOR)
         except Refused as exc:
             refused(exc, form)
         else:
-            flash(_('已提交更换上级部门申请，等待原上级审核'), 'success')
+            flash(_('已提交更换同级人社部门申请，等待原人社部门审核') if kind == HR_OFFICE
+                  else _('已提交更换上级部门申请，等待原上级审核'), 'success')
             return redirect(form.created(url_for('transfers.change_detail', change_id=c.id), c))
     q = _q()
     status = 422 if request.method == 'POST' else 200
-    return render_template('transfers/superior.html', form=form, q=q, principal=principal, unit=m.org,
-                           results=superior.candidates(m.org, q, _page()) if principal else None,
+    return render_template('transfers/superior.html', form=form, q=q, principal=principal, unit=m.org, kind=kind,
+                           kinds=superior.ORG_TYPE_NAMES,
+                           results=superior.candidates(m.org, q, _page(), kind) if principal else None,
                            changes=queries.superior_changes(m), kind_label=superior.kind_name), status
 
 
 @bp.route('/superior/<int:change_id>')
 @login_required
-@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
 def change_detail(change_id: int):
     m = current_membership()
     c = db.session.get(SuperiorChange, change_id)
@@ -185,7 +190,7 @@ def change_detail(change_id: int):
 
 @bp.route('/superior/<int:change_id>/decide', methods=['POST'])
 @login_required
-@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN)
+@role_required(UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN, HR_ADMIN)
 def change_decide(change_id: int):
     c = db.session.get(SuperiorChange, change_id)
     if c is None or not superior.can_see(current_membership(), c):

@@ -89,9 +89,10 @@ STATUSES = {  # i18n: data (the labels diagrams name, stored in status_label and
     # Transfer (单位调转 / 人员调出, seed 004): the old unit, then the new unit; a unit-initiated one only the new.
     '待原单位审核': PENDING, '待新单位审核': PENDING, '待新单位接收': PENDING, '已调入': APPROVED,
     '原单位不同意': REJECTED, '新单位不同意': REJECTED, '新单位拒绝接收': REJECTED,  # 已撤回: see registration
-    # Superior change (更换上级部门, seed 004): the old superior, then the new one.
+    # Superior change (更换上级部门, seed 004): the old superior, then the new one (of a 同级人社部门: the old and the
+    # new 人社部门).
     '待原上级审核': PENDING, '待新上级审核': PENDING, '已更换': APPROVED, '原上级不同意': REJECTED,
-    '新上级不同意': REJECTED,
+    '新上级不同意': REJECTED, '待原人社部门审核': PENDING, '待新人社部门审核': PENDING,
     # 修改单位信息 (seed 004): the superior approves a new name, 统一社会信用代码 or licence (已撤回: see registration).
     '待上级审核': PENDING, '已变更': APPROVED, '上级不同意': REJECTED,
 }
