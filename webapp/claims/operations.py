@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from models import (Claim, Evidence, LearnerHours, Membership, Organisation, RegistrationWindow, User, WorkItem, db,
@@ -138,16 +138,24 @@ def scope_resolver(claim: Claim):
 LISTED = ('learner_id', 'year', 'pathway', 'status_label')  # what the inbox filters a claim's tasks by
 
 
+_ITEMS = WorkItem.__table__
+# The Core table, not the entity: a list of parameter sets is then one executemany (a batch import changes thousands
+# of claims in a flush), where the ORM would take it for a bulk update by primary key.
+_RELIST = update(_ITEMS).where(_ITEMS.c.subject_type == SUBJECT, _ITEMS.c.subject_id == bindparam('claim_id')) \
+    .values(subject_person_id=bindparam('person'), subject_year=bindparam('in_year'),
+            subject_pathway=bindparam('in_pathway'), subject_status=bindparam('status'))
+
+
 @event.listens_for(Session, 'before_flush')
 def _listed_as_claim_is(session, _context, _instances) -> None:
     """A claim's listed values changed (its status after every step, its year or pathway when edited, deleted …):
-    its work items, open and done, are listed by the new ones. One statement per changed claim, in the same flush,
-    whichever code changed it."""
-    for claim in session.dirty:
-        if isinstance(claim, Claim) and any(inspect(claim).attrs[name].history.has_changes() for name in LISTED):
-            session.execute(update(WorkItem).where(WorkItem.subject_type == SUBJECT, WorkItem.subject_id == claim.id)
-                            .values(subject_person_id=claim.learner_id, subject_year=claim.year,
-                                    subject_pathway=claim.pathway, subject_status=claim.status_label))
+    its work items, open and done, are listed by the new ones. One statement per flush (executemany), in the same
+    flush, whichever code changed it."""
+    changed = [{'claim_id': claim.id, 'person': claim.learner_id, 'in_year': claim.year, 'in_pathway': claim.pathway,
+                'status': claim.status_label} for claim in session.dirty
+               if isinstance(claim, Claim) and any(inspect(claim).attrs[name].history.has_changes() for name in LISTED)]
+    if changed:
+        session.execute(_RELIST, changed)
 
 
 def learner_membership(user: User) -> Membership | None:
