@@ -17,7 +17,7 @@ from models.people import LEARNER, UNIT_ADMIN
 from ..certificates.operations import Requirement, requirement
 from ..dates import today
 from ..i18n import _l
-from ..permissions import hr_offices, org_subtree
+from ..permissions import found_below, hr_offices
 from ..workflow.catalog import ROLES
 
 EXPORT_BATCH = 500
@@ -82,9 +82,7 @@ def units(parent_id: int, q: str = '', care=None):
             if db.session.get(Organisation, parent_id).kind == HR else \
             query.where(Organisation.parent_id == parent_id, Organisation.hr_org_id.is_(None))
     elif q:
-        tree = org_subtree(parent_id)
-        query = query.where(Organisation.id.in_(select(tree.c.id)), Organisation.id != parent_id,
-                            Organisation.name.contains(q))
+        query = query.where(Organisation.id.in_(found_below(parent_id, Organisation.name.contains(q))))
     else:
         query = query.where(Organisation.parent_id == parent_id)
     return query.order_by(Organisation.kind, Organisation.name, Organisation.id)
