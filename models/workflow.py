@@ -64,8 +64,9 @@ class WorkflowInstance(db.Model):
     # The workbench counts the running instances per version and pinned tables from an index of the running ones
     # alone; 定时任务 lists the failed timers from an index of just those.
     __table_args__ = (Index('ix_workflow_instance_subject', 'subject_type', 'subject_id'),
-                      Index('ix_workflow_instance_running', 'process_version_id', postgresql_include=['rule_version_ids'],
-                            postgresql_where=text('is_completed IS false'), sqlite_where=text('is_completed IS 0')),
+                      Index('ix_workflow_instance_running', 'process_version_id',
+                            postgresql_include=['rule_version_ids'], postgresql_where=text('is_completed IS false'),
+                            sqlite_where=text('is_completed IS 0')),
                       Index('ix_workflow_instance_timer_failed', 'timer_retry_at',
                             postgresql_where=text('timer_failures > 0'), sqlite_where=text('timer_failures > 0')))
 
