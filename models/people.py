@@ -18,6 +18,8 @@ LEARNER, UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN = 'learner', 'unit_admin',
 HR_ADMIN = 'hr'  # 人社部门's staff
 ROLE_LABELS = {LEARNER: '专技人员', UNIT_ADMIN: '单位管理员', SUPERVISOR_ADMIN: '主管部门', PROVINCE_ADMIN: '省级/学时办',
                HR_ADMIN: '人社部门'}
+# Every role but the learner's (a list of admins reads an organisation's few admin rows, not its staff's range).
+ADMIN_ROLES = tuple(role for role in ROLE_LABELS if role != LEARNER)
 
 
 class User(UserMixin, db.Model):

@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from models import LearnerHours, Membership, Organisation, User, WorkItem, db, utcnow
 from models.org import HR
-from models.people import LEARNER, UNIT_ADMIN
+from models.people import ADMIN_ROLES, LEARNER, UNIT_ADMIN
 
 from ..certificates.operations import Requirement, requirement
 from ..dates import today
@@ -143,7 +143,7 @@ def figures(org_ids: list[int], year: int, req: Requirement | None, staff: bool 
         found[parent_id].children = count
     admins = select(Membership.org_id, User.name, Membership.department_id, Membership.login_allowed) \
         .join(User, User.id == Membership.user_id) \
-        .where(Membership.role != LEARNER, Membership.org_id.in_(org_ids)).order_by(Membership.id)
+        .where(Membership.role.in_(ADMIN_ROLES), Membership.org_id.in_(org_ids)).order_by(Membership.id)
     for org_id, name, department_id, allowed in db.session.execute(admins):
         found[org_id].admins.append((name, department_id is None, allowed))
     return found
