@@ -3,7 +3,7 @@ records per person. Kept right by webapp/hours.py alone (recounted from the sour
 touches them); never written anywhere else."""
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, Numeric
+from sqlalchemy import ForeignKey, Index, Integer, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db
@@ -16,6 +16,9 @@ class LearnerHours(db.Model):
     公需 learning records of platforms and online courses) of one learner and year; `entries` counts the rows summed,
     so a year without any is told apart from a year of zero hours."""
     __tablename__ = 'learner_hours'
+    # A year's hours of many people (a big unit's staff) read from one range of an index holding the sums.
+    __table_args__ = (Index('ix_learner_hours_year_learner_id', 'year', 'learner_id',
+                            postgresql_include=['professional', 'public']),)
     learner_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     professional: Mapped[Decimal] = mapped_column(SUM, default=0)

@@ -18,6 +18,8 @@ LEARNER, UNIT_ADMIN, SUPERVISOR_ADMIN, PROVINCE_ADMIN = 'learner', 'unit_admin',
 HR_ADMIN = 'hr'  # 人社部门's staff
 ROLE_LABELS = {LEARNER: '专技人员', UNIT_ADMIN: '单位管理员', SUPERVISOR_ADMIN: '主管部门', PROVINCE_ADMIN: '省级/学时办',
                HR_ADMIN: '人社部门'}
+# Every role but the learner's (a list of admins reads an organisation's few admin rows, not its staff's range).
+ADMIN_ROLES = tuple(role for role in ROLE_LABELS if role != LEARNER)
 
 
 class User(UserMixin, db.Model):
@@ -75,6 +77,8 @@ class User(UserMixin, db.Model):
 # indexes cannot serve the two-character names that are so common (张伟).
 Index('ix_user_account_name_chars', func.string_to_array(User.name, null()), postgresql_using='gin') \
     .ddl_if(dialect='postgresql')
+# A unit's staff sorted by name: each person's name read from this index alone, not from the wide rows (PostgreSQL).
+Index('ix_user_account_id_name', User.id, postgresql_include=['name'])
 
 
 class _name_has_chars(FunctionElement):
@@ -113,11 +117,15 @@ def mask_id_number(id_number: Optional[str]) -> str:
 class Membership(db.Model):
     """One role of one person in one organisation; a unit admin with a department is a secondary admin."""
     __tablename__ = 'membership'
-    __table_args__ = (UniqueConstraint('user_id', 'role', 'org_id', name='uq_membership_user_role_org'),)
+    # A unit's staff are a range of ix_membership_org_id_role_user_id (ids and departments: their counts and sums read
+    # the index alone, in person order).
+    __table_args__ = (UniqueConstraint('user_id', 'role', 'org_id', name='uq_membership_user_role_org'),
+                      Index('ix_membership_org_id_role_user_id', 'org_id', 'role', 'user_id',
+                            postgresql_include=['department_id']))
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey('user_account.id'), index=True)
     role: Mapped[str] = mapped_column(String(20), index=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey('organisation.id'))
     department_id: Mapped[Optional[int]] = mapped_column(ForeignKey('department.id'))
     login_allowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # 允许登录系统
     # 超级管理员 of a supervising department or the province: the one admin who manages its admins (a unit's

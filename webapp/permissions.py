@@ -4,6 +4,7 @@ from functools import wraps
 from flask import abort, g, session
 from flask_login import current_user
 from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy.orm import aliased
 
 from models import Claim, Membership, Organisation, Supplement, User, WorkItem, db
 from models.org import HR as HR_ORG, UNIT
@@ -203,6 +204,17 @@ def org_subtree(root_id: int):
     """The ids of organisation *root_id* and of every organisation below it (a recursive CTE with column `id`)."""
     tree = select(Organisation.id).where(Organisation.id == root_id).cte('org_subtree', recursive=True)
     return tree.union_all(select(Organisation.id).where(Organisation.parent_id == tree.c.id))
+
+
+def found_below(root_id: int, *conditions):
+    """The ids of the organisations meeting *conditions* (on Organisation) that are below *root_id* at any depth:
+    walked up from each of them to *root_id* (a recursive CTE of a few rows per match), rather than the whole
+    sub-tree walked down (a province's 20,000 organisations) to be matched."""
+    up = select(Organisation.id, Organisation.parent_id.label('up')).where(*conditions) \
+        .cte('org_found_up', recursive=True)
+    parent = aliased(Organisation)
+    up = up.union_all(select(up.c.id, parent.parent_id).join(parent, parent.id == up.c.up).where(up.c.up != root_id))
+    return select(up.c.id).where(up.c.up == root_id)
 
 
 def in_subtree(root_id: int, org_id: int) -> bool:

@@ -87,6 +87,18 @@ def test_the_province_browses_level_by_level_and_searches_the_whole_tree(client,
     assert '陈静' in client.get(f'/oversight/units/{hz.id}').get_data(as_text=True)
 
 
+def test_a_search_finds_names_at_any_depth_below_and_nothing_else(client, ctx):
+    jt = org('浙江交通工程建设集团有限公司')
+    branch = Organisation(kind=UNIT, name='交通分公司甲', parent=jt)
+    db.session.add_all([branch, Organisation(kind=UNIT, name='交通分公司乙', parent=branch),
+                        Organisation(kind=UNIT, name='交通分公司丙', parent=org('其他单位'))])
+    db.session.commit()
+    login(client, 'jiaotong')
+    found = client.get('/oversight/units?q=交通').get_data(as_text=True).split('id="units"')[1]
+    assert '浙江交通工程建设集团有限公司' in found and '交通分公司甲' in found and '交通分公司乙' in found
+    assert '交通分公司丙' not in found and '浙江省交通运输厅' not in found   # outside; the root itself
+
+
 def test_a_parent_unit_sees_its_sub_units_only(client, ctx):
     jt = org('浙江交通工程建设集团有限公司')
     branch = Organisation(kind=UNIT, name='交工集团第一分公司', parent=jt)

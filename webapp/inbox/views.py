@@ -24,14 +24,14 @@ from . import bp, queries
 from .queries import CLAIM, todo_count  # noqa: F401 - the app factory's navigation count reads it here
 
 
-def _tabs(condition) -> tuple[str, list, dict]:
+def _tabs(parts: list) -> tuple[str, list, dict]:
     """The kind asked for (by default claims, or the first kind with rows when there are no claims: the inbox opens
     on work, not on an empty tab), the tabs: (kind, count shown), claims always, others when non-empty; and the
     counts (up to COUNT_CAP + 1) by kind."""
     current = request.args.get('kind', CLAIM)
     if current != CLAIM and kind_for(current) is None:
         abort(404)
-    counts = queries.counts_by_kind(condition, [k.subject_type for k in ordered()])
+    counts = queries.counts_by_kind(parts, [k.subject_type for k in ordered()])
     if 'kind' not in request.args and not counts.get(CLAIM):
         current = next((k.subject_type for k in ordered() if counts.get(k.subject_type)), CLAIM)
     tabs = [(k, queries.shown(counts.get(k.subject_type, 0))) for k in ordered()
@@ -84,7 +84,7 @@ def _page_number() -> int:
 def todo():
     m = current_membership()
     condition = queries.open_for(m)
-    current, tabs, counts = _tabs(condition)
+    current, tabs, counts = _tabs(queries.open_parts(m))
     if current != CLAIM:
         return _generic('todo', condition, (WorkItem.created_at, WorkItem.id), tabs, current)
     query = queries.todo_claims(m, request.args)
@@ -104,7 +104,7 @@ def todo():
 def done():
     m = current_membership()
     condition = queries.done_by(m)
-    current, tabs, counts = _tabs(condition)
+    current, tabs, counts = _tabs([condition])
     if current != CLAIM:
         return _generic('done', condition, (WorkItem.completed_at.desc(), WorkItem.id.desc()), tabs, current)
     query = queries.done_claims(m, request.args)

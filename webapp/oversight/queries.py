@@ -12,12 +12,12 @@ from sqlalchemy import and_, case, func, or_, select
 
 from models import LearnerHours, Membership, Organisation, User, WorkItem, db, utcnow
 from models.org import HR
-from models.people import LEARNER, UNIT_ADMIN
+from models.people import ADMIN_ROLES, LEARNER, UNIT_ADMIN
 
 from ..certificates.operations import Requirement, requirement
 from ..dates import today
 from ..i18n import _l
-from ..permissions import hr_offices, org_subtree
+from ..permissions import found_below, hr_offices
 from ..workflow.catalog import ROLES
 
 EXPORT_BATCH = 500
@@ -82,9 +82,7 @@ def units(parent_id: int, q: str = '', care=None):
             if db.session.get(Organisation, parent_id).kind == HR else \
             query.where(Organisation.parent_id == parent_id, Organisation.hr_org_id.is_(None))
     elif q:
-        tree = org_subtree(parent_id)
-        query = query.where(Organisation.id.in_(select(tree.c.id)), Organisation.id != parent_id,
-                            Organisation.name.contains(q))
+        query = query.where(Organisation.id.in_(found_below(parent_id, Organisation.name.contains(q))))
     else:
         query = query.where(Organisation.parent_id == parent_id)
     return query.order_by(Organisation.kind, Organisation.name, Organisation.id)
@@ -145,7 +143,7 @@ def figures(org_ids: list[int], year: int, req: Requirement | None, staff: bool 
         found[parent_id].children = count
     admins = select(Membership.org_id, User.name, Membership.department_id, Membership.login_allowed) \
         .join(User, User.id == Membership.user_id) \
-        .where(Membership.role != LEARNER, Membership.org_id.in_(org_ids)).order_by(Membership.id)
+        .where(Membership.role.in_(ADMIN_ROLES), Membership.org_id.in_(org_ids)).order_by(Membership.id)
     for org_id, name, department_id, allowed in db.session.execute(admins):
         found[org_id].admins.append((name, department_id is None, allowed))
     return found
