@@ -2,7 +2,7 @@
 timers, an organisation's waiting items per step
 
 Revision ID: d5e8a1c7f032
-Revises: b3f9a6d2c418
+Revises: c5e8a1f7d293
 Create Date: 2026-12-04 17:10:00
 
 At 1M claims / 20,000 units (bench/province_scale.py) these pages read whole tables or heaps:
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd5e8a1c7f032'
-down_revision = 'b3f9a6d2c418'
+down_revision = 'c5e8a1f7d293'
 branch_labels = None
 depends_on = None
 
