@@ -130,12 +130,14 @@ def pathway_breakdown(learner_id: int, year: int) -> list[PathwayHours]:
                          known[c].cap if c in known else None, known[c].rule if c in known else '') for c in codes]
 
 
-def progress(learner_id: int, year: int) -> Progress:
-    """Required vs done per part (总学时, 专业科目, 公需科目) for one learner and year."""
+def progress(learner_id: int, year: int, totals: list[dict] | None = None) -> Progress:
+    """Required vs done per part (总学时, 专业科目, 公需科目) for one learner and year (*totals*: her yearly_totals,
+    when read already)."""
     province = jurisdiction(learner_id)
     where = province.name if province is not None else ''
     req = requirement(province)
-    totals = next((t for t in claims_ops.yearly_totals(learner_id) if t['year'] == year), {})
+    totals = next((t for t in (claims_ops.yearly_totals(learner_id) if totals is None else totals)
+                   if t['year'] == year), {})
     parts = tuple(Part(key, label, getattr(req, key), Decimal(totals.get(key) or 0)) for key, label in PARTS)
     return Progress(learner_id, year, where, parts)
 

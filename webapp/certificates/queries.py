@@ -20,12 +20,13 @@ STAFF_COLUMNS = (_l('姓名'), _l('身份证号'), _l('部门'), _l('总学时')
 EXPORT_BATCH = 1000
 
 
-def years(learner_id: int | None = None) -> list[int]:
-    """The last five years, and every year the learner has hours in; newest first."""
+def years(learner_id: int | None = None, totals: list[dict] | None = None) -> list[int]:
+    """The last five years, and every year the learner has hours in (her yearly_totals, when read already); newest
+    first."""
     current = today().year
     found = set(range(current - 4, current + 1))
     if learner_id is not None:
-        found |= {t['year'] for t in claims_ops.yearly_totals(learner_id)}
+        found |= {t['year'] for t in (claims_ops.yearly_totals(learner_id) if totals is None else totals)}
     return sorted(found, reverse=True)
 
 

@@ -8,6 +8,7 @@ from flask_login import login_required
 from models import User, db, mask_id_number
 from models.people import LEARNER, UNIT_ADMIN
 
+from ..claims import operations as claims_ops
 from ..dates import today
 from ..pagination import RowPage
 from ..permissions import current_membership, role_required
@@ -46,15 +47,18 @@ def _pdf(data: bytes, filename: str, as_attachment: bool = False):
 
 
 def _learner_context(learner_id: int, year: int) -> dict:
+    totals = claims_ops.yearly_totals(learner_id)  # read once: the years offered and the year's progress
     try:
-        progress = ops.progress(learner_id, year)
+        progress = ops.progress(learner_id, year, totals)
     except ops.CertificateError as exc:
         flash(exc.message, 'danger')
         progress = None
-    return dict(year=year, years=queries.years(learner_id), progress=progress,
+    certificates = queries.certificates_of(learner_id)  # newest first: the year's valid one is the first not voided
+    valid = next((c for c in certificates if c.year == year and c.voided_at is None), None)
+    return dict(year=year, years=queries.years(learner_id, totals), progress=progress,
                 by_pathway=ops.pathway_breakdown(learner_id, year) if progress else [],
                 online=ops.online_learning(learner_id, year)[1] if progress else [],
-                certificates=queries.certificates_of(learner_id), valid=ops.valid_certificate(learner_id, year),
+                certificates=certificates, valid=valid,
                 confirmation=ops.confirmation(learner_id, year), prints=queries.prints_of(learner_id, year))
 
 
