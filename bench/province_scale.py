@@ -21,8 +21,8 @@ of those kinds mapped, a *_at timestamp shifted), so columns and indexes added l
 built and how long each phase took is kept in the table bench_meta. Without --rebuild a built database is kept.
 The step `hr` (run by `build` and `time` too, idempotent, so a database built before it gets it without a rebuild) adds
 a city's 人社局 under the province's top 人社部门 (add_city_hr): the 2,000 units of the big supervising department name
-it as their 同级人社部门, and it has an `hr` step's open work items. Every account's password is Demo@2026 (hashed as the tests hash it); the accounts the pages are timed as are in
-bench_meta (`time` prints them).
+it as their 同级人社部门, and it has an `hr` step's open work items. Every account's password is Demo@2026 (hashed as
+the tests hash it); the accounts the pages are timed as are in bench_meta (`time` prints them).
 
 time: in-process with the Flask test client (the test configuration, on that database, nothing rolled back),
 logged in through the login form with the test captcha; N requests per page, p50/p95, SQL statements per request
@@ -794,7 +794,8 @@ def add_city_hr(url: str) -> dict:
         city_hr = {'id': city, 'name': CITY_HR_NAME, 'top_hr': top, 'units': units, 'claims': claims,
                    'open_hr_items': open_items}
         for key, value in (('accounts', accounts), ('city_hr', city_hr)):
-            conn.execute('INSERT INTO bench_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+            conn.execute('INSERT INTO bench_meta VALUES (%s, %s) '
+                         'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
                          (key, json.dumps(value, ensure_ascii=False)))
         conn.commit()
     if made:
@@ -981,9 +982,10 @@ def probe_values(url: str, meta: dict) -> dict:
             'WHERE m.org_id = %s AND char_length(u.name) = 3 ORDER BY u.id LIMIT 1', (big,)).fetchone()
         count = conn.execute('SELECT count(*) FROM user_account WHERE name = %s', (common,)).fetchone()[0]
         hr_claim = conn.execute(  # the oldest of the big unit's claims with an hr item waiting at the city's 人社局
-            "SELECT w.subject_id FROM work_item w WHERE w.lane = 'hr' AND w.scope_org_id = %s AND w.completed_at IS NULL "
-            "AND w.subject_type = 'claim' AND w.subject_id IN (SELECT id FROM claim WHERE unit_id = %s) "
-            'ORDER BY w.subject_id LIMIT 1', (meta['city_hr']['id'], big)).fetchone()[0]
+            "SELECT w.subject_id FROM work_item w WHERE w.lane = 'hr' AND w.scope_org_id = %s "
+            "AND w.completed_at IS NULL AND w.subject_type = 'claim' "
+            'AND w.subject_id IN (SELECT id FROM claim WHERE unit_id = %s) ORDER BY w.subject_id LIMIT 1',
+            (meta['city_hr']['id'], big)).fetchone()[0]
     return {'common_name': common, 'common_name_people': count, 'three_char_name': three, 'id_number': idn,
             'city_hr_claim': hr_claim}
 

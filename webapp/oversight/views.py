@@ -13,7 +13,8 @@ from ..i18n import _l
 from ..exports import wants_export, xlsx_response
 from ..numbers import row_id
 from ..pagination import RowPage, paginate
-from ..permissions import below, current_membership, hr_care, hr_care_heads, hr_care_set, oversees, oversight_root, role_required
+from ..permissions import (below, current_membership, hr_care, hr_care_heads, hr_care_set, oversees, oversight_root,
+                           role_required)
 from ..refusals import attempt
 from ..catalogue import member_pathways
 from . import bp, dashboard as figures_of, operations as ops, queries, stats
