@@ -731,9 +731,10 @@ CITY_HR_ACCOUNT = 'hz_renshe'
 def add_city_hr(url: str) -> dict:
     """A city's 人社局 under the province's top 人社部门 (made too when the database has none), with an HR_ADMIN account
     (hz_renshe), named as 同级人社部门 by every unit of the big supervising department (2,000 units, the big unit among
-    them), and an `hr` step's open work items waiting at it: a copy, in the `hr` lane, of each open 终审 item of those
-    units (the inbox lists them; their instances' states do not have the step, so opening one to act fails). Idempotent:
-    runs on a built database (`build`, `time` and `hr` call it); records the account and the office in bench_meta."""
+    them; the dashboards' aggregates are rebuilt then), and an `hr` step's open work items waiting at it: a copy, in
+    the `hr` lane, of each open 终审 item of those units (the inbox lists them; their instances' states do not have the
+    step, so opening one to act fails). Idempotent: runs on a built database (`build`, `time` and `hr` call it);
+    records the account and the office in bench_meta."""
     meta = read_meta(url)
     big_sup = meta['big_supervisor']['id']
     with psycopg.connect(libpq_url(url)) as conn:
@@ -798,6 +799,8 @@ def add_city_hr(url: str) -> dict:
                          'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
                          (key, json.dumps(value, ensure_ascii=False)))
         conn.commit()
+    if named:  # the dashboards' aggregates add up a 人社部门's units under it (stats._ancestors)
+        made.append(f'dashboard aggregates rebuilt: {refresh_stats(url)} rows')
     if made:
         with psycopg.connect(libpq_url(url), autocommit=True) as conn:
             conn.execute('VACUUM ANALYZE organisation')
