@@ -1,6 +1,7 @@
 """Province scale: build a PostgreSQL database of a province's size, then time every list page and search on it.
 
     python bench/province_scale.py build [--url URL] [--scale 1.0] [--rebuild]
+    python bench/province_scale.py hr    [--url URL]
     python bench/province_scale.py time  [--url URL] [--requests 30] [--only TEXT] [--explain]
                                          [--save FILE.json] [--compare FILE.json]
 
@@ -18,8 +19,10 @@ department: the template's learner, unit, unit admin, supervising department …
 every timestamp by the clone's age. A column this script does not name is copied from the template (a foreign key
 of those kinds mapped, a *_at timestamp shifted), so columns and indexes added later are filled too. What was
 built and how long each phase took is kept in the table bench_meta. Without --rebuild a built database is kept.
-Every account's password is Demo@2026 (hashed as the tests hash it); the accounts the pages are timed as are in
-bench_meta (`time` prints them).
+The step `hr` (run by `build` and `time` too, idempotent, so a database built before it gets it without a rebuild) adds
+a city's 人社局 under the province's top 人社部门 (add_city_hr): the 2,000 units of the big supervising department name
+it as their 同级人社部门, and it has an `hr` step's open work items. Every account's password is Demo@2026 (hashed as
+the tests hash it); the accounts the pages are timed as are in bench_meta (`time` prints them).
 
 time: in-process with the Flask test client (the test configuration, on that database, nothing rolled back),
 logged in through the login form with the test captcha; N requests per page, p50/p95, SQL statements per request
@@ -719,6 +722,95 @@ def write_meta(url: str, meta: dict, phases: Phases) -> None:
             conn.execute('INSERT INTO bench_meta VALUES (%s, %s)', (key, json.dumps(value, ensure_ascii=False)))
 
 
+# A city's 人社局 (issue 16) ------------------------------------------------------------------------------------------
+
+CITY_HR_NAME = '杭州市人力资源和社会保障局'
+CITY_HR_ACCOUNT = 'hz_renshe'
+
+
+def add_city_hr(url: str) -> dict:
+    """A city's 人社局 under the province's top 人社部门 (made too when the database has none), with an HR_ADMIN account
+    (hz_renshe), named as 同级人社部门 by every unit of the big supervising department (2,000 units, the big unit among
+    them; the dashboards' aggregates are rebuilt then), and an `hr` step's open work items waiting at it: a copy, in
+    the `hr` lane, of each open 终审 item of those units (the inbox lists them; their instances' states do not have the
+    step, so opening one to act fails). Idempotent: runs on a built database (`build`, `time` and `hr` call it);
+    records the account and the office in bench_meta."""
+    meta = read_meta(url)
+    big_sup = meta['big_supervisor']['id']
+    with psycopg.connect(libpq_url(url)) as conn:
+        province = conn.execute('SELECT parent_id FROM organisation WHERE id = %s', (big_sup,)).fetchone()[0]
+
+        def org(name, parent, locality):
+            found = conn.execute("SELECT id FROM organisation WHERE kind = 'hr' AND parent_id = %s AND name = %s",
+                                 (parent, name)).fetchone()
+            if found:
+                return found[0], False
+            return conn.execute("INSERT INTO organisation (kind, name, locality, parent_id) VALUES ('hr', %s, %s, %s) "
+                                "RETURNING id", (name, locality, parent)).fetchone()[0], True
+
+        top = conn.execute("SELECT id FROM organisation WHERE kind = 'hr' AND parent_id = %s ORDER BY id LIMIT 1",
+                           (province,)).fetchone()
+        made = []
+        if top is None:
+            top, _new = org('浙江省人力资源和社会保障厅', province, None)
+            made.append('top 人社部门')
+        else:
+            top = top[0]
+        city, new = org(CITY_HR_NAME, top, '杭州市')
+        if new:
+            made.append('city 人社局')
+        if conn.execute('SELECT 1 FROM user_account WHERE account_name = %s', (CITY_HR_ACCOUNT,)).fetchone() is None:
+            password_hash = generate_password_hash(PASSWORD, method=test_config(url)['PASSWORD_HASH_METHOD'])
+            user = conn.execute(
+                'INSERT INTO user_account (account_name, name, password_hash, is_enabled, must_change_password, '
+                "session_epoch) VALUES (%s, '杭州人社局审验员', %s, true, false, 0) RETURNING id",
+                (CITY_HR_ACCOUNT, password_hash)).fetchone()[0]
+            conn.execute("INSERT INTO membership (user_id, role, org_id, login_allowed, principal) "
+                         "VALUES (%s, 'hr', %s, true, true)", (user, city))
+            made.append(f'account {CITY_HR_ACCOUNT}')
+        named = conn.execute("UPDATE organisation SET hr_org_id = %s WHERE parent_id = %s AND kind = 'unit' "
+                             'AND hr_org_id IS DISTINCT FROM %s', (city, big_sup, city)).rowcount
+        if named:
+            made.append(f'{named} units name it')
+        items = 0
+        if conn.execute("SELECT 1 FROM work_item WHERE lane = 'hr' AND scope_org_id = %s LIMIT 1",
+                        (city,)).fetchone() is None:
+            cols = [c for c, _type in columns(conn, 'work_item') if c != 'id']
+            given = {'task_id': 'gen_random_uuid()::text', 'task_name': "'hr_review'", 'task_title': "'人社审验'",
+                     'lane': "'hr'", 'scope_org_id': str(city), 'scope_department_id': 'NULL', 'overdue_at': 'NULL',
+                     'escalated_org_id': 'NULL'}
+            items = conn.execute(
+                f"INSERT INTO work_item ({', '.join(cols)}) SELECT {', '.join(given.get(c, 'w.' + c) for c in cols)} "
+                "FROM work_item w JOIN claim c ON w.subject_type = 'claim' AND c.id = w.subject_id "
+                "JOIN organisation u ON u.id = c.unit_id "
+                "WHERE w.completed_at IS NULL AND w.lane = 'supervisor' AND w.scope_org_id = %s AND u.hr_org_id = %s",
+                (big_sup, city)).rowcount
+            made.append(f'{items} open hr items')
+        units, claims = conn.execute(
+            'SELECT count(DISTINCT u.id), count(c.id) FROM organisation u LEFT JOIN claim c ON c.unit_id = u.id '
+            'WHERE u.hr_org_id = %s', (city,)).fetchone()
+        open_items = conn.execute("SELECT count(*) FROM work_item WHERE completed_at IS NULL AND lane = 'hr' "
+                                  'AND scope_org_id = %s', (city,)).fetchone()[0]
+        accounts = dict(meta['accounts'], city_hr=CITY_HR_ACCOUNT)
+        city_hr = {'id': city, 'name': CITY_HR_NAME, 'top_hr': top, 'units': units, 'claims': claims,
+                   'open_hr_items': open_items}
+        for key, value in (('accounts', accounts), ('city_hr', city_hr)):
+            conn.execute('INSERT INTO bench_meta VALUES (%s, %s) '
+                         'ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+                         (key, json.dumps(value, ensure_ascii=False)))
+        conn.commit()
+    if named:  # the dashboards' aggregates add up a 人社部门's units under it (stats._ancestors)
+        made.append(f'dashboard aggregates rebuilt: {refresh_stats(url)} rows')
+    if made:
+        with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+            conn.execute('VACUUM ANALYZE organisation')
+            conn.execute('VACUUM ANALYZE work_item')
+            conn.execute('VACUUM ANALYZE membership')
+            conn.execute('VACUUM ANALYZE user_account')
+        say('city 人社局: ' + '; '.join(made))
+    return city_hr
+
+
 def read_meta(url: str) -> dict:
     with psycopg.connect(libpq_url(url)) as conn:
         return {k: json.loads(v) for k, v in conn.execute('SELECT key, value FROM bench_meta').fetchall()}
@@ -729,7 +821,7 @@ def print_meta(meta: dict) -> None:
           f"{meta.get('learners')} learners, {meta.get('claims')} claims")
     for name, seconds, rows in meta.get('phases', []):
         print(f'  {name:48} {seconds:8.1f} s  {rows}')
-    for key in ('big_unit', 'small_unit', 'big_supervisor', 'accounts', 'counts'):
+    for key in ('big_unit', 'small_unit', 'big_supervisor', 'city_hr', 'accounts', 'counts'):
         if key in meta:
             print(f'  {key}: {json.dumps(meta[key], ensure_ascii=False)}')
 
@@ -763,6 +855,7 @@ def command_build(args) -> None:
                 (meta['big_unit']['id'],)).fetchone()[0]
     phases.rows.append(('total', time.perf_counter() - t0, ''))
     write_meta(args.url, meta, phases)
+    add_city_hr(args.url)
     print_meta(read_meta(args.url))
 
 
@@ -773,6 +866,8 @@ def main():
     b.add_argument('--url', default=DEFAULT_URL)
     b.add_argument('--scale', type=float, default=1.0)
     b.add_argument('--rebuild', action='store_true')
+    h = sub.add_parser('hr', help="add a city's 人社局 to a built database (idempotent)")
+    h.add_argument('--url', default=DEFAULT_URL)
     t = sub.add_parser('time', help='time the list pages and searches')
     t.add_argument('--url', default=DEFAULT_URL)
     t.add_argument('--requests', type=int, default=30)
@@ -783,6 +878,9 @@ def main():
     args = parser.parse_args()
     if args.command == 'build':
         command_build(args)
+    elif args.command == 'hr':
+        add_city_hr(args.url)
+        print_meta(read_meta(args.url))
     else:
         command_time(args)
 
@@ -798,6 +896,7 @@ def pages(meta: dict, probe: dict) -> list[tuple[str, str | None, str]]:
     common, three, idn = probe['common_name'], probe['three_char_name'], probe['id_number']
     sup, unit, prov, small, learner = 'big_supervisor', 'big_unit_admin', 'province', 'small_unit_admin', \
         'learner_8_claims'
+    hr = 'city_hr'
     rows = []
     for who, role in ((sup, 'supervisor'), (unit, 'unit')):
         rows += [
@@ -853,6 +952,19 @@ def pages(meta: dict, probe: dict) -> list[tuple[str, str | None, str]]:
         ('unit 统计看板 (by department)', unit, '/oversight/unit-dashboard'),
         ('unit 统计看板 pathway', unit, '/oversight/unit-dashboard?pathway=seminar'),
         ('unit export 统计看板 completion', unit, '/oversight/unit-dashboard?export=completion'),
+        ('city 人社局 学时审核结果', hr, '/claims/manage'),
+        ('city 人社局 学时审核结果 page 50', hr, '/claims/manage?page=50'),
+        ('city 人社局 学时审核结果 status', hr, '/claims/manage?status=退回修改'),
+        ('city 人社局 学时审核结果 name (2 chars)', hr, f'/claims/manage?q={common}'),
+        ('city 人社局 学时审核结果 name (3 chars)', hr, f'/claims/manage?q={three}'),
+        ('city 人社局 export 学时审核结果 (status+year)', hr,
+         f'/claims/manage?status=不予认定&year={last_year}&export=xlsx'),
+        ('city 人社局 待我处理', hr, '/inbox/'),
+        ('city 人社局 下属机构管理', hr, '/oversight/units'),
+        ('city 人社局 下属机构管理 name', hr, '/oversight/units?q=建设'),
+        ('city 人社局 下属机构 · big unit', hr, f"/oversight/units/{meta['big_unit']['id']}"),
+        ('city 人社局 统计看板', hr, '/oversight/dashboard'),
+        ('city 人社局 登记详情 (big unit)', hr, f"/claims/{probe['city_hr_claim']}"),
         ('learner 我发起的', learner, '/inbox/mine'),
         ('learner 培训登记详情', learner, '/claims/'),
         ('learner 培训总体查询', learner, '/claims/totals'),
@@ -872,7 +984,13 @@ def probe_values(url: str, meta: dict) -> dict:
             'SELECT u.name, u.id_number FROM user_account u JOIN membership m ON m.user_id = u.id '
             'WHERE m.org_id = %s AND char_length(u.name) = 3 ORDER BY u.id LIMIT 1', (big,)).fetchone()
         count = conn.execute('SELECT count(*) FROM user_account WHERE name = %s', (common,)).fetchone()[0]
-    return {'common_name': common, 'common_name_people': count, 'three_char_name': three, 'id_number': idn}
+        hr_claim = conn.execute(  # the oldest of the big unit's claims with an hr item waiting at the city's 人社局
+            "SELECT w.subject_id FROM work_item w WHERE w.lane = 'hr' AND w.scope_org_id = %s "
+            "AND w.completed_at IS NULL AND w.subject_type = 'claim' "
+            'AND w.subject_id IN (SELECT id FROM claim WHERE unit_id = %s) ORDER BY w.subject_id LIMIT 1',
+            (meta['city_hr']['id'], big)).fetchone()[0]
+    return {'common_name': common, 'common_name_people': count, 'three_char_name': three, 'id_number': idn,
+            'city_hr_claim': hr_claim}
 
 
 class StatementLog:
@@ -889,7 +1007,7 @@ class StatementLog:
 
     def after(self, conn, cursor, statement, parameters, context, executemany):
         seconds = time.perf_counter() - conn.info.pop('bench_t0', time.perf_counter())
-        if seconds > self.slowest[0] and statement.lstrip().upper().startswith('SELECT'):
+        if seconds > self.slowest[0] and statement.lstrip().upper().startswith(('SELECT', 'WITH')):
             self.slowest = (seconds, statement, parameters)
 
 
@@ -911,6 +1029,7 @@ def command_time(args) -> None:
         upgrade_schema(args.url)  # the schema of the code being timed (indexes its migrations add)
     except (Exception, SystemExit) as exc:  # Flask-Migrate exits on errors (a newer migration than this code)
         say(f'schema not upgraded: {exc}')
+    add_city_hr(args.url)
     meta = read_meta(args.url)
     print_meta(meta)
     probe = probe_values(args.url, meta)

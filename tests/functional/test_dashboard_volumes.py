@@ -140,3 +140,8 @@ def test_a_city_hr_offices_dashboard_adds_up_the_units_naming_it(client, january
     assert [r[0] for r in completion[1:]] == ['杭州市城建设计研究院']
     pathways = sheet(client.get(f'/oversight/dashboard?export=pathways&year={Y - 1}'))
     assert sum(r[2] for r in pathways[1:]) == 1                     # 陈静's claim approved, not 张伟's or 李娜's
+    client.post('/logout')
+    login(client, 'shengji')                     # above both the tree and the 人社部门: 杭州城建院 counted once
+    pathways = sheet(client.get(f'/oversight/dashboard?export=pathways&year={Y - 1}'))
+    assert sum(r[2] for r in pathways[1:]) == 4                     # 张伟's, 李娜's, 陈静's and the demo's
+    assert by_first(sheet(client.get('/oversight/dashboard?export=supplements')))['1月'][0] == 3

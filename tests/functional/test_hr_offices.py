@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from models import Organisation, Registration, User, db
 from models.org import HR, UNIT
+from webapp import permissions
 
 from ..helpers import submitted_claim
-from ..people import CHEN_JING, GUANGXI, ZHANG_WEI, login, province_id
+from ..people import CHEN_JING, GUANGXI, ZHANG_WEI, login, membership, province_id
 from ..workflow.test_registration_process import PASSWORD
 from .test_registration_pages import post, unit_data
 from .test_registration_pages import ops_item
@@ -89,7 +90,33 @@ def rows(response) -> list[list]:
     return [list(r) for r in load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True)]
 
 
-def test_a_city_hr_office_sees_only_the_units_naming_it(client, ctx):
+@pytest.fixture(params=['ids', 'cte'])
+def care_read(request, monkeypatch):
+    """A city's care read into its ids (a few thousand units), or, past CARE_IDS_MAX, kept as the recursive CTE."""
+    if request.param == 'cte':
+        monkeypatch.setattr(permissions, 'CARE_IDS_MAX', 0)
+    return request.param
+
+
+def test_the_care_read_into_ids_is_the_recursive_care(ctx):
+    hz = org(HZ)
+    sub = Organisation(kind=UNIT, name='城建院第一分院', parent=hz)
+    db.session.add(sub)
+    db.session.flush()
+    db.session.add_all([Organisation(kind=UNIT, name='一分院设计所', parent=sub),
+                        Organisation(kind=UNIT, name='城建院第二分院', parent=hz,
+                                     hr_org_id=org('浙江省人力资源和社会保障厅').id)])
+    db.session.flush()
+    m = membership('hz_renshe')
+    care = set(db.session.scalars(select(permissions.hr_care(m).c.id)))
+    assert len(care) == 3
+    assert set(db.session.scalars(select(Organisation.id).where(Organisation.id.in_(
+        permissions.hr_care_set(m))))) == care
+    assert set(db.session.scalars(select(Organisation.id).where(Organisation.id.in_(
+        permissions.hr_care_heads(m))))) == {hz.id}
+
+
+def test_a_city_hr_office_sees_only_the_units_naming_it(client, ctx, care_read):
     hz, jt = org(HZ), org(JT)
     sub = Organisation(kind=UNIT, name='城建院第一分院', parent=hz)          # inherits 杭州市人社局
     other = Organisation(kind=UNIT, name='城建院第二分院', parent=hz, hr_org_id=org('浙江省人力资源和社会保障厅').id)
@@ -115,7 +142,7 @@ def test_a_city_hr_office_sees_only_the_units_naming_it(client, ctx):
     assert client.get('/oversight/dashboard').status_code == 200
 
 
-def test_a_city_hr_office_sees_only_its_units_claims(client, app, ctx):
+def test_a_city_hr_office_sees_only_its_units_claims(client, app, ctx, care_read):
     jt_claim, _item = submitted_claim(ZHANG_WEI)
     hz_claim, _item = submitted_claim(CHEN_JING)
     login(client, 'hz_renshe')

@@ -27,9 +27,9 @@ REGISTRATION_KINDS = (('learner', _l('个人注册')), ('org', _l('单位注册'
 @dataclass(frozen=True)
 class Scope:
     """Whose figures: an organisation's sub-tree (its rows in the sub-tree tables), or a unit's own by department
-    (its rows in the department tables: all of them, or only *department_id*'s, a secondary admin's); for a 人社部门
-    below the top one, its own sub-tree's added to those of the units it looks after (*heads*: a SELECT of their
-    ids, permissions.hr_care_heads), which are not below it in the tree."""
+    (its rows in the department tables: all of them, or only *department_id*'s, a secondary admin's). A 人社部门's
+    rows add up the units in its care too (stats._ancestors); for one below the top, *heads*
+    (permissions.hr_care_heads: the units heading its care, not below it in the tree) are the rows listed below it."""
     org_id: int
     by_department: bool = False
     department_id: int | None = None
@@ -37,8 +37,6 @@ class Scope:
 
     def rows(self, whole, per_department) -> tuple:
         """The aggregate to read (*whole* or *per_department*) and the conditions that pick this scope's rows."""
-        if self.heads is not None:
-            return whole, [or_(whole.org_id == self.org_id, whole.org_id.in_(self.heads))]
         if not self.by_department:
             return whole, [whole.org_id == self.org_id]
         where = [per_department.org_id == self.org_id]

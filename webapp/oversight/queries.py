@@ -70,12 +70,12 @@ def requirement_of(root: Organisation) -> Requirement:
 
 def units(parent_id: int, q: str = '', care=None):
     """The organisations directly below *parent_id*, or, searched by part of the name, every one below it at any
-    depth: supervising departments first, then by name. With *care* (permissions.hr_care: a 人社部门 below the top
+    depth: supervising departments first, then by name. With *care* (permissions.hr_care_set: a 人社部门 below the top
     one), only those in its care: at its own level (*parent_id* is the 人社部门) the units naming it or a 人社部门
     below it, and the 人社部门 below it; below a unit, its sub-units naming no other."""
     query = select(Organisation)
     if care is not None and q:
-        query = query.where(Organisation.id.in_(select(care.c.id)), Organisation.name.contains(q))
+        query = query.where(Organisation.id.in_(care), Organisation.name.contains(q))
     elif care is not None:
         offices = select(hr_offices(parent_id).c.id)
         query = query.where(or_(Organisation.parent_id == parent_id, Organisation.hr_org_id.in_(offices))) \

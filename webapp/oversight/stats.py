@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, text, union_all
+from sqlalchemy import and_, case, cast, delete, extract, func, insert, literal, select, text, union, union_all
 from sqlalchemy import Date as DateType
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -49,12 +49,24 @@ def _week(column):
 
 
 def _ancestors():
-    """Every organisation with itself and each organisation above it: a recursive CTE (org_id, ancestor_id)."""
+    """Every organisation with itself and each organisation above it (a recursive CTE), and every organisation in a
+    人社部门's care (permissions.hr_care: naming it, or a sub-unit inheriting it) with that 人社部门 and each one above
+    it: a city's 人社局 reads the totals of the units it looks after from its own rows (they are not below it in the
+    tree), not from 2,000 units' rows. Distinct pairs (org_id, ancestor_id): the province, above both, counts a unit
+    once."""
     up = select(Organisation.id.label('org_id'), Organisation.id.label('ancestor_id')) \
         .cte('org_up', recursive=True)
-    return up.union_all(select(up.c.org_id, Organisation.parent_id).join(Organisation, Organisation.id ==
-                                                                         up.c.ancestor_id)
-                        .where(Organisation.parent_id.is_not(None)))
+    up = up.union_all(select(up.c.org_id, Organisation.parent_id).join(Organisation, Organisation.id ==
+                                                                       up.c.ancestor_id)
+                      .where(Organisation.parent_id.is_not(None)))
+    named = select(Organisation.id.label('org_id'), Organisation.hr_org_id.label('hr_id')) \
+        .where(Organisation.hr_org_id.is_not(None)).cte('org_hr', recursive=True)
+    named = named.union_all(select(Organisation.id, named.c.hr_id).join(named, Organisation.parent_id ==
+                                                                        named.c.org_id)
+                            .where(Organisation.hr_org_id.is_(None)))
+    return union(select(up.c.org_id, up.c.ancestor_id),
+                 select(named.c.org_id, up.c.ancestor_id).join(up, up.c.org_id == named.c.hr_id)) \
+        .subquery('org_ancestors')
 
 
 def _rolled_up(model, per_org, keys: list[str], sums: list[str], mins: tuple[str, ...] = ()):

@@ -13,7 +13,8 @@ from ..i18n import _l
 from ..exports import wants_export, xlsx_response
 from ..numbers import row_id
 from ..pagination import RowPage, paginate
-from ..permissions import below, current_membership, hr_care, hr_care_heads, oversees, oversight_root, role_required
+from ..permissions import (below, current_membership, hr_care, hr_care_heads, hr_care_set, oversees, oversight_root,
+                           role_required)
 from ..refusals import attempt
 from ..catalogue import member_pathways
 from . import bp, dashboard as figures_of, operations as ops, queries, stats
@@ -69,7 +70,7 @@ def units():
     q = (request.args.get('q') or '').strip()[:MAX_QUERY]
     year = _year()
     req = _requirement(m)
-    care = hr_care(m)
+    care = hr_care_set(m)
     if wants_export(request.args):
         return xlsx_response(*queries.units_export(parent.id, q, year, req, care))
     page = paginate(queries.units(parent.id, q, care))
