@@ -25,12 +25,14 @@ def test_the_form_offers_and_refuses_in_chinese(client, ctx):
     html = page(client, FORM)
     assert f'id="current-hr">{HZ_RENSHE}' in html and f'{RENSHE}（人社部门）' in html
     assert f'{HZ_RENSHE}（人社部门）' not in html  # not the current one
+    assert '新的同级人社部门' in html and '新的上级' not in html.replace('新的上级单位', '')
     assert '浙江省交通运输厅' not in page(client, '/transfers/superior?kind=hr&q=厅')  # only 人社部门
     gx_hr = Organisation(kind=HR, name='广西壮族自治区人力资源和社会保障厅', parent_id=province_id(GUANGXI))
     db.session.add(gx_hr)
     db.session.commit()
     assert gx_hr.name not in page(client, FORM)
     refused(client, org_id('浙江省住房和城乡建设厅'), '请从搜索结果中选择新的同级人社部门')
+    refused(client, '', '请从搜索结果中选择新的同级人社部门')                  # none chosen
     refused(client, gx_hr.id, '同级人社部门须是“浙江省专业技术人员继续教育学时办”的人社部门，请重新选择')
     refused(client, org_id(HZ_RENSHE), f'“{HZ_RENSHE}”已是本单位的同级人社部门')
     assert db.session.scalar(select(SuperiorChange)) is None

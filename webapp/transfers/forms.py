@@ -22,4 +22,9 @@ class SuperiorForm(IdempotentForm):
     reason = reason_field(_l('更换原因'), _l('更换原因不能超过 500 个字'), required=REQUIRED)
 
 
+class HrOfficeForm(SuperiorForm):
+    """机构类型 同级人社部门: the same request, naming the new 人社部门."""
+    new_parent_id = IntegerField(_l('新的同级人社部门'), validators=[DataRequired(_l('请从搜索结果中选择新的同级人社部门'))])
+
+
 DecisionForm = decision_form([('approve', _l('同意')), ('reject', _l('不同意'))], _l('不同意原因'))

@@ -14,7 +14,7 @@ from ..numbers import row_id
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
 from . import bp, operations as ops, queries, superior
-from .forms import DecisionForm, SendOutForm, SuperiorForm, TransferForm
+from .forms import DecisionForm, HrOfficeForm, SendOutForm, SuperiorForm, TransferForm
 
 
 def _q() -> str:
@@ -153,7 +153,7 @@ def superior_index():
         abort(403)
     principal = superior.is_principal(m)
     kind = superior.org_type(request.args.get('kind'))  # 机构类型: what the search offers
-    form = SuperiorForm()
+    form = (HrOfficeForm if kind == HR_OFFICE else SuperiorForm)()
     if principal and form.validate_on_submit():
         if (again := form.repeated()) is not None:
             return again
