@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app, send_file
 from PIL import Image, UnidentifiedImageError
 
 from .config import Config
@@ -89,3 +89,12 @@ def store(data: bytes) -> str:
 
 def file_path(digest: str) -> Path:
     return Path(current_app.config['EVIDENCE_DIR']) / digest[:2] / digest[2:]
+
+
+def download(digest: str | None, content_type: str | None, name: str):
+    """A stored file as a download called *name* with the extension of its type (a licence scan …); 404 when there
+    is none."""
+    if not digest or not file_path(digest).exists():
+        abort(404)
+    extension = 'pdf' if content_type == 'application/pdf' else (content_type or '').split('/')[-1]
+    return send_file(file_path(digest), mimetype=content_type, download_name=f'{name}.{extension}')

@@ -1,6 +1,6 @@
 """Registration pages: the public forms (注册), progress query and withdrawal (注册审核进度查询 / 撤回申请), the unit
 search used by the forms, and the approvers' detail page with the decision."""
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,7 +10,7 @@ from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN, mask_id_
 from .. import security
 from ..audit import flow_log
 from ..confirmation import ask, confirmed
-from ..evidence import file_path
+from ..evidence import download
 from ..forms import choices
 from ..i18n import N_
 from ..numbers import row_id
@@ -258,8 +258,4 @@ def decide(registration_id: int):
 @role_required(*STAFF)
 def licence(registration_id: int):
     reg = _registration_or_404(registration_id)
-    if not reg.licence_sha256 or not file_path(reg.licence_sha256).exists():
-        abort(404)
-    extension = 'pdf' if reg.licence_type == 'application/pdf' else reg.licence_type.split('/')[-1]
-    return send_file(file_path(reg.licence_sha256), mimetype=reg.licence_type,
-                     download_name=f'licence-{reg.id}.{extension}')
+    return download(reg.licence_sha256, reg.licence_type, f'licence-{reg.id}')

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from models import Membership, Organisation, Registration, UnitInfoChange, WorkItem, db
-from models.org import ORG_KINDS, UNIT
+from models.org import ORG_KINDS
 from models.people import PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from .. import audit, evidence, notices
@@ -18,18 +18,13 @@ from ..registration.operations import RegistrationError, normalise_credit_code
 from ..subjects import apply_step, open_work_item
 from ..transfers.operations import checked_decision
 from ..workflow import catalog, runtime, trial
-from .operations import UnitError
+from .operations import UnitError, is_principal  # the principal admin asks for a change
 
 SUBJECT = PROCESS = 'unit_info_change'
 REVIEW_FORM = 'unit_info_review'
 WITHDRAW_MESSAGE = 'withdraw_unit_info'
 NAME_LENGTH = 200
 REASON_LENGTH = 500
-
-
-def is_principal(m: Membership | None) -> bool:
-    """The unit's principal admin (超级管理员: a unit admin without a department) asks for a change."""
-    return m is not None and m.role == UNIT_ADMIN and m.department_id is None and m.org.kind == UNIT
 
 
 def may_list(m: Membership | None) -> bool:

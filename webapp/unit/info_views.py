@@ -1,7 +1,7 @@
 """修改单位信息 pages, the part the superior approves: the principal admin's request form, the requests a role sees
 (the unit its own, a superior those it reviews), a request with its flow log and the approve / reject and withdraw
 forms, and the licence scans (the organisation's current one and a request's new one), each scope-checked."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -10,7 +10,7 @@ from models.people import HR_ADMIN, PROVINCE_ADMIN, SUPERVISOR_ADMIN, UNIT_ADMIN
 
 from ..audit import flow_log
 from ..confirmation import ask, confirmed
-from ..evidence import file_path
+from ..evidence import download
 from ..pagination import paginate
 from ..permissions import current_membership, role_required
 from ..refusals import Refused, attempt, flash_errors, refused
@@ -25,13 +25,6 @@ def _change_or_404(info_change_id: int) -> UnitInfoChange:
     if c is None or not ops.can_see(current_membership(), c):
         abort(404)
     return c
-
-
-def _send_licence(digest: str | None, content_type: str | None, name: str):
-    if not digest or not file_path(digest).exists():
-        abort(404)
-    extension = 'pdf' if content_type == 'application/pdf' else (content_type or '').split('/')[-1]
-    return send_file(file_path(digest), mimetype=content_type, download_name=f'{name}.{extension}')
 
 
 @bp.route('/info/change', methods=['GET', 'POST'])
@@ -117,7 +110,7 @@ def info_change_withdraw(info_change_id: int):
 def info_change_licence(info_change_id: int):
     """The new licence scan a request brings."""
     c = _change_or_404(info_change_id)
-    return _send_licence(c.new_licence_sha256, c.new_licence_type, f'licence-request-{c.id}')
+    return download(c.new_licence_sha256, c.new_licence_type, f'licence-request-{c.id}')
 
 
 @bp.route('/orgs/<int:org_id>/licence')
@@ -128,4 +121,4 @@ def org_licence(org_id: int):
     org = db.session.get(Organisation, org_id)
     if org is None or not ops.may_see_licence(current_membership(), org):
         abort(404)
-    return _send_licence(org.licence_sha256, org.licence_type, f'licence-{org.id}')
+    return download(org.licence_sha256, org.licence_type, f'licence-{org.id}')
